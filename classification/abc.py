@@ -1,0 +1,32 @@
+"""ABC: rank items by a basis (value, volume or hits) and cut the cumulative share."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["abc_classes"]
+
+
+def abc_classes(amount: pd.Series, cutoffs: tuple[float, float] = (0.8, 0.95)) -> pd.DataFrame:
+    """Classes from ``amount`` (index: SKU; any non-negative unit: currency, units or lines).
+
+    Items are ranked by amount, largest first, ties broken by SKU so the result never depends
+    on row order. An item is A when the cumulative share *before* it is below the A cut-off
+    (so the top item is always A), B likewise for the B cut-off, else C; items with no amount
+    are C. Returns ``sku, basis_amount, share, cum_share, abc`` in rank order.
+    """
+    if (amount < 0).any():
+        raise ValueError("ABC amounts must be non-negative")
+    frame = pd.DataFrame({"sku": amount.index.astype(str), "basis_amount": amount.to_numpy(dtype=float)})
+    frame = frame.sort_values(["basis_amount", "sku"], ascending=[False, True], kind="mergesort")
+    total = frame["basis_amount"].sum()
+    share = frame["basis_amount"] / total if total > 0 else frame["basis_amount"] * 0.0
+    cum = share.cumsum()
+    before = cum - share
+    frame["share"] = share
+    frame["cum_share"] = cum
+    frame["abc"] = np.select(
+        [(before < cutoffs[0]) & (share > 0), (before < cutoffs[1]) & (share > 0)], ["A", "B"], "C"
+    )
+    return frame.reset_index(drop=True)

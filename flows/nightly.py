@@ -1,0 +1,228 @@
+"""The nightly flow: ingest -> demand -> forecast -> classify -> policy -> publish -> report."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+import classification
+import forecasting
+import policy
+import reports
+import warehouse
+from ingest import IngestError
+from jitjic.settings import Settings
+from jitjic.wiring import column_mapping, expand_inputs, line_rules, policy_params
+from warehouse.runs import new_run_id, utc_now
+
+__all__ = ["nightly", "STAGES"]
+
+STAGES = ("ingest", "demand", "forecast", "classify", "policy", "publish", "report")
+_IO_RETRY = {"retries": 3, "retry_delay_seconds": [2, 5, 15]}
+
+
+def _retry_unless_bad_input(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry I/O hiccups, never a file that is wrong: it will be just as wrong in 5 seconds."""
+    try:
+        state.result()
+    except IngestError:
+        return False
+    except Exception:
+        return True
+    return False
+
+
+@contextmanager
+def _stage(settings: Settings, run_id: str, name: str) -> Iterator[tuple[duckdb.DuckDBPyConnection, dict]]:
+    """Open the warehouse for one stage; time it, log it, and record it (or its failure)."""
+    log = get_run_logger()
+    started, t0 = utc_now(), time.perf_counter()
+    out: dict[str, Any] = {}
+    con = warehouse.connect(settings.paths.database)
+    try:
+        yield con, out
+        seconds = time.perf_counter() - t0
+        warehouse.record_stage(con, run_id, name, started, seconds, out.get("rows"))
+        details = ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in out.items())
+        log.info("stage %-8s done in %6.2f s: %s", name, seconds, details)
+    except BaseException as exc:
+        warehouse.fail_run(con, run_id, name, f"{type(exc).__name__}: {exc}")
+        log.error("stage %s failed: %s", name, exc)
+        raise
+    finally:
+        con.close()
+
+
+@task(cache_policy=NO_CACHE, **_IO_RETRY)
+def begin_run(settings: Settings) -> str:
+    """Create the schema if needed, close out abandoned runs, and record this run as running."""
+    run_id = new_run_id()
+    con = warehouse.connect(settings.paths.database)
+    try:
+        warehouse.ensure_schema(con)
+        con.execute(
+            "update runs set status = 'abandoned', ended_at = ?, "
+            "error = coalesce(error, 'process ended before the run finished; found by run ' || ?) "
+            "where status = 'running'",
+            [utc_now(), run_id],
+        )
+        warehouse.start_run(con, run_id, str(flow_run.id) if flow_run.id else None, settings.as_dict())
+    finally:
+        con.close()
+    get_run_logger().info("run %s started; warehouse %s", run_id, settings.paths.database)
+    return run_id
+
+
+@task(cache_policy=NO_CACHE, retry_condition_fn=_retry_unless_bad_input, **_IO_RETRY)
+def ingest_inputs(settings: Settings, run_id: str) -> dict[str, Any]:
+    """Load every configured input file not loaded before (order lines, item master, stock)."""
+    log = get_run_logger()
+    mapping, rules = column_mapping(settings), line_rules(settings)
+    with _stage(settings, run_id, "ingest") as (con, out):
+        totals = {"files": 0, "new_files": 0, "rows": 0, "rejected": 0}
+        for kind in ("orders", "items", "stock"):
+            for path in expand_inputs(getattr(settings.inputs, kind)):
+                result = warehouse.load_file(con, path, kind, mapping=mapping, rules=rules, run_id=run_id)
+                log.info(result.summary())
+                totals["files"] += 1
+                totals["new_files"] += result.status == "loaded"
+                totals["rows"] += result.rows_loaded
+                totals["rejected"] += result.rows_rejected
+        out.update(totals)
+    return totals
+
+
+@task(cache_policy=NO_CACHE)
+def build_demand(settings: Settings, run_id: str) -> dict[str, Any]:
+    """Zero-filled demand per SKU per whole period up to as_of."""
+    with _stage(settings, run_id, "demand") as (con, out):
+        as_of = settings.demand.as_of or warehouse.latest_as_of(con)
+        if as_of is None:
+            raise RuntimeError("no order lines in the warehouse: configure inputs.orders or run `jitjic ingest`")
+        rows = warehouse.build_demand(con, run_id, settings.demand.period, as_of)
+        if rows == 0:
+            raise RuntimeError(f"no whole {settings.demand.period} of demand up to {as_of}")
+        con.execute("update runs set as_of = ? where run_id = ?", [as_of, run_id])
+        out.update(rows=rows, as_of=str(as_of))
+    return out
+
+
+@task(cache_policy=NO_CACHE)
+def forecast(settings: Settings, run_id: str) -> dict[str, Any]:
+    """Per-SKU forecasts with intervals."""
+    f = settings.forecast
+    with _stage(settings, run_id, "forecast") as (con, out):
+        demand = warehouse.read_demand(con, run_id)
+        forecasts, summary = forecasting.forecast_demand(
+            demand, f.horizon, period=settings.demand.period, level=f.interval_level,
+            intermittent_adi=f.intermittent_adi,
+        )
+        warehouse.write_results(con, "forecasts", run_id, forecasts)
+        out.update(rows=len(forecasts), skus=len(summary), **summary["model"].value_counts().to_dict())
+    return out
+
+
+@task(cache_policy=NO_CACHE)
+def classify(settings: Settings, run_id: str) -> dict[str, Any]:
+    """ABC, XYZ and demand pattern per SKU."""
+    c = settings.classification
+    with _stage(settings, run_id, "classify") as (con, out):
+        demand = warehouse.read_demand(con, run_id)
+        items = warehouse.read_items(con).set_index("sku")
+        classes = classification.classify_skus(
+            demand, items["unit_cost"].dropna(), basis=c.abc_basis, abc_cutoffs=tuple(c.abc_cutoffs),
+            xyz_cutoffs=tuple(c.xyz_cutoffs), window=c.window_periods,
+        )
+        warehouse.write_results(con, "sku_classes", run_id, classes)
+        out.update(rows=len(classes), **{k: int(v) for k, v in classes["abc"].value_counts().sort_index().items()})
+    return out
+
+
+@task(cache_policy=NO_CACHE)
+def recommend(settings: Settings, run_id: str) -> dict[str, Any]:
+    """JIT or JIC per SKU, with buffers, order quantities, reorder-now and reasons."""
+    with _stage(settings, run_id, "policy") as (con, out):
+        classes = warehouse.read_table(con, "sku_classes", run_id)
+        fc = warehouse.read_table(con, "forecasts", run_id)
+        summary = fc[fc["step"] == 1][["sku", "model", "mean", "sigma"]]
+        recs = policy.recommend(
+            classes, summary, warehouse.read_items(con), warehouse.read_latest_stock(con), policy_params(settings)
+        )
+        warehouse.write_results(con, "recommendations", run_id, recs)
+        out.update(rows=len(recs), JIC=int((recs["policy"] == "JIC").sum()),
+                   JIT=int((recs["policy"] == "JIT").sum()), reorder_now=int(recs["reorder_now"].sum()))
+    return out
+
+
+@task(cache_policy=NO_CACHE, **_IO_RETRY)
+def publish(settings: Settings, run_id: str, counts: dict[str, Any]) -> None:
+    """Mark the run completed (the analyst views switch to it at once) and drop old demand."""
+    with _stage(settings, run_id, "publish") as (con, out):
+        as_of = warehouse.db.scalar(con, "select as_of from runs where run_id = ?", [run_id])
+        warehouse.finish_run(con, run_id, as_of, counts)
+        out["pruned_demand_rows"] = warehouse.prune_demand(con, run_id)
+
+
+@task(cache_policy=NO_CACHE, **_IO_RETRY)
+def write_report(settings: Settings, run_id: str) -> str:
+    """Render the HTML report of this run into ``reports_dir/<run_id>/report.html``."""
+    with _stage(settings, run_id, "report") as (con, out):
+        run = warehouse.read_table(con, "runs", run_id).iloc[0].to_dict()
+        run.update(period=settings.demand.period, generated_at=f"{utc_now():%Y-%m-%d %H:%M}")
+        loads = warehouse.read_table(con, "load_report", run_id)
+        context = reports.build_context(
+            run,
+            warehouse.read_table(con, "recommendations", run_id),
+            warehouse.read_table(con, "abc_xyz_matrix_by_run", run_id),
+            loads,
+            warehouse.read_table(con, "run_stages", run_id),
+        )
+        folder = Path(settings.paths.reports_dir) / run_id
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "report.html"
+        tmp = path.with_suffix(".html.tmp")
+        tmp.write_text(reports.render_report(context), encoding="utf-8")
+        tmp.replace(path)
+        out["file"] = str(path)
+    return str(path)
+
+
+def _mark_failed(flow: Any, run: Any, state: Any) -> None:
+    """Flow-level failure outside a stage (e.g. bad parameters): close the run row if any."""
+    try:
+        settings = run.parameters.get("settings")
+        path = settings["paths"]["database"] if isinstance(settings, dict) else settings.paths.database
+        con = warehouse.connect(path)
+        try:
+            con.execute(
+                "update runs set status = 'failed', ended_at = ?, error = coalesce(error, ?) "
+                "where flow_run_id = ? and status = 'running'",
+                [utc_now(), str(state.message)[:4000], str(run.id)],
+            )
+        finally:
+            con.close()
+    except Exception:  # the hook must never hide the original failure
+        pass
+
+
+@flow(name="jitjic-nightly", on_failure=[_mark_failed], on_crashed=[_mark_failed], log_prints=True)
+def nightly(settings: Settings) -> dict[str, Any]:
+    """One nightly run on ``settings``; returns the run id, counts per stage and the report path."""
+    run_id = begin_run(settings)
+    counts = {"ingest": ingest_inputs(settings, run_id)}
+    counts["demand"] = build_demand(settings, run_id)
+    counts["forecast"] = forecast(settings, run_id)
+    counts["classify"] = classify(settings, run_id)
+    counts["policy"] = recommend(settings, run_id)
+    publish(settings, run_id, counts)
+    report = write_report(settings, run_id)
+    return {"run_id": run_id, "counts": counts, "report": report}
+

@@ -1,0 +1,33 @@
+"""Long ``unique_id, ds, y`` frames to a SKU x period matrix and back."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["to_matrix", "from_matrix"]
+
+
+def to_matrix(
+    df: pd.DataFrame, id_col: str = "sku", time_col: str = "period_start", target_col: str = "qty"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pivot long demand into ``(ids, periods, Y)``.
+
+    ``Y[i, t]`` is the demand of ``ids[i]`` in ``periods[t]``; periods before an id's first row
+    are NaN (the item did not exist yet), so every row is left-padded to a common calendar.
+    """
+    for col in (id_col, time_col, target_col):
+        if col not in df.columns:
+            raise ValueError(f"'{col}' column is missing; found {list(df.columns)}")
+    ids, id_codes = np.unique(df[id_col].to_numpy(dtype=object), return_inverse=True)
+    periods, t_codes = np.unique(df[time_col].to_numpy(), return_inverse=True)
+    y = np.full((len(ids), len(periods)), np.nan)
+    y[id_codes, t_codes] = df[target_col].to_numpy(dtype=float)
+    return ids, periods, y
+
+
+def from_matrix(ids: np.ndarray, periods: np.ndarray, values: np.ndarray, name: str,
+                id_col: str = "sku", time_col: str = "period_start") -> pd.DataFrame:
+    """Long frame of the non-NaN cells of ``values`` (ids x periods)."""
+    i, t = np.nonzero(~np.isnan(values))
+    return pd.DataFrame({id_col: ids[i], time_col: periods[t], name: values[i, t]})

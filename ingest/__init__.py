@@ -1,0 +1,20 @@
+"""Read ERP exports (order lines, item master, stock snapshot) into validated DataFrames."""
+
+from ingest.errors import IngestError
+from ingest.mapping import PRESETS, ColumnMapping, mapping_for
+from ingest.masters import parse_items, parse_stock
+from ingest.readers import read_table
+from ingest.rules import RULES, LineRules, apply_line_rules
+
+__all__ = [
+    "IngestError",
+    "PRESETS",
+    "ColumnMapping",
+    "mapping_for",
+    "read_table",
+    "RULES",
+    "LineRules",
+    "apply_line_rules",
+    "parse_items",
+    "parse_stock",
+]

@@ -1,0 +1,69 @@
+"""Item master and stock snapshot: parse, normalise and label rows that contradict themselves."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ingest.rules import _datetime, _number, _text, normalise_sku
+
+__all__ = ["ITEM_COLUMNS", "STOCK_COLUMNS", "parse_items", "parse_stock"]
+
+# unit_cost: currency per unit; lead times: days; moq and pack_size: units
+ITEM_COLUMNS = (
+    "sku", "description", "unit_cost", "supplier", "lead_time_days", "lead_time_std_days", "moq", "pack_size",
+)
+# on_hand, on_order: units; snapshot_date: the day the counts were taken
+STOCK_COLUMNS = ("sku", "on_hand", "on_order", "snapshot_date")
+
+
+def _label(frame: pd.DataFrame, checks: list[tuple[str, pd.Series, str]]) -> pd.DataFrame:
+    rule = pd.Series(pd.NA, index=frame.index, dtype="string")
+    reason = pd.Series(pd.NA, index=frame.index, dtype="string")
+    for name, mask, why in checks:
+        hit = mask.fillna(False).astype(bool) & rule.isna()
+        rule[hit], reason[hit] = name, why
+    dup = frame["sku"].duplicated(keep="last") & rule.isna()
+    rule[dup], reason[dup] = "duplicate_sku", "SKU repeated later in the file; the last row wins"
+    return frame.assign(rule=rule, reason=reason)
+
+
+def parse_items(raw: pd.DataFrame) -> pd.DataFrame:
+    """Item master rows; blank optional values stay missing (configured defaults apply later).
+
+    A row with a negative lead time or spread, a non-positive cost, MOQ or pack size is labelled
+    in ``rule``/``reason`` and not used, so the item falls back to the defaults.
+    """
+    items = pd.DataFrame({"source_row": raw["source_row"].astype("int64"), "sku": normalise_sku(raw["sku"])})
+    items["description"] = _text(raw["description"])
+    items["supplier"] = _text(raw["supplier"])
+    for col in ("unit_cost", "lead_time_days", "lead_time_std_days", "moq", "pack_size"):
+        items[col] = _number(raw[col])
+    given = {c: raw[c].notna() & (raw[c].astype("string").str.strip() != "") for c in raw.columns}
+    checks = [("missing_sku", items["sku"].isna(), "no SKU")]
+    for col in ("unit_cost", "lead_time_days", "lead_time_std_days", "moq", "pack_size"):
+        checks.append(("bad_number", given[col] & items[col].isna(), f"{col} is not a finite number"))
+    checks += [
+        ("non_positive_cost", items["unit_cost"] <= 0, "unit_cost must be positive"),
+        ("negative_lead_time", items["lead_time_days"] < 0, "lead_time_days is negative"),
+        ("negative_lead_time", items["lead_time_std_days"] < 0, "lead_time_std_days is negative"),
+        ("non_positive_moq", items["moq"] <= 0, "moq must be positive"),
+        ("non_positive_pack", items["pack_size"] <= 0, "pack_size must be positive"),
+    ]
+    return _label(items, checks)
+
+
+def parse_stock(raw: pd.DataFrame, default_date: pd.Timestamp) -> pd.DataFrame:
+    """Stock snapshot rows (units); ``snapshot_date`` defaults to ``default_date`` when absent."""
+    stock = pd.DataFrame({"source_row": raw["source_row"].astype("int64"), "sku": normalise_sku(raw["sku"])})
+    stock["on_hand"] = _number(raw["on_hand"])
+    stock["on_order"] = _number(raw["on_order"]).fillna(0.0)
+    dates = _datetime(raw["snapshot_date"], "ISO8601")
+    stock["snapshot_date"] = dates.fillna(default_date).dt.normalize()
+    given_date = raw["snapshot_date"].notna() & (raw["snapshot_date"].astype("string").str.strip() != "")
+    checks = [
+        ("missing_sku", stock["sku"].isna(), "no SKU"),
+        ("bad_number", stock["on_hand"].isna(), "on_hand is missing or not a finite number"),
+        ("bad_date", given_date & dates.isna(), "snapshot_date is not a valid date"),
+        ("negative_on_order", stock["on_order"] < 0, "on_order is negative"),
+    ]
+    return _label(stock, checks)

@@ -1,0 +1,149 @@
+"""Explicit rules that decide which order lines are demand; each rejected line names its rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["RULES", "LINE_IDENTITY", "LineRules", "apply_line_rules", "normalise_sku"]
+
+# in the order they are applied: a line is rejected by the first rule it breaks
+RULES = (
+    "missing_sku",
+    "bad_date",
+    "bad_quantity",
+    "bad_price",
+    "non_product_code",
+    "cancellation",
+    "non_positive_quantity",
+    "non_positive_price",
+    "duplicate_line",
+)
+
+# fields that identify one order line; an exact repeat within a file is a duplicate
+LINE_IDENTITY = ("order_id", "sku", "ordered_at", "quantity", "unit_price", "customer_id")
+
+
+@dataclass(frozen=True)
+class LineRules:
+    """What counts as demand.
+
+    returns: "exclude" rejects cancellations (demand = gross sales); "net" keeps cancellation
+    lines with negative quantity so they net the demand of their period.
+    """
+
+    returns: str = "exclude"
+    cancellation_prefix: str | None = "C"
+    non_product_codes: tuple[str, ...] = ()
+    product_code_pattern: str | None = None
+    date_format: str = "ISO8601"
+
+
+_STR = "string[pyarrow]"
+
+
+def normalise_sku(sku: pd.Series) -> pd.Series:
+    """Trim, collapse inner blanks and upper-case: ``15056bl`` and ``15056BL`` are one item."""
+    text = sku.astype(_STR).str.strip().str.replace(r"\s+", " ", regex=True).str.upper()
+    return text.mask(text == "")
+
+
+def _text(col: pd.Series) -> pd.Series:
+    out = col.astype(_STR).str.strip()
+    return out.mask(out == "")
+
+
+def _number(col: pd.Series) -> pd.Series:
+    if not pd.api.types.is_numeric_dtype(col):
+        col = _text(col)
+    values = pd.to_numeric(col, errors="coerce").astype("float64")
+    return values.where(np.isfinite(values))
+
+
+def _datetime(col: pd.Series, date_format: str) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(col):
+        return col.dt.tz_localize(None) if col.dt.tz is not None else col
+    return pd.to_datetime(_text(col).astype(object), format=date_format, errors="coerce")
+
+
+def apply_line_rules(raw: pd.DataFrame, rules: LineRules) -> pd.DataFrame:
+    """Normalise raw canonical columns and label each line with the first rule it breaks.
+
+    In: canonical columns (text or typed) and ``source_row``. Out: the same rows with
+    ``order_id, sku, description, ordered_at (timestamp), quantity (units), unit_price
+    (currency per unit), customer_id, country, source_row`` normalised, plus ``rule`` (missing
+    for accepted lines) and ``reason`` (plain words quoting the offending value).
+    """
+    out = pd.DataFrame(
+        {
+            "source_row": raw["source_row"].astype("int64"),
+            "order_id": _text(raw["order_id"]),
+            "sku": normalise_sku(raw["sku"]),
+            "description": _text(raw["description"]),
+            "ordered_at": _datetime(raw["ordered_at"], rules.date_format),
+            "quantity": _number(raw["quantity"]),
+            "unit_price": _number(raw["unit_price"]),
+            # ERP exports often write integer ids as floats ("17850.0")
+            "customer_id": _text(raw["customer_id"]).str.replace(r"\.0$", "", regex=True),
+            "country": _text(raw["country"]),
+        }
+    )
+    rule = np.full(len(out), None, dtype=object)
+    reason = np.full(len(out), None, dtype=object)
+
+    def flag(name: str, mask: pd.Series, why: Callable[[pd.Series], pd.Series] | str) -> None:
+        hit = mask.fillna(False).to_numpy(dtype=bool) & pd.isna(rule)
+        if not hit.any():
+            return
+        rule[hit] = name
+        # reasons are built for the flagged rows only: most rows pass every rule
+        reason[hit] = why if isinstance(why, str) else why(pd.Series(hit, index=out.index)).to_numpy(dtype=object)
+
+    def quoted(col: str) -> Callable[[pd.Series], pd.Series]:
+        return lambda hit: "'" + raw.loc[hit, col].astype(str).fillna("") + "'"
+
+    def shown(col: str) -> Callable[[pd.Series], pd.Series]:
+        return lambda hit: out.loc[hit, col].astype(str)
+
+    price_text = _text(raw["unit_price"]) if not pd.api.types.is_numeric_dtype(raw["unit_price"]) else raw["unit_price"]
+    price_given = price_text.notna()
+    is_cancel = pd.Series(False, index=out.index)
+    if rules.cancellation_prefix:
+        prefix = rules.cancellation_prefix.upper()
+        is_cancel = out["order_id"].str.upper().str.startswith(prefix).fillna(False).astype(bool)
+
+    flag("missing_sku", out["sku"].isna(), "no SKU / stock code")
+    flag("bad_date", out["ordered_at"].isna(), lambda h: "date " + quoted("ordered_at")(h) + " is not a valid date")
+    flag("bad_quantity", out["quantity"].isna(),
+         lambda h: "quantity " + quoted("quantity")(h) + " is not a finite number")
+    flag("bad_price", price_given & out["unit_price"].isna(),
+         lambda h: "unit price " + quoted("unit_price")(h) + " is not a finite number")
+    codes = {c.upper() for c in rules.non_product_codes}
+    non_product = out["sku"].isin(codes).fillna(False).astype(bool)
+    if rules.product_code_pattern:
+        non_product |= ~out["sku"].str.contains(rules.product_code_pattern, regex=True).fillna(True).astype(bool)
+    flag("non_product_code", non_product,
+         lambda h: "code " + shown("sku")(h) + " is a fee, postage or adjustment, not a product")
+    if rules.returns == "exclude":
+        flag("cancellation", is_cancel,
+             lambda h: "cancelled order " + shown("order_id")(h) + " (returns are excluded)")
+    else:
+        flag("cancellation", is_cancel & (out["quantity"] > 0),
+             lambda h: "cancelled order " + shown("order_id")(h) + " has a positive quantity")
+    accepted_return = is_cancel & (out["quantity"] < 0) & (rules.returns == "net")
+    flag("non_positive_quantity", (out["quantity"] <= 0) & ~accepted_return,
+         lambda h: "quantity " + shown("quantity")(h) + " is not positive")
+    flag("non_positive_price", out["unit_price"] <= 0,
+         lambda h: "unit price " + shown("unit_price")(h) + " is not positive")
+    candidates = out.loc[pd.isna(rule), list(LINE_IDENTITY) + ["source_row"]]
+    dup = candidates.duplicated(subset=list(LINE_IDENTITY), keep="first")
+    if dup.any():
+        first = candidates.groupby(list(LINE_IDENTITY), dropna=False)["source_row"].transform("min")
+        flag("duplicate_line", dup.reindex(out.index, fill_value=False),
+             lambda h: "exact repeat of row " + first.reindex(out.index)[h].astype("int64").astype(str))
+    out["rule"] = pd.Series(rule, index=out.index, dtype=_STR)
+    out["reason"] = pd.Series(reason, index=out.index, dtype=_STR)
+    return out

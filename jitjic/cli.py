@@ -1,0 +1,109 @@
+"""The ``jitjic`` command. Prefect is imported only by the commands that run a flow."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from jitjic.settings import Settings, SettingsError, load_settings
+
+__all__ = ["main", "cli"]
+
+# exit codes, documented in the README
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_INPUT = 0, 1, 2, 3
+
+
+def _settings(ctx: click.Context, **sections: dict) -> Settings:
+    obj = ctx.obj
+    paths = {"database": obj["db"]} if obj["db"] else {}
+    try:
+        return load_settings(obj["config"], paths=paths, **sections)
+    except SettingsError as exc:
+        click.echo(f"error: {exc}", err=True)
+        ctx.exit(EXIT_CONFIG)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config", type=click.Path(path_type=Path), default=None,
+              help="TOML settings file (default: ./jitjic.toml when present).")
+@click.option("--db", type=click.Path(path_type=Path), default=None,
+              help="Warehouse DuckDB file (overrides paths.database).")
+@click.version_option(package_name="jitjic")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None, db: Path | None) -> None:
+    """jitjic: which SKUs to buffer just-in-case, which to order just-in-time, and what to reorder today."""
+    ctx.obj = {"config": config, "db": db}
+
+
+@cli.command()
+@click.option("--orders", multiple=True, help="Order-line file or glob (repeatable); replaces inputs.orders.")
+@click.option("--items", multiple=True, help="Item master file (repeatable); replaces inputs.items.")
+@click.option("--stock", multiple=True, help="Stock snapshot file (repeatable); replaces inputs.stock.")
+@click.option("--as-of", "as_of", default=None, help="Last day of history to use (YYYY-MM-DD).")
+@click.pass_context
+def run(ctx: click.Context, orders: tuple[str, ...], items: tuple[str, ...], stock: tuple[str, ...],
+        as_of: str | None) -> None:
+    """Run the nightly flow once, now: ingest, forecast, classify, recommend, publish, report."""
+    inputs = {k: list(v) for k, v in {"orders": orders, "items": items, "stock": stock}.items() if v}
+    settings = _settings(ctx, inputs=inputs, demand={"as_of": as_of} if as_of else {})
+    click.echo(f"jitjic: nightly run on {settings.paths.database} (starting Prefect)...", err=True)
+    t0 = time.perf_counter()
+    # no telemetry from an offline machine; Prefect loads only here
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from flows.nightly import nightly
+
+    try:
+        result = nightly(settings)
+    except Exception as exc:
+        click.echo(f"error: run failed: {type(exc).__name__}: {exc}", err=True)
+        ctx.exit(EXIT_FAILED)
+    for stage, counts in result["counts"].items():
+        shown = ", ".join(f"{k}={v:,}" if isinstance(v, int) else f"{k}={v}" for k, v in counts.items())
+        click.echo(f"  {stage:<9} {shown}")
+    click.echo(f"run {result['run_id']} completed in {time.perf_counter() - t0:.1f} s")
+    click.echo(f"report: {result['report']}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--kind", type=click.Choice(["orders", "items", "stock"]), default="orders", show_default=True)
+@click.pass_context
+def ingest(ctx: click.Context, files: tuple[Path, ...], kind: str) -> None:
+    """Load FILES (CSV, CSV.gz, Parquet) into the warehouse; a file loaded before adds nothing."""
+    import warehouse
+    from ingest import IngestError
+    from jitjic.wiring import column_mapping, line_rules
+
+    settings = _settings(ctx)
+    try:
+        mapping, rules = column_mapping(settings), line_rules(settings)
+    except ValueError as exc:
+        click.echo(f"error: {exc}", err=True)
+        ctx.exit(EXIT_CONFIG)
+    con = warehouse.connect(settings.paths.database)
+    code = EXIT_OK
+    try:
+        warehouse.ensure_schema(con)
+        for path in files:
+            try:
+                t0 = time.perf_counter()
+                result = warehouse.load_file(con, path, kind, mapping=mapping, rules=rules)
+                click.echo(f"{result.summary()} ({time.perf_counter() - t0:.1f} s)")
+            except IngestError as exc:
+                click.echo(f"error: {exc} (nothing from this file was loaded)", err=True)
+                code = EXIT_INPUT
+    finally:
+        con.close()
+    ctx.exit(code)
+
+
+def main() -> None:
+    cli(prog_name="jitjic")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

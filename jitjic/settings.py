@@ -1,0 +1,184 @@
+"""One settings object: a TOML file plus ``JITJIC_*`` environment overrides, validated once."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+__all__ = ["Settings", "SettingsError", "load_settings", "DEFAULT_CONFIG_FILE"]
+
+DEFAULT_CONFIG_FILE = Path("jitjic.toml")
+
+
+class SettingsError(ValueError):
+    """A configuration value is wrong; the message names the key, the value and the rule."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Paths(_Section):
+    database: Path = Path("data/jitjic.duckdb")
+    reports_dir: Path = Path("data/reports")
+
+
+class Inputs(_Section):
+    """Files the nightly flow ingests; each entry may be a glob. Relative paths are from the cwd."""
+
+    orders: list[str] = ["data/sample/online_retail_sample.csv.gz"]
+    items: list[str] = ["data/sample/items.csv"]
+    stock: list[str] = ["data/sample/stock.csv"]
+
+
+class Ingest(_Section):
+    """How an order-line export maps onto jitjic's columns and which rows count as demand."""
+
+    preset: Literal["online_retail", "canonical"] = "online_retail"
+    # canonical column -> column name in the export, overriding the preset's mapping
+    columns: dict[str, str] = {}
+    date_format: str | None = None
+    delimiter: str | None = None
+    # "exclude": cancellations are rejected (demand = gross sales);
+    # "net": they are loaded as negative quantities and net the demand of their period
+    returns: Literal["exclude", "net"] = "exclude"
+    cancellation_prefix: str | None = None
+    non_product_codes: list[str] | None = None
+    product_code_pattern: str | None = None
+
+
+class Demand(_Section):
+    period: Literal["day", "week", "month"] = "week"
+    # last day of observed history; default: the last order date loaded
+    as_of: date | None = None
+
+
+class Forecast(_Section):
+    horizon: int = Field(8, ge=1, le=104, description="periods ahead")
+    interval_level: float = Field(0.9, gt=0.5, lt=1.0)
+    # SBA replaces SES when the average inter-demand interval exceeds this (Syntetos-Boylan)
+    intermittent_adi: float = Field(1.32, gt=1.0)
+
+
+class Classification(_Section):
+    abc_basis: Literal["value", "volume", "hits"] = "value"
+    abc_cutoffs: tuple[float, float] = (0.80, 0.95)
+    xyz_cutoffs: tuple[float, float] = (0.5, 1.0)
+    window_periods: int = Field(52, ge=4, description="periods of history used (52 weeks = a year)")
+
+    @field_validator("abc_cutoffs")
+    @classmethod
+    def _abc_increasing(cls, v: tuple[float, float]) -> tuple[float, float]:
+        if not 0 < v[0] < v[1] <= 1:
+            raise ValueError(f"must satisfy 0 < A cut-off < B cut-off <= 1, got {list(v)}")
+        return v
+
+    @field_validator("xyz_cutoffs")
+    @classmethod
+    def _xyz_increasing(cls, v: tuple[float, float]) -> tuple[float, float]:
+        if not 0 < v[0] < v[1]:
+            raise ValueError(f"must satisfy 0 < X cut-off < Y cut-off, got {list(v)}")
+        return v
+
+
+class Policy(_Section):
+    """The JIT/JIC rule and the defaults assumed where the item master is silent."""
+
+    jic_classes: list[Literal["A", "B", "C"]] = ["A", "B"]
+    service_level: dict[Literal["A", "B", "C"], float] = {"A": 0.95, "B": 0.90, "C": 0.85}
+    review_period_days: float = Field(7.0, gt=0)
+    holding_rate: float = Field(0.25, gt=0, le=2.0, description="carrying cost per year, share of unit cost")
+    order_cost: float = Field(25.0, ge=0, description="currency per purchase order, freight included")
+    default_lead_time_days: float = Field(14.0, ge=0)
+    default_lead_time_std_days: float = Field(3.0, ge=0)
+    # unit cost assumed as this share of the average selling price when the item master has none
+    default_cost_ratio: float = Field(0.6, gt=0, le=1.0)
+    default_moq: float = Field(1.0, gt=0)
+    default_pack_size: float = Field(1.0, gt=0)
+
+    @field_validator("service_level")
+    @classmethod
+    def _levels_in_range(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, level in v.items():
+            if not 0.5 <= level < 1.0:
+                raise ValueError(f"service level for class {k} must be in [0.5, 1.0), got {level}")
+        return v
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="JITJIC_", env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    paths: Paths = Paths()
+    inputs: Inputs = Inputs()
+    ingest: Ingest = Ingest()
+    demand: Demand = Demand()
+    forecast: Forecast = Forecast()
+    classification: Classification = Classification()
+    policy: Policy = Policy()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # environment beats the TOML file (passed as init values), as operators expect
+        return (env_settings, init_settings)
+
+    @model_validator(mode="after")
+    def _policy_classes_known(self) -> Settings:
+        missing = set(self.policy.jic_classes) - set(self.policy.service_level)
+        if missing:
+            raise ValueError(f"policy.service_level has no level for JIC classes {sorted(missing)}")
+        return self
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-able values, for the run history."""
+        return self.model_dump(mode="json")
+
+
+def _describe(err: dict[str, Any]) -> str:
+    key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    got = err.get("input")
+    shown = "" if isinstance(got, dict) else f" (got {got!r})"
+    return f"  {key}: {err['msg']}{shown}"
+
+
+def load_settings(config_file: Path | None = None, *, use_default_file: bool = True, **overrides: Any) -> Settings:
+    """Read ``config_file`` (default ``./jitjic.toml`` when it exists), apply env, validate.
+
+    ``overrides`` are section dicts (e.g. ``paths={"database": ...}``) merged over the file,
+    for command-line options. Raises SettingsError with one line per wrong value.
+    """
+    values: dict[str, Any] = {}
+    source = "defaults"
+    path = config_file if config_file is not None else DEFAULT_CONFIG_FILE
+    if config_file is not None and not path.exists():
+        raise SettingsError(f"configuration file {path} does not exist")
+    if path.exists() and (config_file is not None or use_default_file):
+        source = str(path)
+        try:
+            values = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
+    for section, items in overrides.items():
+        if items:
+            values.setdefault(section, {}).update(items)
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        env = sorted(k for k in os.environ if k.startswith("JITJIC_"))
+        origin = source + (f" and environment {', '.join(env)}" if env else "")
+        lines = [_describe(e) for e in exc.errors()]
+        raise SettingsError(f"invalid configuration ({origin}):\n" + "\n".join(lines)) from None

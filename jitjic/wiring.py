@@ -1,0 +1,57 @@
+"""Turn the validated settings into the plain parameters each library package takes."""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+
+from ingest import ColumnMapping, LineRules, mapping_for
+from jitjic.settings import Settings
+from policy import PolicyParams
+
+__all__ = ["PERIOD_DAYS", "column_mapping", "line_rules", "policy_params", "expand_inputs"]
+
+# average days per period, for lead times given in days
+PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 365.0 / 12.0}
+
+
+def column_mapping(s: Settings) -> ColumnMapping:
+    i = s.ingest
+    return mapping_for(
+        i.preset, i.columns, date_format=i.date_format, delimiter=i.delimiter,
+        cancellation_prefix=i.cancellation_prefix, non_product_codes=i.non_product_codes,
+        product_code_pattern=i.product_code_pattern,
+    )
+
+
+def line_rules(s: Settings) -> LineRules:
+    m = column_mapping(s)
+    return LineRules(
+        returns=s.ingest.returns, cancellation_prefix=m.cancellation_prefix,
+        non_product_codes=m.non_product_codes, product_code_pattern=m.product_code_pattern,
+        date_format=m.date_format,
+    )
+
+
+def policy_params(s: Settings) -> PolicyParams:
+    p = s.policy
+    return PolicyParams(
+        jic_classes=tuple(p.jic_classes), service_level=dict(p.service_level),
+        period_days=PERIOD_DAYS[s.demand.period], review_period_days=p.review_period_days,
+        holding_rate=p.holding_rate, order_cost=p.order_cost,
+        default_lead_time_days=p.default_lead_time_days,
+        default_lead_time_std_days=p.default_lead_time_std_days,
+        default_cost_ratio=p.default_cost_ratio, default_moq=p.default_moq,
+        default_pack_size=p.default_pack_size, abc_cutoffs=tuple(s.classification.abc_cutoffs),
+    )
+
+
+def expand_inputs(patterns: list[str]) -> list[Path]:
+    """Files matching each pattern, sorted within a pattern; a pattern matching nothing raises."""
+    files: list[Path] = []
+    for pattern in patterns:
+        matched = sorted(glob.glob(pattern)) if any(ch in pattern for ch in "*?[") else [pattern]
+        if not matched or not Path(matched[0]).exists():
+            raise FileNotFoundError(f"input {pattern!r} matches no file (cwd {Path.cwd()})")
+        files.extend(Path(m) for m in matched)
+    return files

@@ -1,0 +1,176 @@
+"""The hybrid rule: JIC buffers on popular items, JIT ordering on rare ones, each with a reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from policy.inventory import eoq, lead_time_sigma, round_order_qty, safety_stock
+
+__all__ = ["PolicyParams", "recommend"]
+
+# a supplier whose lead-time spread exceeds this share of the mean is not reliable enough for JIT
+UNRELIABLE_SUPPLIER_CV = 0.3
+
+
+@dataclass(frozen=True)
+class PolicyParams:
+    """Rules and the defaults assumed where the item master is silent (see README, [policy])."""
+
+    jic_classes: tuple[str, ...] = ("A", "B")
+    service_level: dict[str, float] = field(default_factory=lambda: {"A": 0.95, "B": 0.90, "C": 0.85})
+    period_days: float = 7.0
+    review_period_days: float = 7.0
+    holding_rate: float = 0.25
+    order_cost: float = 25.0
+    default_lead_time_days: float = 14.0
+    default_lead_time_std_days: float = 3.0
+    default_cost_ratio: float = 0.6
+    default_moq: float = 1.0
+    default_pack_size: float = 1.0
+    abc_cutoffs: tuple[float, float] = (0.8, 0.95)
+
+
+def _with_defaults(items: pd.DataFrame, p: PolicyParams) -> tuple[pd.DataFrame, pd.Series]:
+    """Fill item-master gaps from the defaults; also say, per SKU, what was assumed."""
+    out = items.copy()
+    notes = pd.Series([[] for _ in range(len(out))], index=out.index, dtype=object)
+    fills = {
+        "unit_cost": (out["avg_price"] * p.default_cost_ratio, f"unit cost = {p.default_cost_ratio:.0%} of price"),
+        "lead_time_days": (p.default_lead_time_days, f"lead time {p.default_lead_time_days:g} d"),
+        "lead_time_std_days": (p.default_lead_time_std_days, f"lead-time spread {p.default_lead_time_std_days:g} d"),
+        "moq": (p.default_moq, None),
+        "pack_size": (p.default_pack_size, None),
+    }
+    for col, (default, note) in fills.items():
+        missing = out[col].isna()
+        out[col] = out[col].where(~missing, default)
+        if note:
+            for i in np.flatnonzero(missing.to_numpy()):
+                notes.iat[i] = notes.iat[i] + [note]
+    out["unit_cost"] = out["unit_cost"].fillna(0.0)
+    return out, notes
+
+
+def _describe_abc(abc: pd.Series, basis: pd.Series, cut: tuple[float, float]) -> pd.Series:
+    band = abc.map({"A": f"top {cut[0]:.0%}", "B": f"next {cut[1] - cut[0]:.0%}", "C": f"last {1 - cut[1]:.0%}"})
+    return abc + "-item (" + band + " of " + basis + ")"
+
+
+def _describe_demand(xyz: pd.Series, cv: pd.Series, pattern: pd.Series) -> pd.Series:
+    word = xyz.map({"X": "steady", "Y": "variable", "Z": "erratic"})
+    text = word + " demand (CV " + cv.map(lambda v: f"{v:.1f}" if np.isfinite(v) else "n/a") + ")"
+    rare = pattern.isin(["intermittent", "lumpy"])
+    return text.where(~rare, text + ", " + pattern + " (sold in few periods)").where(pattern != "none", "no demand")
+
+
+def recommend(
+    classes: pd.DataFrame,
+    forecast: pd.DataFrame,
+    items: pd.DataFrame,
+    stock: pd.DataFrame | None,
+    params: PolicyParams,
+) -> pd.DataFrame:
+    """One recommendation per SKU.
+
+    classes: ``sku, abc, xyz, pattern, abc_basis, cv`` (classification);
+    forecast: ``sku, model, mean, sigma`` (units per period);
+    items: ``sku, description, unit_cost, lead_time_days, lead_time_std_days, moq, pack_size,
+    avg_price`` (gaps filled from ``params``); stock: ``sku, on_hand, on_order`` (units) or None.
+    Returns the columns of the ``recommendations`` table (see sql/schema/003_results.sql).
+    """
+    p = params
+    base = classes.merge(forecast[["sku", "model", "mean", "sigma"]], on="sku", how="inner")
+    base = base.merge(items, on="sku", how="left")
+    if "avg_price" not in base:
+        base["avg_price"] = np.nan
+    base, notes = _with_defaults(base, p)
+    if stock is not None and len(stock):
+        base = base.merge(stock[["sku", "on_hand", "on_order"]], on="sku", how="left")
+    else:
+        base["on_hand"], base["on_order"] = np.nan, np.nan
+    no_count = base["on_hand"].isna().to_numpy()
+    for i in np.flatnonzero(no_count):
+        notes.iat[i] = notes.iat[i] + ["no stock count"]
+
+    d = base["mean"].clip(lower=0).to_numpy()
+    sd = base["sigma"].clip(lower=0).to_numpy()
+    cost = base["unit_cost"].to_numpy()
+    lt_days, lt_sd_days = base["lead_time_days"].to_numpy(), base["lead_time_std_days"].to_numpy()
+    lt, lt_sd = lt_days / p.period_days, lt_sd_days / p.period_days
+    review = p.review_period_days / p.period_days
+    periods_per_year = 365.0 / p.period_days
+    annual = d * periods_per_year
+
+    jic = base["abc"].isin(p.jic_classes).to_numpy() & (d > 0)
+    level = base["abc"].map(p.service_level).astype(float).to_numpy()
+    ss = np.where(jic, safety_stock(level, lead_time_sigma(d, sd, lt, lt_sd)), 0.0)
+    ss = np.maximum(ss, 0.0)
+    lt_demand = d * lt
+    q_eoq = round_order_qty(eoq(annual, p.order_cost, cost * p.holding_rate), base["moq"], base["pack_size"])
+    q_jit = round_order_qty(d * review, base["moq"], base["pack_size"])
+    order_qty = np.where(jic, q_eoq, q_jit)
+    reorder_point = np.where(jic, lt_demand + ss, lt_demand)
+    order_up_to = np.where(jic, reorder_point + order_qty, d * (lt + review))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        orders_per_year = np.where(order_qty > 0, annual / order_qty, 0.0)
+        days_cover = np.where(d > 0, ss / (d / p.period_days), np.nan)
+    capital = (ss + order_qty / 2.0) * cost
+
+    position = (base["on_hand"] + base["on_order"].fillna(0)).to_numpy()
+    has_count = ~no_count
+    due_jic = jic & has_count & (position <= reorder_point)
+    short = order_up_to - position
+    due_jit = ~jic & has_count & (d > 0) & (short >= 1.0)
+    reorder = due_jic | due_jit
+    raw_qty = np.where(due_jic, np.maximum(order_qty, short), np.where(due_jit, short, 0.0))
+    reorder_qty = np.where(reorder, round_order_qty(raw_qty, base["moq"], base["pack_size"]), 0.0)
+
+    unreliable = lt_sd_days > UNRELIABLE_SUPPLIER_CV * np.maximum(lt_days, 1e-9)
+    unsteady = base["xyz"].eq("Z").to_numpy() & base["pattern"].isin(["erratic", "lumpy"]).to_numpy()
+    risk = np.where(~jic & unreliable & unsteady, "JIT risk: unreliable supplier and erratic demand",
+                    np.where(~jic & unreliable, "JIT risk: unreliable supplier",
+                             np.where(~jic & unsteady & (base["abc"] != "C").to_numpy(),
+                                      "JIT risk: erratic demand", None)))
+
+    why = (
+        _describe_abc(base["abc"], base["abc_basis"], p.abc_cutoffs) + ", "
+        + _describe_demand(base["xyz"], base["cv"], base["pattern"]) + ", supplier "
+        + pd.Series(lt_days).map("{:g}".format) + "±" + pd.Series(lt_sd_days).map("{:g}".format) + " days -> "
+    )
+    jic_text = (
+        "JIC: buffer " + pd.Series(np.ceil(ss)).map("{:,.0f}".format) + " units for "
+        + pd.Series(level).map("{:.0%}".format) + " service, ties up "
+        + pd.Series(capital).map("{:,.2f}".format)
+    )
+    jit_text = pd.Series(
+        np.where(d > 0, "JIT: order to demand, no buffer (rarely requested)", "JIT: no forecast demand, order only on request"),
+        index=base.index,
+    )
+    not_popular_enough = base["abc"].isin(p.jic_classes) & (d <= 0)
+    jit_text = jit_text.where(~not_popular_enough, "JIT: popular by history but no demand forecast")
+    reason = why + pd.Series(np.where(jic, jic_text, jit_text), index=base.index)
+
+    return pd.DataFrame(
+        {
+            "sku": base["sku"],
+            "description": base["description"],
+            "policy": np.where(jic, "JIC", "JIT"),
+            "reason": reason,
+            "abc": base["abc"], "xyz": base["xyz"], "pattern": base["pattern"], "model": base["model"],
+            "service_level": np.where(jic, level, np.nan),
+            "mean_demand": d, "demand_std": sd, "unit_cost": cost,
+            "lead_time_days": lt_days, "lead_time_std_days": lt_sd_days,
+            "lead_time_demand": lt_demand, "safety_stock": ss, "reorder_point": reorder_point,
+            "order_up_to": order_up_to, "order_qty": order_qty, "orders_per_year": orders_per_year,
+            "ordering_cost_year": orders_per_year * p.order_cost,
+            "holding_cost_year": capital * p.holding_rate,
+            "capital_tied_up": capital, "days_of_cover": days_cover,
+            "on_hand": base["on_hand"], "on_order": base["on_order"], "inventory_position": position,
+            "reorder_now": reorder, "reorder_qty": reorder_qty, "reorder_value": reorder_qty * cost,
+            "risk_flag": risk,
+            "assumed": notes.map(lambda n: "; ".join(n) if n else None),
+        }
+    )

@@ -1,0 +1,8 @@
+-- A newer item master replaces the rows of the SKUs it names; other SKUs keep theirs.
+insert or replace into items by name
+with final as (
+    select sku, description, unit_cost, supplier, lead_time_days, lead_time_std_days,
+           moq, pack_size, load_id
+    from staged_rows
+)
+select * from final;

@@ -1,0 +1,69 @@
+-- Raw layer: every loaded file, every accepted order line, every rejected row with its rule.
+create table if not exists load_log (
+    load_id             bigint primary key,
+    kind                varchar not null,   -- orders | items | stock
+    file_path           varchar not null,
+    file_sha256         varchar not null,   -- the same bytes are never loaded twice
+    file_bytes          bigint not null,
+    run_id              varchar,            -- null when loaded by `jitjic ingest`
+    loaded_at           timestamp not null,
+    rows_read           bigint not null,
+    rows_loaded         bigint not null,
+    rows_rejected       bigint not null,
+    rows_already_loaded bigint not null     -- lines another file had loaded already
+);
+
+create table if not exists load_rule_counts (
+    load_id bigint not null,
+    rule    varchar not null,
+    rows    bigint not null,
+    primary key (load_id, rule)
+);
+
+create table if not exists order_lines (
+    line_key    varchar primary key,  -- md5 of the fields that identify a line
+    load_id     bigint not null,
+    source_row  bigint not null,      -- line in the file (header = 1) or Parquet row
+    order_id    varchar,
+    sku         varchar not null,     -- trimmed, upper-cased
+    description varchar,
+    ordered_at  timestamp not null,
+    quantity    double not null,      -- units; negative only for returns when ingest.returns = "net"
+    unit_price  double,               -- currency per unit
+    customer_id varchar,
+    country     varchar
+);
+
+create table if not exists rejects (
+    load_id     bigint not null,
+    kind        varchar not null,
+    source_row  bigint not null,
+    rule        varchar not null,
+    reason      varchar not null,
+    sku         varchar,
+    order_id    varchar,
+    ordered_at  varchar,
+    quantity    varchar,
+    unit_price  varchar
+);
+
+create table if not exists items (
+    sku                varchar primary key,
+    description        varchar,
+    unit_cost          double,   -- currency per unit
+    supplier           varchar,
+    lead_time_days     double,
+    lead_time_std_days double,
+    moq                double,   -- units
+    pack_size          double,   -- units
+    load_id            bigint not null
+);
+
+create table if not exists stock_snapshots (
+    snapshot_date date not null,
+    sku           varchar not null,
+    on_hand       double not null,   -- units
+    on_order      double not null,   -- units
+    load_id       bigint not null,
+    primary key (snapshot_date, sku)
+);

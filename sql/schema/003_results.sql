@@ -1,0 +1,75 @@
+-- Results of each run, keyed by run_id; views in sql/views pick the latest completed run.
+create table if not exists demand (
+    run_id       varchar not null,
+    sku          varchar not null,
+    period_start date not null,
+    qty          double not null,   -- units in the period (zero-filled)
+    order_lines  bigint not null,   -- hits: order lines in the period
+    revenue      double not null    -- currency, qty x unit price
+);
+
+create table if not exists forecasts (
+    run_id       varchar not null,
+    sku          varchar not null,
+    step         integer not null,  -- 1 = the first period after as_of
+    period_start date not null,
+    model        varchar not null,
+    mean         double not null,   -- units per period
+    lower        double not null,   -- units per period, lower bound of the interval
+    upper        double not null,
+    level        double not null,   -- interval coverage, e.g. 0.9
+    sigma        double not null    -- std of one-step forecast errors, units per period
+);
+
+create table if not exists sku_classes (
+    run_id       varchar not null,
+    sku          varchar not null,
+    abc          varchar not null,
+    xyz          varchar not null,
+    pattern      varchar not null,  -- smooth | erratic | intermittent | lumpy
+    abc_basis    varchar not null,  -- value | volume | hits
+    basis_amount double not null,   -- the basis summed over the window
+    cum_share    double not null,   -- cumulative share of the basis, items ranked by it
+    annual_qty   double not null,   -- units over the window
+    annual_value double not null,   -- currency over the window
+    cv           double,            -- coefficient of variation of per-period demand
+    adi          double,            -- average inter-demand interval, periods
+    cv2          double,            -- squared CV of non-zero demand sizes
+    periods      integer not null
+);
+
+create table if not exists recommendations (
+    run_id              varchar not null,
+    sku                 varchar not null,
+    description         varchar,
+    policy              varchar not null,  -- JIC | JIT
+    reason              varchar not null,
+    abc                 varchar not null,
+    xyz                 varchar not null,
+    pattern             varchar not null,
+    model               varchar not null,
+    service_level       double,            -- target cycle service level (JIC)
+    mean_demand         double not null,   -- units per period
+    demand_std          double not null,   -- units per period, one-step forecast error
+    unit_cost           double not null,   -- currency per unit
+    lead_time_days      double not null,
+    lead_time_std_days  double not null,
+    lead_time_demand    double not null,   -- units expected over the lead time
+    safety_stock        double not null,   -- units (0 for JIT)
+    reorder_point       double not null,   -- units
+    order_up_to         double not null,   -- units
+    order_qty           double not null,   -- units per order
+    orders_per_year     double not null,
+    ordering_cost_year  double not null,   -- currency per year
+    holding_cost_year   double not null,   -- currency per year
+    capital_tied_up     double not null,   -- currency: (safety stock + half an order) x unit cost
+    days_of_cover       double,            -- days the safety stock lasts at mean demand
+    on_hand             double,            -- units, from the stock snapshot
+    on_order            double,
+    inventory_position  double,
+    reorder_now         boolean not null,
+    reorder_qty         double not null,   -- units to order today
+    reorder_value       double not null,   -- currency
+    risk_flag           varchar,
+    assumed             varchar            -- inputs taken from configured defaults
+);

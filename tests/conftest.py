@@ -1,0 +1,52 @@
+"""Shared fixtures: the bundled sample, temp warehouses, one Prefect test harness per session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+FULL_DATA = ROOT.parent / "shared" / "data" / "online_retail.csv.gz"
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def full_data() -> Path:
+    if not FULL_DATA.exists():
+        pytest.skip(f"{FULL_DATA} not present")
+    return FULL_DATA
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """The real Prefect flow engine against a temporary API server, started once per session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path):
+    """Settings pointing at a temp warehouse and report folder, inputs defaulting to the sample."""
+    from jitjic.settings import load_settings
+
+    def make(**sections):
+        sections.setdefault("paths", {})
+        sections["paths"].setdefault("database", tmp_path / "jitjic.duckdb")
+        sections["paths"].setdefault("reports_dir", tmp_path / "reports")
+        sections.setdefault("inputs", {})
+        for kind, name in (("orders", "online_retail_sample.csv.gz"), ("items", "items.csv"), ("stock", "stock.csv")):
+            sections["inputs"].setdefault(kind, [str(SAMPLE / name)])
+        return load_settings(None, use_default_file=False, **sections)
+
+    return make

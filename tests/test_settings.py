@@ -1,0 +1,73 @@
+"""Settings: TOML + environment, validated once with messages naming the key."""
+
+from pathlib import Path
+
+import pytest
+
+from jitjic.settings import SettingsError, load_settings
+
+
+def test_defaults_are_valid():
+    s = load_settings(None, use_default_file=False)
+    assert s.demand.period == "week"
+    assert s.classification.abc_cutoffs == (0.8, 0.95)
+    assert s.policy.jic_classes == ["A", "B"]
+
+
+def test_toml_file_is_read(tmp_path: Path):
+    cfg = tmp_path / "j.toml"
+    cfg.write_text('[forecast]\nhorizon = 12\n[classification]\nabc_basis = "volume"\n')
+    s = load_settings(cfg)
+    assert s.forecast.horizon == 12
+    assert s.classification.abc_basis == "volume"
+
+
+def test_environment_beats_file(tmp_path: Path, monkeypatch):
+    cfg = tmp_path / "j.toml"
+    cfg.write_text("[forecast]\nhorizon = 12\n")
+    monkeypatch.setenv("JITJIC_FORECAST__HORIZON", "5")
+    assert load_settings(cfg).forecast.horizon == 5
+
+
+@pytest.mark.parametrize(
+    ("toml", "key", "words"),
+    [
+        ("[forecast]\nhorizon = 0\n", "forecast.horizon", "greater than or equal to 1"),
+        ("[classification]\nabc_cutoffs = [0.9, 0.8]\n", "classification.abc_cutoffs", "A cut-off < B cut-off"),
+        ('[policy]\nservice_level = { A = 1.5 }\n', "policy.service_level", "[0.5, 1.0)"),
+        ('[demand]\nperiod = "fortnight"\n', "demand.period", "'day', 'week' or 'month'"),
+        ("[forecast]\nhorizn = 3\n", "forecast.horizn", "Extra inputs are not permitted"),
+    ],
+)
+def test_wrong_values_name_the_key(tmp_path: Path, toml: str, key: str, words: str):
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text(toml)
+    with pytest.raises(SettingsError) as err:
+        load_settings(cfg)
+    assert key in str(err.value)
+    assert words in str(err.value)
+    assert str(cfg) in str(err.value)
+
+
+def test_service_level_needed_for_every_jic_class(tmp_path: Path):
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text('[policy]\njic_classes = ["A", "B", "C"]\nservice_level = { A = 0.95, B = 0.9 }\n')
+    with pytest.raises(SettingsError, match=r"no level for JIC classes \['C'\]"):
+        load_settings(cfg)
+
+
+def test_missing_file_and_bad_toml(tmp_path: Path):
+    with pytest.raises(SettingsError, match="does not exist"):
+        load_settings(tmp_path / "absent.toml")
+    cfg = tmp_path / "broken.toml"
+    cfg.write_text("[forecast\n")
+    with pytest.raises(SettingsError, match="not valid TOML"):
+        load_settings(cfg)
+
+
+def test_bad_environment_value_is_reported(monkeypatch):
+    monkeypatch.setenv("JITJIC_FORECAST__HORIZON", "soon")
+    with pytest.raises(SettingsError) as err:
+        load_settings(None, use_default_file=False)
+    assert "forecast.horizon" in str(err.value)
+    assert "JITJIC_FORECAST__HORIZON" in str(err.value)

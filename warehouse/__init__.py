@@ -1,0 +1,37 @@
+"""The DuckDB warehouse: schema, loads, run history and per-run results."""
+
+from warehouse.db import connect, ensure_schema, run_sql_file
+from warehouse.loads import LoadResult, load_file
+from warehouse.results import (
+    RESULT_TABLES,
+    build_demand,
+    latest_as_of,
+    prune_demand,
+    read_demand,
+    read_items,
+    read_latest_stock,
+    read_table,
+    write_results,
+)
+from warehouse.runs import fail_run, finish_run, record_stage, start_run
+
+__all__ = [
+    "connect",
+    "ensure_schema",
+    "run_sql_file",
+    "LoadResult",
+    "load_file",
+    "RESULT_TABLES",
+    "build_demand",
+    "latest_as_of",
+    "prune_demand",
+    "read_items",
+    "read_latest_stock",
+    "read_demand",
+    "read_table",
+    "write_results",
+    "start_run",
+    "finish_run",
+    "fail_run",
+    "record_stage",
+]

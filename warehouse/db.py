@@ -1,0 +1,61 @@
+"""Open the DuckDB file and run the SQL files of ``sql/`` in their declared order."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+__all__ = ["SCHEMA_FILES", "connect", "ensure_schema", "run_sql_file", "read_sql", "scalar"]
+
+# the declared order: tables before the views that read them
+SCHEMA_FILES = (
+    "schema/001_ingest.sql",
+    "schema/002_runs.sql",
+    "schema/003_results.sql",
+    "staging/stg_order_lines.sql",
+    "views/analyst_views.sql",
+)
+
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+def read_sql(name: str) -> str:
+    """The text of ``sql/<name>``, from the installed package."""
+    return resources.files("sql").joinpath(name).read_text(encoding="utf-8")
+
+
+def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating parent folders when writing) the warehouse file."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table and view that does not exist yet; safe to call on every start."""
+    for name in SCHEMA_FILES:
+        con.execute(read_sql(name))
+
+
+def run_sql_file(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.DuckDBPyConnection:
+    """Run one single-statement SQL file, binding ``$name`` parameters from ``params``."""
+    text = read_sql(name)
+    wanted = set(_PARAM.findall(text))
+    missing = wanted - set(params)
+    if missing:
+        raise ValueError(f"sql/{name} needs parameters {sorted(missing)}")
+    return con.execute(text, {k: v for k, v in params.items() if k in wanted})
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
+    """First value of the first row (None when no row), reading the result to its end.
+
+    DuckDB 2 refuses new work on a connection whose last result was not read to the end.
+    """
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None

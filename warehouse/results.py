@@ -1,0 +1,124 @@
+"""Per-run results: build demand in SQL, read stage inputs, write stage outputs by run id."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from warehouse.db import run_sql_file, scalar
+
+__all__ = [
+    "RESULT_TABLES",
+    "READABLE",
+    "build_demand",
+    "latest_as_of",
+    "read_demand",
+    "read_items",
+    "read_latest_stock",
+    "read_table",
+    "write_results",
+    "prune_demand",
+]
+
+# tables a stage may write; a table name never comes from anywhere but this list
+RESULT_TABLES = ("forecasts", "sku_classes", "recommendations")
+READABLE = RESULT_TABLES + (
+    "demand", "runs", "run_stages", "load_log", "load_report", "reorder_now", "abc_xyz_matrix",
+    "abc_xyz_matrix_by_run",
+    "latest_recommendations", "latest_classes", "latest_forecasts", "latest_run",
+)
+
+
+def latest_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The last order date loaded (the default end of history)."""
+    return scalar(con, "select max(order_date) from stg_order_lines")
+
+
+def build_demand(con: duckdb.DuckDBPyConnection, run_id: str, period: str, as_of: date) -> int:
+    """Write this run's zero-filled demand per SKU per whole period; returns rows written."""
+    con.execute("delete from demand where run_id = ?", [run_id])
+    run_sql_file(con, "marts/fct_demand.sql", run_id=run_id, period=period, as_of=as_of)
+    return scalar(con, "select count(*) from demand where run_id = ?", [run_id])
+
+
+def read_demand(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
+    """Long demand frame ``sku, period_start, qty, order_lines, revenue`` of one run."""
+    return con.execute(
+        "select sku, period_start, qty, order_lines, revenue from demand where run_id = ? order by sku, period_start",
+        [run_id],
+    ).df()
+
+
+def read_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Item master joined with what the order lines say: mean selling price and a description.
+
+    Columns: sku, description, unit_cost, supplier, lead_time_days, lead_time_std_days, moq,
+    pack_size (missing where the master is silent), avg_price (currency per unit, quantity-weighted).
+    """
+    return con.execute(
+        """
+        with sold as (
+            select sku,
+                   sum(revenue) / nullif(sum(quantity), 0) as avg_price,
+                   mode(description)                        as sold_description
+            from stg_order_lines
+            where quantity > 0
+            group by sku
+        ),
+        final as (
+            select s.sku,
+                   coalesce(i.description, s.sold_description) as description,
+                   i.unit_cost, i.supplier, i.lead_time_days, i.lead_time_std_days, i.moq, i.pack_size,
+                   s.avg_price
+            from sold as s left join items as i using (sku)
+        )
+        select * from final order by sku
+        """
+    ).df()
+
+
+def read_latest_stock(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Each SKU's most recent stock snapshot: sku, snapshot_date, on_hand, on_order (units)."""
+    return con.execute(
+        """
+        select sku, snapshot_date, on_hand, on_order
+        from stock_snapshots
+        qualify row_number() over (partition by sku order by snapshot_date desc) = 1
+        order by sku
+        """
+    ).df()
+
+
+def write_results(con: duckdb.DuckDBPyConnection, table: str, run_id: str, frame: pd.DataFrame) -> int:
+    """Replace this run's rows of ``table`` (one of RESULT_TABLES) with ``frame``."""
+    if table not in RESULT_TABLES:
+        raise ValueError(f"{table!r} is not a result table; expected one of {RESULT_TABLES}")
+    con.begin()
+    try:
+        con.execute("delete from " + table + " where run_id = ?", [run_id])  # noqa: S608 (allow-listed name)
+        con.register("staged_results", frame.assign(run_id=run_id))
+        con.execute("insert into " + table + " by name select * from staged_results")  # noqa: S608
+        con.unregister("staged_results")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return len(frame)
+
+
+def read_table(con: duckdb.DuckDBPyConnection, name: str, run_id: str | None = None) -> pd.DataFrame:
+    """A table or view from READABLE, optionally only one run's rows."""
+    if name not in READABLE:
+        raise ValueError(f"{name!r} is not readable here; expected one of {READABLE}")
+    if run_id is None:
+        return con.execute("select * from " + name).df()  # noqa: S608 (allow-listed name)
+    return con.execute("select * from " + name + " where run_id = ?", [run_id]).df()  # noqa: S608
+
+
+def prune_demand(con: duckdb.DuckDBPyConnection, keep_run_id: str) -> int:
+    """Drop demand rows of every other run: demand is rebuilt from order lines each night."""
+    deleted = scalar(con, "select count(*) from demand where run_id <> ?", [keep_run_id])
+    con.execute("delete from demand where run_id <> ?", [keep_run_id])
+    return deleted

@@ -1,0 +1,54 @@
+"""Run history: a row per run, its status, what it did per stage and why it failed."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+
+__all__ = ["utc_now", "new_run_id", "start_run", "record_stage", "finish_run", "fail_run"]
+
+
+def utc_now() -> datetime:
+    """Naive UTC timestamp, as stored in every table."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """Sortable, readable run id such as ``20261123T093000-5f2a``."""
+
+    now = now or utc_now()
+    return f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(2)}"
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow_run_id: str | None, parameters: dict[str, Any]) -> None:
+    con.execute(
+        "insert into runs (run_id, flow_run_id, started_at, status, parameters) values (?, ?, ?, 'running', ?)",
+        [run_id, flow_run_id, utc_now(), json.dumps(parameters, default=str)],
+    )
+
+
+def record_stage(con: duckdb.DuckDBPyConnection, run_id: str, stage: str, started_at: datetime, seconds: float, rows: int | None) -> None:
+    con.execute(
+        "insert or replace into run_stages values (?, ?, ?, ?, ?)", [run_id, stage, started_at, seconds, rows]
+    )
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, as_of: Any, counts: dict[str, Any]) -> None:
+    """Mark the run completed: from now on the analyst views show its results."""
+    con.execute(
+        "update runs set status = 'completed', ended_at = ?, as_of = ?, counts = ? where run_id = ?",
+        [utc_now(), as_of, json.dumps(counts, default=str), run_id],
+    )
+
+
+def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, stage: str | None, error: str) -> None:
+    """Mark a running run failed; its partial results stay invisible to the views."""
+    con.execute(
+        "update runs set status = 'failed', ended_at = ?, failed_stage = ?, error = ? "
+        "where run_id = ? and status = 'running'",
+        [utc_now(), stage, error[:4000], run_id],
+    )
