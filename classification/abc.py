@@ -26,7 +26,9 @@ def abc_classes(amount: pd.Series, cutoffs: tuple[float, float] = (0.8, 0.95)) -
     before = cum - share
     frame["share"] = share
     frame["cum_share"] = cum
+    # a tolerance so that 0.5 + 0.2 + 0.1 counts as having reached 0.8
+    eps = 1e-9
     frame["abc"] = np.select(
-        [(before < cutoffs[0]) & (share > 0), (before < cutoffs[1]) & (share > 0)], ["A", "B"], "C"
+        [(before < cutoffs[0] - eps) & (share > 0), (before < cutoffs[1] - eps) & (share > 0)], ["A", "B"], "C"
     )
     return frame.reset_index(drop=True)

@@ -1,0 +1,63 @@
+"""Data flows one way: ingest -> warehouse -> forecasting -> classification -> policy -> reports.
+
+Only flows/ imports prefect; library packages never import the layers above them.
+"""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LAYERS = ["ingest", "warehouse", "forecasting", "classification", "policy", "reports"]
+PURE = {"forecasting", "classification", "policy", "reports"}  # DataFrames in, DataFrames out
+PROJECT = set(LAYERS) | {"flows", "jitjic", "sql"}
+
+
+def imports_of(package: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for path in sorted((ROOT / package).rglob("*.py")):
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+        found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+@pytest.mark.parametrize("package", LAYERS)
+def test_library_imports_only_lower_layers(package):
+    allowed = set(LAYERS[: LAYERS.index(package) + 1])
+    for path, names in imports_of(package).items():
+        tops = {n.split(".")[0] for n in names}
+        assert not tops & {"prefect", "flows", "jitjic"}, f"{path} imports the orchestration layer"
+        wrong = (tops & PROJECT) - allowed
+        assert not wrong, f"{path} imports {wrong}, which come later in the data flow"
+        if package in PURE:
+            assert "duckdb" not in tops, f"{path} does I/O; library code here is pure"
+
+
+def test_only_flows_import_prefect():
+    for package in sorted(PROJECT - {"flows"}):
+        for path, names in imports_of(package).items():
+            assert not any(n.split(".")[0] == "prefect" for n in names), f"{path} imports prefect"
+    assert any("prefect" in n for names in imports_of("flows").values() for n in names)
+
+
+def test_settings_layer_does_not_reach_up():
+    for path, names in imports_of("jitjic").items():
+        if path.endswith("cli.py"):
+            continue
+        assert not any(n.split(".")[0] == "flows" for n in names), f"{path} imports flows"
+    for path, names in imports_of("flows").items():
+        assert "jitjic.cli" not in names, f"{path} imports the CLI"
+
+
+def test_cli_import_does_not_load_prefect():
+    code = "import sys, jitjic.cli; print('prefect' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

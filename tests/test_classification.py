@@ -1,0 +1,85 @@
+"""ABC, XYZ and demand patterns: hand-worked cases and invariants."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from classification import abc_classes, classify_skus, demand_pattern, xyz_classes
+from classification.xyz import coefficient_of_variation
+
+
+def test_ten_item_abc_by_hand():
+    amounts = pd.Series([5, 500, 60, 200, 50, 100, 40, 20, 15, 10], index=list("jadbecfghi"), dtype=float)
+    out = abc_classes(amounts, (0.8, 0.95)).set_index("sku")
+    # shares .5 .2 .1 | .06 .05 .04 | .02 .015 .01 .005 ; cumulative before: 0 .5 .7 | .8 .86 .91 | .95 ...
+    assert "".join(out.loc[list("abcdefghij"), "abc"]) == "AAABBBCCCC"
+    assert out.loc["c", "cum_share"] == pytest.approx(0.8)
+
+
+def test_abc_ties_broken_by_sku_and_zero_is_c():
+    out = abc_classes(pd.Series([10.0, 10.0, 0.0], index=["z", "y", "x"]), (0.5, 0.9))
+    assert out["sku"].tolist() == ["y", "z", "x"]
+    assert out["abc"].tolist() == ["A", "B", "C"]
+    with pytest.raises(ValueError, match="non-negative"):
+        abc_classes(pd.Series([-1.0], index=["a"]))
+
+
+def test_top_item_is_a_even_above_the_cut():
+    out = abc_classes(pd.Series([90.0, 6.0, 4.0], index=["a", "b", "c"]), (0.8, 0.95))
+    assert out["abc"].tolist() == ["A", "B", "C"]
+    # an item starting exactly at the B cut-off is C
+    out = abc_classes(pd.Series([95.0, 3.0, 2.0], index=["a", "b", "c"]), (0.8, 0.95))
+    assert out["abc"].tolist() == ["A", "C", "C"]
+
+
+def test_xyz_and_cv():
+    y = np.array([[10, 10, 10, 10], [5, 15, 5, 15], [0, 0, 0, 40], [0, 0, 0, 0.0]])
+    cv = coefficient_of_variation(y)
+    assert cv[0] == 0 and cv[1] == pytest.approx(0.5) and cv[2] == pytest.approx(np.sqrt(3))
+    assert np.isnan(cv[3])
+    assert xyz_classes(cv, (0.5, 1.0)).tolist() == ["X", "Y", "Z", "Z"]
+
+
+@pytest.mark.parametrize(
+    ("adi", "cv2", "pattern"),
+    [(1.31, 0.48, "smooth"), (1.31, 0.50, "erratic"), (1.33, 0.48, "intermittent"), (1.33, 0.50, "lumpy"),
+     (np.inf, np.nan, "none")],
+)
+def test_pattern_each_side_of_the_cut_offs(adi, cv2, pattern):
+    assert demand_pattern(np.array([adi]), np.array([cv2]))[0] == pattern
+
+
+def _demand(seed=3, n=40, weeks=60):
+    rng = np.random.default_rng(seed)
+    periods = pd.date_range("2010-01-04", periods=weeks, freq="7D").date
+    rows = []
+    for i in range(n):
+        rate = rng.choice([0.2, 2, 20])
+        for p in periods:
+            q = float(rng.poisson(rate))
+            rows.append((f"S{i:02d}", p, q, int(q > 0), q * (1 + i % 5)))
+    return pd.DataFrame(rows, columns=["sku", "period_start", "qty", "order_lines", "revenue"])
+
+
+def test_classify_window_value_and_order_invariance():
+    demand = _demand()
+    out = classify_skus(demand, window=52)
+    assert (out["periods"] == 52).all()
+    shuffled = classify_skus(demand.sample(frac=1, random_state=0), window=52)
+    pd.testing.assert_frame_equal(out, shuffled)
+    recent = demand[demand["period_start"] >= sorted(demand["period_start"].unique())[-52]]
+    assert out.set_index("sku")["annual_value"].sum() == pytest.approx(recent["revenue"].sum())
+
+
+def test_unit_cost_replaces_price_where_known():
+    demand = _demand(n=5)
+    cost = pd.Series({"S00": 0.01})
+    out = classify_skus(demand, cost).set_index("sku")
+    assert out.loc["S00", "annual_value"] == pytest.approx(out.loc["S00", "annual_qty"] * 0.01)
+
+
+def test_scaling_quantities_changes_no_class():
+    demand = _demand()
+    scaled = demand.assign(qty=demand["qty"] * 12.5, revenue=demand["revenue"] * 12.5)
+    cols = ["sku", "abc", "xyz", "pattern"]
+    pd.testing.assert_frame_equal(classify_skus(demand)[cols], classify_skus(scaled)[cols])

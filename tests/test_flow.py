@@ -1,0 +1,91 @@
+"""The real nightly Prefect flow on the bundled sample, into a temp DuckDB file."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.flow
+
+STAGE_TABLES = ("demand", "forecasts", "sku_classes", "recommendations")
+
+
+def q(db: Path, sql: str, params=None):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def two_runs(prefect_harness, tmp_path_factory, request):
+    """Two nightly runs on the same inputs (the second must add nothing), then a failing one."""
+    from flows.nightly import nightly
+    from jitjic.settings import load_settings
+
+    base = tmp_path_factory.mktemp("flow")
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    settings = load_settings(
+        None, use_default_file=False,
+        paths={"database": base / "j.duckdb", "reports_dir": base / "reports"},
+        inputs={"orders": [str(sample / "online_retail_sample.csv.gz")], "items": [str(sample / "items.csv")],
+                "stock": [str(sample / "stock.csv")]},
+    )
+    first = nightly(settings)
+    lines_after_first = q(settings.paths.database, "select count(*) from order_lines")[0][0]
+    second = nightly(settings)
+    return settings, first, second, lines_after_first
+
+
+def test_first_run_fills_every_table(two_runs):
+    settings, first, _, _ = two_runs
+    db, run_id = settings.paths.database, first["run_id"]
+    for table in ("forecasts", "sku_classes", "recommendations"):
+        assert q(db, f"select count(*) from {table} where run_id = ?", [run_id])[0][0] > 0, table
+    assert q(db, "select count(distinct sku) from sku_classes where run_id = ?", [run_id])[0][0] >= 250
+    status, counts, params = q(db, "select status, counts, parameters from runs where run_id = ?", [run_id])[0]
+    assert status == "completed" and '"forecast"' in counts and '"database"' in params
+    stages = {s for (s,) in q(db, "select stage from run_stages where run_id = ?", [run_id])}
+    assert stages == {"ingest", "demand", "forecast", "classify", "policy", "publish", "report"}
+    report = Path(first["report"])
+    assert report.exists() and run_id in report.read_text()
+    policies = dict(q(db, "select policy, count(*) from recommendations where run_id = ? group by all", [run_id]))
+    assert policies["JIC"] > 0 and policies["JIT"] > 0
+
+
+def test_rerun_adds_nothing_and_gives_the_same_answer(two_runs):
+    settings, first, second, lines_after_first = two_runs
+    db = settings.paths.database
+    assert q(db, "select count(*) from order_lines")[0][0] == lines_after_first
+    assert q(db, "select count(*) from load_log")[0][0] == 3
+    assert second["counts"]["ingest"]["new_files"] == 0
+    diff = q(db, """
+        select count(*) from (
+            (select * exclude (run_id) from recommendations where run_id = $a
+             except all select * exclude (run_id) from recommendations where run_id = $b)
+            union all
+            (select * exclude (run_id) from recommendations where run_id = $b
+             except all select * exclude (run_id) from recommendations where run_id = $a))
+    """, {"a": first["run_id"], "b": second["run_id"]})[0][0]
+    assert diff == 0
+    # demand is kept for the latest run only
+    assert {r for (r,) in q(db, "select distinct run_id from demand")} == {second["run_id"]}
+    assert q(db, "select run_id from latest_run")[0][0] == second["run_id"]
+
+
+def test_failed_run_keeps_yesterdays_results(two_runs, tmp_path):
+    from flows.nightly import nightly
+
+    settings, _, second, _ = two_runs
+    db = settings.paths.database
+    before = q(db, "select count(*), sum(capital_tied_up) from latest_recommendations")
+    bad = tmp_path / "broken_export.csv"
+    bad.write_text("InvoiceNo;StockCode;Quantity\n1;A;2\n")
+    broken = settings.model_copy(update={"inputs": settings.inputs.model_copy(update={"orders": [str(bad)]})})
+    with pytest.raises(Exception, match="broken_export.csv"):
+        nightly(broken)
+    status, stage, error = q(db, "select status, failed_stage, error from runs order by started_at desc limit 1")[0]
+    assert (status, stage) == ("failed", "ingest") and "broken_export.csv" in error
+    assert q(db, "select run_id from latest_run")[0][0] == second["run_id"]
+    assert q(db, "select count(*), sum(capital_tied_up) from latest_recommendations") == before

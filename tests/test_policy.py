@@ -1,0 +1,95 @@
+"""Inventory formulas against worked examples, and the JIT/JIC rule with its reasons."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from policy import PolicyParams, eoq, lead_time_sigma, recommend, round_order_qty, safety_stock
+
+
+def test_safety_stock_with_lead_time_variability():
+    # d = 100/period, σd = 20, L = 4 ± 1 periods: σ = sqrt(4·20² + 100²·1²) = sqrt(11600)
+    sigma = lead_time_sigma(100, 20, 4, 1)
+    assert sigma == pytest.approx(107.703, abs=1e-3)
+    assert safety_stock(0.95, sigma) == pytest.approx(1.644854 * 107.703, rel=1e-5)
+    # fixed lead time: the classic z·σ·sqrt(L)
+    assert safety_stock(0.9, lead_time_sigma(50, 10, 9, 0)) == pytest.approx(1.281552 * 30, rel=1e-5)
+
+
+def test_eoq_and_rounding():
+    assert eoq(1000, 10, 0.5) == pytest.approx(200.0)
+    assert eoq(0, 10, 0.5) == 0.0
+    np.testing.assert_allclose(round_order_qty([7, 0, 25, 12], [10, 1, 1, 1], [6, 1, 12, 12]), [12, 0, 36, 12])
+
+
+def _inputs():
+    classes = pd.DataFrame({
+        "sku": ["POP", "RARE", "DEAD"], "abc": ["A", "C", "B"], "xyz": ["X", "Z", "Z"],
+        "pattern": ["smooth", "lumpy", "none"], "abc_basis": "value", "cv": [0.4, 2.5, np.nan],
+    })
+    forecast = pd.DataFrame({"sku": ["POP", "RARE", "DEAD"], "model": ["SES", "SBA", "SBA"],
+                             "mean": [100.0, 0.5, 0.0], "sigma": [20.0, 1.0, 0.0]})
+    items = pd.DataFrame({
+        "sku": ["POP", "RARE", "DEAD"], "description": ["Popular <b>mug</b>", "Rare vase", "Old lamp"],
+        "unit_cost": [2.0, np.nan, 5.0], "supplier": ["S", None, "S"],
+        "lead_time_days": [28.0, np.nan, 7.0], "lead_time_std_days": [7.0, np.nan, 1.0],
+        "moq": [1.0, np.nan, 1.0], "pack_size": [10.0, np.nan, 1.0], "avg_price": [4.0, 10.0, 8.0],
+    })
+    stock = pd.DataFrame({"sku": ["POP", "RARE"], "on_hand": [300.0, 0.0], "on_order": [100.0, 0.0]})
+    return classes, forecast, items, stock
+
+
+def test_popular_gets_a_buffer_rare_goes_jit():
+    out = recommend(*_inputs(), PolicyParams()).set_index("sku")
+    pop, rare, dead = out.loc["POP"], out.loc["RARE"], out.loc["DEAD"]
+    assert pop["policy"] == "JIC" and rare["policy"] == "JIT" and dead["policy"] == "JIT"
+    # weekly periods: L = 4 weeks ± 1 week, 95% cycle service level
+    expected_ss = 1.644854 * np.sqrt(4 * 20**2 + 100**2 * 1)
+    assert pop["safety_stock"] == pytest.approx(expected_ss, rel=1e-5)
+    assert pop["reorder_point"] == pytest.approx(400 + expected_ss, rel=1e-5)
+    annual = 100 * 365 / 7
+    q = np.ceil(np.sqrt(2 * annual * 25 / (2.0 * 0.25)) / 10) * 10
+    assert pop["order_qty"] == q
+    assert pop["capital_tied_up"] == pytest.approx((expected_ss + q / 2) * 2.0, rel=1e-5)
+    assert rare["safety_stock"] == 0 and dead["safety_stock"] == 0
+
+
+def test_reorder_now_and_quantities():
+    out = recommend(*_inputs(), PolicyParams()).set_index("sku")
+    pop = out.loc["POP"]
+    # position 400 <= reorder point ~577: order at least an EOQ, in whole packs
+    assert pop["inventory_position"] == 400 and bool(pop["reorder_now"])
+    assert pop["reorder_qty"] >= pop["order_qty"] and pop["reorder_qty"] % 10 == 0
+    assert pop["reorder_value"] == pytest.approx(pop["reorder_qty"] * 2.0)
+    rare = out.loc["RARE"]
+    # JIT: up to forecast over lead time + review (0.5 x (2 + 1) = 1.5), short 1.5 >= 1 unit
+    assert bool(rare["reorder_now"]) and rare["reorder_qty"] == 2
+    dead = out.loc["DEAD"]
+    assert not dead["reorder_now"] and "no stock count" in dead["assumed"]
+
+
+def test_reasons_and_assumptions_in_plain_words():
+    out = recommend(*_inputs(), PolicyParams()).set_index("sku")
+    assert out.loc["POP", "reason"].startswith("A-item (top 80% of value), steady demand (CV 0.4), supplier 28±7 days -> JIC: buffer ")
+    assert "for 95% service, ties up" in out.loc["POP", "reason"]
+    assert "JIT: order to demand" in out.loc["RARE", "reason"]
+    assert "JIT: popular by history but no demand forecast" in out.loc["DEAD", "reason"]
+    assumed = out.loc["RARE", "assumed"]
+    assert "unit cost = 60% of price" in assumed and "lead time 14 d" in assumed
+    assert out.loc["RARE", "unit_cost"] == pytest.approx(6.0)
+    # C item with erratic demand but a reliable default supplier (14 ± 3 days): no JIT risk flagged
+    assert out.loc["RARE", "risk_flag"] is None
+    assert pd.isna(out.loc["POP", "assumed"])
+
+
+def test_unreliable_supplier_is_flagged_for_jit():
+    classes, forecast, items, stock = _inputs()
+    items.loc[items["sku"] == "RARE", ["lead_time_days", "lead_time_std_days"]] = [42.0, 14.0]
+    out = recommend(classes, forecast, items, stock, PolicyParams()).set_index("sku")
+    assert out.loc["RARE", "risk_flag"] == "JIT risk: unreliable supplier and erratic demand"
+
+
+def test_jic_classes_configurable():
+    out = recommend(*_inputs(), PolicyParams(jic_classes=("A", "B", "C"))).set_index("sku")
+    assert out.loc["RARE", "policy"] == "JIC"
+    assert out.loc["RARE", "service_level"] == 0.85
