@@ -36,17 +36,11 @@ def prefect_harness():
 
 
 @pytest.fixture
-def make_settings(tmp_path: Path):
-    """Settings pointing at a temp warehouse and report folder, inputs defaulting to the sample."""
-    from jitjic.settings import load_settings
+def con(tmp_path: Path):
+    """A fresh warehouse file with the schema, closed after the test."""
+    import warehouse
 
-    def make(**sections):
-        sections.setdefault("paths", {})
-        sections["paths"].setdefault("database", tmp_path / "jitjic.duckdb")
-        sections["paths"].setdefault("reports_dir", tmp_path / "reports")
-        sections.setdefault("inputs", {})
-        for kind, name in (("orders", "online_retail_sample.csv.gz"), ("items", "items.csv"), ("stock", "stock.csv")):
-            sections["inputs"].setdefault(kind, [str(SAMPLE / name)])
-        return load_settings(None, use_default_file=False, **sections)
-
-    return make
+    c = warehouse.connect(tmp_path / "w.duckdb")
+    warehouse.ensure_schema(c)
+    yield c
+    c.close()

@@ -1,20 +1,10 @@
 """sql/marts/fct_demand.sql: whole periods only, zero-filled from each SKU's first sale."""
 
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
-import pytest
 
 import warehouse
-
-
-@pytest.fixture
-def con(tmp_path: Path):
-    c = warehouse.connect(tmp_path / "w.duckdb")
-    warehouse.ensure_schema(c)
-    yield c
-    c.close()
 
 
 def add_lines(con, rows):

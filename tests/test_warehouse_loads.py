@@ -19,14 +19,6 @@ def line(inv="536365", sku="85123A", qty=6, when="2010-12-01 08:26:00", price=2.
     return f"{inv},{sku},HEART,{qty},{when},{price},{cust},United Kingdom\n"
 
 
-@pytest.fixture
-def con(tmp_path: Path):
-    c = warehouse.connect(tmp_path / "w.duckdb")
-    warehouse.ensure_schema(c)
-    yield c
-    c.close()
-
-
 def counts(con) -> dict:
     return {t: con.execute(f"select count(*) from {t}").fetchall()[0][0]
             for t in ("order_lines", "rejects", "load_log", "load_rule_counts")}
