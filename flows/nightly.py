@@ -121,12 +121,18 @@ def forecast(settings: Settings, run_id: str) -> dict[str, Any]:
     f = settings.forecast
     with _stage(settings, run_id, "forecast") as (con, out):
         demand = warehouse.read_demand(con, run_id)
-        forecasts, summary = forecasting.forecast_demand(
+        result = forecasting.forecast_demand(
             demand, f.horizon, period=settings.demand.period, level=f.interval_level,
-            intermittent_adi=f.intermittent_adi,
+            n_origins=f.backtest_origins, origin_step=f.origin_step, switch_margin=f.switch_margin,
         )
-        warehouse.write_results(con, "forecasts", run_id, forecasts)
-        out.update(rows=len(forecasts), skus=len(summary), **summary["model"].value_counts().to_dict())
+        warehouse.write_results(con, "forecasts", run_id, result.forecasts)
+        warehouse.write_results(con, "forecast_lead_time", run_id, result.lead_time)
+        warehouse.write_results(con, "forecast_accuracy", run_id, result.accuracy)
+        warehouse.write_results(con, "forecast_coverage", run_id, result.coverage)
+        cov = result.coverage.set_index("level")["coverage"].to_dict()
+        out.update(rows=len(result.forecasts), skus=len(result.summary),
+                   outliers_capped=int(result.summary["outliers_capped"].sum()),
+                   coverage_90=round(cov.get(0.9, float("nan")), 3))
     return out
 
 

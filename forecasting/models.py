@@ -1,118 +1,70 @@
-"""Vectorised kernels over a SKU x period matrix, each wrapped by a thin estimator class.
-
-Kernels take ``y`` (n_series x n_periods, NaN before a series starts) and return the one-step
-fitted values (same shape, NaN where no forecast existed yet) and the final forecast per series.
-"""
+"""Every forecast model: a kernel from ``forecasting.kernels`` behind one thin estimator class."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-__all__ = ["ses", "ses_optimised", "croston_sba", "SES", "SBA", "ALPHA_GRID"]
+from forecasting import kernels as k
 
-ALPHA_GRID = np.round(np.arange(0.05, 1.0, 0.05), 2)
+__all__ = ["Model", "MODELS", "make_model"]
 
 
-def ses(y: np.ndarray, alpha: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
-    """Simple exponential smoothing, level started at each series' first value.
+class Model:
+    """``fit(y)`` stores the history and returns self; ``predict(h)`` gives n_series x h units.
 
-    Returns ``(fitted, forecast)``: ``fitted[:, t]`` is the forecast of ``y[:, t]`` made at t-1.
+    ``forecast(y, h)`` equals ``fit(y).predict(h)``. Parameters are stored as given.
     """
-    n, horizon = y.shape
-    alpha = np.broadcast_to(np.asarray(alpha, dtype=float), (n,))
-    level = np.full(n, np.nan)
-    fitted = np.full((n, horizon), np.nan)
-    for t in range(horizon):
-        obs = y[:, t]
-        fitted[:, t] = level
-        started = ~np.isnan(level)
-        level = np.where(started, level + alpha * (obs - level), obs)
-        level = np.where(np.isnan(obs), fitted[:, t], level)
-    return fitted, level
 
+    def __init__(self, alias: str, kernel: Callable[..., np.ndarray], **params: float):
+        self.alias, self.kernel, self.params = alias, kernel, params
 
-def ses_optimised(y: np.ndarray, grid: np.ndarray = ALPHA_GRID) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """SES with alpha per series chosen on the grid by the smallest one-step squared error.
-
-    Returns ``(fitted, forecast, alpha)``. Series with fewer than two values get grid's minimum.
-    """
-    best_sse = np.full(y.shape[0], np.inf)
-    best_alpha = np.full(y.shape[0], grid[0])
-    for a in grid:
-        fitted, _ = ses(y, a)
-        sse = np.nansum((y - fitted) ** 2, axis=1)
-        better = sse < best_sse - 1e-12
-        best_sse = np.where(better, sse, best_sse)
-        best_alpha = np.where(better, a, best_alpha)
-    fitted, forecast = ses(y, best_alpha)
-    return fitted, forecast, best_alpha
-
-
-def croston_sba(y: np.ndarray, alpha: float = 0.1, *, debias: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Croston's method, with the Syntetos-Boylan bias correction ``(1 - alpha/2)`` when ``debias``.
-
-    Demand size ``z`` and inter-demand interval ``p`` are smoothed only in periods with demand;
-    both start at the first demand (``p`` = periods from the series start to it, inclusive).
-    Series without any demand forecast 0.
-    """
-    n, horizon = y.shape
-    factor = 1.0 - alpha / 2.0 if debias else 1.0
-    z = np.full(n, np.nan)
-    p = np.full(n, np.nan)
-    since = np.zeros(n)  # periods since the last demand (or since the series start)
-    fitted = np.full((n, horizon), np.nan)
-    for t in range(horizon):
-        obs = y[:, t]
-        observed = ~np.isnan(obs)
-        fitted[:, t] = np.where(observed, np.where(np.isnan(z), 0.0, factor * z / p), np.nan)
-        since = since + observed
-        demand = observed & (obs > 0)
-        first = demand & np.isnan(z)
-        update = demand & ~first
-        z = np.where(first, obs, np.where(update, z + alpha * (obs - z), z))
-        p = np.where(first, since, np.where(update, p + alpha * (since - p), p))
-        since = np.where(demand, 0.0, since)
-    forecast = np.where(np.isnan(z), 0.0, factor * z / p)
-    return fitted, forecast
-
-
-class _Model:
-    """Thin estimator over a kernel: ``fit`` stores ``fitted_`` and ``forecast_``, returns self."""
-
-    alias = "model"
-
-    def fit(self, y: np.ndarray) -> _Model:
-        self.fitted_, self.forecast_ = self._kernel(np.asarray(y, dtype=float))
+    def fit(self, y: np.ndarray) -> Model:
+        self.y_ = np.asarray(y, dtype=float)
         return self
 
     def predict(self, h: int) -> np.ndarray:
-        """Flat forecast, ``n_series x h``, units per period."""
-        return np.repeat(self.forecast_[:, None], h, axis=1)
+        return np.maximum(self.kernel(self.y_, h, **self.params), 0.0)
 
     def forecast(self, y: np.ndarray, h: int) -> np.ndarray:
         return self.fit(y).predict(h)
 
-
-class SES(_Model):
-    """Simple exponential smoothing with alpha optimised per series on a grid."""
-
-    alias = "SES"
-
-    def __init__(self, grid: np.ndarray = ALPHA_GRID):
-        self.grid = grid
-
-    def _kernel(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        fitted, forecast, self.alpha_ = ses_optimised(y, self.grid)
-        return fitted, forecast
+    def __repr__(self) -> str:
+        return self.alias
 
 
-class SBA(_Model):
-    """Syntetos-Boylan approximation of Croston's method, for intermittent demand."""
+def _ses(y: np.ndarray, h: int) -> np.ndarray:
+    return np.repeat(np.nan_to_num(k.ses_optimised(y)[1])[:, None], h, axis=1)
 
-    alias = "SBA"
 
-    def __init__(self, alpha: float = 0.1):
-        self.alpha = alpha
+def _croston(y: np.ndarray, h: int, alpha: float = 0.1, debias: bool = False) -> np.ndarray:
+    return np.repeat(k.croston_sba(y, alpha, debias=debias)[1][:, None], h, axis=1)
 
-    def _kernel(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return croston_sba(y, self.alpha, debias=True)
+
+def _history_mean(y: np.ndarray, h: int) -> np.ndarray:
+    n = (~np.isnan(y)).sum(axis=1)
+    return np.repeat((np.nansum(y, axis=1) / np.maximum(n, 1))[:, None], h, axis=1)
+
+
+# alias -> factory; the aliases are what the forecasts and accuracy tables show
+MODELS: dict[str, Callable[[], Model]] = {
+    "Naive": lambda: Model("Naive", k.naive),
+    "SeasonalNaive": lambda: Model("SeasonalNaive", k.seasonal_naive),
+    "MA4": lambda: Model("MA4", k.moving_average, window=4),
+    "MA8": lambda: Model("MA8", k.moving_average, window=8),
+    "SES": lambda: Model("SES", _ses),
+    "HoltDamped": lambda: Model("HoltDamped", k.holt_damped_optimised),
+    "Croston": lambda: Model("Croston", _croston),
+    "SBA": lambda: Model("SBA", _croston, debias=True),
+    "TSB": lambda: Model("TSB", k.tsb),
+    "ADIDA": lambda: Model("ADIDA", k.adida),
+    "IMAPA": lambda: Model("IMAPA", k.imapa),
+    "HistoryMean": lambda: Model("HistoryMean", _history_mean),
+}
+
+
+def make_model(alias: str) -> Model:
+    if alias not in MODELS:
+        raise ValueError(f"unknown model {alias!r}; known: {sorted(MODELS)}")
+    return MODELS[alias]()

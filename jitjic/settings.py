@@ -62,8 +62,11 @@ class Demand(_Section):
 class Forecast(_Section):
     horizon: int = Field(8, ge=1, le=104, description="periods ahead")
     interval_level: float = Field(0.9, gt=0.5, lt=1.0)
-    # SBA replaces SES when the average inter-demand interval exceeds this (Syntetos-Boylan)
-    intermittent_adi: float = Field(1.32, gt=1.0)
+    # rolling-origin backtest: origins, periods between them, and how much better (share of
+    # RMSSE) a SKU's own best model must be to replace its demand pattern's choice
+    backtest_origins: int = Field(4, ge=1, le=52)
+    origin_step: int = Field(2, ge=1)
+    switch_margin: float = Field(0.5, ge=0.0, le=1.0)
 
 
 class Classification(_Section):

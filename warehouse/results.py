@@ -23,7 +23,9 @@ __all__ = [
 ]
 
 # tables a stage may write; a table name never comes from anywhere but this list
-RESULT_TABLES = ("forecasts", "sku_classes", "recommendations")
+RESULT_TABLES = (
+    "forecasts", "forecast_lead_time", "forecast_accuracy", "forecast_coverage", "sku_classes", "recommendations",
+)
 READABLE = RESULT_TABLES + (
     "demand", "runs", "run_stages", "load_log", "load_report", "reorder_now", "abc_xyz_matrix",
     "abc_xyz_matrix_by_run",

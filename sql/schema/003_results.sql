@@ -18,7 +18,42 @@ create table if not exists forecasts (
     lower        double not null,   -- units per period, lower bound of the interval
     upper        double not null,
     level        double not null,   -- interval coverage, e.g. 0.9
-    sigma        double not null    -- std of one-step forecast errors, units per period
+    sigma        double not null,   -- RMSE of one-step backtest errors, units per period
+    q50          double not null,   -- per-period demand quantiles, units (calibrated on backtest errors)
+    q80          double not null,
+    q90          double not null,
+    q95          double not null,
+    q99          double not null
+);
+
+create table if not exists forecast_lead_time (
+    run_id  varchar not null,
+    sku     varchar not null,
+    periods integer not null,  -- L: cumulative demand over the next L periods
+    mean    double not null,   -- units
+    q50     double not null,   -- units; what safety stock for a lead time of L periods needs
+    q80     double not null,
+    q90     double not null,
+    q95     double not null,
+    q99     double not null
+);
+
+create table if not exists forecast_accuracy (
+    run_id   varchar not null,
+    sku      varchar not null,
+    model    varchar not null,  -- a candidate, or the chosen forecast (a combination like MA4+TSB)
+    rmsse    double,            -- rolling-origin backtest, root mean squared scaled error
+    mase     double,            -- chosen forecast only
+    wape     double,            -- chosen forecast only: sum |error| / sum actual
+    bias     double,            -- chosen forecast only: sum (forecast - actual) / sum actual
+    selected boolean not null
+);
+
+create table if not exists forecast_coverage (
+    run_id   varchar not null,
+    level    double not null,   -- nominal central interval, e.g. 0.9
+    coverage double not null,   -- share of actuals inside it on the latest backtest origin
+    n        bigint not null
 );
 
 create table if not exists sku_classes (

@@ -15,6 +15,12 @@ select d.* from demand as d join latest_run as r using (run_id);
 create or replace view latest_forecasts as
 select f.* from forecasts as f join latest_run as r using (run_id);
 
+create or replace view latest_forecast_accuracy as
+select a.* from forecast_accuracy as a join latest_run as r using (run_id);
+
+create or replace view latest_forecast_lead_time as
+select l.* from forecast_lead_time as l join latest_run as r using (run_id);
+
 create or replace view latest_classes as
 select c.* from sku_classes as c join latest_run as r using (run_id);
 

@@ -1,0 +1,209 @@
+"""Pure NumPy forecast kernels over a SKU x period matrix.
+
+Every kernel takes ``y`` (n_series x n_periods, NaN before a series starts, zero-filled after)
+and a horizon ``h`` and returns the forecast path (n_series x h, units per period).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "ALPHA_GRID", "naive", "seasonal_naive", "moving_average", "ses", "ses_optimised",
+    "holt_damped", "holt_damped_optimised", "croston_sba", "tsb", "adida", "imapa", "aggregate_tail",
+]
+
+ALPHA_GRID = np.round(np.arange(0.05, 1.0, 0.05), 2)
+
+
+def _flat(level: np.ndarray, h: int) -> np.ndarray:
+    return np.repeat(np.nan_to_num(level)[:, None], h, axis=1)
+
+
+def _last_values(y: np.ndarray, k: int) -> np.ndarray:
+    """The last ``k`` columns (all series are aligned at the end)."""
+    return y[:, -k:] if k <= y.shape[1] else y
+
+
+def naive(y: np.ndarray, h: int) -> np.ndarray:
+    """The last observed value, repeated."""
+    return _flat(y[:, -1], h)
+
+
+def seasonal_naive(y: np.ndarray, h: int, season: int = 52) -> np.ndarray:
+    """The value one season ago; the naive forecast where the history is shorter than a season."""
+    if y.shape[1] < season:
+        return naive(y, h)
+    past = y[:, -season:]
+    idx = np.arange(h) % season
+    out = past[:, idx]
+    return np.where(np.isnan(out), _flat(y[:, -1], h), out)
+
+
+def moving_average(y: np.ndarray, h: int, window: int = 6) -> np.ndarray:
+    """Mean of the last ``window`` observed periods (fewer for young series)."""
+    return _flat(np.nanmean(_last_values(y, window), axis=1) if y.size else np.zeros(len(y)), h)
+
+
+def ses(y: np.ndarray, alpha: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    """Simple exponential smoothing, level started at each series' first value.
+
+    Returns ``(fitted, level)``: ``fitted[:, t]`` is the forecast of ``y[:, t]`` made at t-1.
+    """
+    n, periods = y.shape
+    alpha = np.broadcast_to(np.asarray(alpha, dtype=float), (n,))
+    level = np.full(n, np.nan)
+    fitted = np.full((n, periods), np.nan)
+    for t in range(periods):
+        obs = y[:, t]
+        fitted[:, t] = level
+        updated = np.where(np.isnan(level), obs, level + alpha * (obs - level))
+        level = np.where(np.isnan(obs), level, updated)
+    return fitted, level
+
+
+def ses_optimised(y: np.ndarray, grid: np.ndarray = ALPHA_GRID) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """SES with alpha per series chosen on ``grid`` by the smallest one-step squared error.
+
+    Returns ``(fitted, level, alpha)``; series with fewer than two values get the grid's minimum.
+    """
+    n = y.shape[0]
+    best_sse, best_alpha = np.full(n, np.inf), np.full(n, grid[0])
+    for a in grid:
+        fitted, _ = ses(y, a)
+        sse = np.nansum((y - fitted) ** 2, axis=1)
+        better = sse < best_sse - 1e-12
+        best_sse, best_alpha = np.where(better, sse, best_sse), np.where(better, a, best_alpha)
+    fitted, level = ses(y, best_alpha)
+    return fitted, level, best_alpha
+
+
+HOLT_GRID = tuple(
+    (a, b, phi) for a in (0.1, 0.3, 0.5, 0.8) for b in (0.05, 0.2) for phi in (0.8, 0.9, 0.98)
+)
+
+
+def _holt_pass(y: np.ndarray, alpha, beta, phi) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One damped-trend pass; returns (level, trend, one-step squared error sum) per series."""
+    n, periods = y.shape
+    level, trend, sse = np.full(n, np.nan), np.zeros(n), np.zeros(n)
+    for t in range(periods):
+        obs = y[:, t]
+        started = ~np.isnan(level)
+        forecast = level + phi * trend
+        seen = ~np.isnan(obs)
+        sse += np.where(started & seen, (obs - forecast) ** 2, 0.0)
+        new_level = np.where(started, forecast + alpha * (obs - forecast), obs)
+        new_trend = np.where(started, beta * (new_level - level) + (1 - beta) * phi * trend, 0.0)
+        level, trend = np.where(seen, new_level, level), np.where(seen, new_trend, trend)
+    return level, trend, sse
+
+
+def holt_damped(y: np.ndarray, h: int, alpha: float = 0.2, beta: float = 0.1, phi: float = 0.9) -> np.ndarray:
+    """Additive damped-trend Holt; level starts at the first value, trend at zero. Floored at 0."""
+    level, trend, _ = _holt_pass(y, alpha, beta, phi)
+    steps = np.cumsum(phi ** np.arange(1, h + 1))
+    return np.maximum(np.nan_to_num(level)[:, None] + trend[:, None] * steps[None, :], 0.0)
+
+
+def holt_damped_optimised(y: np.ndarray, h: int, grid: tuple = HOLT_GRID) -> np.ndarray:
+    """Damped-trend Holt with (alpha, beta, phi) per series chosen on ``grid`` by one-step SSE."""
+    n = y.shape[0]
+    best = np.full(n, np.inf)
+    out = np.zeros((n, h))
+    for alpha, beta, phi in grid:
+        level, trend, sse = _holt_pass(y, alpha, beta, phi)
+        better = sse < best - 1e-12
+        steps = np.cumsum(phi ** np.arange(1, h + 1))
+        path = np.nan_to_num(level)[:, None] + trend[:, None] * steps[None, :]
+        out = np.where(better[:, None], path, out)
+        best = np.where(better, sse, best)
+    return np.maximum(out, 0.0)
+
+
+def croston_sba(y: np.ndarray, alpha: float = 0.1, *, debias: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Croston's method, with the Syntetos-Boylan correction ``(1 - alpha/2)`` when ``debias``.
+
+    Demand size ``z`` and inter-demand interval ``p`` are smoothed only in periods with demand;
+    both start at the first demand (``p`` = periods from the series start to it, inclusive).
+    Returns ``(fitted, forecast)``; series without any demand forecast 0.
+    """
+    n, periods = y.shape
+    factor = 1.0 - alpha / 2.0 if debias else 1.0
+    z, p = np.full(n, np.nan), np.full(n, np.nan)
+    since = np.zeros(n)  # periods since the last demand (or since the series start)
+    fitted = np.full((n, periods), np.nan)
+    for t in range(periods):
+        obs = y[:, t]
+        observed = ~np.isnan(obs)
+        fitted[:, t] = np.where(observed, np.where(np.isnan(z), 0.0, factor * z / p), np.nan)
+        since = since + observed
+        demand = observed & (obs > 0)
+        first = demand & np.isnan(z)
+        update = demand & ~first
+        z = np.where(first, obs, np.where(update, z + alpha * (obs - z), z))
+        p = np.where(first, since, np.where(update, p + alpha * (since - p), p))
+        since = np.where(demand, 0.0, since)
+    return fitted, np.where(np.isnan(z), 0.0, factor * z / p)
+
+
+def tsb(y: np.ndarray, h: int, alpha_d: float = 0.2, alpha_p: float = 0.2) -> np.ndarray:
+    """Teunter-Syntetos-Babai: demand probability smoothed every period, size only on demand.
+
+    Unlike Croston, the forecast decays while an item stops selling (obsolescence).
+    """
+    n, periods = y.shape
+    prob, size = np.full(n, np.nan), np.full(n, np.nan)
+    for t in range(periods):
+        obs = y[:, t]
+        seen = ~np.isnan(obs)
+        hit = seen & (obs > 0)
+        prob = np.where(seen, np.where(np.isnan(prob), hit * 1.0, prob + alpha_p * (hit - prob)), prob)
+        new_size = np.where(np.isnan(size), obs, size + alpha_d * (obs - size))
+        size = np.where(hit, new_size, size)
+    return _flat(np.where(np.isnan(size), 0.0, prob * size), h)
+
+
+def aggregate_tail(y: np.ndarray, k: int) -> np.ndarray:
+    """Non-overlapping sums of ``k`` periods, aligned at the end; a bucket with a gap is NaN."""
+    buckets = y.shape[1] // k
+    if buckets == 0:
+        return np.full((y.shape[0], 0), np.nan)
+    tail = y[:, y.shape[1] - buckets * k:]
+    return tail.reshape(y.shape[0], buckets, k).sum(axis=2)  # NaN propagates: partial buckets drop
+
+
+def _ses_level(y: np.ndarray) -> np.ndarray:
+    if y.shape[1] == 0:
+        return np.zeros(y.shape[0])
+    return np.nan_to_num(ses_optimised(y)[1])
+
+
+def adida(y: np.ndarray, h: int, level: np.ndarray | None = None) -> np.ndarray:
+    """ADIDA: SES on buckets of ``level`` periods (default: each series' mean inter-demand
+    interval, rounded), the bucket forecast spread evenly over its periods."""
+    if level is None:
+        level = _aggregation_level(y)
+    out = np.zeros(y.shape[0])
+    for k in np.unique(level):
+        rows = level == k
+        out[rows] = _ses_level(aggregate_tail(y[rows], int(k))) / k
+    return _flat(out, h)
+
+
+def imapa(y: np.ndarray, h: int, max_level: int = 12) -> np.ndarray:
+    """IMAPA: the mean of ADIDA forecasts over aggregation levels 1 .. each series' mean ADI."""
+    top = np.minimum(_aggregation_level(y), max_level)
+    total, count = np.zeros(y.shape[0]), np.zeros(y.shape[0])
+    for k in range(1, int(top.max(initial=1)) + 1):
+        rows = top >= k
+        total[rows] += _ses_level(aggregate_tail(y[rows], k)) / k
+        count[rows] += 1
+    return _flat(total / np.maximum(count, 1), h)
+
+
+def _aggregation_level(y: np.ndarray) -> np.ndarray:
+    observed = (~np.isnan(y)).sum(axis=1)
+    demands = (np.nan_to_num(y) > 0).sum(axis=1)
+    adi = np.where(demands > 0, observed / np.maximum(demands, 1), 1.0)
+    return np.maximum(np.round(adi), 1).astype(int)

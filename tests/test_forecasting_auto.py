@@ -1,0 +1,98 @@
+"""Automatic selection, calibrated quantiles and the edge cases of forecast_demand."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecasting import AutoForecast, forecast_demand
+from forecasting.auto import NEW_ITEM
+from forecasting.outliers import cap_outliers
+
+QCOLS = ["q50", "q80", "q90", "q95", "q99"]
+
+
+def long(matrix: dict, start="2010-01-04") -> pd.DataFrame:
+    rows = []
+    width = max(len(v) for v in matrix.values())
+    for sku, values in matrix.items():
+        for i, v in enumerate(values):
+            week = pd.Timestamp(start) + pd.Timedelta(weeks=width - len(values) + i)
+            rows.append((sku, week.date(), float(v)))
+    return pd.DataFrame(rows, columns=["sku", "period_start", "qty"])
+
+
+@pytest.fixture(scope="module")
+def result():
+    rng = np.random.default_rng(5)
+    series = {f"smooth{i}": rng.poisson(20 + i, 60) for i in range(40)}
+    series |= {f"rare{i}": rng.poisson(0.3, 60) * rng.integers(1, 9, 60) for i in range(40)}
+    series |= {"new": [4, 6], "zero": [0] * 60, "one": [0] * 59 + [7],
+               "returns": [5, -3] + [4] * 58, "spike": [3] * 30 + [900] + [3] * 29}
+    return forecast_demand(long(series), 6, level=0.9)
+
+
+def test_shapes_and_labels(result):
+    fc, summary = result.forecasts, result.summary.set_index("sku")
+    assert len(fc) == len(summary) * 6
+    assert summary.loc["new", "model"] == NEW_ITEM and summary.loc["new", "mean"] == pytest.approx(5.0)
+    assert summary.loc["zero", "mean"] == 0
+    assert fc[fc["sku"] == "zero"][QCOLS].eq(0).all().all()
+    assert (summary["mean"] >= 0).all()
+
+
+def test_quantiles_non_negative_and_monotone(result):
+    fc = result.forecasts
+    q = fc[QCOLS].to_numpy()
+    assert (q >= 0).all() and (np.diff(q, axis=1) >= -1e-9).all()
+    assert (fc["lower"] <= fc["upper"]).all()
+    lt = result.lead_time
+    assert (np.diff(lt[QCOLS].to_numpy(), axis=1) >= -1e-9).all()
+    # cumulative demand grows with the lead time
+    for _, g in lt.groupby("sku"):
+        assert (np.diff(g.sort_values("periods")[["mean", "q90"]].to_numpy(), axis=0) >= -1e-9).all()
+
+
+def test_lead_time_mean_is_the_sum_of_period_means(result):
+    fc = result.forecasts[result.forecasts["sku"] == "smooth3"]
+    lt = result.lead_time[(result.lead_time["sku"] == "smooth3") & (result.lead_time["periods"] == 4)]
+    assert lt["mean"].iloc[0] == pytest.approx(fc.nsmallest(4, "step")["mean"].sum())
+
+
+def test_spike_is_capped_and_counted(result):
+    summary = result.summary.set_index("sku")
+    assert summary.loc["spike", "outliers_capped"] == 1
+    assert summary.loc["spike", "mean"] < 20
+    capped, n = cap_outliers(np.array([[3.0] * 10 + [900.0], [0, 0, 0, 50.0] + [0] * 7]))
+    assert n.tolist() == [1, 0] and capped[0, -1] == pytest.approx(15.0) and capped[1, 3] == 50
+
+
+def test_accuracy_table_flags_one_choice_per_sku(result):
+    acc = result.accuracy
+    assert (acc[acc["selected"]].groupby("sku").size() == 1).all()
+    chosen = acc[acc["selected"]].set_index("sku")["model"]
+    assert (chosen == result.summary.set_index("sku")["model"]).all()
+    assert {"Naive", "SES", "TSB", "IMAPA"} <= set(acc["model"])
+
+
+def test_coverage_reported(result):
+    cov = result.coverage.set_index("level")
+    assert 0.9 in cov.index and 0 < cov.loc[0.9, "coverage"] <= 1
+
+
+def test_interval_holds_on_new_data():
+    rng = np.random.default_rng(11)
+    history = rng.poisson(rng.uniform(1, 40, 400)[:, None], (400, 60)).astype(float)
+    auto = AutoForecast(4).fit(history[:, :56])
+    q = auto.period_quantiles()
+    lo, hi = np.argmin(abs(auto.taus_ - 0.05)), np.argmin(abs(auto.taus_ - 0.95))
+    actual = history[:, 56:]
+    inside = (actual >= q[:, :, lo]) & (actual <= q[:, :, hi])
+    assert 0.85 <= inside.mean() <= 0.95
+
+
+def test_selection_prefers_what_backtests_best():
+    # a strong trend: the damped-trend model should beat flat methods in the backtest
+    t = np.arange(40, dtype=float)
+    y = np.vstack([10 + 3 * t + np.random.default_rng(i).normal(0, 1, 40) for i in range(30)])
+    auto = AutoForecast(4).fit(y)
+    assert all("HoltDamped" in name for name in auto.model_names())
