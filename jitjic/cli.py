@@ -101,6 +101,44 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], kind: str) -> None:
     ctx.exit(code)
 
 
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--freq", type=click.Choice(["D", "W", "M"]), default="W", show_default=True,
+              help="Period: day, week (starting Monday) or month.")
+@click.option("--horizon", type=int, default=None, help="Planning horizon in periods (default: --holdout).")
+@click.option("--holdout", type=int, default=8, show_default=True, help="Last periods held out for scoring.")
+@click.option("--sku-col", default="sku", show_default=True)
+@click.option("--date-col", default="date", show_default=True)
+@click.option("--qty-col", default="qty", show_default=True)
+@click.option("--output", type=click.Path(path_type=Path), default=Path("evaluate.json"), show_default=True,
+              help="Where the same table is written as JSON.")
+def evaluate(file: Path, freq: str, horizon: int | None, holdout: int, sku_col: str, date_col: str,
+             qty_col: str, output: Path) -> None:
+    """Score every forecast method and the automatic choice on FILE (long sku, date, qty)."""
+    import json
+
+    from forecasting.evaluate import evaluate_holdout
+    from ingest import IngestError
+    from jitjic.evaluation import demand_from_file
+
+    period = {"D": "day", "W": "week", "M": "month"}[freq]
+    try:
+        demand = demand_from_file(file, period, sku_col=sku_col, date_col=date_col, qty_col=qty_col)
+        table = evaluate_holdout(demand, holdout, horizon=horizon)
+    except IngestError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    except ValueError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
+    skus = demand["sku"].nunique()
+    click.echo(f"{skus:,} SKUs, {demand['period_start'].nunique()} whole {period}s, last {holdout} held out")
+    click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4f}", na_rep="-"))
+    output.write_text(json.dumps({"file": str(file), "period": period, "holdout": holdout, "skus": skus,
+                                  "methods": table.to_dict("records")}, indent=2))
+    click.echo(f"written: {output}")
+
+
 def main() -> None:
     cli(prog_name="jitjic")
 

@@ -41,3 +41,34 @@ def test_bad_config_exit_code(tmp_path: Path):
     result = CliRunner().invoke(cli, ["--config", str(cfg), "ingest", "x.csv"])
     assert result.exit_code == EXIT_CONFIG
     assert "forecast.horizon" in result.output
+
+
+def test_evaluate_scores_every_method(tmp_path: Path):
+    import json
+
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(3)
+    days = pd.date_range("2011-01-03", periods=7 * 30, freq="D")  # 30 whole weeks, Monday to Sunday
+    rows = [(f"S{i}", d.date(), int(rng.poisson(3 + i))) for i in range(12) for d in days]
+    rows.append(("S0", days[5].date(), "lots"))  # rejected by the ingest rules, not fatal
+    path = tmp_path / "long.csv"
+    pd.DataFrame(rows, columns=["item", "day", "units"]).to_csv(path, index=False)
+    out = tmp_path / "scores.json"
+    result = CliRunner().invoke(cli, ["evaluate", str(path), "--freq", "W", "--holdout", "6", "--sku-col", "item",
+                                      "--date-col", "day", "--qty-col", "units", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "12 SKUs, 30 whole weeks, last 6 held out" in result.output
+    report = json.loads(out.read_text())
+    methods = {m["method"]: m for m in report["methods"]}
+    assert {"Naive", "SES", "TSB", "IMAPA", "auto"} <= set(methods)
+    assert 0.5 < methods["auto"]["coverage_90"] <= 1 and methods["auto"]["pinball"] > 0
+    assert all(m["rmsse"] > 0 for m in methods.values())
+
+
+def test_evaluate_rejects_a_too_long_holdout(tmp_path: Path):
+    path = tmp_path / "long.csv"
+    path.write_text("sku,date,qty\nA,2011-01-03,1\nA,2011-01-10,2\nA,2011-01-17,1\n")
+    result = CliRunner().invoke(cli, ["evaluate", str(path), "--holdout", "2", "--output", str(tmp_path / "x.json")])
+    assert result.exit_code == EXIT_CONFIG and "need at least 4" in result.output

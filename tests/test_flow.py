@@ -50,6 +50,12 @@ def test_first_run_fills_every_table(two_runs):
     assert stages == {"ingest", "demand", "forecast", "classify", "policy", "publish", "report"}
     report = Path(first["report"])
     assert report.exists() and run_id in report.read_text()
+    # forecasts carry calibrated quantiles; lead-time quantiles, accuracy and coverage are stored
+    assert q(db, "select count(*) from forecasts where run_id = ? and not (q50 <= q90 and q90 <= q99)", [run_id])[0][0] == 0
+    skus = q(db, "select count(distinct sku) from forecasts where run_id = ?", [run_id])[0][0]
+    assert q(db, "select count(distinct sku) from forecast_lead_time where run_id = ?", [run_id])[0][0] == skus
+    assert q(db, "select count(*) from forecast_accuracy where run_id = ? and selected", [run_id])[0][0] == skus
+    assert q(db, "select count(*) from forecast_coverage where run_id = ? and level = 0.9", [run_id])[0][0] == 1
     policies = dict(q(db, "select policy, count(*) from recommendations where run_id = ? group by all", [run_id]))
     assert policies["JIC"] > 0 and policies["JIT"] > 0
 
