@@ -67,6 +67,8 @@ class Forecast(_Section):
     backtest_origins: int = Field(4, ge=1, le=52)
     origin_step: int = Field(2, ge=1)
     switch_margin: float = Field(0.5, ge=0.0, le=1.0)
+    # SKUs share a model choice by recent trend (up/flat/down), by demand pattern, or all together
+    select_by: Literal["trend", "pattern", "all"] = "trend"
 
 
 class Classification(_Section):

@@ -96,3 +96,17 @@ def test_selection_prefers_what_backtests_best():
     y = np.vstack([10 + 3 * t + np.random.default_rng(i).normal(0, 1, 40) for i in range(30)])
     auto = AutoForecast(4).fit(y)
     assert all("HoltDamped" in name for name in auto.model_names())
+
+
+def test_trend_groups_and_select_by():
+    from forecasting.auto import _trend
+
+    y = np.array([[10.0] * 9 + [30] * 4, [10.0] * 13, [30.0] * 9 + [5] * 4])
+    assert _trend(y).tolist() == ["up", "flat", "down"]
+    with pytest.raises(ValueError, match="select_by must be"):
+        AutoForecast(4, select_by="abc")
+    rng = np.random.default_rng(2)
+    y = rng.poisson(10, (50, 30)).astype(float)
+    for how in ("trend", "pattern", "all"):
+        auto = AutoForecast(4, select_by=how).fit(y)
+        assert auto.mean_.shape == (50, 4) and len(auto.model_names()) == 50
