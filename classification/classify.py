@@ -22,12 +22,18 @@ def classify_skus(
     abc_cutoffs: tuple[float, float] = (0.8, 0.95),
     xyz_cutoffs: tuple[float, float] = (0.5, 1.0),
     window: int = 52,
+    new_periods: int = 13,
+    dead_periods: int = 13,
 ) -> pd.DataFrame:
     """One row per SKU of ``demand`` (``sku, period_start, qty, order_lines, revenue``).
 
-    Only the last ``window`` periods count. Value = units x ``unit_cost`` (currency per unit,
-    index SKU) where given, else the revenue at selling price. Returns ``sku, abc, xyz,
-    pattern, abc_basis, basis_amount, cum_share, annual_qty, annual_value, cv, adi, cv2, periods``.
+    Only the last ``window`` periods count for the classes. Value = units x ``unit_cost``
+    (currency per unit, index SKU) where given (``value_source`` "cost"), else the revenue at
+    selling price ("price"). Lifecycle: ``new`` with fewer than ``new_periods`` periods since the
+    first sale, ``dead`` with no demand in the last ``dead_periods`` periods, else ``active``.
+    Returns ``sku, abc, xyz, pattern, lifecycle, abc_basis, basis_amount, cum_share,
+    annual_qty, annual_value, value_source, cv, adi, cv2, periods, periods_since_first,
+    periods_since_demand``.
     """
     if basis not in ("value", "volume", "hits"):
         raise ValueError(f"basis must be value, volume or hits, got {basis!r}")
@@ -35,9 +41,11 @@ def classify_skus(
     recent = demand[demand["period_start"].isin(periods)]
     per_sku = recent.groupby("sku").agg(qty=("qty", "sum"), hits=("order_lines", "sum"), revenue=("revenue", "sum"))
     value = per_sku["revenue"].copy()
+    source = pd.Series("price", index=per_sku.index)
     if unit_cost is not None:
         cost = unit_cost.reindex(per_sku.index)
         value = (per_sku["qty"] * cost).where(cost.notna(), value)
+        source = source.where(cost.isna(), "cost")
     amount = {"value": value, "volume": per_sku["qty"], "hits": per_sku["hits"]}[basis].clip(lower=0)
     abc = abc_classes(amount, abc_cutoffs).set_index("sku")
 
@@ -52,9 +60,24 @@ def classify_skus(
     )
     out = stats.join(abc[["abc", "basis_amount", "cum_share"]]).join(per_sku[["qty"]])
     out["annual_value"] = value.reindex(out.index).clip(lower=0)
+    out["value_source"] = source.reindex(out.index)
+    out = out.join(_lifecycle(demand, new_periods, dead_periods))
     out = out.rename(columns={"qty": "annual_qty"}).assign(abc_basis=basis)
     out["adi"] = out["adi"].replace(np.inf, np.nan)
-    cols = ["abc", "xyz", "pattern", "abc_basis", "basis_amount", "cum_share", "annual_qty",
-            "annual_value", "cv", "adi", "cv2", "periods"]
+    cols = ["abc", "xyz", "pattern", "lifecycle", "abc_basis", "basis_amount", "cum_share", "annual_qty",
+            "annual_value", "value_source", "cv", "adi", "cv2", "periods", "periods_since_first",
+            "periods_since_demand"]
     return out[cols].reset_index().sort_values("sku", kind="mergesort").reset_index(drop=True)
 
+
+
+def _lifecycle(demand: pd.DataFrame, new_periods: int, dead_periods: int) -> pd.DataFrame:
+    """Periods since the first sale and since the last demand, and the lifecycle label, per SKU."""
+    ids, _, y = to_matrix(demand, "sku", "period_start", "qty")
+    observed = (~np.isnan(y)).sum(axis=1)
+    sold = np.nan_to_num(y) > 0
+    last = np.where(sold.any(axis=1), y.shape[1] - 1 - np.argmax(sold[:, ::-1], axis=1), -1)
+    since_demand = np.where(last >= 0, y.shape[1] - 1 - last, observed)
+    label = np.where(observed < new_periods, "new", np.where(since_demand >= dead_periods, "dead", "active"))
+    return pd.DataFrame({"periods_since_first": observed, "periods_since_demand": since_demand,
+                         "lifecycle": label}, index=pd.Index(ids, name="sku"))

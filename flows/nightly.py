@@ -146,10 +146,12 @@ def classify(settings: Settings, run_id: str) -> dict[str, Any]:
         items = warehouse.read_items(con).set_index("sku")
         classes = classification.classify_skus(
             demand, items["unit_cost"].dropna(), basis=c.abc_basis, abc_cutoffs=tuple(c.abc_cutoffs),
-            xyz_cutoffs=tuple(c.xyz_cutoffs), window=c.window_periods,
+            xyz_cutoffs=tuple(c.xyz_cutoffs), window=c.window_periods, new_periods=c.new_periods,
+            dead_periods=c.dead_periods,
         )
         warehouse.write_results(con, "sku_classes", run_id, classes)
-        out.update(rows=len(classes), **{k: int(v) for k, v in classes["abc"].value_counts().sort_index().items()})
+        out.update(rows=len(classes), **{k: int(v) for k, v in classes["abc"].value_counts().sort_index().items()},
+                   **{k: int(v) for k, v in classes["lifecycle"].value_counts().sort_index().items()})
     return out
 
 
@@ -164,8 +166,8 @@ def recommend(settings: Settings, run_id: str) -> dict[str, Any]:
             classes, summary, warehouse.read_items(con), warehouse.read_latest_stock(con), policy_params(settings)
         )
         warehouse.write_results(con, "recommendations", run_id, recs)
-        out.update(rows=len(recs), JIC=int((recs["policy"] == "JIC").sum()),
-                   JIT=int((recs["policy"] == "JIT").sum()), reorder_now=int(recs["reorder_now"].sum()))
+        out.update(rows=len(recs), **{k: int(v) for k, v in recs["policy"].value_counts().sort_index().items()},
+                   reorder_now=int(recs["reorder_now"].sum()))
     return out
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting import metrics
-from forecasting.intermittency import adi_cv2
+from forecasting.intermittency import adi_cv2, demand_pattern
 from forecasting.matrix import to_matrix
 from forecasting.models import make_model
 from forecasting.outliers import cap_outliers
@@ -42,11 +42,7 @@ def _trend(y: np.ndarray, up: float = 1.3, down: float = 0.7) -> np.ndarray:
 
 
 def _pattern(y: np.ndarray) -> np.ndarray:
-    adi, cv2 = adi_cv2(y)
-    frequent, steady = adi < 1.32, np.nan_to_num(cv2) < 0.49
-    out = np.select([frequent & steady, frequent, steady], ["smooth", "erratic", "intermittent"], "lumpy").astype(object)
-    out[~np.isfinite(adi)] = "none"
-    return out
+    return demand_pattern(*adi_cv2(y))
 
 
 @dataclass

@@ -76,6 +76,10 @@ class Classification(_Section):
     abc_cutoffs: tuple[float, float] = (0.80, 0.95)
     xyz_cutoffs: tuple[float, float] = (0.5, 1.0)
     window_periods: int = Field(52, ge=4, description="periods of history used (52 weeks = a year)")
+    # lifecycle: fewer periods than this since the first sale -> new
+    new_periods: int = Field(13, ge=1)
+    # no demand for this many periods -> dead (phase out, never reordered)
+    dead_periods: int = Field(13, ge=1)
 
     @field_validator("abc_cutoffs")
     @classmethod
@@ -96,6 +100,8 @@ class Policy(_Section):
     """The JIT/JIC rule and the defaults assumed where the item master is silent."""
 
     jic_classes: list[Literal["A", "B", "C"]] = ["A", "B"]
+    # new items (classification.new_periods) have too little history for a buffer
+    new_item_policy: Literal["JIT", "JIC"] = "JIT"
     service_level: dict[Literal["A", "B", "C"], float] = {"A": 0.95, "B": 0.90, "C": 0.85}
     review_period_days: float = Field(7.0, gt=0)
     holding_rate: float = Field(0.25, gt=0, le=2.0, description="carrying cost per year, share of unit cost")

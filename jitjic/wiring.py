@@ -43,6 +43,7 @@ def policy_params(s: Settings) -> PolicyParams:
         default_lead_time_std_days=p.default_lead_time_std_days,
         default_cost_ratio=p.default_cost_ratio, default_moq=p.default_moq,
         default_pack_size=p.default_pack_size, abc_cutoffs=tuple(s.classification.abc_cutoffs),
+        new_item_policy=p.new_item_policy,
     )
 
 

@@ -31,6 +31,8 @@ class PolicyParams:
     default_moq: float = 1.0
     default_pack_size: float = 1.0
     abc_cutoffs: tuple[float, float] = (0.8, 0.95)
+    # a new item has too little history to size a buffer: JIT until it has (or "JIC")
+    new_item_policy: str = "JIT"
 
 
 def _with_defaults(items: pd.DataFrame, p: PolicyParams) -> tuple[pd.DataFrame, pd.Series]:
@@ -75,7 +77,9 @@ def recommend(
 ) -> pd.DataFrame:
     """One recommendation per SKU.
 
-    classes: ``sku, abc, xyz, pattern, abc_basis, cv`` (classification);
+    classes: ``sku, abc, xyz, pattern, abc_basis, cv`` and optionally ``lifecycle,
+    periods_since_first, periods_since_demand`` (classification): dead items are phased out
+    (policy PHASE_OUT, never reordered), new items go JIT unless ``new_item_policy`` is "JIC";
     forecast: ``sku, model, mean, sigma`` (units per period);
     items: ``sku, description, unit_cost, lead_time_days, lead_time_std_days, moq, pack_size,
     avg_price`` (gaps filled from ``params``); stock: ``sku, on_hand, on_order`` (units) or None.
@@ -104,7 +108,11 @@ def recommend(
     periods_per_year = 365.0 / p.period_days
     annual = d * periods_per_year
 
-    jic = base["abc"].isin(p.jic_classes).to_numpy() & (d > 0)
+    lifecycle = (base["lifecycle"] if "lifecycle" in base else pd.Series("active", index=base.index)).to_numpy()
+    dead, new = lifecycle == "dead", lifecycle == "new"
+    jic = base["abc"].isin(p.jic_classes).to_numpy() & (d > 0) & ~dead
+    if p.new_item_policy == "JIT":
+        jic &= ~new
     level = base["abc"].map(p.service_level).astype(float).to_numpy()
     ss = np.where(jic, safety_stock(level, lead_time_sigma(d, sd, lt, lt_sd)), 0.0)
     ss = np.maximum(ss, 0.0)
@@ -117,13 +125,18 @@ def recommend(
     with np.errstate(divide="ignore", invalid="ignore"):
         orders_per_year = np.where(order_qty > 0, annual / order_qty, 0.0)
         days_cover = np.where(d > 0, ss / (d / p.period_days), np.nan)
+    # a dead item is phased out: nothing is ordered, no buffer, no cycle stock planned
+    order_qty = np.where(dead, 0.0, order_qty)
+    reorder_point = np.where(dead, 0.0, reorder_point)
+    order_up_to = np.where(dead, 0.0, order_up_to)
+    orders_per_year = np.where(dead, 0.0, orders_per_year)
     capital = (ss + order_qty / 2.0) * cost
 
     position = (base["on_hand"] + base["on_order"].fillna(0)).to_numpy()
     has_count = ~no_count
     due_jic = jic & has_count & (position <= reorder_point)
     short = order_up_to - position
-    due_jit = ~jic & has_count & (d > 0) & (short >= 1.0)
+    due_jit = ~jic & ~dead & has_count & (d > 0) & (short >= 1.0)
     reorder = due_jic | due_jit
     raw_qty = np.where(due_jic, np.maximum(order_qty, short), np.where(due_jit, short, 0.0))
     reorder_qty = np.where(reorder, round_order_qty(raw_qty, base["moq"], base["pack_size"]), 0.0)
@@ -151,13 +164,21 @@ def recommend(
     )
     not_popular_enough = base["abc"].isin(p.jic_classes) & (d <= 0)
     jit_text = jit_text.where(~not_popular_enough, "JIT: popular by history but no demand forecast")
-    reason = why + pd.Series(np.where(jic, jic_text, jit_text), index=base.index)
+    new_text = ("new item (" + base.get("periods_since_first", pd.Series(0, index=base.index)).astype(int).astype(str)
+                + " periods of history) -> JIT until its history can size a buffer")
+    stock_value = pd.Series(np.nan_to_num(base["on_hand"].to_numpy()) * cost, index=base.index)
+    dead_text = ("dead item: no demand in the last "
+                 + base.get("periods_since_demand", pd.Series(0, index=base.index)).astype(int).astype(str)
+                 + " periods -> phase out, do not reorder; on hand " + base["on_hand"].fillna(0).map("{:,.0f}".format)
+                 + " units worth " + stock_value.map("{:,.2f}".format))
+    reason = pd.Series(np.where(jic, why + jic_text, why + jit_text), index=base.index)
+    reason = reason.where(~(new & ~jic), new_text).where(~dead, dead_text)
 
     return pd.DataFrame(
         {
             "sku": base["sku"],
             "description": base["description"],
-            "policy": np.where(jic, "JIC", "JIT"),
+            "policy": np.where(dead, "PHASE_OUT", np.where(jic, "JIC", "JIT")),
             "reason": reason,
             "abc": base["abc"], "xyz": base["xyz"], "pattern": base["pattern"], "model": base["model"],
             "service_level": np.where(jic, level, np.nan),

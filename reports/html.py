@@ -34,7 +34,7 @@ def build_context(
     by_policy = (
         recs.groupby("policy")
         .agg(skus=("sku", "size"), capital=("capital_tied_up", "sum"), orders_per_year=("orders_per_year", "sum"))
-        .reindex(["JIC", "JIT"]).fillna(0).reset_index()
+        .reindex(["JIC", "JIT", "PHASE_OUT"]).fillna(0).reset_index()
     )
     reorder = recs[recs["reorder_now"]].sort_values(["reorder_value", "sku"], ascending=[False, True])
     return {

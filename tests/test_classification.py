@@ -83,3 +83,16 @@ def test_scaling_quantities_changes_no_class():
     scaled = demand.assign(qty=demand["qty"] * 12.5, revenue=demand["revenue"] * 12.5)
     cols = ["sku", "abc", "xyz", "pattern"]
     pd.testing.assert_frame_equal(classify_skus(demand)[cols], classify_skus(scaled)[cols])
+
+
+def test_lifecycle_labels_and_value_source():
+    periods = pd.date_range("2011-01-03", periods=30, freq="7D").date
+    rows = [("OLD", p, 5.0 if i < 10 else 0.0) for i, p in enumerate(periods)]        # dead for 20 periods
+    rows += [("NEW", p, 2.0) for p in periods[-5:]]                                    # 5 periods of history
+    rows += [("LIVE", p, float(i % 3)) for i, p in enumerate(periods)]
+    demand = pd.DataFrame(rows, columns=["sku", "period_start", "qty"]).assign(order_lines=1, revenue=lambda d: d.qty * 2)
+    out = classify_skus(demand, pd.Series({"LIVE": 1.0}), new_periods=13, dead_periods=13).set_index("sku")
+    assert out["lifecycle"].to_dict() == {"LIVE": "active", "NEW": "new", "OLD": "dead"}
+    assert out.loc["OLD", "periods_since_demand"] == 20 and out.loc["NEW", "periods_since_first"] == 5
+    assert out.loc["LIVE", "value_source"] == "cost" and out.loc["NEW", "value_source"] == "price"
+    assert classify_skus(demand, dead_periods=25).set_index("sku").loc["OLD", "lifecycle"] == "active"

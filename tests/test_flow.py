@@ -75,6 +75,9 @@ def test_rerun_adds_nothing_and_gives_the_same_answer(two_runs):
              except all select * exclude (run_id) from recommendations where run_id = $a))
     """, {"a": first["run_id"], "b": second["run_id"]})[0][0]
     assert diff == 0
+    # the same data twice: no item changed class; the summary covers every SKU
+    assert q(db, "select count(*) from class_changes")[0][0] == 0
+    assert q(db, "select sum(skus) from abc_summary")[0][0] == q(db, "select count(*) from latest_classes")[0][0]
     # demand is kept for the latest run only
     assert {r for (r,) in q(db, "select distinct run_id from demand")} == {second["run_id"]}
     assert q(db, "select run_id from latest_run")[0][0] == second["run_id"]

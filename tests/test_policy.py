@@ -93,3 +93,18 @@ def test_jic_classes_configurable():
     out = recommend(*_inputs(), PolicyParams(jic_classes=("A", "B", "C"))).set_index("sku")
     assert out.loc["RARE", "policy"] == "JIC"
     assert out.loc["RARE", "service_level"] == 0.85
+
+
+def test_dead_items_phase_out_and_new_items_go_jit():
+    classes, forecast, items, stock = _inputs()
+    classes["lifecycle"] = ["new", "dead", "active"]
+    classes["periods_since_first"] = [5, 40, 40]
+    classes["periods_since_demand"] = [0, 20, 1]
+    out = recommend(classes, forecast, items, stock, PolicyParams()).set_index("sku")
+    assert out.loc["POP", "policy"] == "JIT" and out.loc["POP", "safety_stock"] == 0
+    assert out.loc["POP", "reason"].startswith("new item (5 periods of history) -> JIT")
+    rare = out.loc["RARE"]
+    assert rare["policy"] == "PHASE_OUT" and not rare["reorder_now"] and rare["reorder_qty"] == 0
+    assert rare["capital_tied_up"] == 0 and "no demand in the last 20 periods -> phase out" in rare["reason"]
+    jic_new = recommend(classes, forecast, items, stock, PolicyParams(new_item_policy="JIC")).set_index("sku")
+    assert jic_new.loc["POP", "policy"] == "JIC"

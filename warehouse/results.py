@@ -28,7 +28,7 @@ RESULT_TABLES = (
 )
 READABLE = RESULT_TABLES + (
     "demand", "runs", "run_stages", "load_log", "load_report", "reorder_now", "abc_xyz_matrix",
-    "abc_xyz_matrix_by_run",
+    "abc_xyz_matrix_by_run", "abc_summary", "class_changes",
     "latest_recommendations", "latest_classes", "latest_forecasts", "latest_run",
 )
 

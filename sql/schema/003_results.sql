@@ -61,23 +61,27 @@ create table if not exists sku_classes (
     sku          varchar not null,
     abc          varchar not null,
     xyz          varchar not null,
-    pattern      varchar not null,  -- smooth | erratic | intermittent | lumpy
+    pattern      varchar not null,  -- smooth | erratic | intermittent | lumpy | none
+    lifecycle    varchar not null,  -- new | active | dead
     abc_basis    varchar not null,  -- value | volume | hits
     basis_amount double not null,   -- the basis summed over the window
     cum_share    double not null,   -- cumulative share of the basis, items ranked by it
     annual_qty   double not null,   -- units over the window
     annual_value double not null,   -- currency over the window
+    value_source varchar not null,  -- cost (item master) | price (selling price: cost unknown)
     cv           double,            -- coefficient of variation of per-period demand
     adi          double,            -- average inter-demand interval, periods
     cv2          double,            -- squared CV of non-zero demand sizes
-    periods      integer not null
+    periods      integer not null,  -- periods in the window
+    periods_since_first  integer not null,
+    periods_since_demand integer not null
 );
 
 create table if not exists recommendations (
     run_id              varchar not null,
     sku                 varchar not null,
     description         varchar,
-    policy              varchar not null,  -- JIC | JIT
+    policy              varchar not null,  -- JIC | JIT | PHASE_OUT (dead items)
     reason              varchar not null,
     abc                 varchar not null,
     xyz                 varchar not null,

@@ -74,3 +74,72 @@ final as (
     order by l.load_id
 )
 select * from final;
+
+create or replace view abc_summary as
+with classes as (
+    select * from latest_classes
+),
+totals as (
+    select count(*) as skus, sum(basis_amount) as amount, sum(annual_value) as value from classes
+),
+final as (
+    select
+        c.abc,
+        any_value(c.abc_basis)                      as abc_basis,
+        count(*)                                    as skus,
+        count(*) / any_value(t.skus)                as share_of_skus,
+        sum(c.basis_amount) / nullif(any_value(t.amount), 0) as share_of_basis,
+        sum(c.annual_value) / nullif(any_value(t.value), 0)  as share_of_value,
+        count(*) filter (where c.value_source = 'price')     as valued_at_price
+    from classes as c, totals as t
+    group by c.abc
+    order by c.abc
+)
+select * from final;
+
+-- Items whose ABC, XYZ, pattern or lifecycle differs from the previous completed run, and why.
+create or replace view class_changes as
+with completed as (
+    select run_id, row_number() over (order by ended_at desc, run_id desc) as n
+    from runs where status = 'completed'
+),
+cur as (
+    select c.* from sku_classes as c join completed as r using (run_id) where r.n = 1
+),
+prev as (
+    select c.* from sku_classes as c join completed as r using (run_id) where r.n = 2
+),
+paired as (
+    select
+        coalesce(cur.sku, prev.sku)                 as sku,
+        (select run_id from completed where n = 1)  as run_id,
+        (select run_id from completed where n = 2)  as previous_run_id,
+        prev.abc as abc_from, cur.abc as abc_to,
+        prev.xyz as xyz_from, cur.xyz as xyz_to,
+        prev.pattern as pattern_from, cur.pattern as pattern_to,
+        prev.lifecycle as lifecycle_from, cur.lifecycle as lifecycle_to,
+        case
+            when prev.sku is null then 'first classified in this run'
+            when cur.sku is null then 'no longer in the demand history'
+            else concat_ws('; ',
+                case when prev.abc <> cur.abc then printf('%s -> %s: %s %.2f -> %.2f, cumulative share %.1f%% -> %.1f%%',
+                    prev.abc, cur.abc, cur.abc_basis, prev.basis_amount, cur.basis_amount,
+                    100 * prev.cum_share, 100 * cur.cum_share) end,
+                case when prev.xyz <> cur.xyz then printf('%s -> %s: CV %.2f -> %.2f',
+                    prev.xyz, cur.xyz, coalesce(prev.cv, 'nan'::double), coalesce(cur.cv, 'nan'::double)) end,
+                case when prev.pattern <> cur.pattern then printf('%s -> %s: ADI %.2f -> %.2f, CV² %.2f -> %.2f',
+                    prev.pattern, cur.pattern, coalesce(prev.adi, 'nan'::double), coalesce(cur.adi, 'nan'::double),
+                    coalesce(prev.cv2, 'nan'::double), coalesce(cur.cv2, 'nan'::double)) end,
+                case when prev.lifecycle <> cur.lifecycle then printf('%s -> %s: %d periods since the last demand',
+                    prev.lifecycle, cur.lifecycle, cur.periods_since_demand) end)
+        end as why
+    from cur full outer join prev on cur.sku = prev.sku
+),
+final as (
+    select * from paired
+    where previous_run_id is not null  -- the first run changes nothing: there is nothing before it
+      and (abc_from is distinct from abc_to or xyz_from is distinct from xyz_to
+       or pattern_from is distinct from pattern_to or lifecycle_from is distinct from lifecycle_to)
+    order by sku
+)
+select * from final;
