@@ -124,7 +124,7 @@ def forecast(settings: Settings, run_id: str) -> dict[str, Any]:
         result = forecasting.forecast_demand(
             demand, f.horizon, period=settings.demand.period, level=f.interval_level,
             n_origins=f.backtest_origins, origin_step=f.origin_step, switch_margin=f.switch_margin,
-            select_by=f.select_by,
+            select_by=f.select_by, candidates=tuple(f.models),
         )
         warehouse.write_results(con, "forecasts", run_id, result.forecasts)
         warehouse.write_results(con, "forecast_lead_time", run_id, result.lead_time)

@@ -25,8 +25,10 @@ from forecasting.outliers import cap_outliers
 __all__ = ["AutoForecast", "ForecastResult", "PERIOD_FREQ", "QUANTILES", "CANDIDATES", "forecast_demand"]
 
 PERIOD_FREQ = {"day": "D", "week": "7D", "month": "MS"}
+SEASON = {"day": 7, "week": 52, "month": 12}
 QUANTILES = (0.5, 0.8, 0.9, 0.95, 0.99)
-CANDIDATES = ("Naive", "MA4", "MA8", "SES", "HoltDamped", "SBA", "TSB", "ADIDA", "IMAPA")
+CANDIDATES = ("Naive", "SeasonalNaive", "MA4", "MA8", "SES", "HoltDamped", "HoltWinters", "SBA", "TSB",
+              "ADIDA", "IMAPA")
 # fewer observed periods than this: too little history to select; the mean is used, labelled
 MIN_HISTORY = 8
 # fewer pooled errors than this in a pattern group: calibrate on all SKUs together
@@ -65,13 +67,13 @@ class AutoForecast:
     def __init__(self, horizon: int = 8, *, candidates: tuple[str, ...] = CANDIDATES, n_origins: int = 4,
                  origin_step: int = 2, combine_top: int = 4, switch_margin: float = 0.5,
                  quantiles: tuple[float, ...] = QUANTILES, interval_level: float = 0.9,
-                 select_by: str = "trend"):
+                 select_by: str = "trend", season: int = 52):
         self.horizon, self.candidates, self.n_origins = horizon, candidates, n_origins
         self.origin_step, self.combine_top, self.switch_margin = origin_step, combine_top, switch_margin
         self.quantiles, self.interval_level = quantiles, interval_level
         if select_by not in ("trend", "pattern", "all"):
             raise ValueError(f"select_by must be trend, pattern or all, got {select_by!r}")
-        self.select_by = select_by
+        self.select_by, self.season = select_by, season
 
     # -- backtest ---------------------------------------------------------------------------
     def _origins(self, periods: int) -> list[int]:
@@ -80,7 +82,8 @@ class AutoForecast:
 
     def _backtest(self, y: np.ndarray) -> tuple[list[int], dict[str, list[np.ndarray]], np.ndarray]:
         origins = self._origins(y.shape[1])
-        paths = {m: [make_model(m).forecast(y[:, :o], self.horizon) for o in origins] for m in self.candidates}
+        paths = {m: [make_model(m, self.season).forecast(y[:, :o], self.horizon) for o in origins]
+                 for m in self.candidates}
         scores = np.stack([
             np.stack([metrics.rmsse(y[:, o:o + self.horizon], paths[m][i], y[:, :o]) for i, o in enumerate(origins)])
             for m in self.candidates
@@ -193,7 +196,7 @@ class AutoForecast:
         self.widen_ = self._widening()
         self.period_q_ = self._widen(self.period_q_, self.widen_)
         self.cum_q_ = self._widen(self.cum_q_, self.widen_)
-        finals = {m: make_model(m).forecast(y, self.horizon) for m in self.candidates}
+        finals = {m: make_model(m, self.season).forecast(y, self.horizon) for m in self.candidates}
         mean = self._combined(finals, self.choice_)
         self.mean_ = np.where(self.new_[:, None], make_model("HistoryMean").forecast(y, self.horizon), mean)
         self.y_ = y
@@ -290,6 +293,7 @@ def forecast_demand(
         raise ValueError("no demand to forecast: the demand frame is empty")
     y = np.where(np.isnan(y), np.nan, np.maximum(y, 0.0))
     y, capped = cap_outliers(y, outlier_factor) if outlier_factor else (y, np.zeros(len(ids), dtype=int))
+    auto_params.setdefault("season", SEASON[period])
     auto = AutoForecast(horizon, interval_level=level, **auto_params).fit(y)
     names = auto.model_names()
     taus = auto.taus_

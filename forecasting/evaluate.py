@@ -62,7 +62,7 @@ def evaluate_holdout(
     auto = AutoForecast(horizon, **auto_params)
     for alias in auto.candidates:
         t0 = time.perf_counter()
-        mean = make_model(alias).forecast(train, horizon)[:, :steps]
+        mean = make_model(alias, auto.season).forecast(train, horizon)[:, :steps]
         rows.append(_row(alias, train, actual, mean, time.perf_counter() - t0))
     t0 = time.perf_counter()
     capped, _ = cap_outliers(train)

@@ -7,6 +7,8 @@ from collections.abc import Callable
 import numpy as np
 
 from forecasting import kernels as k
+from forecasting.ets import holt_winters
+from forecasting.global_model import global_gbm
 
 __all__ = ["Model", "MODELS", "make_model"]
 
@@ -61,10 +63,21 @@ MODELS: dict[str, Callable[[], Model]] = {
     "ADIDA": lambda: Model("ADIDA", k.adida),
     "IMAPA": lambda: Model("IMAPA", k.imapa),
     "HistoryMean": lambda: Model("HistoryMean", _history_mean),
+    # expensive: statsmodels fits in worker processes, only where two seasons of history exist
+    "HoltWinters": lambda: Model("HoltWinters", holt_winters),
+    # one scikit-learn model across all SKUs; off by default (see README: it lost the backtest)
+    "GlobalGBM": lambda: Model("GlobalGBM", global_gbm),
 }
 
 
-def make_model(alias: str) -> Model:
+SEASONAL = ("SeasonalNaive", "HoltWinters")
+
+
+def make_model(alias: str, season: int | None = None) -> Model:
+    """A fresh model; ``season`` (periods per cycle) reaches the seasonal ones."""
     if alias not in MODELS:
         raise ValueError(f"unknown model {alias!r}; known: {sorted(MODELS)}")
-    return MODELS[alias]()
+    model = MODELS[alias]()
+    if season is not None and alias in SEASONAL:
+        model.params["season"] = season
+    return model

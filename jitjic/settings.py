@@ -69,6 +69,19 @@ class Forecast(_Section):
     switch_margin: float = Field(0.5, ge=0.0, le=1.0)
     # SKUs share a model choice by recent trend (up/flat/down), by demand pattern, or all together
     select_by: Literal["trend", "pattern", "all"] = "trend"
+    # candidate models (see README); GlobalGBM is slow and lost the benchmark, so it is opt-in
+    models: list[str] = ["Naive", "SeasonalNaive", "MA4", "MA8", "SES", "HoltDamped", "HoltWinters",
+                         "SBA", "TSB", "ADIDA", "IMAPA"]
+
+    @field_validator("models")
+    @classmethod
+    def _known_models(cls, v: list[str]) -> list[str]:
+        from forecasting.models import MODELS
+
+        unknown = sorted(set(v) - set(MODELS))
+        if unknown or not v:
+            raise ValueError(f"unknown models {unknown}; known: {sorted(MODELS)}")
+        return v
 
 
 class Classification(_Section):

@@ -93,3 +93,29 @@ def test_matrix_round_trip():
     assert back["qty"].tolist() == [2.0, 3.0, 1.0]
     with pytest.raises(ValueError, match="'qty' column is missing"):
         to_matrix(df.drop(columns="qty"))
+
+
+def test_holt_winters_only_where_two_seasons_exist():
+    from forecasting.ets import eligible, holt_winters
+
+    t = np.arange(3 * 12)
+    seasonal = 50 + 20 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(0).normal(0, 1, len(t))
+    short = np.r_[[np.nan] * 20, seasonal[20:]]
+    y = np.vstack([seasonal, short])
+    assert eligible(y, 12).tolist() == [True, False]
+    f = holt_winters(y, 6, season=12, n_jobs=1)
+    truth = 50 + 20 * np.sin(2 * np.pi * np.arange(36, 42) / 12)
+    assert np.abs(f[0] - truth).mean() < 4            # the season is followed
+    np.testing.assert_allclose(f[1], k.holt_damped_optimised(short[None, :], 6)[0])  # the short one: Holt
+
+
+def test_global_model_learns_across_series():
+    from forecasting.global_model import global_gbm
+
+    rng = np.random.default_rng(1)
+    levels = rng.uniform(1, 50, 200)
+    y = rng.poisson(levels[:, None], (200, 40)).astype(float)
+    f = global_gbm(y, 4, n_origins=10, max_iter=50)
+    assert f.shape == (200, 4) and (f >= 0).all()
+    # scaled features: the forecast follows each series' own level
+    assert np.corrcoef(f[:, 0], levels)[0, 1] > 0.95
