@@ -88,6 +88,7 @@ class AutoForecast:
             np.stack([metrics.rmsse(y[:, o:o + self.horizon], paths[m][i], y[:, :o]) for i, o in enumerate(origins)])
             for m in self.candidates
         ])  # model x origin x sku
+        self.candidate_metrics_ = {m: _backtest_metrics(y, origins, paths[m], self.horizon) for m in self.candidates}
         return origins, paths, scores
 
     def _combos(self, ranked: list[int]) -> list[tuple[int, ...]]:
@@ -339,26 +340,34 @@ def _accuracy(auto: AutoForecast, ids: np.ndarray, id_col: str) -> pd.DataFrame:
         return _accuracy_table(auto, ids, id_col)
 
 
-def _accuracy_table(auto: AutoForecast, ids: np.ndarray, id_col: str) -> pd.DataFrame:
-    rows = []
-    chosen = auto.model_names()
-    for j, m in enumerate(auto.candidates):
-        rows.append(pd.DataFrame({id_col: ids, "model": m, "rmsse": auto.backtest_rmsse_[j], "selected": chosen == m}))
-    acc = pd.concat(rows, ignore_index=True)
-    y = auto.y_
-    # the chosen forecast's own backtest figures (combinations included)
-    err = np.stack(auto.errors_) if auto.errors_ else np.full((1, len(ids), auto.horizon), np.nan)
-    actual = np.stack([y[:, o:o + auto.horizon] for o in auto.origins_]) if auto.origins_ else err
+def _backtest_metrics(y: np.ndarray, origins: list[int], paths: list[np.ndarray], h: int) -> dict[str, np.ndarray]:
+    """Per SKU over the backtest origins: mean RMSSE and MASE (each origin scaled by the history
+    before it), WAPE and bias pooled over the origins."""
+    if not origins:
+        nan = np.full(len(y), np.nan)
+        return {"rmsse": nan, "mase": nan, "wape": nan, "bias": nan}
+    actual = np.stack([y[:, o:o + h] for o in origins])
+    path = np.stack(paths)
+    rmsse = np.nanmean(np.stack([metrics.rmsse(actual[i], path[i], y[:, :o]) for i, o in enumerate(origins)]), axis=0)
+    mase = np.nanmean(np.stack([metrics.mase(actual[i], path[i], y[:, :o]) for i, o in enumerate(origins)]), axis=0)
+    err = np.where(np.isnan(actual), np.nan, path - actual)
+    total = np.nansum(actual, axis=(0, 2))
     with np.errstate(divide="ignore", invalid="ignore"):
-        sq, ab = metrics.scales(y)
-        mse = np.nanmean(np.nanmean(err**2, axis=2), axis=0) if np.isfinite(err).any() else np.full(len(ids), np.nan)
-        mae = np.nanmean(np.nanmean(np.abs(err), axis=2), axis=0) if np.isfinite(err).any() else np.full(len(ids), np.nan)
-        total = np.nansum(np.abs(actual), axis=(0, 2))
-        own = pd.DataFrame({
-            id_col: ids, "model": chosen, "rmsse": np.sqrt(mse / sq), "mase": mae / ab,
-            "wape": np.where(total > 0, np.nansum(np.abs(err), axis=(0, 2)) / total, np.nan),
-            "bias": np.where(total > 0, -np.nansum(err, axis=(0, 2)) / total, np.nan), "selected": True,
-        })
-    singles = acc[~acc.set_index([id_col, "model"]).index.isin(own.set_index([id_col, "model"]).index)]
-    out = pd.concat([singles.assign(selected=False), own], ignore_index=True)
+        wape = np.where(total > 0, np.nansum(np.abs(err), axis=(0, 2)) / total, np.nan)
+        bias = np.where(total > 0, np.nansum(err, axis=(0, 2)) / total, np.nan)
+    return {"rmsse": rmsse, "mase": mase, "wape": wape, "bias": bias}
+
+
+def _accuracy_table(auto: AutoForecast, ids: np.ndarray, id_col: str) -> pd.DataFrame:
+    chosen = auto.model_names()
+    rows = [pd.DataFrame({id_col: ids, "model": m, **auto.candidate_metrics_[m], "selected": False})
+            for m in auto.candidates]
+    # the chosen forecast's own backtest figures (combinations included)
+    paths = [y_slice - e for y_slice, e in
+             zip((auto.y_[:, o:o + auto.horizon] for o in auto.origins_), auto.errors_, strict=True)]
+    own = _backtest_metrics(auto.y_, auto.origins_, paths, auto.horizon)
+    rows.append(pd.DataFrame({id_col: ids, "model": chosen, **own, "selected": True}))
+    out = pd.concat(rows, ignore_index=True)
+    # a single model that is also the choice appears once, flagged
+    out = out.drop_duplicates([id_col, "model"], keep="last")
     return out.sort_values([id_col, "model"], kind="mergesort").reset_index(drop=True)

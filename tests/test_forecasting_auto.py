@@ -111,3 +111,11 @@ def test_trend_groups_and_select_by():
     for how in ("trend", "pattern", "all"):
         auto = AutoForecast(4, select_by=how).fit(y)
         assert auto.mean_.shape == (50, 4) and len(auto.model_names()) == 50
+
+
+def test_accuracy_explains_the_choice(result):
+    acc = result.accuracy
+    assert acc[["rmsse", "mase", "wape", "bias"]].notna().any().all()
+    smooth = acc[acc["sku"] == "smooth3"].set_index("model")
+    assert len(smooth) >= 9 and smooth["selected"].sum() == 1
+    assert np.isfinite(smooth.loc[smooth["selected"], "rmsse"]).all()

@@ -42,10 +42,10 @@ create table if not exists forecast_accuracy (
     run_id   varchar not null,
     sku      varchar not null,
     model    varchar not null,  -- a candidate, or the chosen forecast (a combination like MA4+TSB)
-    rmsse    double,            -- rolling-origin backtest, root mean squared scaled error
-    mase     double,            -- chosen forecast only
-    wape     double,            -- chosen forecast only: sum |error| / sum actual
-    bias     double,            -- chosen forecast only: sum (forecast - actual) / sum actual
+    rmsse    double,            -- rolling-origin backtest: root mean squared scaled error, mean over origins
+    mase     double,            -- mean absolute scaled error, mean over origins
+    wape     double,            -- sum |error| / sum actual over the origins
+    bias     double,            -- sum (forecast - actual) / sum actual: > 0 over-forecasts
     selected boolean not null
 );
 
