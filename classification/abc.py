@@ -19,8 +19,11 @@ def abc_classes(amount: pd.Series, cutoffs: tuple[float, float] = (0.8, 0.95)) -
     if (amount < 0).any():
         raise ValueError("ABC amounts must be non-negative")
     frame = pd.DataFrame({"sku": amount.index.astype(str), "basis_amount": amount.to_numpy(dtype=float)})
-    frame = frame.sort_values(["basis_amount", "sku"], ascending=[False, True], kind="mergesort")
     total = frame["basis_amount"].sum()
+    # rank on shares rounded to 12 digits: equal amounts stay tied (then ordered by SKU) even
+    # when summation order or a change of units moves them by a rounding error
+    frame["_rank"] = (frame["basis_amount"] / total).round(12) if total > 0 else 0.0
+    frame = frame.sort_values(["_rank", "sku"], ascending=[False, True], kind="mergesort").drop(columns="_rank")
     share = frame["basis_amount"] / total if total > 0 else frame["basis_amount"] * 0.0
     cum = share.cumsum()
     before = cum - share
