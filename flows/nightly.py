@@ -163,11 +163,13 @@ def recommend(settings: Settings, run_id: str) -> dict[str, Any]:
         fc = warehouse.read_table(con, "forecasts", run_id)
         summary = fc[fc["step"] == 1][["sku", "model", "mean", "sigma"]]
         recs = policy.recommend(
-            classes, summary, warehouse.read_items(con), warehouse.read_latest_stock(con), policy_params(settings)
+            classes, summary, warehouse.read_items(con), warehouse.read_latest_stock(con), policy_params(settings),
+            lead_time=warehouse.read_table(con, "forecast_lead_time", run_id),
         )
         warehouse.write_results(con, "recommendations", run_id, recs)
         out.update(rows=len(recs), **{k: int(v) for k, v in recs["policy"].value_counts().sort_index().items()},
-                   reorder_now=int(recs["reorder_now"].sum()))
+                   reorder_now=int(recs["reorder_now"].sum()),
+                   by_cost=int((recs["decided_by"] == "cost").sum()))
     return out
 
 

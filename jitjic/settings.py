@@ -115,6 +115,13 @@ class Policy(_Section):
     jic_classes: list[Literal["A", "B", "C"]] = ["A", "B"]
     # new items (classification.new_periods) have too little history for a buffer
     new_item_policy: Literal["JIT", "JIC"] = "JIT"
+    # service_level is a cycle service level ("cycle") or a fill rate ("fill_rate")
+    service_measure: Literal["cycle", "fill_rate"] = "cycle"
+    # switch an item between JIT and JIC when the other policy's expected yearly cost
+    # (holding + ordering + lost margin on shortages) is this share lower; off by default:
+    # the model has no obsolescence term, so it favours stock on cheap slow movers
+    cost_override: bool = False
+    cost_override_margin: float = Field(0.25, ge=0.0, lt=1.0)
     service_level: dict[Literal["A", "B", "C"], float] = {"A": 0.95, "B": 0.90, "C": 0.85}
     review_period_days: float = Field(7.0, gt=0)
     holding_rate: float = Field(0.25, gt=0, le=2.0, description="carrying cost per year, share of unit cost")

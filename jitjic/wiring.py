@@ -43,7 +43,8 @@ def policy_params(s: Settings) -> PolicyParams:
         default_lead_time_std_days=p.default_lead_time_std_days,
         default_cost_ratio=p.default_cost_ratio, default_moq=p.default_moq,
         default_pack_size=p.default_pack_size, abc_cutoffs=tuple(s.classification.abc_cutoffs),
-        new_item_policy=p.new_item_policy,
+        new_item_policy=p.new_item_policy, service_measure=p.service_measure,
+        cost_override_margin=p.cost_override_margin if p.cost_override else None,
     )
 
 

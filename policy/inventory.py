@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import norm
 
-__all__ = ["lead_time_sigma", "safety_stock", "eoq", "round_order_qty"]
+__all__ = [
+    "lead_time_sigma", "safety_stock", "eoq", "round_order_qty", "standard_normal_loss",
+    "fill_rate_k", "safety_stock_fill_rate", "quantile_excess",
+]
 
 
 def lead_time_sigma(mean_demand, sd_demand, lead_time, sd_lead_time):
@@ -23,6 +26,32 @@ def safety_stock(service_level, sigma_lead_time):
     return norm.ppf(np.asarray(service_level, float)) * np.asarray(sigma_lead_time, float)
 
 
+def standard_normal_loss(z):
+    """G(z) = E[(Z - z)+] = φ(z) - z·(1 - Φ(z)): expected units short per σ of demand."""
+    z = np.asarray(z, float)
+    return norm.pdf(z) - z * norm.sf(z)
+
+
+def fill_rate_k(fill_rate, order_qty, sigma):
+    """Safety factor k with σ·G(k) = (1 - fill rate)·Q: the expected shortage per order cycle
+    equals the share of an order that may go unserved. Solved by bisection on k in [-4, 8]."""
+    target = (1.0 - np.asarray(fill_rate, float)) * np.asarray(order_qty, float)
+    sigma = np.asarray(sigma, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.where(sigma > 0, target / sigma, np.inf)
+    lo, hi = np.full(g.shape, -4.0), np.full(g.shape, 8.0)
+    for _ in range(60):  # G is decreasing: G(mid) > g means k must grow
+        mid = (lo + hi) / 2
+        above = standard_normal_loss(mid) > g
+        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+    return (lo + hi) / 2
+
+
+def safety_stock_fill_rate(fill_rate, order_qty, sigma_lead_time):
+    """Safety stock (units, never negative) for a fill rate with order quantity Q (units)."""
+    return np.maximum(fill_rate_k(fill_rate, order_qty, sigma_lead_time) * np.asarray(sigma_lead_time, float), 0.0)
+
+
 def eoq(annual_demand, order_cost, holding_cost_per_unit_year):
     """Economic order quantity sqrt(2·D·S / H), units; 0 where there is no demand."""
     d = np.asarray(annual_demand, float)
@@ -37,3 +66,35 @@ def round_order_qty(qty, moq, pack_size):
     qty, moq, pack = np.asarray(qty, float), np.asarray(moq, float), np.asarray(pack_size, float)
     raised = np.maximum(qty, moq)
     return np.where(qty > 0, np.ceil(raised / pack - 1e-9) * pack, 0.0)
+
+
+def quantile_excess(levels, excess, lead_time, target_level, horizon_excess=None):
+    """Units above the mean demand needed at ``target_level``, from calibrated quantiles.
+
+    levels: quantile levels (e.g. 0.5 .. 0.99); excess: SKU x L x levels, quantile minus mean of
+    cumulative demand over L = 1..H periods. For a lead time of ``lead_time`` periods (SKU,
+    fractional), interpolate between whole L (beyond H: grow with sqrt(L / H)), then between
+    levels linearly in the normal z of the level (extrapolated beyond the last level).
+    """
+    levels = np.asarray(levels, float)
+    n, horizon, _ = excess.shape
+    lt = np.clip(np.asarray(lead_time, float), 1e-9, None)
+    low = np.clip(np.floor(lt).astype(int), 1, horizon)
+    high = np.clip(np.ceil(lt).astype(int), 1, horizon)
+    rows = np.arange(n)
+    frac = np.clip(lt - np.floor(lt), 0.0, 1.0)
+    at_l = excess[rows, low - 1] + (excess[rows, high - 1] - excess[rows, low - 1]) * frac[:, None]
+    short = lt < 1  # less than one period: scale the one-period excess by sqrt(L)
+    at_l = np.where(short[:, None], excess[:, 0] * np.sqrt(lt)[:, None], at_l)
+    beyond = lt > horizon
+    at_l = np.where(beyond[:, None], excess[:, -1] * np.sqrt(lt / horizon)[:, None], at_l)
+    z = norm.ppf(levels)
+    zt = norm.ppf(np.broadcast_to(np.asarray(target_level, float), (n,)))
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = np.interp(zt[i], z, at_l[i], left=np.nan, right=np.nan)
+        if not np.isfinite(out[i]):  # outside the levels: extend the last segment linearly
+            j = (0, 1) if zt[i] < z[0] else (-2, -1)
+            slope = (at_l[i, j[1]] - at_l[i, j[0]]) / (z[j[1]] - z[j[0]])
+            out[i] = at_l[i, j[1]] + slope * (zt[i] - z[j[1]])
+    return out

@@ -6,8 +6,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
-from policy.inventory import eoq, lead_time_sigma, round_order_qty, safety_stock
+from policy.costs import annual_cost_jic, annual_cost_jit
+from policy.inventory import eoq, round_order_qty, safety_stock_fill_rate
+from policy.uncertainty import lead_time_excess
 
 __all__ = ["PolicyParams", "recommend"]
 
@@ -33,6 +36,11 @@ class PolicyParams:
     abc_cutoffs: tuple[float, float] = (0.8, 0.95)
     # a new item has too little history to size a buffer: JIT until it has (or "JIC")
     new_item_policy: str = "JIT"
+    # service_level means a cycle service level ("cycle") or a fill rate ("fill_rate")
+    service_measure: str = "cycle"
+    # switch JIT <-> JIC where the other costs this share less per year (None: never, the
+    # default: the costs are still computed and shown)
+    cost_override_margin: float | None = None
 
 
 def _with_defaults(items: pd.DataFrame, p: PolicyParams) -> tuple[pd.DataFrame, pd.Series]:
@@ -74,6 +82,7 @@ def recommend(
     items: pd.DataFrame,
     stock: pd.DataFrame | None,
     params: PolicyParams,
+    lead_time: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One recommendation per SKU.
 
@@ -82,7 +91,9 @@ def recommend(
     (policy PHASE_OUT, never reordered), new items go JIT unless ``new_item_policy`` is "JIC";
     forecast: ``sku, model, mean, sigma`` (units per period);
     items: ``sku, description, unit_cost, lead_time_days, lead_time_std_days, moq, pack_size,
-    avg_price`` (gaps filled from ``params``); stock: ``sku, on_hand, on_order`` (units) or None.
+    avg_price`` (gaps filled from ``params``); stock: ``sku, on_hand, on_order`` (units) or None;
+    lead_time: the forecast's cumulative quantiles (``sku, periods, mean, q50..q99``): the buffer
+    is read off them (not off a normal curve) where given.
     Returns the columns of the ``recommendations`` table (see sql/schema/003_results.sql).
     """
     p = params
@@ -114,11 +125,33 @@ def recommend(
     if p.new_item_policy == "JIT":
         jic &= ~new
     level = base["abc"].map(p.service_level).astype(float).to_numpy()
-    ss = np.where(jic, safety_stock(level, lead_time_sigma(d, sd, lt, lt_sd)), 0.0)
-    ss = np.maximum(ss, 0.0)
     lt_demand = d * lt
     q_eoq = round_order_qty(eoq(annual, p.order_cost, cost * p.holding_rate), base["moq"], base["pack_size"])
     q_jit = round_order_qty(d * review, base["moq"], base["pack_size"])
+    # demand uncertainty over the lead time, plus the supplier's: d x σL units, independent
+    excess, one_sigma, _ = lead_time_excess(base["sku"], lead_time, lt, level, sd)
+    supplier = d * lt_sd
+    sigma_lt = np.sqrt(one_sigma**2 + supplier**2)
+    if p.service_measure == "fill_rate":
+        buffer = safety_stock_fill_rate(level, q_eoq, sigma_lt)
+    else:
+        buffer = np.sqrt(excess**2 + (norm.ppf(np.clip(level, 0.5, 0.9999)) * supplier) ** 2)
+    _, sigma_ltr, _ = lead_time_excess(base["sku"], lead_time, lt + review, np.full(len(base), 0.5), sd)
+    sigma_ltr = np.sqrt(sigma_ltr**2 + supplier**2)
+    price = base["avg_price"].to_numpy()
+    shortage_cost = np.maximum(np.where(np.isnan(price), cost * (1 / p.default_cost_ratio - 1), price - cost), 0.0)
+    cost_jic = annual_cost_jic(annual, q_eoq, buffer, sigma_lt, cost, p.holding_rate, p.order_cost, shortage_cost)
+    adi = base["adi"].to_numpy(dtype=float) if "adi" in base else np.ones(len(base))
+    demand_share = np.where(np.isfinite(adi) & (adi > 0), 1.0 / adi, 1.0)
+    cost_jit = annual_cost_jit(annual, 365.0 / p.review_period_days, q_jit, sigma_ltr, cost, p.holding_rate,
+                               p.order_cost, shortage_cost, demand_share)
+    by_rule = jic.copy()
+    if p.cost_override_margin is not None:
+        eligible = (d > 0) & ~dead & ~(new & (p.new_item_policy == "JIT"))
+        jic = np.where(eligible & ~by_rule & (cost_jic < (1 - p.cost_override_margin) * cost_jit), True, jic)
+        jic = np.where(eligible & by_rule & (cost_jit < (1 - p.cost_override_margin) * cost_jic), False, jic)
+    decided_by_cost = jic != by_rule
+    ss = np.where(jic, buffer, 0.0)
     order_qty = np.where(jic, q_eoq, q_jit)
     reorder_point = np.where(jic, lt_demand + ss, lt_demand)
     order_up_to = np.where(jic, reorder_point + order_qty, d * (lt + review))
@@ -172,6 +205,9 @@ def recommend(
                  + " periods -> phase out, do not reorder; on hand " + base["on_hand"].fillna(0).map("{:,.0f}".format)
                  + " units worth " + stock_value.map("{:,.2f}".format))
     reason = pd.Series(np.where(jic, why + jic_text, why + jit_text), index=base.index)
+    costs = (pd.Series(cost_jit).map("{:,.2f}".format) + "/yr JIT vs " + pd.Series(cost_jic).map("{:,.2f}".format)
+             + "/yr JIC")
+    reason = reason.where(~decided_by_cost, reason + " (by expected cost: " + costs + ", overriding the class rule)")
     reason = reason.where(~(new & ~jic), new_text).where(~dead, dead_text)
 
     return pd.DataFrame(
@@ -192,6 +228,9 @@ def recommend(
             "on_hand": base["on_hand"], "on_order": base["on_order"], "inventory_position": position,
             "reorder_now": reorder, "reorder_qty": reorder_qty, "reorder_value": reorder_qty * cost,
             "risk_flag": risk,
+            "service_measure": np.where(jic, p.service_measure, None),
+            "expected_cost_jic": cost_jic, "expected_cost_jit": cost_jit,
+            "decided_by": np.where(dead | (new & ~jic), "lifecycle", np.where(decided_by_cost, "cost", "class")),
             "assumed": notes.map(lambda n: "; ".join(n) if n else None),
         }
     )

@@ -6,6 +6,9 @@ import pytest
 
 from policy import PolicyParams, eoq, lead_time_sigma, recommend, round_order_qty, safety_stock
 
+# the popular-vs-rare rule alone, without the expected-cost override
+RULE = PolicyParams(cost_override_margin=None)
+
 
 def test_safety_stock_with_lead_time_variability():
     # d = 100/period, σd = 20, L = 4 ± 1 periods: σ = sqrt(4·20² + 100²·1²) = sqrt(11600)
@@ -40,7 +43,7 @@ def _inputs():
 
 
 def test_popular_gets_a_buffer_rare_goes_jit():
-    out = recommend(*_inputs(), PolicyParams()).set_index("sku")
+    out = recommend(*_inputs(), RULE).set_index("sku")
     pop, rare, dead = out.loc["POP"], out.loc["RARE"], out.loc["DEAD"]
     assert pop["policy"] == "JIC" and rare["policy"] == "JIT" and dead["policy"] == "JIT"
     # weekly periods: L = 4 weeks ± 1 week, 95% cycle service level
@@ -55,7 +58,7 @@ def test_popular_gets_a_buffer_rare_goes_jit():
 
 
 def test_reorder_now_and_quantities():
-    out = recommend(*_inputs(), PolicyParams()).set_index("sku")
+    out = recommend(*_inputs(), RULE).set_index("sku")
     pop = out.loc["POP"]
     # position 400 <= reorder point ~577: order at least an EOQ, in whole packs
     assert pop["inventory_position"] == 400 and bool(pop["reorder_now"])
@@ -69,7 +72,7 @@ def test_reorder_now_and_quantities():
 
 
 def test_reasons_and_assumptions_in_plain_words():
-    out = recommend(*_inputs(), PolicyParams()).set_index("sku")
+    out = recommend(*_inputs(), RULE).set_index("sku")
     assert out.loc["POP", "reason"].startswith("A-item (top 80% of value), steady demand (CV 0.4), supplier 28±7 days -> JIC: buffer ")
     assert "for 95% service, ties up" in out.loc["POP", "reason"]
     assert "JIT: order to demand" in out.loc["RARE", "reason"]
@@ -85,12 +88,12 @@ def test_reasons_and_assumptions_in_plain_words():
 def test_unreliable_supplier_is_flagged_for_jit():
     classes, forecast, items, stock = _inputs()
     items.loc[items["sku"] == "RARE", ["lead_time_days", "lead_time_std_days"]] = [42.0, 14.0]
-    out = recommend(classes, forecast, items, stock, PolicyParams()).set_index("sku")
+    out = recommend(classes, forecast, items, stock, RULE).set_index("sku")
     assert out.loc["RARE", "risk_flag"] == "JIT risk: unreliable supplier and erratic demand"
 
 
 def test_jic_classes_configurable():
-    out = recommend(*_inputs(), PolicyParams(jic_classes=("A", "B", "C"))).set_index("sku")
+    out = recommend(*_inputs(), PolicyParams(jic_classes=("A", "B", "C"), cost_override_margin=None)).set_index("sku")
     assert out.loc["RARE", "policy"] == "JIC"
     assert out.loc["RARE", "service_level"] == 0.85
 
@@ -100,11 +103,12 @@ def test_dead_items_phase_out_and_new_items_go_jit():
     classes["lifecycle"] = ["new", "dead", "active"]
     classes["periods_since_first"] = [5, 40, 40]
     classes["periods_since_demand"] = [0, 20, 1]
-    out = recommend(classes, forecast, items, stock, PolicyParams()).set_index("sku")
+    out = recommend(classes, forecast, items, stock, RULE).set_index("sku")
     assert out.loc["POP", "policy"] == "JIT" and out.loc["POP", "safety_stock"] == 0
     assert out.loc["POP", "reason"].startswith("new item (5 periods of history) -> JIT")
     rare = out.loc["RARE"]
     assert rare["policy"] == "PHASE_OUT" and not rare["reorder_now"] and rare["reorder_qty"] == 0
     assert rare["capital_tied_up"] == 0 and "no demand in the last 20 periods -> phase out" in rare["reason"]
-    jic_new = recommend(classes, forecast, items, stock, PolicyParams(new_item_policy="JIC")).set_index("sku")
+    jic_new = recommend(classes, forecast, items, stock,
+                        PolicyParams(new_item_policy="JIC", cost_override_margin=None)).set_index("sku")
     assert jic_new.loc["POP", "policy"] == "JIC"

@@ -10,7 +10,7 @@ from tests.test_policy import _inputs
 def _context(description: str):
     classes, forecast, items, stock = _inputs()
     items.loc[0, "description"] = description
-    recs = recommend(classes, forecast, items, stock, PolicyParams())
+    recs = recommend(classes, forecast, items, stock, PolicyParams(cost_override_margin=None))
     matrix = pd.DataFrame({"abc": ["A"], "xyz": ["X"], "skus": [1], "share_of_volume": [0.5], "share_of_value": [0.7]})
     loads = pd.DataFrame({"file_path": ["a.csv"], "kind": ["orders"], "rows_read": [10], "rows_loaded": [8],
                           "rows_already_loaded": [0], "rows_rejected": [2], "rejected_by_rule": ["cancellation=2"]})

@@ -110,5 +110,9 @@ create table if not exists recommendations (
     reorder_qty         double not null,   -- units to order today
     reorder_value       double not null,   -- currency
     risk_flag           varchar,
+    service_measure     varchar,           -- cycle | fill_rate (JIC items)
+    expected_cost_jic   double,            -- currency per year: holding + ordering + expected shortage
+    expected_cost_jit   double,            -- currency per year, same terms under JIT
+    decided_by          varchar,           -- class (the popular-vs-rare rule) | cost (override) | lifecycle
     assumed             varchar            -- inputs taken from configured defaults
 );
