@@ -20,12 +20,20 @@ import reports
 import warehouse
 from ingest import IngestError
 from jitjic.settings import Settings
-from jitjic.wiring import column_mapping, expand_inputs, line_rules, policy_params
+from jitjic.simulation import simulate_demand
+from jitjic.wiring import (
+    classify_params,
+    column_mapping,
+    expand_inputs,
+    forecast_params,
+    line_rules,
+    policy_params,
+)
 from warehouse.runs import new_run_id, utc_now
 
 __all__ = ["nightly", "STAGES"]
 
-STAGES = ("ingest", "demand", "forecast", "classify", "policy", "publish", "report")
+STAGES = ("ingest", "demand", "forecast", "classify", "policy", "simulate", "publish", "report")
 _IO_RETRY = {"retries": 3, "retry_delay_seconds": [2, 5, 15]}
 
 
@@ -121,10 +129,9 @@ def forecast(settings: Settings, run_id: str) -> dict[str, Any]:
     f = settings.forecast
     with _stage(settings, run_id, "forecast") as (con, out):
         demand = warehouse.read_demand(con, run_id)
+        params = forecast_params(settings)
         result = forecasting.forecast_demand(
-            demand, f.horizon, period=settings.demand.period, level=f.interval_level,
-            n_origins=f.backtest_origins, origin_step=f.origin_step, switch_margin=f.switch_margin,
-            select_by=f.select_by, candidates=tuple(f.models),
+            demand, f.horizon, period=settings.demand.period, level=params.pop("interval_level"), **params
         )
         warehouse.write_results(con, "forecasts", run_id, result.forecasts)
         warehouse.write_results(con, "forecast_lead_time", run_id, result.lead_time)
@@ -140,15 +147,10 @@ def forecast(settings: Settings, run_id: str) -> dict[str, Any]:
 @task(cache_policy=NO_CACHE)
 def classify(settings: Settings, run_id: str) -> dict[str, Any]:
     """ABC, XYZ and demand pattern per SKU."""
-    c = settings.classification
     with _stage(settings, run_id, "classify") as (con, out):
         demand = warehouse.read_demand(con, run_id)
         items = warehouse.read_items(con).set_index("sku")
-        classes = classification.classify_skus(
-            demand, items["unit_cost"].dropna(), basis=c.abc_basis, abc_cutoffs=tuple(c.abc_cutoffs),
-            xyz_cutoffs=tuple(c.xyz_cutoffs), window=c.window_periods, new_periods=c.new_periods,
-            dead_periods=c.dead_periods,
-        )
+        classes = classification.classify_skus(demand, items["unit_cost"].dropna(), **classify_params(settings))
         warehouse.write_results(con, "sku_classes", run_id, classes)
         out.update(rows=len(classes), **{k: int(v) for k, v in classes["abc"].value_counts().sort_index().items()},
                    **{k: int(v) for k, v in classes["lifecycle"].value_counts().sort_index().items()})
@@ -170,6 +172,21 @@ def recommend(settings: Settings, run_id: str) -> dict[str, Any]:
         out.update(rows=len(recs), **{k: int(v) for k, v in recs["policy"].value_counts().sort_index().items()},
                    reorder_now=int(recs["reorder_now"].sum()),
                    by_cost=int((recs["decided_by"] == "cost").sum()))
+    return out
+
+
+@task(cache_policy=NO_CACHE)
+def simulate(settings: Settings, run_id: str) -> dict[str, Any]:
+    """Replay the last weeks through JIT everywhere, JIC everywhere and the hybrid."""
+    with _stage(settings, run_id, "simulate") as (con, out):
+        if not settings.simulation.enabled:
+            out["skipped"] = "simulation.enabled = false"
+            return out
+        results = simulate_demand(warehouse.read_demand(con, run_id), warehouse.read_items(con), settings)
+        warehouse.write_results(con, "simulation_results", run_id, results)
+        plain = results[(results["scenario"] == "plain") & (results["abc"] == "all")].set_index("strategy")
+        out.update(rows=len(results), **{f"fill_{k.split()[0]}": round(float(v), 3)
+                                         for k, v in plain["fill_rate"].items()})
     return out
 
 
@@ -233,6 +250,7 @@ def nightly(settings: Settings) -> dict[str, Any]:
     counts["forecast"] = forecast(settings, run_id)
     counts["classify"] = classify(settings, run_id)
     counts["policy"] = recommend(settings, run_id)
+    counts["simulate"] = simulate(settings, run_id)
     publish(settings, run_id, counts)
     report = write_report(settings, run_id)
     return {"run_id": run_id, "counts": counts, "report": report}

@@ -139,6 +139,48 @@ def evaluate(file: Path, freq: str, horizon: int | None, holdout: int, sku_col: 
     click.echo(f"written: {output}")
 
 
+@cli.command()
+@click.option("--weeks", type=int, default=None, help="Periods to replay (default: simulation.weeks).")
+@click.option("--backorders/--lost-sales", default=None, help="Unmet demand waits or is lost (default: settings).")
+@click.option("--output", type=click.Path(path_type=Path), default=None, help="Also write the table as CSV.")
+@click.pass_context
+def simulate(ctx: click.Context, weeks: int | None, backorders: bool | None, output: Path | None) -> None:
+    """Replay the latest run's last weeks through JIT everywhere, JIC everywhere and the hybrid."""
+    import warehouse
+    from jitjic.simulation import simulate_demand
+
+    sim = {}
+    if weeks is not None:
+        sim["weeks"] = weeks
+    if backorders is not None:
+        sim["unmet_demand"] = "backorders" if backorders else "lost"
+    settings = _settings(ctx, simulation=sim)
+    con = warehouse.connect(settings.paths.database)
+    try:
+        warehouse.ensure_schema(con)
+        latest = con.execute("select run_id from latest_run").fetchall()
+        if not latest:
+            click.echo("error: no completed run in the warehouse yet: run `jitjic run` first", err=True)
+            sys.exit(EXIT_FAILED)
+        run_id = latest[0][0]
+        try:
+            results = simulate_demand(warehouse.read_demand(con, run_id), warehouse.read_items(con), settings)
+        except ValueError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_CONFIG)
+        warehouse.write_results(con, "simulation_results", run_id, results)
+    finally:
+        con.close()
+    shown = results[results["abc"].isin(["all", "A"])]
+    cols = ["scenario", "strategy", "abc", "fill_rate", "cycle_service_level", "avg_stock_value", "orders", "total_cost"]
+    click.echo(f"run {run_id}: last {settings.simulation.weeks} periods replayed, unmet demand "
+               f"{settings.simulation.unmet_demand}")
+    click.echo(shown[cols].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
+    if output:
+        results.to_csv(output, index=False)
+        click.echo(f"written: {output}")
+
+
 def main() -> None:
     cli(prog_name="jitjic")
 

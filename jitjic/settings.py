@@ -142,6 +142,15 @@ class Policy(_Section):
         return v
 
 
+class Simulation(_Section):
+    """The policy replay (``jitjic simulate`` and the nightly flow's simulate stage)."""
+
+    enabled: bool = True
+    weeks: int = Field(12, ge=2, le=104, description="last periods replayed")
+    # "lost": unmet demand is lost; "backorders": it waits for stock (and is served first)
+    unmet_demand: Literal["lost", "backorders"] = "lost"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="JITJIC_", env_nested_delimiter="__", extra="forbid", validate_default=True
@@ -154,6 +163,7 @@ class Settings(BaseSettings):
     forecast: Forecast = Forecast()
     classification: Classification = Classification()
     policy: Policy = Policy()
+    simulation: Simulation = Simulation()
 
     @classmethod
     def settings_customise_sources(

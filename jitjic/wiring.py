@@ -9,7 +9,10 @@ from ingest import ColumnMapping, LineRules, mapping_for
 from jitjic.settings import Settings
 from policy import PolicyParams
 
-__all__ = ["PERIOD_DAYS", "column_mapping", "line_rules", "policy_params", "expand_inputs"]
+__all__ = [
+    "PERIOD_DAYS", "column_mapping", "line_rules", "policy_params", "forecast_params", "classify_params",
+    "expand_inputs",
+]
 
 # average days per period, for lead times given in days
 PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 365.0 / 12.0}
@@ -46,6 +49,20 @@ def policy_params(s: Settings) -> PolicyParams:
         new_item_policy=p.new_item_policy, service_measure=p.service_measure,
         cost_override_margin=p.cost_override_margin if p.cost_override else None,
     )
+
+
+def forecast_params(s: Settings) -> dict:
+    """Keyword arguments of ``forecasting.AutoForecast`` from [forecast]."""
+    f = s.forecast
+    return {"n_origins": f.backtest_origins, "origin_step": f.origin_step, "switch_margin": f.switch_margin,
+            "select_by": f.select_by, "candidates": tuple(f.models), "interval_level": f.interval_level}
+
+
+def classify_params(s: Settings) -> dict:
+    """Keyword arguments of ``classification.classify_skus`` from [classification]."""
+    c = s.classification
+    return {"basis": c.abc_basis, "abc_cutoffs": tuple(c.abc_cutoffs), "xyz_cutoffs": tuple(c.xyz_cutoffs),
+            "window": c.window_periods, "new_periods": c.new_periods, "dead_periods": c.dead_periods}
 
 
 def expand_inputs(patterns: list[str]) -> list[Path]:

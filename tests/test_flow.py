@@ -47,7 +47,10 @@ def test_first_run_fills_every_table(two_runs):
     status, counts, params = q(db, "select status, counts, parameters from runs where run_id = ?", [run_id])[0]
     assert status == "completed" and '"forecast"' in counts and '"database"' in params
     stages = {s for (s,) in q(db, "select stage from run_stages where run_id = ?", [run_id])}
-    assert stages == {"ingest", "demand", "forecast", "classify", "policy", "publish", "report"}
+    assert stages == {"ingest", "demand", "forecast", "classify", "policy", "simulate", "publish", "report"}
+    sims = q(db, "select count(distinct scenario), count(distinct strategy) from simulation_results where run_id = ?",
+             [run_id])[0]
+    assert sims == (4, 3)
     report = Path(first["report"])
     assert report.exists() and run_id in report.read_text()
     # forecasts carry calibrated quantiles; lead-time quantiles, accuracy and coverage are stored
@@ -98,3 +101,20 @@ def test_failed_run_keeps_yesterdays_results(two_runs, tmp_path):
     assert (status, stage) == ("failed", "ingest") and "broken_export.csv" in error
     assert q(db, "select run_id from latest_run")[0][0] == second["run_id"]
     assert q(db, "select count(*), sum(capital_tied_up) from latest_recommendations") == before
+
+
+def test_simulate_command_on_the_published_run(two_runs, tmp_path):
+    from click.testing import CliRunner
+
+    from jitjic.cli import cli
+
+    settings, _, second, _ = two_runs
+    out = tmp_path / "sim.csv"
+    result = CliRunner().invoke(cli, ["--db", str(settings.paths.database), "simulate", "--weeks", "4",
+                                      "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"run {second['run_id']}: last 4 periods replayed" in result.output
+    import pandas as pd
+
+    table = pd.read_csv(out)
+    assert set(table["strategy"]) == {"JIT everywhere", "JIC everywhere", "hybrid"} and (table["weeks"] == 4).all()

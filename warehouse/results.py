@@ -25,6 +25,7 @@ __all__ = [
 # tables a stage may write; a table name never comes from anywhere but this list
 RESULT_TABLES = (
     "forecasts", "forecast_lead_time", "forecast_accuracy", "forecast_coverage", "sku_classes", "recommendations",
+    "simulation_results",
 )
 READABLE = RESULT_TABLES + (
     "demand", "runs", "run_stages", "load_log", "load_report", "reorder_now", "abc_xyz_matrix",

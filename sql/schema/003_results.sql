@@ -116,3 +116,20 @@ create table if not exists recommendations (
     decided_by          varchar,           -- class (the popular-vs-rare rule) | cost (override) | lifecycle
     assumed             varchar            -- inputs taken from configured defaults
 );
+
+create table if not exists simulation_results (
+    run_id              varchar not null,
+    scenario            varchar not null,  -- plain | supplier delay ... | demand spike ... | freight cost x2
+    strategy            varchar not null,  -- JIT everywhere | JIC everywhere | hybrid (the recommendation)
+    abc                 varchar not null,  -- A | B | C | all
+    fill_rate           double,            -- demand served from stock in its own period / demand
+    cycle_service_level double,            -- periods with demand and no stock-out / periods with demand
+    stockout_periods    double not null,   -- SKU-periods with a stock-out
+    avg_stock_value     double not null,   -- currency, mean over the replayed periods
+    orders              double not null,
+    holding_cost        double not null,   -- currency over the replay
+    ordering_cost       double not null,
+    shortage_cost       double not null,   -- lost margin (or back-order penalty) on units short
+    total_cost          double not null,
+    weeks               integer not null   -- periods replayed
+);

@@ -21,6 +21,9 @@ select a.* from forecast_accuracy as a join latest_run as r using (run_id);
 create or replace view latest_forecast_lead_time as
 select l.* from forecast_lead_time as l join latest_run as r using (run_id);
 
+create or replace view latest_simulation as
+select s.* from simulation_results as s join latest_run as r using (run_id);
+
 create or replace view latest_classes as
 select c.* from sku_classes as c join latest_run as r using (run_id);
 
