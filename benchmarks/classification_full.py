@@ -11,29 +11,19 @@ from __future__ import annotations
 
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import pandas as pd
+from _full_data import DEFAULT, full_demand  # noqa: I001 (the benchmarks folder is on sys.path)
 
-import warehouse
 from classification import classify_skus
 from jitjic.settings import load_settings
-from jitjic.wiring import column_mapping, line_rules
-
-DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "online_retail.csv.gz"
 
 
 def main(source: Path) -> None:
     settings = load_settings(None, use_default_file=False)
-    with tempfile.TemporaryDirectory() as tmp:
-        con = warehouse.connect(Path(tmp) / "w.duckdb")
-        warehouse.ensure_schema(con)
-        warehouse.load_file(con, source, "orders", mapping=column_mapping(settings), rules=line_rules(settings))
-        warehouse.build_demand(con, "bench", "week", warehouse.latest_as_of(con))
-        demand = warehouse.read_demand(con, "bench")
-        con.close()
+    demand, _ = full_demand(source, settings)
     times = []
     for _ in range(7):
         t0 = time.perf_counter()

@@ -10,29 +10,19 @@ lost sales, cost override off. Prints the table and the issue-5 targets.
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import pandas as pd
+from _full_data import DEFAULT, full_demand  # noqa: I001 (the benchmarks folder is on sys.path)
 
-import warehouse
 from jitjic.settings import load_settings
 from jitjic.simulation import simulate_demand
-from jitjic.wiring import column_mapping, line_rules
-
-DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "online_retail.csv.gz"
 
 
 def main(source: Path) -> None:
     settings = load_settings(None, use_default_file=False)
-    with tempfile.TemporaryDirectory() as tmp:
-        con = warehouse.connect(Path(tmp) / "w.duckdb")
-        warehouse.ensure_schema(con)
-        warehouse.load_file(con, source, "orders", mapping=column_mapping(settings), rules=line_rules(settings))
-        warehouse.build_demand(con, "bench", "week", warehouse.latest_as_of(con))
-        demand, items = warehouse.read_demand(con, "bench"), warehouse.read_items(con)
-        con.close()
+    demand, items = full_demand(source, settings)
     t0 = time.perf_counter()
     results = simulate_demand(demand, items, settings)
     seconds = time.perf_counter() - t0

@@ -7,7 +7,7 @@ from scipy.stats import norm
 
 __all__ = [
     "lead_time_sigma", "safety_stock", "eoq", "round_order_qty", "standard_normal_loss",
-    "fill_rate_k", "safety_stock_fill_rate", "quantile_excess",
+    "fill_rate_k", "safety_stock_fill_rate", "quantile_excess", "replenishment_qty",
 ]
 
 
@@ -66,6 +66,16 @@ def round_order_qty(qty, moq, pack_size):
     qty, moq, pack = np.asarray(qty, float), np.asarray(moq, float), np.asarray(pack_size, float)
     raised = np.maximum(qty, moq)
     return np.where(qty > 0, np.ceil(raised / pack - 1e-9) * pack, 0.0)
+
+
+def replenishment_qty(is_jic, position, reorder_point, order_up_to, order_qty, moq, pack_size):
+    """Units to order now (rounded to MOQ and packs): a JIC item at or below its reorder point
+    orders max(Q, S - position); a JIT item orders up to S when at least one unit short."""
+    gap = np.asarray(order_up_to, float) - np.asarray(position, float)
+    jic_due = is_jic & (np.asarray(position, float) <= reorder_point)
+    jit_due = ~is_jic & (gap >= 1.0)
+    raw = np.where(jic_due, np.maximum(order_qty, gap), np.where(jit_due, gap, 0.0))
+    return round_order_qty(raw, moq, pack_size)
 
 
 def quantile_excess(levels, excess, lead_time, target_level, horizon_excess=None):

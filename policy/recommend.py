@@ -9,7 +9,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from policy.costs import annual_cost_jic, annual_cost_jit
-from policy.inventory import eoq, round_order_qty, safety_stock_fill_rate
+from policy.inventory import eoq, replenishment_qty, round_order_qty, safety_stock_fill_rate
 from policy.uncertainty import lead_time_excess
 
 __all__ = ["PolicyParams", "recommend"]
@@ -167,12 +167,11 @@ def recommend(
 
     position = (base["on_hand"] + base["on_order"].fillna(0)).to_numpy()
     has_count = ~no_count
-    due_jic = jic & has_count & (position <= reorder_point)
-    short = order_up_to - position
-    due_jit = ~jic & ~dead & has_count & (d > 0) & (short >= 1.0)
-    reorder = due_jic | due_jit
-    raw_qty = np.where(due_jic, np.maximum(order_qty, short), np.where(due_jit, short, 0.0))
-    reorder_qty = np.where(reorder, round_order_qty(raw_qty, base["moq"], base["pack_size"]), 0.0)
+    # only counted, live items with demand are ever reordered
+    can_order = has_count & ~dead & (d > 0)
+    reorder_qty = np.where(can_order, replenishment_qty(jic, np.nan_to_num(position), reorder_point, order_up_to,
+                                                        order_qty, base["moq"], base["pack_size"]), 0.0)
+    reorder = reorder_qty > 0
 
     unreliable = lt_sd_days > UNRELIABLE_SUPPLIER_CV * np.maximum(lt_days, 1e-9)
     unsteady = base["xyz"].eq("Z").to_numpy() & base["pattern"].isin(["erratic", "lumpy"]).to_numpy()

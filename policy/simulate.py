@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from policy.inventory import replenishment_qty
+
 __all__ = ["Plan", "Scenario", "replay", "SCENARIOS"]
 
 
@@ -48,11 +50,6 @@ SCENARIOS = (
     Scenario("demand spike +50% for 2 weeks", spike=0.5, spike_from=4, spike_periods=2),
     Scenario("freight cost x2", freight=2.0),
 )
-
-
-def _round(qty: np.ndarray, moq: np.ndarray, pack: np.ndarray) -> np.ndarray:
-    raised = np.maximum(qty, moq)
-    return np.where(qty > 0, np.ceil(raised / pack - 1e-9) * pack, 0.0)
 
 
 def replay(
@@ -109,11 +106,8 @@ def replay(
         plan = plans[min(t, len(plans) - 1)]
         on_order = arriving[:, t + 1:].sum(axis=1)
         position = on_hand + on_order - backlog
-        jic_due = plan.is_jic & (position <= plan.reorder_point)
-        gap = plan.order_up_to - position
-        jit_due = ~plan.is_jic & (gap >= 1.0)
-        raw = np.where(jic_due, np.maximum(plan.order_qty, gap), np.where(jit_due, gap, 0.0))
-        qty = _round(raw, moq, pack)
+        qty = replenishment_qty(plan.is_jic, position, plan.reorder_point, plan.order_up_to, plan.order_qty,
+                                moq, pack)
         ordered = qty > 0
         late = scenario.delay if scenario.delay_from <= t < scenario.delay_from + scenario.delay_periods else 0
         arrive_at = np.minimum(t + lead + late + (lead == 0), horizon - 1)  # L = 0: next period
