@@ -16,9 +16,9 @@ from prefect.runtime import flow_run
 import classification
 import forecasting
 import policy
-import reports
 import warehouse
 from ingest import IngestError
+from jitjic.reporting import report_email, smtp_config, write_report_files
 from jitjic.settings import Settings
 from jitjic.simulation import simulate_demand
 from jitjic.wiring import (
@@ -29,11 +29,12 @@ from jitjic.wiring import (
     line_rules,
     policy_params,
 )
+from reports import alert_message, send_message
 from warehouse.runs import new_run_id, utc_now
 
 __all__ = ["nightly", "STAGES"]
 
-STAGES = ("ingest", "demand", "forecast", "classify", "policy", "simulate", "publish", "report")
+STAGES = ("ingest", "demand", "forecast", "classify", "policy", "simulate", "publish", "report")  # then: email
 _IO_RETRY = {"retries": 3, "retry_delay_seconds": [2, 5, 15]}
 
 
@@ -201,26 +202,48 @@ def publish(settings: Settings, run_id: str, counts: dict[str, Any]) -> None:
 
 @task(cache_policy=NO_CACHE, **_IO_RETRY)
 def write_report(settings: Settings, run_id: str) -> str:
-    """Render the HTML report of this run into ``reports_dir/<run_id>/report.html``."""
+    """Write the report folder of this run: HTML, charts, XLSX, reorder-now CSV."""
     with _stage(settings, run_id, "report") as (con, out):
-        run = warehouse.read_table(con, "runs", run_id).iloc[0].to_dict()
-        run.update(period=settings.demand.period, generated_at=f"{utc_now():%Y-%m-%d %H:%M}")
-        loads = warehouse.read_table(con, "load_report", run_id)
-        context = reports.build_context(
-            run,
-            warehouse.read_table(con, "recommendations", run_id),
-            warehouse.read_table(con, "abc_xyz_matrix_by_run", run_id),
-            loads,
-            warehouse.read_table(con, "run_stages", run_id),
-        )
-        folder = Path(settings.paths.reports_dir) / run_id
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "report.html"
-        tmp = path.with_suffix(".html.tmp")
-        tmp.write_text(reports.render_report(context), encoding="utf-8")
-        tmp.replace(path)
-        out["file"] = str(path)
-    return str(path)
+        files = write_report_files(con, settings, run_id)
+        out["folder"] = str(files.folder)
+    return str(files.html)
+
+
+@task(cache_policy=NO_CACHE)
+def send_report(settings: Settings, run_id: str) -> str:
+    """Email the report (retried); the files on disk and the published results never depend on it."""
+    log = get_run_logger()
+    if not settings.email.enabled:
+        log.info("email disabled (email.enabled = false): report left on disk only")
+        return "disabled"
+    con = warehouse.connect(settings.paths.database)
+    try:
+        reorder = int(warehouse.db.scalar(con, "select count(*) from recommendations where run_id = ? and reorder_now",
+                                          [run_id]))
+        files = write_report_files(con, settings, run_id)
+    finally:
+        con.close()
+    msg = report_email(files, settings, run_id, reorder)
+    send_message(msg, smtp_config(settings))
+    log.info("report sent to %s via %s:%s", ", ".join(settings.email.recipients), settings.email.host,
+             settings.email.port)
+    return "sent"
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 5])
+def alert_failure(settings: Settings, run_id: str | None, error: str) -> None:
+    """Tell operations by email that the run failed: run id, failed stage, error."""
+    e = settings.email
+    if not (e.enabled and e.ops_recipients):
+        return
+    stage = None
+    if run_id:
+        con = warehouse.connect(settings.paths.database)
+        try:
+            stage = warehouse.db.scalar(con, "select failed_stage from runs where run_id = ?", [run_id])
+        finally:
+            con.close()
+    send_message(alert_message(e.sender, e.ops_recipients, run_id, stage, error), smtp_config(settings))
 
 
 def _mark_failed(flow: Any, run: Any, state: Any) -> None:
@@ -243,15 +266,27 @@ def _mark_failed(flow: Any, run: Any, state: Any) -> None:
 
 @flow(name="jitjic-nightly", on_failure=[_mark_failed], on_crashed=[_mark_failed], log_prints=True)
 def nightly(settings: Settings) -> dict[str, Any]:
-    """One nightly run on ``settings``; returns the run id, counts per stage and the report path."""
-    run_id = begin_run(settings)
-    counts = {"ingest": ingest_inputs(settings, run_id)}
-    counts["demand"] = build_demand(settings, run_id)
-    counts["forecast"] = forecast(settings, run_id)
-    counts["classify"] = classify(settings, run_id)
-    counts["policy"] = recommend(settings, run_id)
-    counts["simulate"] = simulate(settings, run_id)
-    publish(settings, run_id, counts)
+    """One nightly run on ``settings``; returns the run id, counts per stage, report and email."""
+    run_id = None
+    try:
+        run_id = begin_run(settings)
+        counts = {"ingest": ingest_inputs(settings, run_id)}
+        counts["demand"] = build_demand(settings, run_id)
+        counts["forecast"] = forecast(settings, run_id)
+        counts["classify"] = classify(settings, run_id)
+        counts["policy"] = recommend(settings, run_id)
+        counts["simulate"] = simulate(settings, run_id)
+        publish(settings, run_id, counts)
+    except Exception as exc:
+        alert_failure(settings, run_id, f"{type(exc).__name__}: {exc}", return_state=True)
+        raise
     report = write_report(settings, run_id)
-    return {"run_id": run_id, "counts": counts, "report": report}
+    # the results are published and the report is on disk: a mail failure is logged, not fatal
+    delays = settings.email.retry_delays_seconds
+    sent = send_report.with_options(retries=len(delays), retry_delay_seconds=delays)(settings, run_id,
+                                                                                     return_state=True)
+    email = sent.result() if sent.is_completed() else f"failed: {sent.message}"
+    if not sent.is_completed():
+        get_run_logger().error("report email failed after retries; the report is in %s", Path(report).parent)
+    return {"run_id": run_id, "counts": counts, "report": report, "email": email}
 

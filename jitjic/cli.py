@@ -181,6 +181,49 @@ def simulate(ctx: click.Context, weeks: int | None, backorders: bool | None, out
         click.echo(f"written: {output}")
 
 
+@cli.command()
+@click.option("--run", "run_id", default=None, help="Run id (default: the latest completed run).")
+@click.option("--send", is_flag=True, help="Also email it to email.recipients.")
+@click.pass_context
+def report(ctx: click.Context, run_id: str | None, send: bool) -> None:
+    """Render (and optionally send) the purchasing report of a run, without Prefect."""
+    import warehouse
+    from jitjic.reporting import report_email, smtp_config, write_report_files
+    from reports import send_message
+
+    settings = _settings(ctx)
+    con = warehouse.connect(settings.paths.database)
+    try:
+        warehouse.ensure_schema(con)
+        if run_id is None:
+            latest = con.execute("select run_id from latest_run").fetchall()
+            if not latest:
+                click.echo("error: no completed run in the warehouse yet: run `jitjic run` first", err=True)
+                sys.exit(EXIT_FAILED)
+            run_id = latest[0][0]
+        try:
+            files = write_report_files(con, settings, run_id)
+        except ValueError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_CONFIG)
+        reorder = con.execute("select count(*) from recommendations where run_id = ? and reorder_now",
+                              [run_id]).fetchall()[0][0]
+    finally:
+        con.close()
+    click.echo(f"report of run {run_id}: {files.html}")
+    if send:
+        if not settings.email.recipients:
+            click.echo("error: email.recipients is empty: nothing to send to", err=True)
+            sys.exit(EXIT_CONFIG)
+        try:
+            send_message(report_email(files, settings, run_id, reorder), smtp_config(settings))
+        except OSError as exc:  # smtplib errors are OSErrors too
+            click.echo(f"error: could not send via {settings.email.host}:{settings.email.port}: {exc}; "
+                       f"the report stays in {files.folder}", err=True)
+            sys.exit(EXIT_FAILED)
+        click.echo(f"sent to {', '.join(settings.email.recipients)}")
+
+
 def main() -> None:
     cli(prog_name="jitjic")
 

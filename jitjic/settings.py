@@ -8,7 +8,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 __all__ = ["Settings", "SettingsError", "load_settings", "DEFAULT_CONFIG_FILE"]
@@ -151,6 +159,31 @@ class Simulation(_Section):
     unmet_demand: Literal["lost", "backorders"] = "lost"
 
 
+class Email(_Section):
+    """SMTP delivery of the report and of failure alerts. Set the password through the
+    environment (JITJIC_EMAIL__PASSWORD), not in the file; it is never logged."""
+
+    enabled: bool = False
+    host: str = "localhost"
+    port: int = Field(25, ge=1, le=65535)
+    security: Literal["none", "starttls", "ssl"] = "none"
+    user: str | None = None
+    password: SecretStr | None = None
+    sender: str = "jitjic@localhost"
+    recipients: list[str] = []
+    ops_recipients: list[str] = []
+    timeout_seconds: float = Field(30.0, gt=0)
+    # waits between attempts when the server does not answer (one retry per entry)
+    retry_delays_seconds: list[float] = [10.0, 60.0, 300.0]
+    subject_prefix: str = "[jitjic]"
+
+    @model_validator(mode="after")
+    def _recipients_when_enabled(self) -> Email:
+        if self.enabled and not self.recipients:
+            raise ValueError("email.enabled is true but email.recipients is empty")
+        return self
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="JITJIC_", env_nested_delimiter="__", extra="forbid", validate_default=True
@@ -164,6 +197,7 @@ class Settings(BaseSettings):
     classification: Classification = Classification()
     policy: Policy = Policy()
     simulation: Simulation = Simulation()
+    email: Email = Email()
 
     @classmethod
     def settings_customise_sources(

@@ -1,5 +1,12 @@
-"""The purchasing report: figures and tables from a run's results, rendered with Jinja2."""
+"""The purchasing report: figures, charts, spreadsheet and email from a run's results."""
 
-from reports.html import build_context, render_report
+from reports.charts import abc_xyz_heatmap, accuracy_by_class, capital_by_class
+from reports.email import SmtpConfig, alert_message, build_message, send_message
+from reports.html import build_context, render_report, simulation_sentences
+from reports.workbook import REORDER_COLUMNS, reorder_csv, workbook_bytes
 
-__all__ = ["build_context", "render_report"]
+__all__ = [
+    "build_context", "render_report", "simulation_sentences", "abc_xyz_heatmap", "accuracy_by_class",
+    "capital_by_class", "workbook_bytes", "reorder_csv", "REORDER_COLUMNS", "SmtpConfig", "build_message",
+    "send_message", "alert_message",
+]

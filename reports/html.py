@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-__all__ = ["build_context", "render_report"]
+__all__ = ["build_context", "render_report", "simulation_sentences"]
 
 _ENV = Environment(
     loader=PackageLoader("reports", "templates"),
@@ -18,6 +18,32 @@ _ENV = Environment(
 _ENV.filters["money"] = lambda v: "" if pd.isna(v) else f"{v:,.2f}"
 _ENV.filters["units"] = lambda v: "" if pd.isna(v) else f"{v:,.0f}"
 _ENV.filters["pct"] = lambda v: "" if pd.isna(v) else f"{v:.0%}"
+_ENV.filters["num"] = lambda v: "" if pd.isna(v) else f"{v:.2f}"
+
+
+def simulation_sentences(simulation: pd.DataFrame | None, weeks: int | None = None) -> list[str]:
+    """One plain sentence per scenario, from the ``simulation_results`` rows of a run."""
+    if simulation is None or simulation.empty:
+        return []
+    rows = simulation[simulation["abc"] == "all"].set_index(["scenario", "strategy"])
+    weeks = weeks or int(simulation["weeks"].iloc[0])
+    out = []
+    plain = rows.loc["plain"]
+    out.append(
+        f"Over the last {weeks} weeks the recommended mix would have served {plain.loc['hybrid', 'fill_rate']:.0%} of "
+        f"demand from stock, holding {plain.loc['hybrid', 'avg_stock_value']:,.0f} of stock on average "
+        f"(JIT everywhere: {plain.loc['JIT everywhere', 'fill_rate']:.0%} with {plain.loc['JIT everywhere', 'avg_stock_value']:,.0f}; "
+        f"JIC everywhere: {plain.loc['JIC everywhere', 'fill_rate']:.0%} with {plain.loc['JIC everywhere', 'avg_stock_value']:,.0f})."
+    )
+    for scenario in [s for s in rows.index.get_level_values(0).unique() if s != "plain"]:
+        r = rows.loc[scenario]
+        if scenario.startswith("freight"):
+            out.append(f"With freight at double cost ({scenario}), the mix would cost {r.loc['hybrid', 'total_cost']:,.0f} "
+                       f"over the {weeks} weeks, JIT everywhere {r.loc['JIT everywhere', 'total_cost']:,.0f}.")
+        else:
+            out.append(f"A {scenario} would cut the fill rate of JIT everywhere to {r.loc['JIT everywhere', 'fill_rate']:.0%}; "
+                       f"the recommended mix would keep {r.loc['hybrid', 'fill_rate']:.0%}.")
+    return out
 
 
 def build_context(
@@ -27,9 +53,17 @@ def build_context(
     loads: pd.DataFrame,
     stages: pd.DataFrame,
     *,
+    changes: pd.DataFrame | None = None,
+    accuracy: pd.DataFrame | None = None,
+    simulation: pd.DataFrame | None = None,
+    images: dict[str, str] | None = None,
     top_n: int = 25,
 ) -> dict[str, Any]:
-    """Everything the template shows, as plain values (currency as given, units as units)."""
+    """Everything the template shows, as plain values (currency as given, units as units).
+
+    accuracy: per ABC class ``abc, skus, rmsse, wape`` of the chosen forecasts; images: chart
+    name -> the ``src`` to use (``cid:...`` in the email, a file name on disk).
+    """
     recs = recommendations
     by_policy = (
         recs.groupby("policy")
@@ -37,11 +71,13 @@ def build_context(
         .reindex(["JIC", "JIT", "PHASE_OUT"]).fillna(0).reset_index()
     )
     reorder = recs[recs["reorder_now"]].sort_values(["reorder_value", "sku"], ascending=[False, True])
+    changes = changes if changes is not None else pd.DataFrame()
     return {
         "run": run,
         "skus": len(recs),
         "jic": int((recs["policy"] == "JIC").sum()),
         "jit": int((recs["policy"] == "JIT").sum()),
+        "phase_out": int((recs["policy"] == "PHASE_OUT").sum()),
         "capital_jic": float(recs.loc[recs["policy"] == "JIC", "capital_tied_up"].sum()),
         "capital_total": float(recs["capital_tied_up"].sum()),
         "orders_per_year": float(recs["orders_per_year"].sum()),
@@ -54,6 +90,11 @@ def build_context(
         "stages": stages.to_dict("records"),
         "assumed_count": int(recs["assumed"].notna().sum()),
         "risks": recs[recs["risk_flag"].notna()].sort_values("sku").head(top_n).to_dict("records"),
+        "changes": changes.head(top_n).to_dict("records"),
+        "changes_count": len(changes),
+        "accuracy": [] if accuracy is None else accuracy.to_dict("records"),
+        "simulation": simulation_sentences(simulation),
+        "images": images or {},
     }
 
 

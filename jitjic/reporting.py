@@ -1,0 +1,119 @@
+"""Assemble a run's report from the warehouse: HTML, charts, XLSX and CSV on disk, and the email."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+import reports
+import warehouse
+from jitjic.settings import Settings
+from warehouse.runs import utc_now
+
+__all__ = ["ReportFiles", "write_report_files", "report_email", "smtp_config"]
+
+XLSX = "jitjic_recommendations.xlsx"
+CSV = "reorder_now.csv"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    folder: Path
+    html: Path           # for a browser: charts as PNG files beside it
+    email_html: Path     # for the email: charts as cid: references
+    xlsx: Path
+    csv: Path
+    images: dict[str, Path]
+
+
+def _accuracy_by_class(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
+    return con.execute(
+        """
+        with chosen as (
+            select a.sku, a.rmsse, a.wape, c.abc
+            from forecast_accuracy as a join sku_classes as c using (run_id, sku)
+            where a.run_id = ? and a.selected
+        ),
+        by_class as (
+            select abc, count(*) as skus, median(rmsse) as rmsse, median(wape) as wape from chosen group by abc
+        ),
+        overall as (
+            select 'all' as abc, count(*) as skus, median(rmsse) as rmsse, median(wape) as wape from chosen
+        )
+        select * from (select * from by_class order by abc) union all select * from overall
+        """,
+        [run_id],
+    ).df()
+
+
+def _changes(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
+    changes = warehouse.read_table(con, "class_changes")
+    return changes[changes["run_id"] == run_id] if len(changes) else changes
+
+
+def write_report_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str) -> ReportFiles:
+    """Write ``reports_dir/<run_id>/``: report.html (+ PNG charts), report_email.html, the XLSX
+    and the reorder-now CSV. Files are written under a temporary name and then renamed."""
+    runs = warehouse.read_table(con, "runs", run_id)
+    if runs.empty:
+        raise ValueError(f"no run {run_id!r} in {settings.paths.database}")
+    run = runs.iloc[0].to_dict()
+    as_of = pd.Timestamp(run["as_of"]).date() if pd.notna(run.get("as_of")) else None
+    run.update(as_of=as_of, period=settings.demand.period, generated_at=f"{utc_now():%Y-%m-%d %H:%M}")
+    recs = warehouse.read_table(con, "recommendations", run_id)
+    matrix = warehouse.read_table(con, "abc_xyz_matrix_by_run", run_id)
+    accuracy = _accuracy_by_class(con, run_id)
+    changes = _changes(con, run_id)
+    charts = {
+        "heatmap": reports.abc_xyz_heatmap(matrix),
+        "capital": reports.capital_by_class(recs),
+        "accuracy": reports.accuracy_by_class(accuracy[accuracy["abc"] != "all"]),
+    }
+    folder = Path(settings.paths.reports_dir) / run_id
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def put(name: str, data: bytes | str) -> Path:
+        path, tmp = folder / name, folder / (name + ".tmp")
+        tmp.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        tmp.replace(path)
+        return path
+
+    images = {name: put(f"{name}.png", png) for name, png in charts.items()}
+    reorder = recs[recs["reorder_now"]].sort_values(["reorder_value", "sku"], ascending=[False, True])
+    common = dict(changes=changes, accuracy=accuracy,
+                  simulation=warehouse.read_table(con, "simulation_results", run_id))
+    args = (run, recs, matrix, warehouse.read_table(con, "load_report", run_id),
+            warehouse.read_table(con, "run_stages", run_id))
+    on_disk = reports.render_report(reports.build_context(*args, images={n: p.name for n, p in images.items()}, **common))
+    in_mail = reports.render_report(reports.build_context(*args, images={n: f"cid:{n}" for n in images}, **common))
+    return ReportFiles(
+        folder=folder,
+        html=put("report.html", on_disk),
+        email_html=put("report_email.html", in_mail),
+        xlsx=put(XLSX, reports.workbook_bytes(recs, reorder[reports.REORDER_COLUMNS], changes)),
+        csv=put(CSV, reports.reorder_csv(reorder)),
+        images=images,
+    )
+
+
+def report_email(files: ReportFiles, settings: Settings, run_id: str, reorder_count: int) -> EmailMessage:
+    e = settings.email
+    subject = f"{e.subject_prefix} purchasing report {run_id}: {reorder_count} SKUs to reorder today"
+    return reports.build_message(
+        subject, e.sender, e.recipients, files.email_html.read_text(encoding="utf-8"),
+        images={name: path.read_bytes() for name, path in files.images.items()},
+        attachments=[(XLSX, files.xlsx.read_bytes(), XLSX_MIME), (CSV, files.csv.read_bytes(), "text/csv")],
+    )
+
+
+def smtp_config(settings: Settings) -> reports.SmtpConfig:
+    e = settings.email
+    return reports.SmtpConfig(
+        host=e.host, port=e.port, security=e.security, user=e.user,
+        password=e.password.get_secret_value() if e.password else None, timeout=e.timeout_seconds,
+    )

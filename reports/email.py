@@ -1,0 +1,71 @@
+"""The report as a MIME email (inline CID charts, attachments) and sending it over SMTP."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+__all__ = ["SmtpConfig", "build_message", "send_message", "alert_message"]
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    """Where and how to send; ``password`` is never logged or put into a message."""
+
+    host: str
+    port: int = 25
+    security: str = "none"  # none | starttls | ssl
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    timeout: float = 30.0
+
+
+def build_message(subject: str, sender: str, recipients: list[str], html: str, *,
+                  images: dict[str, bytes] | None = None,
+                  attachments: list[tuple[str, bytes, str]] | None = None) -> EmailMessage:
+    """multipart/mixed( multipart/related( text, html, inline PNGs by Content-ID ), files ).
+
+    ``html`` refers to each image as ``cid:<name>``; attachments are (file name, bytes, MIME type).
+    """
+    msg = EmailMessage()
+    msg["Subject"], msg["From"], msg["To"] = subject, sender, ", ".join(recipients)
+    msg["Message-ID"] = make_msgid(domain="jitjic.local")
+    msg.set_content("This report is HTML: open it in a mail client that shows HTML, or the attached files.")
+    msg.add_alternative(html, subtype="html")
+    html_part = msg.get_payload()[1]
+    for name, png in (images or {}).items():
+        html_part.add_related(png, maintype="image", subtype="png", cid=f"<{name}>", filename=f"{name}.png")
+    for filename, data, mime in attachments or []:
+        maintype, subtype = mime.split("/", 1)
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return msg
+
+
+def alert_message(sender: str, recipients: list[str], run_id: str | None, stage: str | None, error: str) -> EmailMessage:
+    """A short plain-text alert for operations when the nightly run fails."""
+    msg = EmailMessage()
+    msg["Subject"] = f"[jitjic] nightly run {run_id or '(not started)'} FAILED at {stage or 'start'}"
+    msg["From"], msg["To"] = sender, ", ".join(recipients)
+    msg.set_content(
+        f"The nightly jitjic run failed.\n\nrun id: {run_id}\nstage:  {stage}\nerror:  {error}\n\n"
+        "Yesterday's published results are unchanged. Fix the cause and rerun with `jitjic run`."
+    )
+    return msg
+
+
+def send_message(msg: EmailMessage, config: SmtpConfig) -> None:
+    """Deliver ``msg`` to every To address; raises OSError / smtplib.SMTPException on failure."""
+    if config.security == "ssl":
+        server = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout,
+                                  context=ssl.create_default_context())
+    else:
+        server = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+    with server:
+        if config.security == "starttls":
+            server.starttls(context=ssl.create_default_context())
+        if config.user:
+            server.login(config.user, config.password or "")
+        server.send_message(msg)
