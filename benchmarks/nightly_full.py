@@ -40,7 +40,8 @@ def main(source: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(
             None, use_default_file=False,
-            paths={"database": Path(tmp) / "j.duckdb", "reports_dir": Path(tmp) / "reports"},
+            paths={"database": Path(tmp) / "j.duckdb", "analysts_database": Path(tmp) / "analysts.duckdb",
+                   "reports_dir": Path(tmp) / "reports"},
             inputs={"orders": [str(source)], "items": [], "stock": []},
         )
         t0 = time.perf_counter()

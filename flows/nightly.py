@@ -193,11 +193,14 @@ def simulate(settings: Settings, run_id: str) -> dict[str, Any]:
 
 @task(cache_policy=NO_CACHE, **_IO_RETRY)
 def publish(settings: Settings, run_id: str, counts: dict[str, Any]) -> None:
-    """Mark the run completed (the analyst views switch to it at once) and drop old demand."""
+    """Mark the run completed, drop old demand, and swap in a new analysts' database."""
     with _stage(settings, run_id, "publish") as (con, out):
         as_of = warehouse.db.scalar(con, "select as_of from runs where run_id = ?", [run_id])
         warehouse.finish_run(con, run_id, as_of, counts)
         out["pruned_demand_rows"] = warehouse.prune_demand(con, run_id)
+        out["runs_published"] = warehouse.publish_analysts_db(con, settings.paths.analysts_database,
+                                                              settings.paths.keep_runs)
+        out["analysts_database"] = str(settings.paths.analysts_database)
 
 
 @task(cache_policy=NO_CACHE, **_IO_RETRY)

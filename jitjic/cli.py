@@ -31,7 +31,7 @@ def _settings(ctx: click.Context, **sections: dict) -> Settings:
 @click.option("--config", "config", type=click.Path(path_type=Path), default=None,
               help="TOML settings file (default: ./jitjic.toml when present).")
 @click.option("--db", type=click.Path(path_type=Path), default=None,
-              help="Warehouse DuckDB file (overrides paths.database).")
+              help="Working DuckDB file (overrides paths.database; analysts read paths.analysts_database).")
 @click.version_option(package_name="jitjic")
 @click.pass_context
 def cli(ctx: click.Context, config: Path | None, db: Path | None) -> None:
@@ -222,6 +222,46 @@ def report(ctx: click.Context, run_id: str | None, send: bool) -> None:
                        f"the report stays in {files.folder}", err=True)
             sys.exit(EXIT_FAILED)
         click.echo(f"sent to {', '.join(settings.email.recipients)}")
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("--database", type=click.Path(path_type=Path), default=None,
+              help="DuckDB file to query (default: paths.analysts_database).")
+@click.option("--csv", "csv_out", type=click.Path(path_type=Path), default=None, help="Write the result as CSV.")
+@click.option("--parquet", "parquet_out", type=click.Path(path_type=Path), default=None,
+              help="Write the result as Parquet.")
+@click.option("--max-rows", type=int, default=50, show_default=True, help="Rows printed.")
+@click.pass_context
+def sql(ctx: click.Context, query: str | None, database: Path | None, csv_out: Path | None,
+        parquet_out: Path | None, max_rows: int) -> None:
+    """Run a read-only QUERY on the analysts' database (no Prefect). Without QUERY: list the
+    tables and views."""
+    import duckdb
+
+    path = database or _settings(ctx).paths.analysts_database
+    if not Path(path).exists():
+        click.echo(f"error: {path} does not exist yet: run `jitjic run` first", err=True)
+        sys.exit(EXIT_FAILED)
+    con = duckdb.connect(str(path), read_only=True)  # user SQL can never write
+    try:
+        frame = con.execute(query or "select table_name, table_type from information_schema.tables "
+                            "order by table_type, table_name").df()
+    except duckdb.Error as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
+    finally:
+        con.close()
+    if csv_out:
+        frame.to_csv(csv_out, index=False)
+    if parquet_out:
+        frame.to_parquet(parquet_out, index=False)
+    import pandas as pd
+
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
+        click.echo(frame.head(max_rows).to_string(index=False))
+    if len(frame) > max_rows:
+        click.echo(f"... {len(frame) - max_rows:,} more rows ({len(frame):,} in all)")
 
 
 def main() -> None:

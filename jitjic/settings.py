@@ -33,8 +33,13 @@ class _Section(BaseModel):
 
 
 class Paths(_Section):
-    database: Path = Path("data/jitjic.duckdb")
+    # the pipeline's own working database: private, written only by the nightly run
+    database: Path = Path("data/work/jitjic_work.duckdb")
+    # what analysts open (read-only): replaced as a whole at each publish
+    analysts_database: Path = Path("data/jitjic.duckdb")
     reports_dir: Path = Path("data/reports")
+    # completed runs whose results the analysts' database keeps (the run history keeps all)
+    keep_runs: int = Field(30, ge=1)
 
 
 class Inputs(_Section):

@@ -19,7 +19,8 @@ def _settings(base: Path, port: int, orders=None, **email):
 
     return load_settings(
         None, use_default_file=False,
-        paths={"database": base / "j.duckdb", "reports_dir": base / "reports"},
+        paths={"database": base / "j.duckdb", "analysts_database": base / "analysts.duckdb",
+               "reports_dir": base / "reports"},
         inputs={"orders": orders or [str(SAMPLE / "online_retail_sample.csv.gz")],
                 "items": [str(SAMPLE / "items.csv")], "stock": [str(SAMPLE / "stock.csv")]},
         email={"enabled": True, "host": "127.0.0.1", "port": port, "sender": "jitjic@example.test",

@@ -28,7 +28,8 @@ def two_runs(prefect_harness, tmp_path_factory, request):
     sample = Path(__file__).resolve().parents[1] / "data" / "sample"
     settings = load_settings(
         None, use_default_file=False,
-        paths={"database": base / "j.duckdb", "reports_dir": base / "reports"},
+        paths={"database": base / "j.duckdb", "analysts_database": base / "analysts.duckdb",
+               "reports_dir": base / "reports"},
         inputs={"orders": [str(sample / "online_retail_sample.csv.gz")], "items": [str(sample / "items.csv")],
                 "stock": [str(sample / "stock.csv")]},
     )
@@ -118,3 +119,26 @@ def test_simulate_command_on_the_published_run(two_runs, tmp_path):
 
     table = pd.read_csv(out)
     assert set(table["strategy"]) == {"JIT everywhere", "JIC everywhere", "hybrid"} and (table["weeks"] == 4).all()
+
+
+def test_sql_command_is_read_only(two_runs, tmp_path):
+    from click.testing import CliRunner
+
+    from jitjic.cli import EXIT_CONFIG, cli
+
+    settings, _, second, _ = two_runs
+    analysts = str(settings.paths.analysts_database)
+    runner = CliRunner()
+    listing = runner.invoke(cli, ["sql", "--database", analysts])
+    assert listing.exit_code == 0 and "latest_recommendations" in listing.output and "reorder_now" in listing.output
+    out = tmp_path / "reorder.csv"
+    result = runner.invoke(cli, ["sql", "--database", analysts, "select sku, reorder_qty from reorder_now", "--csv", str(out)])
+    assert result.exit_code == 0, result.output
+    import pandas as pd
+
+    rows = pd.read_csv(out)
+    assert len(rows) == q(settings.paths.database,
+                          "select count(*) from recommendations where run_id = ? and reorder_now", [second["run_id"]])[0][0]
+    write = runner.invoke(cli, ["sql", "--database", analysts, "delete from recommendations"])
+    assert write.exit_code == EXIT_CONFIG and "read-only" in write.output.lower()
+    assert q(settings.paths.analysts_database, "select count(*) from recommendations")[0][0] > 0

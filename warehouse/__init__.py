@@ -2,6 +2,7 @@
 
 from warehouse.db import connect, ensure_schema, run_sql_file
 from warehouse.loads import LoadResult, load_file
+from warehouse.publish import PUBLISHED_TABLES, publish_analysts_db
 from warehouse.results import (
     RESULT_TABLES,
     build_demand,
@@ -20,6 +21,8 @@ __all__ = [
     "ensure_schema",
     "run_sql_file",
     "LoadResult",
+    "PUBLISHED_TABLES",
+    "publish_analysts_db",
     "load_file",
     "RESULT_TABLES",
     "build_demand",

@@ -1,0 +1,64 @@
+"""Publish the analysts' database: a fresh file built beside the live one, then swapped in.
+
+The pipeline's working database stays private. Analysts open the published file read-only;
+a reader that is open during a publish keeps reading the complete previous version (the
+old file stays alive until it closes), and the next connection sees the complete new one —
+never a mix. A failed publish leaves the live file as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from warehouse.db import read_sql, scalar
+
+__all__ = ["PUBLISHED_TABLES", "publish_analysts_db"]
+
+# every table an analyst may query; results are kept for the last ``keep_runs`` completed runs
+PUBLISHED_TABLES = (
+    "runs", "run_stages", "load_log", "load_rule_counts", "rejects", "order_lines", "items", "stock_snapshots",
+    "demand", "forecasts", "forecast_lead_time", "forecast_accuracy", "forecast_coverage", "sku_classes",
+    "recommendations", "simulation_results",
+)
+_PER_RUN = {"demand", "forecasts", "forecast_lead_time", "forecast_accuracy", "forecast_coverage",
+            "sku_classes", "recommendations", "simulation_results", "run_stages"}
+_VIEWS = ("staging/stg_order_lines.sql", "views/analyst_views.sql")
+
+
+def publish_analysts_db(con: duckdb.DuckDBPyConnection, target: str | Path, keep_runs: int = 30) -> int:
+    """Copy the working database behind ``con`` into ``target`` atomically; returns runs kept.
+
+    Only completed runs' results are copied (the last ``keep_runs`` of them); the run history
+    keeps every run. The new file is written as ``<target>.<pid>.tmp`` and renamed over
+    ``target`` with os.replace.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    work = scalar(con, "select current_database()")
+    kept = [r for (r,) in con.execute(
+        "select run_id from runs where status = 'completed' order by ended_at desc limit ?", [keep_runs]).fetchall()]
+    con.execute("attach ? as publish_target", [str(tmp)])
+    try:
+        con.execute("create temp table publish_runs as select unnest(?::varchar[]) as run_id", [kept])
+        for table in PUBLISHED_TABLES:
+            source = f'"{work}".main.{table}'  # names from the fixed list above, never from data
+            where = " where run_id in (select run_id from publish_runs)" if table in _PER_RUN else ""
+            con.execute(f"create table publish_target.main.{table} as select * from {source}{where}")  # noqa: S608
+        con.execute("drop table publish_runs")
+        con.execute("use publish_target")
+        for name in _VIEWS:
+            con.execute(read_sql(name))
+        con.execute(f'use "{work}"')
+        con.execute("detach publish_target")
+    except BaseException:
+        con.execute(f'use "{work}"')
+        con.execute("detach database if exists publish_target")
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, target)
+    return len(kept)
