@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
@@ -29,7 +30,7 @@ from jitjic.wiring import (
     line_rules,
     policy_params,
 )
-from reports import alert_message, send_message
+from reports import alert_message, markdown_summary, send_message
 from warehouse.runs import new_run_id, utc_now
 
 __all__ = ["nightly", "STAGES"]
@@ -90,7 +91,7 @@ def begin_run(settings: Settings) -> str:
     return run_id
 
 
-@task(cache_policy=NO_CACHE, retry_condition_fn=_retry_unless_bad_input, **_IO_RETRY)
+@task(cache_policy=NO_CACHE, retry_condition_fn=_retry_unless_bad_input, timeout_seconds=1800, **_IO_RETRY)
 def ingest_inputs(settings: Settings, run_id: str) -> dict[str, Any]:
     """Load every configured input file not loaded before (order lines, item master, stock)."""
     log = get_run_logger()
@@ -191,7 +192,7 @@ def simulate(settings: Settings, run_id: str) -> dict[str, Any]:
     return out
 
 
-@task(cache_policy=NO_CACHE, **_IO_RETRY)
+@task(cache_policy=NO_CACHE, timeout_seconds=1800, **_IO_RETRY)
 def publish(settings: Settings, run_id: str, counts: dict[str, Any]) -> None:
     """Mark the run completed, drop old demand, and swap in a new analysts' database."""
     with _stage(settings, run_id, "publish") as (con, out):
@@ -209,10 +210,13 @@ def write_report(settings: Settings, run_id: str) -> str:
     with _stage(settings, run_id, "report") as (con, out):
         files = write_report_files(con, settings, run_id)
         out["folder"] = str(files.folder)
+        recs = warehouse.read_table(con, "recommendations", run_id)
+        create_markdown_artifact(markdown=markdown_summary(run_id, recs), key="jitjic-nightly",
+                                 description=f"reorder now and headline figures of run {run_id}")
     return str(files.html)
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, timeout_seconds=600)
 def send_report(settings: Settings, run_id: str) -> str:
     """Email the report (retried); the files on disk and the published results never depend on it."""
     log = get_run_logger()

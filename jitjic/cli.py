@@ -264,6 +264,25 @@ def sql(ctx: click.Context, query: str | None, database: Path | None, csv_out: P
         click.echo(f"... {len(frame) - max_rows:,} more rows ({len(frame):,} in all)")
 
 
+@cli.command()
+@click.pass_context
+def serve(ctx: click.Context) -> None:
+    """Serve the nightly flow on its schedule ([schedule] cron and timezone) until stopped.
+
+    Needs a Prefect API to register with (PREFECT_API_URL, e.g. a `prefect server start`).
+    """
+    settings = _settings(ctx)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from prefect import serve as prefect_serve
+
+    from flows.deploy import nightly_deployment
+
+    config = str(ctx.obj["config"]) if ctx.obj["config"] else None
+    s = settings.schedule
+    click.echo(f"serving '{s.deployment_name}': cron '{s.cron}' ({s.timezone}), one run at a time; Ctrl-C stops")
+    prefect_serve(nightly_deployment(settings, config))
+
+
 def main() -> None:
     cli(prog_name="jitjic")
 

@@ -189,6 +189,34 @@ class Email(_Section):
         return self
 
 
+class Schedule(_Section):
+    """When ``jitjic serve`` runs the nightly flow."""
+
+    cron: str = "30 2 * * *"
+    timezone: str = "Europe/London"
+    deployment_name: str = "nightly"
+    # a run taking longer than this is stopped and marked failed
+    timeout_minutes: int = Field(120, ge=1)
+
+    @field_validator("cron")
+    @classmethod
+    def _five_fields(cls, v: str) -> str:
+        if len(v.split()) != 5:
+            raise ValueError(f"cron needs 5 fields (minute hour day month weekday), got {v!r}")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r} (use an IANA name such as Europe/London)") from None
+        return v
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="JITJIC_", env_nested_delimiter="__", extra="forbid", validate_default=True
@@ -203,6 +231,7 @@ class Settings(BaseSettings):
     policy: Policy = Policy()
     simulation: Simulation = Simulation()
     email: Email = Email()
+    schedule: Schedule = Schedule()
 
     @classmethod
     def settings_customise_sources(

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-__all__ = ["build_context", "render_report", "simulation_sentences"]
+__all__ = ["build_context", "render_report", "simulation_sentences", "markdown_summary"]
 
 _ENV = Environment(
     loader=PackageLoader("reports", "templates"),
@@ -101,3 +101,25 @@ def build_context(
 def render_report(context: dict[str, Any]) -> str:
     """The report as one self-contained HTML page; every value from data is escaped."""
     return _ENV.get_template("report.html").render(**context)
+
+
+def markdown_summary(run_id: str, recommendations: pd.DataFrame, top_n: int = 20) -> str:
+    """Headline figures and the reorder-now table as Markdown (the Prefect artifact of a run)."""
+    recs = recommendations
+    reorder = recs[recs["reorder_now"]].sort_values(["reorder_value", "sku"], ascending=[False, True])
+    capital = recs.loc[recs["policy"] == "JIC", "capital_tied_up"].sum()
+    lines = [
+        f"## jitjic run {run_id}",
+        "",
+        f"- SKUs planned: {len(recs):,} — JIC {int((recs['policy'] == 'JIC').sum()):,}, "
+        f"JIT {int((recs['policy'] == 'JIT').sum()):,}, phase out {int((recs['policy'] == 'PHASE_OUT').sum()):,}",
+        f"- capital in JIC stock: {capital:,.2f} (currency)",
+        f"- reorder today: {len(reorder):,} SKUs worth {reorder['reorder_value'].sum():,.2f} (currency)",
+        "",
+        "| SKU | description | policy | order (units) | value (currency) |",
+        "| --- | --- | --- | ---: | ---: |",
+    ]
+    for r in reorder.head(top_n).itertuples():
+        desc = str(r.description or "").replace("|", "/")
+        lines.append(f"| {r.sku} | {desc} | {r.policy} | {r.reorder_qty:,.0f} | {r.reorder_value:,.2f} |")
+    return "\n".join(lines) + "\n"

@@ -52,6 +52,16 @@ def test_first_run_fills_every_table(two_runs):
     sims = q(db, "select count(distinct scenario), count(distinct strategy) from simulation_results where run_id = ?",
              [run_id])[0]
     assert sims == (4, 3)
+    from prefect.client.orchestration import get_client
+
+    async def artifact():
+        async with get_client() as client:
+            return await client.read_latest_artifacts()
+
+    import asyncio
+
+    latest = [a for a in asyncio.run(artifact()) if a.key == "jitjic-nightly"]
+    assert latest and "reorder today" in latest[0].data
     report = Path(first["report"])
     assert report.exists() and run_id in report.read_text()
     # forecasts carry calibrated quantiles; lead-time quantiles, accuracy and coverage are stored

@@ -31,3 +31,13 @@ def test_render_escapes_data_and_shows_figures():
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Run R1" in html and "cancellation=2" in html and "Reorder now" in html
+
+
+def test_markdown_summary_for_the_artifact():
+    from reports import markdown_summary
+
+    classes, forecast, items, stock = _inputs()
+    recs = recommend(classes, forecast, items, stock, PolicyParams(cost_override_margin=None))
+    md = markdown_summary("R9", recs)
+    assert md.startswith("## jitjic run R9") and "reorder today: 2 SKUs" in md
+    assert md.count("\n| ") == 2 + 2  # header, rule, two reorder lines
