@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from prefect import flow
+from prefect import flow, serve
 from prefect.schedules import Cron
 
 from flows.nightly import nightly
 from jitjic.settings import Settings, load_settings
 
-__all__ = ["scheduled_nightly", "nightly_deployment"]
+__all__ = ["scheduled_nightly", "nightly_deployment", "serve_nightly"]
 
 
 @flow(name="jitjic-scheduled-nightly", log_prints=True)
@@ -35,3 +35,8 @@ def nightly_deployment(settings: Settings, config_file: str | None = None):
         description="jitjic nightly: ingest, forecast, classify, recommend JIT/JIC, simulate, publish, report",
         tags=["jitjic", "nightly"],
     )
+
+
+def serve_nightly(settings: Settings, config_file: str | None = None) -> None:
+    """Serve the nightly deployment until interrupted."""
+    serve(nightly_deployment(settings, config_file))

@@ -273,14 +273,12 @@ def serve(ctx: click.Context) -> None:
     """
     settings = _settings(ctx)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from prefect import serve as prefect_serve
-
-    from flows.deploy import nightly_deployment
+    from flows.deploy import serve_nightly
 
     config = str(ctx.obj["config"]) if ctx.obj["config"] else None
     s = settings.schedule
     click.echo(f"serving '{s.deployment_name}': cron '{s.cron}' ({s.timezone}), one run at a time; Ctrl-C stops")
-    prefect_serve(nightly_deployment(settings, config))
+    serve_nightly(settings, config)
 
 
 def main() -> None:
