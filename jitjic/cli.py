@@ -27,6 +27,15 @@ def _settings(ctx: click.Context, **sections: dict) -> Settings:
         ctx.exit(EXIT_CONFIG)
 
 
+def _latest_run_id(con) -> str:
+    """The latest completed run, or exit with a message saying how to get one."""
+    latest = con.execute("select run_id from latest_run").fetchall()
+    if not latest:
+        click.echo("error: no completed run in the warehouse yet: run `jitjic run` first", err=True)
+        sys.exit(EXIT_FAILED)
+    return latest[0][0]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config", type=click.Path(path_type=Path), default=None,
               help="TOML settings file (default: ./jitjic.toml when present).")
@@ -158,11 +167,7 @@ def simulate(ctx: click.Context, weeks: int | None, backorders: bool | None, out
     con = warehouse.connect(settings.paths.database)
     try:
         warehouse.ensure_schema(con)
-        latest = con.execute("select run_id from latest_run").fetchall()
-        if not latest:
-            click.echo("error: no completed run in the warehouse yet: run `jitjic run` first", err=True)
-            sys.exit(EXIT_FAILED)
-        run_id = latest[0][0]
+        run_id = _latest_run_id(con)
         try:
             results = simulate_demand(warehouse.read_demand(con, run_id), warehouse.read_items(con), settings)
         except ValueError as exc:
@@ -195,12 +200,7 @@ def report(ctx: click.Context, run_id: str | None, send: bool) -> None:
     con = warehouse.connect(settings.paths.database)
     try:
         warehouse.ensure_schema(con)
-        if run_id is None:
-            latest = con.execute("select run_id from latest_run").fetchall()
-            if not latest:
-                click.echo("error: no completed run in the warehouse yet: run `jitjic run` first", err=True)
-                sys.exit(EXIT_FAILED)
-            run_id = latest[0][0]
+        run_id = run_id or _latest_run_id(con)
         try:
             files = write_report_files(con, settings, run_id)
         except ValueError as exc:

@@ -72,3 +72,13 @@ def test_evaluate_rejects_a_too_long_holdout(tmp_path: Path):
     path.write_text("sku,date,qty\nA,2011-01-03,1\nA,2011-01-10,2\nA,2011-01-17,1\n")
     result = CliRunner().invoke(cli, ["evaluate", str(path), "--holdout", "2", "--output", str(tmp_path / "x.json")])
     assert result.exit_code == EXIT_CONFIG and "need at least 4" in result.output
+
+
+def test_commands_needing_a_run_say_so(tmp_path: Path):
+    from jitjic.cli import EXIT_FAILED
+
+    for args in (["simulate"], ["report"]):
+        result = CliRunner().invoke(cli, ["--db", str(tmp_path / "empty.duckdb"), *args])
+        assert result.exit_code == EXIT_FAILED and "no completed run" in result.output
+    missing = CliRunner().invoke(cli, ["sql", "--database", str(tmp_path / "nope.duckdb")])
+    assert missing.exit_code == EXIT_FAILED and "does not exist yet" in missing.output
