@@ -14,6 +14,7 @@ __all__ = ["RULES", "LINE_IDENTITY", "LineRules", "apply_line_rules", "normalise
 RULES = (
     "missing_sku",
     "bad_date",
+    "future_date",
     "bad_quantity",
     "bad_price",
     "non_product_code",
@@ -40,6 +41,8 @@ class LineRules:
     non_product_codes: tuple[str, ...] = ()
     product_code_pattern: str | None = None
     date_format: str = "ISO8601"
+    # lines dated after this are typos or test data, not demand (None: no limit)
+    latest_date: pd.Timestamp | None = None
 
 
 _STR = "string[pyarrow]"
@@ -117,6 +120,9 @@ def apply_line_rules(raw: pd.DataFrame, rules: LineRules) -> pd.DataFrame:
 
     flag("missing_sku", out["sku"].isna(), "no SKU / stock code")
     flag("bad_date", out["ordered_at"].isna(), lambda h: "date " + quoted("ordered_at")(h) + " is not a valid date")
+    if rules.latest_date is not None:
+        flag("future_date", out["ordered_at"] > rules.latest_date,
+             lambda h: "date " + shown("ordered_at")(h) + f" is after {rules.latest_date:%Y-%m-%d}")
     flag("bad_quantity", out["quantity"].isna(),
          lambda h: "quantity " + quoted("quantity")(h) + " is not a finite number")
     flag("bad_price", price_given & out["unit_price"].isna(),

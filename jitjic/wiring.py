@@ -5,6 +5,8 @@ from __future__ import annotations
 import glob
 from pathlib import Path
 
+import pandas as pd
+
 from ingest import ColumnMapping, LineRules, mapping_for
 from jitjic.settings import Settings
 from policy import PolicyParams
@@ -33,6 +35,8 @@ def line_rules(s: Settings) -> LineRules:
         returns=s.ingest.returns, cancellation_prefix=m.cancellation_prefix,
         non_product_codes=m.non_product_codes, product_code_pattern=m.product_code_pattern,
         date_format=m.date_format,
+        # anything dated later than tomorrow (time zones) cannot have been sold yet
+        latest_date=pd.Timestamp.now().normalize() + pd.Timedelta(days=2) - pd.Timedelta(seconds=1),
     )
 
 
