@@ -14,7 +14,7 @@ from jitjic.settings import Settings, SettingsError, load_settings
 __all__ = ["main", "cli"]
 
 # exit codes, documented in the README
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_INPUT = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_INPUT, EXIT_DATABASE = 0, 1, 2, 3, 4
 
 
 def _settings(ctx: click.Context, **sections: dict) -> Settings:
@@ -282,7 +282,21 @@ def serve(ctx: click.Context) -> None:
 
 
 def main() -> None:
-    cli(prog_name="jitjic")
+    from warehouse.db import WarehouseError
+
+    try:
+        cli(prog_name="jitjic", standalone_mode=False)
+    except WarehouseError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_DATABASE)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_FAILED)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The DuckDB warehouse: schema, loads, run history and per-run results."""
 
-from warehouse.db import connect, ensure_schema, run_sql_file
+from warehouse.db import WarehouseError, connect, ensure_schema, run_sql_file
 from warehouse.loads import LoadResult, load_file
 from warehouse.publish import PUBLISHED_TABLES, publish_analysts_db
 from warehouse.results import (
@@ -17,6 +17,7 @@ from warehouse.results import (
 from warehouse.runs import fail_run, finish_run, record_stage, start_run
 
 __all__ = [
+    "WarehouseError",
     "connect",
     "ensure_schema",
     "run_sql_file",

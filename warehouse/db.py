@@ -9,7 +9,11 @@ from typing import Any
 
 import duckdb
 
-__all__ = ["SCHEMA_FILES", "connect", "ensure_schema", "run_sql_file", "read_sql", "scalar"]
+__all__ = ["SCHEMA_FILES", "WarehouseError", "connect", "ensure_schema", "run_sql_file", "read_sql", "scalar"]
+
+
+class WarehouseError(RuntimeError):
+    """The database file cannot be used; the message says why and what to do."""
 
 # the declared order: tables before the views that read them
 SCHEMA_FILES = (
@@ -31,9 +35,27 @@ def read_sql(name: str) -> str:
 def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (creating parent folders when writing) the warehouse file."""
     path = Path(path)
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        text = str(exc)
+        if "lock" in text.lower():
+            holder = re.search(r"held in (.+?\(PID \d+\))", text)
+            who = f" by {holder.group(1)}" if holder else ""
+            raise WarehouseError(
+                f"{path} is in use{who}: another jitjic run (or a writer) has it open; wait for it to finish "
+                "or stop it. Analysts should open paths.analysts_database, which never blocks a run."
+            ) from None
+        if "not a valid DuckDB database" in text:
+            raise WarehouseError(
+                f"{path} is not a DuckDB database (corrupt, or another kind of file): move it aside; the next "
+                "run builds a new working database from the input files"
+            ) from None
+        raise WarehouseError(f"cannot open {path}: {text}") from None
+    except OSError as exc:
+        raise WarehouseError(f"cannot open {path}: {exc.strerror or exc}: check the path and its permissions") from None
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
