@@ -71,3 +71,17 @@ def test_bad_environment_value_is_reported(monkeypatch):
         load_settings(None, use_default_file=False)
     assert "forecast.horizon" in str(err.value)
     assert "JITJIC_FORECAST__HORIZON" in str(err.value)
+
+
+def test_example_config_is_valid_and_complete():
+    from pathlib import Path
+
+    from jitjic.settings import Settings
+
+    example = Path(__file__).resolve().parents[1] / "jitjic.example.toml"
+    settings = load_settings(example)
+    text = example.read_text()
+    for section, field in Settings.model_fields.items():
+        for key in field.annotation.model_fields:
+            assert f"{key} =" in text or f"# {key}" in text, f"[{section}] {key} is not in jitjic.example.toml"
+    assert settings.email.enabled is False
