@@ -19,7 +19,7 @@ import forecasting
 import policy
 import warehouse
 from ingest import IngestError
-from jitjic.reporting import report_email, smtp_config, write_report_files
+from jitjic.reporting import ReportFiles, report_email, smtp_config, write_report_files
 from jitjic.settings import Settings
 from jitjic.simulation import simulate_demand
 from jitjic.wiring import (
@@ -217,20 +217,14 @@ def write_report(settings: Settings, run_id: str) -> str:
 
 
 @task(cache_policy=NO_CACHE, timeout_seconds=600)
-def send_report(settings: Settings, run_id: str) -> str:
-    """Email the report (retried); the files on disk and the published results never depend on it."""
+def send_report(settings: Settings, run_id: str, folder: str) -> str:
+    """Email the report written in ``folder`` (retried); the files on disk and the published
+    results never depend on it."""
     log = get_run_logger()
     if not settings.email.enabled:
         log.info("email disabled (email.enabled = false): report left on disk only")
         return "disabled"
-    con = warehouse.connect(settings.paths.database)
-    try:
-        reorder = int(warehouse.db.scalar(con, "select count(*) from recommendations where run_id = ? and reorder_now",
-                                          [run_id]))
-        files = write_report_files(con, settings, run_id)
-    finally:
-        con.close()
-    msg = report_email(files, settings, run_id, reorder)
+    msg = report_email(ReportFiles.in_folder(folder), settings, run_id)
     send_message(msg, smtp_config(settings))
     log.info("report sent to %s via %s:%s", ", ".join(settings.email.recipients), settings.email.host,
              settings.email.port)
@@ -290,8 +284,8 @@ def nightly(settings: Settings) -> dict[str, Any]:
     report = write_report(settings, run_id)
     # the results are published and the report is on disk: a mail failure is logged, not fatal
     delays = settings.email.retry_delays_seconds
-    sent = send_report.with_options(retries=len(delays), retry_delay_seconds=delays)(settings, run_id,
-                                                                                     return_state=True)
+    sent = send_report.with_options(retries=len(delays), retry_delay_seconds=delays)(
+        settings, run_id, str(Path(report).parent), return_state=True)
     email = sent.result() if sent.is_completed() else f"failed: {sent.message}"
     if not sent.is_completed():
         get_run_logger().error("report email failed after retries; the report is in %s", Path(report).parent)

@@ -206,8 +206,6 @@ def report(ctx: click.Context, run_id: str | None, send: bool) -> None:
         except ValueError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_CONFIG)
-        reorder = con.execute("select count(*) from recommendations where run_id = ? and reorder_now",
-                              [run_id]).fetchall()[0][0]
     finally:
         con.close()
     click.echo(f"report of run {run_id}: {files.html}")
@@ -216,7 +214,7 @@ def report(ctx: click.Context, run_id: str | None, send: bool) -> None:
             click.echo("error: email.recipients is empty: nothing to send to", err=True)
             sys.exit(EXIT_CONFIG)
         try:
-            send_message(report_email(files, settings, run_id, reorder), smtp_config(settings))
+            send_message(report_email(files, settings, run_id), smtp_config(settings))
         except OSError as exc:  # smtplib errors are OSErrors too
             click.echo(f"error: could not send via {settings.email.host}:{settings.email.port}: {exc}; "
                        f"the report stays in {files.folder}", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -19,6 +20,7 @@ __all__ = ["ReportFiles", "write_report_files", "report_email", "smtp_config"]
 XLSX = "jitjic_recommendations.xlsx"
 CSV = "reorder_now.csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHARTS = ("heatmap", "capital", "accuracy")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,13 @@ class ReportFiles:
     xlsx: Path
     csv: Path
     images: dict[str, Path]
+
+    @classmethod
+    def in_folder(cls, folder: str | Path) -> ReportFiles:
+        """The files ``write_report_files`` wrote into ``folder``."""
+        folder = Path(folder)
+        return cls(folder, folder / "report.html", folder / "report_email.html", folder / XLSX, folder / CSV,
+                   {name: folder / f"{name}.png" for name in CHARTS})
 
 
 def _accuracy_by_class(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
@@ -69,11 +78,11 @@ def write_report_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_i
     matrix = warehouse.read_table(con, "abc_xyz_matrix_by_run", run_id)
     accuracy = _accuracy_by_class(con, run_id)
     changes = _changes(con, run_id)
-    charts = {
-        "heatmap": reports.abc_xyz_heatmap(matrix),
-        "capital": reports.capital_by_class(recs),
-        "accuracy": reports.accuracy_by_class(accuracy[accuracy["abc"] != "all"]),
-    }
+    charts = dict(zip(CHARTS, (
+        reports.abc_xyz_heatmap(matrix),
+        reports.capital_by_class(recs),
+        reports.accuracy_by_class(accuracy[accuracy["abc"] != "all"]),
+    ), strict=True))
     folder = Path(settings.paths.reports_dir) / run_id
     folder.mkdir(parents=True, exist_ok=True)
 
@@ -89,20 +98,21 @@ def write_report_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_i
                   simulation=warehouse.read_table(con, "simulation_results", run_id))
     args = (run, recs, matrix, warehouse.read_table(con, "load_report", run_id),
             warehouse.read_table(con, "run_stages", run_id))
-    on_disk = reports.render_report(reports.build_context(*args, images={n: p.name for n, p in images.items()}, **common))
-    in_mail = reports.render_report(reports.build_context(*args, images={n: f"cid:{n}" for n in images}, **common))
-    return ReportFiles(
-        folder=folder,
-        html=put("report.html", on_disk),
-        email_html=put("report_email.html", in_mail),
-        xlsx=put(XLSX, reports.workbook_bytes(recs, reorder[reports.REORDER_COLUMNS], changes)),
-        csv=put(CSV, reports.reorder_csv(reorder)),
-        images=images,
-    )
+    files = ReportFiles.in_folder(folder)
+    put(files.html.name, reports.render_report(
+        reports.build_context(*args, images={n: p.name for n, p in images.items()}, **common)))
+    put(files.email_html.name, reports.render_report(
+        reports.build_context(*args, images={n: f"cid:{n}" for n in images}, **common)))
+    put(XLSX, reports.workbook_bytes(recs, reorder[reports.REORDER_COLUMNS], changes))
+    put(CSV, reports.reorder_csv(reorder))
+    return files
 
 
-def report_email(files: ReportFiles, settings: Settings, run_id: str, reorder_count: int) -> EmailMessage:
+def report_email(files: ReportFiles, settings: Settings, run_id: str) -> EmailMessage:
+    """The report mail, built from the files on disk (the CSV has one line per SKU to reorder)."""
     e = settings.email
+    with open(files.csv, newline="", encoding="utf-8") as fh:  # descriptions may hold newlines
+        reorder_count = sum(1 for _ in csv.reader(fh)) - 1
     subject = f"{e.subject_prefix} purchasing report {run_id}: {reorder_count} SKUs to reorder today"
     return reports.build_message(
         subject, e.sender, e.recipients, files.email_html.read_text(encoding="utf-8"),

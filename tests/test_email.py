@@ -73,6 +73,7 @@ def test_attachments_match_the_warehouse(delivered):
                           "order by reorder_value desc, sku", [run]).fetchall()
     con.close()
     wb = load_workbook(io.BytesIO(files["jitjic_recommendations.xlsx"]))
+    assert f": {len(reorder)} SKUs to reorder today" in msg["Subject"]
     assert wb.sheetnames == ["Recommendations", "Reorder now", "Class changes"]
     assert wb["Recommendations"].max_row == n_recs + 1 and wb["Reorder now"].max_row == len(reorder) + 1
     assert wb["Recommendations"].freeze_panes == "A2" and wb["Recommendations"]["A1"].font.bold
