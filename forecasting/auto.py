@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from forecasting import metrics
 from forecasting.intermittency import adi_cv2, demand_pattern
@@ -81,23 +82,20 @@ class AutoForecast:
         return [o for o in (last - i * self.origin_step for i in range(self.n_origins)) if o >= 2]
 
     def _backtest(self, y: np.ndarray) -> tuple[list[int], dict[str, list[np.ndarray]], np.ndarray]:
+        """(origins, forecast paths per model and origin, mean backtest RMSSE: model x SKU)."""
         origins = self._origins(y.shape[1])
         paths = {m: [make_model(m, self.season).forecast(y[:, :o], self.horizon) for o in origins]
                  for m in self.candidates}
-        scores = np.stack([
-            np.stack([metrics.rmsse(y[:, o:o + self.horizon], paths[m][i], y[:, :o]) for i, o in enumerate(origins)])
-            for m in self.candidates
-        ])  # model x origin x sku
         self.candidate_metrics_ = {m: _backtest_metrics(y, origins, paths[m], self.horizon) for m in self.candidates}
-        return origins, paths, scores
+        per_sku = np.stack([self.candidate_metrics_[m]["rmsse"] for m in self.candidates])
+        return origins, paths, per_sku
 
     def _combos(self, ranked: list[int]) -> list[tuple[int, ...]]:
         top = ranked[: self.combine_top]
         return [c for r in range(1, len(top) + 1) for c in itertools.combinations(top, r)]
 
-    def _select(self, y, origins, paths, scores, group):
+    def _select(self, y, origins, paths, per_sku, group):
         """Per SKU: the tuple of candidate indexes whose mean forecast it uses."""
-        per_sku = np.nanmean(scores, axis=1) if len(origins) else np.full((len(self.candidates), y.shape[0]), np.nan)
         choice = np.empty(y.shape[0], dtype=object)
         for g in np.unique(group):
             rows = group == g
@@ -138,6 +136,10 @@ class AutoForecast:
     def _error_quantiles(self, errors: list[np.ndarray], scale: np.ndarray, group: np.ndarray, cumulative: bool):
         """Quantiles of scaled errors per pattern group and step (or lead time): group -> h x levels."""
         taus = self._levels()
+        if not errors:  # history too short for any origin: a normal band of one naive scale per period
+            steps = np.sqrt(np.arange(1, self.horizon + 1)) if cumulative else np.ones(self.horizon)
+            table = steps[:, None] * norm.ppf(taus)[None, :]
+            return taus, {g: table for g in np.unique(group)}
         stacked = np.stack(errors)  # origin x sku x h
         if cumulative:
             stacked = np.cumsum(stacked, axis=2)  # a NaN (SKU not yet started) stays NaN
@@ -179,8 +181,8 @@ class AutoForecast:
         self.group_ = _pattern(y)
         self.select_group_ = {"trend": _trend, "pattern": _pattern,
                               "all": lambda v: np.full(len(v), "all", dtype=object)}[self.select_by](y)
-        self.origins_, paths, scores = self._backtest(y)
-        self.choice_, self.backtest_rmsse_ = self._select(y, self.origins_, paths, scores, self.select_group_)
+        self.origins_, paths, per_sku = self._backtest(y)
+        self.choice_, self.backtest_rmsse_ = self._select(y, self.origins_, paths, per_sku, self.select_group_)
         n_obs = (~np.isnan(y)).sum(axis=1)
         self.new_ = n_obs < MIN_HISTORY
         self.scale_ = np.sqrt(metrics.scales(y)[0])
@@ -218,40 +220,44 @@ class AutoForecast:
         fitted the past is too narrow for the future."""
         if len(self.origins_) < 2:
             return 1.0
+        check = self._latest_origin_check()
         for factor in np.arange(1.0, 2.0001, 0.05):
-            cov = self._coverage_at(self.interval_level, factor)
+            cov, _ = self._coverage_at(check, self.interval_level, factor)
             if not np.isfinite(cov) or cov >= self.interval_level:
                 return float(round(factor, 2))
         return 2.0
 
-    def _coverage_at(self, level: float, factor: float) -> float:
+    def _latest_origin_check(self) -> tuple:
+        """(levels, quantile tables calibrated on the older origins only, the latest origin's
+        errors, which of them count): the out-of-sample test of the bands."""
         latest, older = self.errors_[0], self.errors_[1:]
         taus, table = self._error_quantiles(older, self.scale_, self.group_, cumulative=False)
-        table = self._widen(table, factor)
-        lo = int(np.argmin(np.abs(taus - (1 - level) / 2)))
-        hi = int(np.argmin(np.abs(taus - (1 + level) / 2)))
-        scaled = np.stack([table[g] for g in self.group_]) * np.nan_to_num(self.scale_)[:, None, None]
-        seen = np.isfinite(latest) & ~self.new_[:, None]
+        return taus, table, latest, np.isfinite(latest) & ~self.new_[:, None]
+
+    def _coverage_at(self, check: tuple, level: float, factor: float) -> tuple[float, int]:
+        """(share of the latest origin's actuals inside the central ``level`` band stretched by
+        ``factor``, errors counted); NaN when the band's quantiles are not computed."""
+        taus, table, latest, seen = check
+        lo_tau, hi_tau = round((1 - level) / 2, 6), round((1 + level) / 2, 6)
+        if not (np.isclose(taus, lo_tau).any() and np.isclose(taus, hi_tau).any()):
+            return float("nan"), 0
+        lo, hi = int(np.argmin(np.abs(taus - lo_tau))), int(np.argmin(np.abs(taus - hi_tau)))
+        widened = self._widen(table, factor)
+        scaled = np.stack([widened[g] for g in self.group_]) * self.scale_[:, None, None]
         inside = (latest >= scaled[:, :, lo]) & (latest <= scaled[:, :, hi])
-        return float(inside[seen].mean()) if seen.any() else float("nan")
+        return (float(inside[seen].mean()) if seen.any() else float("nan")), int(seen.sum())
 
     def coverage(self) -> pd.DataFrame:
         """Out-of-sample check: calibrate on the older origins, test on the latest one (with the
         widening applied, so it shows what the published bands would have covered)."""
         if len(self.origins_) < 2:
             return pd.DataFrame(columns=["level", "coverage", "n"])
-        latest, older = self.errors_[0], self.errors_[1:]
-        taus, table = self._error_quantiles(older, self.scale_, self.group_, cumulative=False)
-        table = self._widen(table, self.widen_)
-        scaled_q = np.stack([table[g] for g in self.group_]) * self.scale_[:, None, None]
+        check = self._latest_origin_check()
         rows = []
         for level in sorted({0.5, 0.8, 0.9, 0.95, 0.98, self.interval_level}):
-            lo, hi = np.searchsorted(taus, round((1 - level) / 2, 6)), np.searchsorted(taus, round((1 + level) / 2, 6))
-            if lo >= len(taus) or hi >= len(taus) or not np.isclose(taus[lo], (1 - level) / 2) or not np.isclose(taus[hi], (1 + level) / 2):
-                continue
-            seen = np.isfinite(latest) & ~self.new_[:, None]
-            inside = (latest >= scaled_q[:, :, lo]) & (latest <= scaled_q[:, :, hi])
-            rows.append({"level": level, "coverage": float(inside[seen].mean()), "n": int(seen.sum())})
+            cov, n = self._coverage_at(check, level, self.widen_)
+            if n:
+                rows.append({"level": level, "coverage": cov, "n": n})
         return pd.DataFrame(rows)
 
     def period_quantiles(self) -> np.ndarray:

@@ -119,3 +119,12 @@ def test_accuracy_explains_the_choice(result):
     smooth = acc[acc["sku"] == "smooth3"].set_index("model")
     assert len(smooth) >= 9 and smooth["selected"].sum() == 1
     assert np.isfinite(smooth.loc[smooth["selected"], "rmsse"]).all()
+
+
+def test_history_shorter_than_one_backtest_origin():
+    # 6 periods and a horizon of 8: no origin to backtest; every SKU is a labelled new item
+    y = np.array([[1.0, 2, 3, 2, 1, 2], [0, 0, 5, 0, 0, 0]])
+    auto = AutoForecast(8).fit(y)
+    assert auto.origins_ == [] and set(auto.model_names()) == {NEW_ITEM}
+    assert auto.mean_[:, 0].tolist() == pytest.approx([11 / 6, 5 / 6])
+    assert auto.coverage().empty and np.isfinite(auto.period_quantiles()).all()
