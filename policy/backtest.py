@@ -15,6 +15,7 @@ import pandas as pd
 from classification import classify_skus
 from forecasting import AutoForecast
 from forecasting.matrix import to_matrix
+from policy.costs import shortage_cost
 from policy.recommend import PolicyParams, recommend
 from policy.simulate import SCENARIOS, Plan, Scenario, replay
 
@@ -119,8 +120,7 @@ def backtest_policies(
     unit_cost = base["unit_cost"].fillna(0).to_numpy(float)
     master = items.set_index("sku").reindex(ids)
     price = master["avg_price"].to_numpy(float)
-    shortage_cost = np.maximum(np.where(np.isnan(price), unit_cost * (1 / params.default_cost_ratio - 1),
-                                        price - unit_cost), 0.0)
+    shortage = shortage_cost(price, unit_cost, params.default_cost_ratio)
     lead = base["lead_time_days"].fillna(params.default_lead_time_days).to_numpy(float) / params.period_days
     moq = master["moq"].fillna(params.default_moq).to_numpy(float)
     pack = master["pack_size"].fillna(params.default_pack_size).to_numpy(float)
@@ -133,7 +133,7 @@ def backtest_policies(
             # each strategy starts stocked as it plans: JIC at the reorder point plus half an
             # order, JIT at its order-up-to level (the forecast over lead time + review)
             start = np.where(jic, recs["reorder_point"] + recs["order_qty"] / 2, recs["order_up_to"])
-            out = replay(actual, plans[name], lead, unit_cost, shortage_cost, moq, pack,
+            out = replay(actual, plans[name], lead, unit_cost, shortage, moq, pack,
                          order_cost=params.order_cost,
                          holding_rate_per_period=params.holding_rate * params.period_days / 365.0,
                          backorders=backorders, scenario=scenario, start_on_hand=np.nan_to_num(start))

@@ -6,7 +6,14 @@ import numpy as np
 
 from policy.inventory import standard_normal_loss
 
-__all__ = ["annual_cost_jic", "annual_cost_jit"]
+__all__ = ["annual_cost_jic", "annual_cost_jit", "shortage_cost"]
+
+
+def shortage_cost(price, unit_cost, cost_ratio):
+    """Lost margin per unit short (currency): price - cost; where the price is unknown, the
+    margin implied by the default cost ratio (cost = ratio x price). Never negative."""
+    price, unit_cost = np.asarray(price, float), np.asarray(unit_cost, float)
+    return np.maximum(np.where(np.isnan(price), unit_cost * (1 / cost_ratio - 1), price - unit_cost), 0.0)
 
 
 def annual_cost_jic(annual_demand, order_qty, safety_stock, sigma_lead_time, unit_cost, holding_rate,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from policy.costs import annual_cost_jic, annual_cost_jit
+from policy.costs import annual_cost_jic, annual_cost_jit, shortage_cost
 from policy.inventory import eoq, replenishment_qty, round_order_qty, safety_stock_fill_rate
 from policy.uncertainty import lead_time_excess
 
@@ -139,12 +139,12 @@ def recommend(
     _, sigma_ltr, _ = lead_time_excess(base["sku"], lead_time, lt + review, np.full(len(base), 0.5), sd)
     sigma_ltr = np.sqrt(sigma_ltr**2 + supplier**2)
     price = base["avg_price"].to_numpy()
-    shortage_cost = np.maximum(np.where(np.isnan(price), cost * (1 / p.default_cost_ratio - 1), price - cost), 0.0)
-    cost_jic = annual_cost_jic(annual, q_eoq, buffer, sigma_lt, cost, p.holding_rate, p.order_cost, shortage_cost)
+    shortage = shortage_cost(price, cost, p.default_cost_ratio)
+    cost_jic = annual_cost_jic(annual, q_eoq, buffer, sigma_lt, cost, p.holding_rate, p.order_cost, shortage)
     adi = base["adi"].to_numpy(dtype=float) if "adi" in base else np.ones(len(base))
     demand_share = np.where(np.isfinite(adi) & (adi > 0), 1.0 / adi, 1.0)
     cost_jit = annual_cost_jit(annual, 365.0 / p.review_period_days, q_jit, sigma_ltr, cost, p.holding_rate,
-                               p.order_cost, shortage_cost, demand_share)
+                               p.order_cost, shortage, demand_share)
     by_rule = jic.copy()
     if p.cost_override_margin is not None:
         eligible = (d > 0) & ~dead & ~(new & (p.new_item_policy == "JIT"))

@@ -101,3 +101,10 @@ def test_expected_cost_overrides_the_class_rule():
     assert cost["policy"] == "JIC" and cost["decided_by"] == "cost"
     assert cost["expected_cost_jic"] < 0.75 * cost["expected_cost_jit"]
     assert "by expected cost" in cost["reason"] and cost["safety_stock"] > 0
+
+
+def test_shortage_cost_is_the_lost_margin():
+    from policy.costs import shortage_cost
+
+    # known price: price - cost; unknown price: margin implied by cost = 60% of price; never < 0
+    np.testing.assert_allclose(shortage_cost([5.0, np.nan, 1.0], [2.0, 3.0, 2.0], 0.6), [3.0, 2.0, 0.0])
