@@ -15,10 +15,8 @@ def simulate_demand(demand: pd.DataFrame, items: pd.DataFrame, settings: Setting
     """``policy.backtest.backtest_policies`` on ``demand`` (a run's demand table) and ``items``
     (``warehouse.read_items``), as configured in [simulation], [forecast], [classification] and
     [policy]."""
-    params = forecast_params(settings)
-    params.pop("interval_level")
     return backtest_policies(
         demand, items, policy_params(settings), weeks=settings.simulation.weeks, horizon=settings.forecast.horizon,
-        backorders=settings.simulation.unmet_demand == "backorders", forecast_params=params,
+        backorders=settings.simulation.unmet_demand == "backorders", forecast_params=forecast_params(settings),
         classify_params=classify_params(settings),
     )
