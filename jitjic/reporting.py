@@ -93,7 +93,7 @@ def write_report_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_i
         return path
 
     images = {name: put(f"{name}.png", png) for name, png in charts.items()}
-    reorder = recs[recs["reorder_now"]].sort_values(["reorder_value", "sku"], ascending=[False, True])
+    reorder = reports.reorder_list(recs)
     common = dict(changes=changes, accuracy=accuracy,
                   simulation=warehouse.read_table(con, "simulation_results", run_id))
     args = (run, recs, matrix, warehouse.read_table(con, "load_report", run_id),

@@ -2,11 +2,17 @@
 
 from reports.charts import abc_xyz_heatmap, accuracy_by_class, capital_by_class
 from reports.email import SmtpConfig, alert_message, build_message, send_message
-from reports.html import build_context, markdown_summary, render_report, simulation_sentences
+from reports.html import (
+    build_context,
+    markdown_summary,
+    render_report,
+    reorder_list,
+    simulation_sentences,
+)
 from reports.workbook import REORDER_COLUMNS, reorder_csv, workbook_bytes
 
 __all__ = [
-    "build_context", "markdown_summary", "render_report", "simulation_sentences", "abc_xyz_heatmap", "accuracy_by_class",
+    "build_context", "markdown_summary", "render_report", "reorder_list", "simulation_sentences", "abc_xyz_heatmap", "accuracy_by_class",
     "capital_by_class", "workbook_bytes", "reorder_csv", "REORDER_COLUMNS", "SmtpConfig", "build_message",
     "send_message", "alert_message",
 ]

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-__all__ = ["build_context", "render_report", "simulation_sentences", "markdown_summary"]
+__all__ = ["build_context", "render_report", "simulation_sentences", "markdown_summary", "reorder_list"]
 
 _ENV = Environment(
     loader=PackageLoader("reports", "templates"),
@@ -19,6 +19,12 @@ _ENV.filters["money"] = lambda v: "" if pd.isna(v) else f"{v:,.2f}"
 _ENV.filters["units"] = lambda v: "" if pd.isna(v) else f"{v:,.0f}"
 _ENV.filters["pct"] = lambda v: "" if pd.isna(v) else f"{v:.0%}"
 _ENV.filters["num"] = lambda v: "" if pd.isna(v) else f"{v:.2f}"
+
+
+def reorder_list(recommendations: pd.DataFrame) -> pd.DataFrame:
+    """The SKUs to reorder today, largest value first (ties by SKU): what purchasing acts on."""
+    due = recommendations[recommendations["reorder_now"]]
+    return due.sort_values(["reorder_value", "sku"], ascending=[False, True])
 
 
 def simulation_sentences(simulation: pd.DataFrame | None, weeks: int | None = None) -> list[str]:
@@ -70,7 +76,7 @@ def build_context(
         .agg(skus=("sku", "size"), capital=("capital_tied_up", "sum"), orders_per_year=("orders_per_year", "sum"))
         .reindex(["JIC", "JIT", "PHASE_OUT"]).fillna(0).reset_index()
     )
-    reorder = recs[recs["reorder_now"]].sort_values(["reorder_value", "sku"], ascending=[False, True])
+    reorder = reorder_list(recs)
     changes = changes if changes is not None else pd.DataFrame()
     return {
         "run": run,
@@ -106,7 +112,7 @@ def render_report(context: dict[str, Any]) -> str:
 def markdown_summary(run_id: str, recommendations: pd.DataFrame, top_n: int = 20) -> str:
     """Headline figures and the reorder-now table as Markdown (the Prefect artifact of a run)."""
     recs = recommendations
-    reorder = recs[recs["reorder_now"]].sort_values(["reorder_value", "sku"], ascending=[False, True])
+    reorder = reorder_list(recs)
     capital = recs.loc[recs["policy"] == "JIC", "capital_tied_up"].sum()
     lines = [
         f"## jitjic run {run_id}",
