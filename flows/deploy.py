@@ -7,7 +7,7 @@ from typing import Any
 from prefect import flow, serve
 from prefect.schedules import Cron
 
-from flows.nightly import nightly
+from flows.nightly import nightly_for
 from jitjic.settings import Settings, load_settings
 
 __all__ = ["scheduled_nightly", "nightly_deployment", "serve_nightly"]
@@ -20,7 +20,7 @@ def scheduled_nightly(config_file: str | None = None) -> dict[str, Any]:
     from pathlib import Path
 
     settings = load_settings(Path(config_file) if config_file else None)
-    timed = nightly.with_options(timeout_seconds=settings.schedule.timeout_minutes * 60)
+    timed = nightly_for(settings).with_options(timeout_seconds=settings.schedule.timeout_minutes * 60)
     return timed(settings)
 
 

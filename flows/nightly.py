@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
@@ -33,28 +35,32 @@ from jitjic.wiring import (
 from reports import alert_message, markdown_summary, send_message
 from warehouse.runs import new_run_id, utc_now
 
-__all__ = ["nightly", "STAGES"]
+__all__ = ["nightly", "nightly_for", "STAGES"]
 
 STAGES = ("ingest", "demand", "forecast", "classify", "policy", "simulate", "publish", "report")  # then: email
-_IO_RETRY = {"retries": 3, "retry_delay_seconds": [2, 5, 15]}
-
-
-def _retry_unless_bad_input(task: Any, task_run: Any, state: Any) -> bool:
-    """Retry I/O hiccups, never a file that is wrong: it will be just as wrong in 5 seconds."""
+def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry I/O hiccups (a lock, a network share), never a file that is wrong or a disk that is
+    full: they will be just as wrong and as full in 5 seconds."""
     try:
         state.result()
     except IngestError:
         return False
-    except Exception:
-        return True
+    except Exception as exc:
+        return warehouse.db.storage_error(exc, "") is None
     return False
 
 
+_IO_RETRY = {"retries": 3, "retry_delay_seconds": [2, 5, 15], "retry_condition_fn": _worth_retrying}
+
+
 @contextmanager
-def _stage(settings: Settings, run_id: str, name: str) -> Iterator[tuple[duckdb.DuckDBPyConnection, dict]]:
-    """Open the warehouse for one stage; time it, log it, and record it (or its failure)."""
+def _stage(settings: Settings, run_id: str, name: str,
+           since: tuple[datetime, float] | None = None) -> Iterator[tuple[duckdb.DuckDBPyConnection, dict]]:
+    """Open the warehouse for one stage; time it (from ``since``, the wall clock and
+    ``perf_counter`` when the stage began, if it began in earlier tasks), log it, and record it
+    (or its failure)."""
     log = get_run_logger()
-    started, t0 = utc_now(), time.perf_counter()
+    started, t0 = since or (utc_now(), time.perf_counter())
     out: dict[str, Any] = {}
     con = warehouse.connect(settings.paths.database)
     try:
@@ -91,7 +97,7 @@ def begin_run(settings: Settings) -> str:
     return run_id
 
 
-@task(cache_policy=NO_CACHE, retry_condition_fn=_retry_unless_bad_input, timeout_seconds=1800, **_IO_RETRY)
+@task(cache_policy=NO_CACHE, timeout_seconds=1800, **_IO_RETRY)
 def ingest_inputs(settings: Settings, run_id: str) -> dict[str, Any]:
     """Load every configured input file not loaded before (order lines, item master, stock)."""
     log = get_run_logger()
@@ -100,7 +106,8 @@ def ingest_inputs(settings: Settings, run_id: str) -> dict[str, Any]:
         totals = {"files": 0, "new_files": 0, "rows": 0, "rejected": 0}
         for kind in ("orders", "items", "stock"):
             for path in expand_inputs(getattr(settings.inputs, kind)):
-                result = warehouse.load_file(con, path, kind, mapping=mapping, rules=rules, run_id=run_id)
+                result = warehouse.load_file(con, path, kind, mapping=mapping, rules=rules, run_id=run_id,
+                                             replace_resent=settings.ingest.replace_resent)
                 log.info(result.summary())
                 totals["files"] += 1
                 totals["new_files"] += result.status == "loaded"
@@ -125,25 +132,96 @@ def build_demand(settings: Settings, run_id: str) -> dict[str, Any]:
     return out
 
 
+def _write_forecasts(con: duckdb.DuckDBPyConnection, run_id: str, result: forecasting.ForecastResult,
+                     out: dict[str, Any]) -> None:
+    for table, frame in (("forecasts", result.forecasts), ("forecast_lead_time", result.lead_time),
+                         ("forecast_accuracy", result.accuracy), ("forecast_coverage", result.coverage)):
+        warehouse.write_results(con, table, run_id, frame)
+    cov = result.coverage.set_index("level")["coverage"].to_dict()
+    out.update(rows=len(result.forecasts), skus=len(result.summary),
+               outliers_capped=int(result.summary["outliers_capped"].sum()),
+               coverage_90=round(cov.get(0.9, float("nan")), 3))
+
+
 @task(cache_policy=NO_CACHE)
 def forecast(settings: Settings, run_id: str) -> dict[str, Any]:
-    """Per-SKU forecasts with intervals."""
-    f = settings.forecast
+    """Per-SKU forecasts with intervals, in this process."""
     with _stage(settings, run_id, "forecast") as (con, out):
-        demand = warehouse.read_demand(con, run_id)
         params = forecast_params(settings)
         result = forecasting.forecast_demand(
-            demand, f.horizon, period=settings.demand.period, level=params.pop("interval_level"), **params
+            warehouse.read_demand(con, run_id), settings.forecast.horizon, period=settings.demand.period,
+            level=params.pop("interval_level"), **params,
         )
-        warehouse.write_results(con, "forecasts", run_id, result.forecasts)
-        warehouse.write_results(con, "forecast_lead_time", run_id, result.lead_time)
-        warehouse.write_results(con, "forecast_accuracy", run_id, result.accuracy)
-        warehouse.write_results(con, "forecast_coverage", run_id, result.coverage)
-        cov = result.coverage.set_index("level")["coverage"].to_dict()
-        out.update(rows=len(result.forecasts), skus=len(result.summary),
-                   outliers_capped=int(result.summary["outliers_capped"].sum()),
-                   coverage_90=round(cov.get(0.9, float("nan")), 3))
+        _write_forecasts(con, run_id, result, out)
     return out
+
+
+@task(cache_policy=NO_CACHE, **_IO_RETRY)
+def plan_partitions(settings: Settings, run_id: str) -> dict[str, Any]:
+    """SKU ranges and the shared calendar of the partitioned forecast; the working database is
+    closed again before any worker opens it (read-only)."""
+    since = (utc_now(), time.perf_counter())
+    con = warehouse.connect(settings.paths.database)
+    try:
+        parts = warehouse.demand_partitions(con, run_id, settings.cluster.partitions)
+        periods = warehouse.demand_periods(con, run_id)
+    finally:
+        con.close()
+    if not parts:
+        raise RuntimeError(f"run {run_id} has no demand to forecast")
+    return {"since": since, "ranges": parts, "periods": periods}
+
+
+@task(cache_policy=NO_CACHE, **_IO_RETRY)
+def forecast_partition(settings: Settings, run_id: str, skus: tuple[str, str], periods: list) -> forecasting.Partition:
+    """One partition's row-wise forecasting work, on a Dask worker: its SKUs' demand only."""
+    con = warehouse.connect(settings.paths.database, read_only=True)
+    try:
+        demand = warehouse.read_demand(con, run_id, skus=tuple(skus))
+    finally:
+        con.close()
+    row_wise = {k: v for k, v in forecast_params(settings).items() if k in forecasting.pipeline.ROW_WISE}
+    return forecasting.prepare_partition(demand, periods, settings.forecast.horizon, period=settings.demand.period,
+                                         **row_wise)
+
+
+@task(cache_policy=NO_CACHE)
+def fit_seasonal(job: forecasting.SeasonalJob) -> Any:
+    """One chunk of statsmodels Holt-Winters fits, on a Dask worker."""
+    return forecasting.run_seasonal_job(job)
+
+
+@task(cache_policy=NO_CACHE)
+def plan_seasonal(settings: Settings, parts: list[forecasting.Partition]) -> list[forecasting.SeasonalJob]:
+    params = forecast_params(settings)
+    keep = (*forecasting.pipeline.ROW_WISE, "seasonal_limit")
+    return forecasting.seasonal_jobs(parts, settings.forecast.horizon, period=settings.demand.period,
+                                     **{k: v for k, v in params.items() if k in keep})
+
+
+@task(cache_policy=NO_CACHE)
+def finish_forecast(settings: Settings, run_id: str, plan: dict[str, Any], parts: list[forecasting.Partition],
+                    jobs: list[forecasting.SeasonalJob], fitted: list) -> dict[str, Any]:
+    """Select and calibrate over all partitions (the same numbers as one process), then write."""
+    with _stage(settings, run_id, "forecast", since=plan["since"]) as (con, out):
+        params = forecast_params(settings)
+        result = forecasting.forecast_partitions(
+            parts, plan["periods"], settings.forecast.horizon, period=settings.demand.period,
+            level=params.pop("interval_level"), jobs=jobs, fitted=fitted, **params,
+        )
+        _write_forecasts(con, run_id, result, out)
+        out["partitions"] = len(parts)
+    return out
+
+
+def forecast_partitioned(settings: Settings, run_id: str) -> dict[str, Any]:
+    """The forecast stage over SKU partitions on the flow's task runner (Dask when configured)."""
+    plan = plan_partitions(settings, run_id)
+    parts = [f.result() for f in forecast_partition.map(
+        unmapped(settings), unmapped(run_id), plan["ranges"], unmapped(plan["periods"]))]
+    jobs = plan_seasonal(settings, parts)
+    fitted = [f.result() for f in fit_seasonal.map(jobs)] if jobs else []
+    return finish_forecast(settings, run_id, plan, parts, jobs, fitted)
 
 
 @task(cache_policy=NO_CACHE)
@@ -197,10 +275,13 @@ def publish(settings: Settings, run_id: str, counts: dict[str, Any]) -> None:
     """Mark the run completed, drop old demand, and swap in a new analysts' database."""
     with _stage(settings, run_id, "publish") as (con, out):
         as_of = warehouse.db.scalar(con, "select as_of from runs where run_id = ?", [run_id])
-        warehouse.finish_run(con, run_id, as_of, counts)
+        ended = utc_now()
         out["pruned_demand_rows"] = warehouse.prune_demand(con, run_id)
-        out["runs_published"] = warehouse.publish_analysts_db(con, settings.paths.analysts_database,
-                                                              settings.paths.keep_runs)
+        # completed in the published copy first, in the working database only after the swap
+        out["runs_published"] = warehouse.publish_analysts_db(
+            con, settings.paths.analysts_database, settings.paths.keep_runs,
+            completing=lambda c: warehouse.finish_run(c, run_id, as_of, counts, ended, database="publish_target"))
+        warehouse.finish_run(con, run_id, as_of, counts, ended)
         out["analysts_database"] = str(settings.paths.analysts_database)
 
 
@@ -273,7 +354,7 @@ def nightly(settings: Settings) -> dict[str, Any]:
         run_id = begin_run(settings)
         counts = {"ingest": ingest_inputs(settings, run_id)}
         counts["demand"] = build_demand(settings, run_id)
-        counts["forecast"] = forecast(settings, run_id)
+        counts["forecast"] = (forecast_partitioned if settings.cluster.enabled else forecast)(settings, run_id)
         counts["classify"] = classify(settings, run_id)
         counts["policy"] = recommend(settings, run_id)
         counts["simulate"] = simulate(settings, run_id)
@@ -291,3 +372,38 @@ def nightly(settings: Settings) -> dict[str, Any]:
         get_run_logger().error("report email failed after retries; the report is in %s", Path(report).parent)
     return {"run_id": run_id, "counts": counts, "report": report, "email": email}
 
+
+
+def nightly_for(settings: Settings) -> Any:
+    """The nightly flow with the task runner ``settings.cluster`` asks for: Dask (a LocalCluster
+    started and stopped with the run, or an existing scheduler's address) or the default."""
+    c = settings.cluster
+    if not c.enabled:
+        return nightly
+    from prefect_dask import DaskTaskRunner
+
+    _share_api_with_workers()
+
+    if c.address:
+        runner = DaskTaskRunner(address=c.address)
+    else:
+        runner = DaskTaskRunner(cluster_kwargs={
+            "n_workers": c.workers, "threads_per_worker": c.threads_per_worker, "processes": True,
+            "memory_limit": c.memory_limit, "dashboard_address": ":0",  # any free port
+        })
+    return nightly.with_options(task_runner=runner)
+
+
+def _share_api_with_workers() -> None:
+    """Without PREFECT_API_URL every Dask worker process would start a temporary Prefect server
+    of its own (~230 MB and 10 s each, measured) and report there; start this process's one now
+    and hand its address to the workers through the environment they inherit."""
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value() or os.environ.get("PREFECT_API_URL"):
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # the same instance Prefect's client would start
+    server.start()
+    os.environ["PREFECT_API_URL"] = server.api_url

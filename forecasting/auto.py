@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,11 +20,10 @@ from scipy.stats import norm
 
 from forecasting import metrics
 from forecasting.intermittency import adi_cv2, demand_pattern
-from forecasting.matrix import to_matrix
 from forecasting.models import make_model
-from forecasting.outliers import cap_outliers
+from forecasting.paths import backtest_origins, candidate_paths
 
-__all__ = ["AutoForecast", "ForecastResult", "PERIOD_FREQ", "QUANTILES", "CANDIDATES", "forecast_demand"]
+__all__ = ["AutoForecast", "ForecastResult", "PERIOD_FREQ", "QUANTILES", "CANDIDATES", "SEASON", "build_result"]
 
 PERIOD_FREQ = {"day": "D", "week": "7D", "month": "MS"}
 SEASON = {"day": 7, "week": 52, "month": 12}
@@ -68,24 +68,25 @@ class AutoForecast:
     def __init__(self, horizon: int = 8, *, candidates: tuple[str, ...] = CANDIDATES, n_origins: int = 4,
                  origin_step: int = 2, combine_top: int = 4, switch_margin: float = 0.5,
                  quantiles: tuple[float, ...] = QUANTILES, interval_level: float = 0.9,
-                 select_by: str = "trend", season: int = 52):
+                 select_by: str = "trend", season: int = 52, seasonal_limit: int = 200):
         self.horizon, self.candidates, self.n_origins = horizon, candidates, n_origins
         self.origin_step, self.combine_top, self.switch_margin = origin_step, combine_top, switch_margin
         self.quantiles, self.interval_level = quantiles, interval_level
         if select_by not in ("trend", "pattern", "all"):
             raise ValueError(f"select_by must be trend, pattern or all, got {select_by!r}")
         self.select_by, self.season = select_by, season
+        # at most this many SKUs get a statsmodels Holt-Winters fit (about 0.1 s each, x origins)
+        self.seasonal_limit = seasonal_limit
 
     # -- backtest ---------------------------------------------------------------------------
-    def _origins(self, periods: int) -> list[int]:
-        last = periods - self.horizon
-        return [o for o in (last - i * self.origin_step for i in range(self.n_origins)) if o >= 2]
+    def origins(self, periods: int) -> list[int]:
+        """Backtest origins for a history of ``periods``, latest first."""
+        return backtest_origins(periods, self.horizon, self.n_origins, self.origin_step)
 
-    def _backtest(self, y: np.ndarray) -> tuple[list[int], dict[str, list[np.ndarray]], np.ndarray]:
+    def _backtest(self, y: np.ndarray, paths: dict[str, np.ndarray]) -> tuple[list[int], dict, np.ndarray]:
         """(origins, forecast paths per model and origin, mean backtest RMSSE: model x SKU)."""
-        origins = self._origins(y.shape[1])
-        paths = {m: [make_model(m, self.season).forecast(y[:, :o], self.horizon) for o in origins]
-                 for m in self.candidates}
+        origins = self.origins(y.shape[1])
+        paths = {m: list(paths[m][: len(origins)]) for m in self.candidates}
         self.candidate_metrics_ = {m: _backtest_metrics(y, origins, paths[m], self.horizon) for m in self.candidates}
         per_sku = np.stack([self.candidate_metrics_[m]["rmsse"] for m in self.candidates])
         return origins, paths, per_sku
@@ -169,19 +170,27 @@ class AutoForecast:
         return np.maximum.accumulate(out, axis=2)
 
     # -- public -----------------------------------------------------------------------------
-    def fit(self, y: np.ndarray) -> AutoForecast:
-        """Backtest, select and calibrate on ``y`` (SKU x period, NaN before a SKU starts)."""
+    def fit(self, y: np.ndarray, paths: dict[str, np.ndarray] | None = None,
+            mapper: Callable | None = None) -> AutoForecast:
+        """Backtest, select and calibrate on ``y`` (SKU x period, NaN before a SKU starts).
+
+        ``paths`` (``forecasting.paths.candidate_paths`` of the same ``y``, e.g. computed per
+        partition on a cluster) saves computing them here; ``mapper(fn, jobs)`` runs the
+        statsmodels fits when they are computed here (default: a process pool)."""
+        y = np.where(np.isnan(y), np.nan, np.maximum(y, 0.0))
+        if paths is None:
+            paths = candidate_paths(y, self.candidates, self.origins(y.shape[1]), self.horizon, self.season,
+                                    self.seasonal_limit, mapper)
         # young SKUs have no error at some origins: their all-NaN means are expected
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            return self._fit(y)
+            return self._fit(y, paths)
 
-    def _fit(self, y: np.ndarray) -> AutoForecast:
-        y = np.where(np.isnan(y), np.nan, np.maximum(y, 0.0))
+    def _fit(self, y: np.ndarray, all_paths: dict[str, np.ndarray]) -> AutoForecast:
         self.group_ = _pattern(y)
         self.select_group_ = {"trend": _trend, "pattern": _pattern,
                               "all": lambda v: np.full(len(v), "all", dtype=object)}[self.select_by](y)
-        self.origins_, paths, per_sku = self._backtest(y)
+        self.origins_, paths, per_sku = self._backtest(y, all_paths)
         self.choice_, self.backtest_rmsse_ = self._select(y, self.origins_, paths, per_sku, self.select_group_)
         n_obs = (~np.isnan(y)).sum(axis=1)
         self.new_ = n_obs < MIN_HISTORY
@@ -199,7 +208,7 @@ class AutoForecast:
         self.widen_ = self._widening()
         self.period_q_ = self._widen(self.period_q_, self.widen_)
         self.cum_q_ = self._widen(self.cum_q_, self.widen_)
-        finals = {m: make_model(m, self.season).forecast(y, self.horizon) for m in self.candidates}
+        finals = {m: all_paths[m][-1] for m in self.candidates}
         mean = self._combined(finals, self.choice_)
         self.mean_ = np.where(self.new_[:, None], make_model("HistoryMean").forecast(y, self.horizon), mean)
         self.y_ = y
@@ -275,39 +284,16 @@ def _q_name(tau: float) -> str:
     return f"q{round(tau * 1000) / 10:g}".replace(".", "_")
 
 
-def forecast_demand(
-    demand: pd.DataFrame,
-    horizon: int,
-    *,
-    period: str = "week",
-    level: float = 0.9,
-    id_col: str = "sku",
-    time_col: str = "period_start",
-    target_col: str = "qty",
-    outlier_factor: float | None = 5.0,
-    **auto_params,
-) -> ForecastResult:
-    """Forecast ``horizon`` periods for every series of long ``demand`` (units per period).
-
-    Net returns can make a period negative; forecasts use demand floored at zero. Outliers are
-    capped first (``forecasting.outliers``; ``outlier_factor=None`` turns that off); the summary
-    counts them per SKU. ``auto_params`` go to AutoForecast.
-    """
-    if period not in PERIOD_FREQ:
-        raise ValueError(f"period must be one of {sorted(PERIOD_FREQ)}, got {period!r}")
-    ids, periods, y = to_matrix(demand, id_col, time_col, target_col)
-    if len(ids) == 0:
-        raise ValueError("no demand to forecast: the demand frame is empty")
-    y = np.where(np.isnan(y), np.nan, np.maximum(y, 0.0))
-    y, capped = cap_outliers(y, outlier_factor) if outlier_factor else (y, np.zeros(len(ids), dtype=int))
-    auto_params.setdefault("season", SEASON[period])
-    auto = AutoForecast(horizon, interval_level=level, **auto_params).fit(y)
+def build_result(auto: AutoForecast, ids: np.ndarray, last_period, capped: np.ndarray, *, period: str,
+                 level: float, id_col: str = "sku", time_col: str = "period_start") -> ForecastResult:
+    """The tables of a fitted AutoForecast: forecasts from the period after ``last_period``."""
+    horizon = auto.horizon
     names = auto.model_names()
     taus = auto.taus_
     pq = auto.period_quantiles()
     lo_i = int(np.argmin(np.abs(taus - (1 - level) / 2)))
     hi_i = int(np.argmin(np.abs(taus - (1 + level) / 2)))
-    future = pd.date_range(pd.Timestamp(periods[-1]), periods=horizon + 1, freq=PERIOD_FREQ[period])[1:]
+    future = pd.date_range(pd.Timestamp(last_period), periods=horizon + 1, freq=PERIOD_FREQ[period])[1:]
     n = len(ids)
     step1_err = np.stack([e[:, 0] for e in auto.errors_]) if auto.errors_ else np.full((1, n), np.nan)
     finite = np.isfinite(step1_err)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import warnings
 from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 
 import numpy as np
 
 from forecasting.kernels import holt_damped_optimised
 
-__all__ = ["holt_winters", "eligible"]
+__all__ = ["holt_winters", "fit_holt_winters", "eligible"]
 
 
 def eligible(y: np.ndarray, season: int, min_demand_share: float = 0.5) -> np.ndarray:
@@ -24,22 +25,29 @@ def eligible(y: np.ndarray, season: int, min_demand_share: float = 0.5) -> np.nd
     return (observed >= 2 * season) & (share >= min_demand_share)
 
 
-def _fit_chunk(args: tuple[np.ndarray, int, int]) -> np.ndarray:
+def fit_holt_winters(rows: np.ndarray, h: int, season: int) -> np.ndarray:
+    """rows x h forecasts from one statsmodels fit per row (damped Holt where the fit fails)."""
+    from threadpoolctl import threadpool_limits
+
+    # fits run one per core already: BLAS threads on top of that made them 5x slower (measured)
+    with threadpool_limits(1):
+        out = np.array([_fit_one(row[~np.isnan(row)], h, season) for row in rows]).reshape(len(rows), h)
+    return np.maximum(out, 0.0)
+
+
+def _fit_one(series: np.ndarray, h: int, season: int) -> np.ndarray:
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
-    rows, h, season = args
-    out = np.zeros((len(rows), h))
-    for i, row in enumerate(rows):
-        series = row[~np.isnan(row)]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                fit = ExponentialSmoothing(series, trend="add", damped_trend=True, seasonal="add",
-                                           seasonal_periods=season, initialization_method="estimated").fit()
-                out[i] = fit.forecast(h)
-            except (ValueError, np.linalg.LinAlgError):
-                out[i] = holt_damped_optimised(series[None, :], h)[0]
-    return np.maximum(out, 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            # heuristic start values and a local optimiser: ~13 ms a fit instead of ~130 ms
+            # (estimated start values + brute-force search), which is what makes it affordable
+            model = ExponentialSmoothing(series, trend="add", damped_trend=True, seasonal="add",
+                                         seasonal_periods=season, initialization_method="heuristic")
+            return model.fit(use_brute=False).forecast(h)
+        except (ValueError, np.linalg.LinAlgError):
+            return holt_damped_optimised(series[None, :], h)[0]
 
 
 def holt_winters(y: np.ndarray, h: int, season: int = 52, n_jobs: int = 2) -> np.ndarray:
@@ -49,12 +57,11 @@ def holt_winters(y: np.ndarray, h: int, season: int = 52, n_jobs: int = 2) -> np
     if len(rows) == 0:
         return out
     chunks = [c for c in np.array_split(rows, max(1, min(len(rows), n_jobs * 4))) if len(c)]
-    work = [(y[c], h, season) for c in chunks]
     if n_jobs > 1 and len(rows) > 8:
         with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            results = list(pool.map(_fit_chunk, work))
+            results = list(pool.map(fit_holt_winters, [y[c] for c in chunks], repeat(h), repeat(season)))
     else:
-        results = [_fit_chunk(w) for w in work]
+        results = [fit_holt_winters(y[c], h, season) for c in chunks]
     for c, r in zip(chunks, results, strict=True):
         out[c] = r
     return out

@@ -63,13 +63,14 @@ def run(ctx: click.Context, orders: tuple[str, ...], items: tuple[str, ...], sto
     t0 = time.perf_counter()
     # no telemetry from an offline machine; Prefect loads only here
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from flows.nightly import nightly
+    from flows.nightly import nightly_for
 
     try:
-        result = nightly(settings)
+        result = nightly_for(settings)(settings)
     except Exception as exc:
-        click.echo(f"error: run failed: {type(exc).__name__}: {exc}", err=True)
-        ctx.exit(EXIT_FAILED)
+        full = warehouse_storage_error(exc, settings.paths.database)
+        click.echo(f"error: run failed: {full or f'{type(exc).__name__}: {exc}'}", err=True)
+        ctx.exit(EXIT_DATABASE if full else EXIT_FAILED)
     for stage, counts in result["counts"].items():
         shown = ", ".join(f"{k}={v:,}" if isinstance(v, int) else f"{k}={v}" for k, v in counts.items())
         click.echo(f"  {stage:<9} {shown}")
@@ -100,7 +101,8 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], kind: str) -> None:
         for path in files:
             try:
                 t0 = time.perf_counter()
-                result = warehouse.load_file(con, path, kind, mapping=mapping, rules=rules)
+                result = warehouse.load_file(con, path, kind, mapping=mapping, rules=rules,
+                                             replace_resent=settings.ingest.replace_resent)
                 click.echo(f"{result.summary()} ({time.perf_counter() - t0:.1f} s)")
             except IngestError as exc:
                 click.echo(f"error: {exc} (nothing from this file was loaded)", err=True)
@@ -263,6 +265,28 @@ def sql(ctx: click.Context, query: str | None, database: Path | None, csv_out: P
 
 
 @cli.command()
+@click.argument("out_dir", type=click.Path(path_type=Path))
+@click.option("--skus", type=click.IntRange(min=1), default=3_000, show_default=True,
+              help="SKUs (M5: 30490).")
+@click.option("--days", type=click.IntRange(min=28), default=730, show_default=True,
+              help="Days of history (M5: 1941).")
+@click.option("--start", default="2011-01-29", show_default=True, help="First day (YYYY-MM-DD).")
+@click.option("--seed", type=int, default=42, show_default=True)
+def generate(out_dir: Path, skus: int, days: int, start: str, seed: int) -> None:
+    """Write a seeded M5-like synthetic catalogue (order lines, items, stock, settings) to OUT_DIR.
+
+    Then: jitjic --config OUT_DIR/jitjic.toml run
+    """
+    from jitjic.synthetic import CatalogueSpec, generate_catalogue
+
+    t0 = time.perf_counter()
+    counts = generate_catalogue(out_dir, CatalogueSpec(skus=skus, days=days, start=start, seed=seed))
+    click.echo(", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in counts.items()))
+    click.echo(f"written to {out_dir} in {time.perf_counter() - t0:.1f} s; "
+               f"run it with: jitjic --config {out_dir / 'jitjic.toml'} run")
+
+
+@cli.command()
 @click.pass_context
 def serve(ctx: click.Context) -> None:
     """Serve the nightly flow on its schedule ([schedule] cron and timezone) until stopped.
@@ -279,11 +303,19 @@ def serve(ctx: click.Context) -> None:
     serve_nightly(settings, config)
 
 
+def warehouse_storage_error(exc: BaseException, path: Path) -> str | None:
+    from warehouse.db import storage_error
+
+    return storage_error(exc, path)
+
+
 def main() -> None:
-    from warehouse.db import WarehouseError
+    from warehouse.db import WarehouseError, storage_error
 
     try:
-        cli(prog_name="jitjic", standalone_mode=False)
+        # not standalone, so the errors below get their messages; click then returns the exit
+        # code of ctx.exit() instead of exiting with it
+        code = cli(prog_name="jitjic", standalone_mode=False)
     except WarehouseError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_DATABASE)
@@ -295,6 +327,13 @@ def main() -> None:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(EXIT_FAILED)
+    except Exception as exc:
+        full = storage_error(exc, "the working database")
+        if not full:
+            raise
+        click.echo(f"error: {full}", err=True)
+        sys.exit(EXIT_DATABASE)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 if __name__ == "__main__":

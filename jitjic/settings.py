@@ -61,6 +61,9 @@ class Ingest(_Section):
     # "exclude": cancellations are rejected (demand = gross sales);
     # "net": they are loaded as negative quantities and net the demand of their period
     returns: Literal["exclude", "net"] = "exclude"
+    # a file that sends an (order_id, sku) again corrects it: the earlier lines of that order and
+    # SKU it does not repeat are removed (the latest file wins); false: lines are only ever added
+    replace_resent: bool = True
     cancellation_prefix: str | None = None
     non_product_codes: list[str] | None = None
     product_code_pattern: str | None = None
@@ -85,6 +88,9 @@ class Forecast(_Section):
     # candidate models (see README); GlobalGBM is slow and lost the benchmark, so it is opt-in
     models: list[str] = ["Naive", "SeasonalNaive", "MA4", "MA8", "SES", "HoltDamped", "HoltWinters",
                          "SBA", "TSB", "ADIDA", "IMAPA"]
+    # statsmodels Holt-Winters costs ~0.1 s per SKU and origin: fitted on at most this many SKUs
+    # (the biggest by volume with two seasons of mostly non-zero history); the rest use damped Holt
+    seasonal_limit: int = Field(200, ge=0)
 
     @field_validator("models")
     @classmethod
@@ -162,6 +168,9 @@ class Simulation(_Section):
     weeks: int = Field(12, ge=2, le=104, description="last periods replayed")
     # "lost": unmet demand is lost; "backorders": it waits for stock (and is served first)
     unmet_demand: Literal["lost", "backorders"] = "lost"
+    # every replayed week refits the forecasts: beyond this many SKUs a class-stratified sample
+    # is replayed and its sums weighted up (the report says so)
+    max_skus: int = Field(2000, ge=50)
 
 
 class Email(_Section):
@@ -217,6 +226,19 @@ class Schedule(_Section):
         return v
 
 
+class Cluster(_Section):
+    """Scale-out of the forecast stage over SKU partitions on Dask (prefect-dask DaskTaskRunner)."""
+
+    enabled: bool = False
+    # an existing Dask scheduler ("tcp://host:8786"); none: a LocalCluster for the run. Workers
+    # open the working database read-only, so they must see paths.database at the same path.
+    address: str | None = None
+    workers: int = Field(2, ge=1, description="LocalCluster worker processes")
+    threads_per_worker: int = Field(1, ge=1)
+    memory_limit: str = "auto"
+    partitions: int = Field(8, ge=1, description="SKU partitions; each is read and forecast on its own")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="JITJIC_", env_nested_delimiter="__", extra="forbid", validate_default=True
@@ -232,6 +254,7 @@ class Settings(BaseSettings):
     simulation: Simulation = Simulation()
     email: Email = Email()
     schedule: Schedule = Schedule()
+    cluster: Cluster = Cluster()
 
     @classmethod
     def settings_customise_sources(
@@ -250,6 +273,13 @@ class Settings(BaseSettings):
         missing = set(self.policy.jic_classes) - set(self.policy.service_level)
         if missing:
             raise ValueError(f"policy.service_level has no level for JIC classes {sorted(missing)}")
+        return self
+
+    @model_validator(mode="after")
+    def _partitions_row_wise(self) -> Settings:
+        if self.cluster.enabled and "GlobalGBM" in self.forecast.models:
+            raise ValueError("forecast.models: GlobalGBM learns across all SKUs at once, so it cannot run "
+                             "per partition; remove it or set cluster.enabled = false")
         return self
 
     def as_dict(self) -> dict[str, Any]:

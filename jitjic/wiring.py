@@ -59,7 +59,8 @@ def forecast_params(s: Settings) -> dict:
     """Keyword arguments of ``forecasting.AutoForecast`` from [forecast]."""
     f = s.forecast
     return {"n_origins": f.backtest_origins, "origin_step": f.origin_step, "switch_margin": f.switch_margin,
-            "select_by": f.select_by, "candidates": tuple(f.models), "interval_level": f.interval_level}
+            "select_by": f.select_by, "candidates": tuple(f.models), "interval_level": f.interval_level,
+            "seasonal_limit": f.seasonal_limit}
 
 
 def classify_params(s: Settings) -> dict:

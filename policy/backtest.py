@@ -93,6 +93,8 @@ def backtest_policies(
     backorders: bool = False,
     forecast_params: dict | None = None,
     classify_params: dict | None = None,
+    max_skus: int | None = None,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Replay the last ``weeks`` periods of ``demand`` (``sku, period_start, qty, order_lines,
     revenue``) per strategy and scenario.
@@ -101,7 +103,11 @@ def backtest_policies(
     avg_price``). Returns one row per scenario x strategy x ABC class (and ``all``): fill_rate,
     cycle_service_level (share of periods with demand and no stock-out), stockout_periods,
     avg_stock_value, orders, holding_cost, ordering_cost, shortage_cost, total_cost (currency
-    over the replay), and ``weeks``.
+    over the replay), ``weeks``, ``skus_total`` (known at the start) and ``skus_replayed``.
+
+    With more than ``max_skus`` SKUs a seeded sample stratified by ABC class is replayed (each
+    week refits the forecasts, so cost grows with SKUs x weeks) and every sum is weighted by its
+    class's inverse sampling share: totals estimate the whole catalogue.
     """
     ids, periods, y = to_matrix(demand, "sku", "period_start", "qty")
     if y.shape[1] <= weeks + 8:
@@ -115,6 +121,9 @@ def backtest_policies(
     known = np.isin(ids, classes["sku"].to_numpy())
     ids, y = ids[known], y[known]
     classes = classes.set_index("sku").reindex(ids).reset_index()
+    total = len(ids)
+    keep, weight = _stratified_sample(classes["abc"].to_numpy(), max_skus, seed)
+    ids, y, classes = ids[keep], y[keep], classes.iloc[keep].reset_index(drop=True)
     plans, first = plan_weeks(y, ids, classes, items, params, origin, weeks, horizon, forecast_params)
     base = first["hybrid"]
     unit_cost = base["unit_cost"].fillna(0).to_numpy(float)
@@ -138,14 +147,34 @@ def backtest_policies(
                          holding_rate_per_period=params.holding_rate * params.period_days / 365.0,
                          backorders=backorders, scenario=scenario, start_on_hand=np.nan_to_num(start))
             rows.append(pd.DataFrame({"scenario": scenario.name, "strategy": name, "abc": classes["abc"].to_numpy(),
-                                      **out}))
-    return summarise(pd.concat(rows, ignore_index=True), weeks)
+                                      "weight": weight, **out}))
+    return summarise(pd.concat(rows, ignore_index=True), weeks).assign(skus_total=total, skus_replayed=len(ids))
+
+
+def _stratified_sample(abc: np.ndarray, max_skus: int | None, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted row indexes to replay, weight of each: class size / rows drawn from the class)."""
+    n = len(abc)
+    if max_skus is None or n <= max_skus:
+        return np.arange(n), np.ones(n)
+    rng = np.random.default_rng(seed)
+    keep, weight = [], []
+    for cls in np.unique(abc.astype(str)):
+        rows = np.flatnonzero(abc.astype(str) == cls)
+        take = max(1, round(max_skus * len(rows) / n))
+        chosen = np.sort(rng.choice(rows, size=min(take, len(rows)), replace=False))
+        keep.append(chosen)
+        weight.append(np.full(len(chosen), len(rows) / len(chosen)))
+    order = np.argsort(np.concatenate(keep))
+    return np.concatenate(keep)[order], np.concatenate(weight)[order]
 
 
 def summarise(per_sku: pd.DataFrame, weeks: int) -> pd.DataFrame:
-    """Sum per-SKU replay results per scenario x strategy x class and overall."""
+    """Sum per-SKU replay results (times ``weight`` when given) per scenario x strategy x class
+    and overall."""
     sums = ["demand", "served", "short", "stockout_periods", "demand_periods", "avg_stock_value", "orders",
             "holding_cost", "ordering_cost", "shortage_cost"]
+    if "weight" in per_sku:
+        per_sku = per_sku.assign(**{c: per_sku[c] * per_sku["weight"] for c in sums})
     by_class = per_sku.groupby(["scenario", "strategy", "abc"], sort=False)[sums].sum().reset_index()
     overall = per_sku.groupby(["scenario", "strategy"], sort=False)[sums].sum().reset_index().assign(abc="all")
     out = pd.concat([overall, by_class], ignore_index=True)

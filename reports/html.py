@@ -41,6 +41,10 @@ def simulation_sentences(simulation: pd.DataFrame | None, weeks: int | None = No
         f"(JIT everywhere: {plain.loc['JIT everywhere', 'fill_rate']:.0%} with {plain.loc['JIT everywhere', 'avg_stock_value']:,.0f}; "
         f"JIC everywhere: {plain.loc['JIC everywhere', 'fill_rate']:.0%} with {plain.loc['JIC everywhere', 'avg_stock_value']:,.0f})."
     )
+    sampled = simulation.get("skus_replayed")
+    if sampled is not None and pd.notna(sampled.iloc[0]) and sampled.iloc[0] < simulation["skus_total"].iloc[0]:
+        out[-1] += (f" Replayed on a sample of {int(sampled.iloc[0]):,} of {int(simulation['skus_total'].iloc[0]):,} SKUs "
+                    "drawn per ABC class; stock and costs are scaled up to the whole catalogue.")
     for scenario in [s for s in rows.index.get_level_values(0).unique() if s != "plain"]:
         r = rows.loc[scenario]
         if scenario.startswith("freight"):

@@ -82,3 +82,21 @@ def test_commands_needing_a_run_say_so(tmp_path: Path):
         assert result.exit_code == EXIT_FAILED and "no completed run" in result.output
     missing = CliRunner().invoke(cli, ["sql", "--database", str(tmp_path / "nope.duckdb")])
     assert missing.exit_code == EXIT_FAILED and "does not exist yet" in missing.output
+
+
+def test_the_installed_command_exits_with_the_documented_codes(tmp_path: Path):
+    """Through ``main`` as the console script runs it (CliRunner's standalone mode hid a bug:
+    every ctx.exit code came out as 0)."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    cfg = tmp_path / "j.toml"
+    cfg.write_text("[forecast]\nhorizon = -2\n")
+    cmd = [sys.executable, "-m", "jitjic.cli"]
+    refused = subprocess.run([*cmd, "--db", str(tmp_path / "w.duckdb"), "ingest", str(bad)], capture_output=True, text=True)
+    config = subprocess.run([*cmd, "--config", str(cfg), "sql", "select 1"], capture_output=True, text=True)
+    no_run = subprocess.run([*cmd, "--db", str(tmp_path / "w.duckdb"), "report"], capture_output=True, text=True)
+    usage = subprocess.run([*cmd, "--bogus"], capture_output=True, text=True)
+    ok = subprocess.run([*cmd, "--help"], capture_output=True, text=True)
+    assert (refused.returncode, config.returncode, no_run.returncode, usage.returncode, ok.returncode) == (
+        EXIT_INPUT, EXIT_CONFIG, 1, 2, 0)
+    assert "Traceback" not in refused.stderr + config.stderr + no_run.stderr + usage.stderr

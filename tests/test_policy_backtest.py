@@ -70,3 +70,16 @@ def test_too_short_history():
                            "qty": 1.0, "order_lines": 1, "revenue": 1.0})
     with pytest.raises(ValueError, match="too few to hold out"):
         backtest_policies(demand, pd.DataFrame({"sku": ["A"], "avg_price": [1.0]}), PolicyParams(), weeks=8)
+
+
+def test_a_sample_replays_fewer_skus_and_weights_them_up(case):
+    demand, items, full = case
+    sampled = backtest_policies(demand, items, PolicyParams(), weeks=8, horizon=4, max_skus=12)
+    assert (full["skus_total"] == 30).all() and (full["skus_replayed"] == 30).all()
+    assert (sampled["skus_total"] == 30).all() and 10 <= sampled["skus_replayed"].iloc[0] <= 14
+    plain = sampled[(sampled["scenario"] == "plain") & (sampled["abc"] == "all")].set_index("strategy")
+    whole = full[(full["scenario"] == "plain") & (full["abc"] == "all")].set_index("strategy")
+    # sums are weighted up to the catalogue: unweighted they would be about 12/30 = 0.4 of it
+    ratio = plain["orders"] / whole["orders"]
+    assert ratio.between(0.6, 1.7).all(), ratio
+    assert set(sampled["abc"]) == set(full["abc"])  # every class is represented

@@ -131,3 +131,46 @@ def test_full_online_retail_load(tmp_path: Path, con, full_data: Path):
     # the case variant 15056bl is the same item as 15056BL
     assert con.execute("select count(*) from order_lines where sku = '15056bl'").fetchall()[0][0] == 0
     assert con.execute("select count(distinct sku) from order_lines where upper(sku) = '15056BL'").fetchall()[0][0] == 1
+
+
+def test_corrected_resend_replaces_by_order_and_sku(tmp_path: Path, con):
+    first, fixed = tmp_path / "day1.csv", tmp_path / "day1_corrected.csv"
+    first.write_text(HEADER + line(qty=6) + line(sku="22752", qty=2) + line(inv="536366", qty=1))
+    warehouse.load_file(con, first, "orders", mapping=M, rules=R)
+    # the ERP re-sends order 536365 with the heart's quantity corrected from 6 to 8; 22752 unchanged
+    fixed.write_text(HEADER + line(qty=8) + line(sku="22752", qty=2))
+    r = warehouse.load_file(con, fixed, "orders", mapping=M, rules=R)
+    assert (r.rows_loaded, r.rows_already_loaded, r.rows_replaced) == (1, 1, 1)
+    got = con.execute("select order_id, sku, quantity from order_lines order by all").fetchall()
+    assert got == [("536365", "22752", 2.0), ("536365", "85123A", 8.0), ("536366", "85123A", 1.0)]
+    assert con.execute("select rows_replaced from load_log order by load_id").fetchall() == [(0,), (1,)]
+
+
+def test_corrections_can_be_turned_off(tmp_path: Path, con):
+    first, fixed = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text(HEADER + line(qty=6))
+    fixed.write_text(HEADER + line(qty=8))
+    warehouse.load_file(con, first, "orders", mapping=M, rules=R)
+    r = warehouse.load_file(con, fixed, "orders", mapping=M, rules=R, replace_resent=False)
+    assert (r.rows_loaded, r.rows_replaced) == (1, 0)
+    assert con.execute("select sum(quantity) from order_lines").fetchall()[0][0] == 14.0
+
+
+def test_a_failed_correction_changes_nothing(tmp_path: Path, con, monkeypatch):
+    first, fixed = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text(HEADER + line(qty=6))
+    fixed.write_text(HEADER + line(qty=8))
+    warehouse.load_file(con, first, "orders", mapping=M, rules=R)
+    import warehouse.loads as loads
+
+    def broken_insert(*args, **kwargs):
+        raise RuntimeError("disk went away mid-load")
+
+    real = loads.run_sql_file
+    monkeypatch.setattr(loads, "run_sql_file",
+                        lambda c, name, **p: broken_insert() if name == "ingest/insert_order_lines.sql" else real(c, name, **p))
+    with pytest.raises(RuntimeError):
+        warehouse.load_file(con, fixed, "orders", mapping=M, rules=R)
+    # the delete of the corrected line was rolled back with the rest of the file
+    assert con.execute("select quantity from order_lines").fetchall() == [(6.0,)]
+    assert con.execute("select count(*) from load_log").fetchall()[0][0] == 1

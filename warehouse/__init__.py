@@ -6,6 +6,8 @@ from warehouse.publish import PUBLISHED_TABLES, publish_analysts_db
 from warehouse.results import (
     RESULT_TABLES,
     build_demand,
+    demand_partitions,
+    demand_periods,
     latest_as_of,
     prune_demand,
     read_demand,
@@ -32,6 +34,8 @@ __all__ = [
     "read_items",
     "read_latest_stock",
     "read_demand",
+    "demand_partitions",
+    "demand_periods",
     "read_table",
     "write_results",
     "start_run",

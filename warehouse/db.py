@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 from importlib import resources
 from pathlib import Path
@@ -9,7 +10,9 @@ from typing import Any
 
 import duckdb
 
-__all__ = ["SCHEMA_FILES", "WarehouseError", "connect", "ensure_schema", "run_sql_file", "read_sql", "scalar"]
+__all__ = [
+    "SCHEMA_FILES", "WarehouseError", "connect", "ensure_schema", "run_sql_file", "read_sql", "scalar", "storage_error",
+]
 
 
 class WarehouseError(RuntimeError):
@@ -81,3 +84,20 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = 
     """
     rows = con.execute(sql, params or []).fetchall()
     return rows[0][0] if rows else None
+
+
+_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+_FULL_TEXT = re.compile(r"no space left on device|file too large|disk quota exceeded|not enough space", re.I)
+
+
+def storage_error(exc: BaseException, path: str | Path) -> str | None:
+    """A message for an out-of-space failure anywhere in ``exc``'s chain, else None."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if (isinstance(seen, OSError) and seen.errno in _FULL_ERRNOS) or _FULL_TEXT.search(str(seen)):
+            return (f"out of disk space (or over a file size limit) writing {path} or beside it: "
+                    f"{str(seen).splitlines()[0][:200]}. Free space there and run again: the run is "
+                    "recorded as failed or abandoned, the published results are untouched, and files already "
+                    "loaded are not loaded twice")
+        seen = seen.__cause__ or seen.__context__
+    return None

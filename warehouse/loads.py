@@ -40,6 +40,7 @@ class LoadResult:
     rows_rejected: int = 0
     rows_already_loaded: int = 0
     rejected_by_rule: dict[str, int] = field(default_factory=dict)
+    rows_replaced: int = 0  # earlier lines removed because this file corrected their order and SKU
 
     def summary(self) -> str:
         if self.status == "already_loaded":
@@ -47,7 +48,8 @@ class LoadResult:
         rules = ", ".join(f"{k}={v:,}" for k, v in sorted(self.rejected_by_rule.items())) or "none"
         return (
             f"{self.kind} {self.file}: read {self.rows_read:,}, loaded {self.rows_loaded:,}, "
-            f"already loaded {self.rows_already_loaded:,}, rejected {self.rows_rejected:,} ({rules})"
+            f"already loaded {self.rows_already_loaded:,}, replaced {self.rows_replaced:,}, "
+            f"rejected {self.rows_rejected:,} ({rules})"
         )
 
 
@@ -102,16 +104,24 @@ _INSERT_SQL = {
 }
 
 
-def _insert_good(con: duckdb.DuckDBPyConnection, kind: str, good: pd.DataFrame, load_id: int) -> tuple[int, int]:
-    """Insert accepted rows; returns (loaded, already present from an earlier file)."""
+def _insert_good(con: duckdb.DuckDBPyConnection, kind: str, good: pd.DataFrame, load_id: int,
+                 replace_resent: bool) -> tuple[int, int, int]:
+    """Insert accepted rows; returns (loaded, already present from an earlier file, earlier
+    lines replaced by this file's corrections)."""
     con.register("staged_rows", good.assign(load_id=load_id))
     try:
-        before = scalar(con, "select count(*) from order_lines") if kind == "orders" else 0
-        run_sql_file(con, _INSERT_SQL[kind])
         if kind != "orders":
-            return len(good), 0
-        loaded = scalar(con, "select count(*) from order_lines") - before
-        return loaded, len(good) - loaded
+            run_sql_file(con, _INSERT_SQL[kind])
+            return len(good), 0, 0
+        run_sql_file(con, "ingest/stage_order_lines.sql")
+        before = scalar(con, "select count(*) from order_lines")
+        if replace_resent:
+            run_sql_file(con, "ingest/replace_order_lines.sql")
+        kept = scalar(con, "select count(*) from order_lines")
+        run_sql_file(con, _INSERT_SQL[kind])
+        loaded = scalar(con, "select count(*) from order_lines") - kept
+        con.execute("drop table staged_order_lines")
+        return loaded, len(good) - loaded, before - kept
     finally:
         con.unregister("staged_rows")
 
@@ -125,11 +135,14 @@ def load_file(
     rules: LineRules,
     run_id: str | None = None,
     snapshot_date: pd.Timestamp | None = None,
+    replace_resent: bool = True,
 ) -> LoadResult:
     """Parse ``path`` as ``kind`` and load it in one transaction.
 
     The same bytes loaded again add nothing; order lines already loaded from another file are
-    counted, not added. A file that cannot be parsed raises IngestError before anything is written.
+    counted, not added. With ``replace_resent`` a file that sends an (order_id, sku) again is a
+    correction: the earlier lines of that order and SKU that it does not repeat are removed
+    (``rows_replaced``). A file that cannot be parsed raises IngestError before anything is written.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {KINDS}")
@@ -146,7 +159,7 @@ def load_file(
     con.begin()
     try:
         load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from load_log")
-        loaded, present = _insert_good(con, kind, good, load_id)
+        loaded, present, replaced = _insert_good(con, kind, good, load_id, replace_resent)
         rejects = _reject_frame(parsed, kind, load_id)
         if len(rejects):
             con.register("staged_rejects", rejects)
@@ -157,13 +170,14 @@ def load_file(
                 "insert into load_rule_counts values (?, ?, ?)", [[load_id, r, n] for r, n in by_rule.items()]
             )
         con.execute(
-            "insert into load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into load_log (load_id, kind, file_path, file_sha256, file_bytes, run_id, loaded_at, rows_read, "
+            "rows_loaded, rows_rejected, rows_already_loaded, rows_replaced) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [load_id, kind, str(path), sha, size, run_id, utc_now(), len(parsed), loaded,
-             len(rejects), present],
+             len(rejects), present, replaced],
         )
         con.commit()
     except BaseException:
         con.rollback()
         raise
     return LoadResult(kind, str(path), "loaded", load_id, len(parsed), loaded, len(rejects), present,
-                      {str(k): int(v) for k, v in by_rule.items()})
+                      {str(k): int(v) for k, v in by_rule.items()}, replaced)

@@ -9,6 +9,7 @@ never a mix. A failed publish leaves the live file as it was.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -28,24 +29,34 @@ _PER_RUN = {"demand", "forecasts", "forecast_lead_time", "forecast_accuracy", "f
 _VIEWS = ("staging/stg_order_lines.sql", "views/analyst_views.sql")
 
 
-def publish_analysts_db(con: duckdb.DuckDBPyConnection, target: str | Path, keep_runs: int = 30) -> int:
+def publish_analysts_db(con: duckdb.DuckDBPyConnection, target: str | Path, keep_runs: int = 30,
+                        completing: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> int:
     """Copy the working database behind ``con`` into ``target`` atomically; returns runs kept.
 
     Only completed runs' results are copied (the last ``keep_runs`` of them); the run history
     keeps every run. The new file is written as ``<target>.<pid>.tmp`` and renamed over
-    ``target`` with os.replace.
+    ``target`` with os.replace. ``completing(con)`` marks the run being published completed in
+    the copy (``warehouse.finish_run(..., database="publish_target")``); the working database marks it only after the swap, so a process killed in between leaves a run
+    that the next start records as abandoned, never one called completed but not published.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    # one publisher at a time (the deployment's concurrency limit): any copy left half-built by
+    # a killed publish is garbage
+    for stale in [*target.parent.glob(f"{target.name}.*.tmp"), *target.parent.glob(f"{target.name}.*.tmp.wal")]:
+        stale.unlink(missing_ok=True)
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
     work = scalar(con, "select current_database()")
-    kept = [r for (r,) in con.execute(
-        "select run_id from runs where status = 'completed' order by ended_at desc limit ?", [keep_runs]).fetchall()]
     con.execute("attach ? as publish_target", [str(tmp)])
     try:
+        con.execute(f'create table publish_target.main.runs as select * from "{work}".main.runs')  # noqa: S608
+        if completing is not None:
+            completing(con)
+        kept = [r for (r,) in con.execute(
+            "select run_id from publish_target.main.runs where status = 'completed' order by ended_at desc limit ?",
+            [keep_runs]).fetchall()]
         con.execute("create temp table publish_runs as select unnest(?::varchar[]) as run_id", [kept])
-        for table in PUBLISHED_TABLES:
+        for table in (t for t in PUBLISHED_TABLES if t != "runs"):
             source = f'"{work}".main.{table}'  # names from the fixed list above, never from data
             where = " where run_id in (select run_id from publish_runs)" if table in _PER_RUN else ""
             con.execute(f"create table publish_target.main.{table} as select * from {source}{where}")  # noqa: S608

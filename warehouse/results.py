@@ -15,6 +15,8 @@ __all__ = [
     "build_demand",
     "latest_as_of",
     "read_demand",
+    "demand_partitions",
+    "demand_periods",
     "read_items",
     "read_latest_stock",
     "read_table",
@@ -46,12 +48,31 @@ def build_demand(con: duckdb.DuckDBPyConnection, run_id: str, period: str, as_of
     return scalar(con, "select count(*) from demand where run_id = ?", [run_id])
 
 
-def read_demand(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
-    """Long demand frame ``sku, period_start, qty, order_lines, revenue`` of one run."""
+def read_demand(con: duckdb.DuckDBPyConnection, run_id: str, skus: tuple[str, str] | None = None) -> pd.DataFrame:
+    """Long demand frame ``sku, period_start, qty, order_lines, revenue`` of one run; with
+    ``skus = (first, last)`` only the SKUs in that range (a partition)."""
+    first, last = skus if skus else (None, None)
     return con.execute(
-        "select sku, period_start, qty, order_lines, revenue from demand where run_id = ? order by sku, period_start",
-        [run_id],
+        "select sku, period_start, qty, order_lines, revenue from demand where run_id = $run_id "
+        "and ($first::varchar is null or sku between $first and $last) order by sku, period_start",
+        {"run_id": run_id, "first": first, "last": last},
     ).df()
+
+
+def demand_partitions(con: duckdb.DuckDBPyConnection, run_id: str, n: int) -> list[tuple[str, str]]:
+    """Up to ``n`` (first, last) SKU ranges of one run's demand, in SKU order, about equal in SKUs."""
+    return [tuple(r) for r in con.execute(
+        "with skus as (select distinct sku from demand where run_id = ?), "
+        "parts as (select sku, ntile(?) over (order by sku) as part from skus) "
+        "select min(sku), max(sku) from parts group by part order by part",
+        [run_id, n],
+    ).fetchall()]
+
+
+def demand_periods(con: duckdb.DuckDBPyConnection, run_id: str) -> list:
+    """Every period start of one run's demand, ascending (the calendar all partitions share)."""
+    return [r[0] for r in con.execute(
+        "select distinct period_start from demand where run_id = ? order by 1", [run_id]).fetchall()]
 
 
 def read_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -37,11 +37,14 @@ def record_stage(con: duckdb.DuckDBPyConnection, run_id: str, stage: str, starte
     )
 
 
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, as_of: Any, counts: dict[str, Any]) -> None:
-    """Mark the run completed: from now on the analyst views show its results."""
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, as_of: Any, counts: dict[str, Any],
+               ended_at: datetime | None = None, *, database: str = "main") -> None:
+    """Mark the run completed: from now on the analyst views show its results. ``database``:
+    ``main`` (the working database) or ``publish_target`` (the analysts' file being built)."""
+    sql = {"main": "update runs", "publish_target": "update publish_target.main.runs"}[database]
     con.execute(
-        "update runs set status = 'completed', ended_at = ?, as_of = ?, counts = ? where run_id = ?",
-        [utc_now(), as_of, json.dumps(counts, default=str), run_id],
+        sql + " set status = 'completed', ended_at = ?, as_of = ?, counts = ? where run_id = ?",
+        [ended_at or utc_now(), as_of, json.dumps(counts, default=str), run_id],
     )
 
 

@@ -45,9 +45,11 @@ per_period as (
     select
         l.sku,
         cast(date_trunc(p.period, l.order_date) as date) as period_start,
-        sum(l.quantity)                                   as qty,
+        -- summed as exact decimals: a parallel sum of doubles depends on the order rows arrive
+        -- in, and a rerun must give the same demand to the last digit
+        sum(l.quantity::decimal(38, 6))::double           as qty,
         count(*)                                          as order_lines,
-        sum(l.revenue)                                    as revenue
+        sum(l.revenue::decimal(38, 6))::double            as revenue
     from lines as l, params as p
     group by all
 ),

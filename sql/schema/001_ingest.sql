@@ -10,8 +10,11 @@ create table if not exists load_log (
     rows_read           bigint not null,
     rows_loaded         bigint not null,
     rows_rejected       bigint not null,
-    rows_already_loaded bigint not null     -- lines another file had loaded already
+    rows_already_loaded bigint not null,    -- lines another file had loaded already
+    rows_replaced       bigint default 0    -- earlier lines this file corrected (same order_id and sku)
 );
+-- working databases created before corrections were tracked
+alter table load_log add column if not exists rows_replaced bigint default 0;
 
 create table if not exists load_rule_counts (
     load_id bigint not null,

@@ -131,5 +131,10 @@ create table if not exists simulation_results (
     ordering_cost       double not null,
     shortage_cost       double not null,   -- lost margin (or back-order penalty) on units short
     total_cost          double not null,
-    weeks               integer not null   -- periods replayed
+    weeks               integer not null,  -- periods replayed
+    skus_total          integer,           -- SKUs known at the start of the replay
+    skus_replayed       integer            -- fewer than skus_total: a class-stratified sample, sums weighted up
 );
+-- working databases created before the sample columns existed
+alter table simulation_results add column if not exists skus_total integer;
+alter table simulation_results add column if not exists skus_replayed integer;

@@ -1,0 +1,177 @@
+"""Long demand in, forecast tables out: in one process, or per SKU partition on a cluster.
+
+``forecast_demand`` is ``prepare_partition`` on all SKUs followed by ``forecast_partitions``.
+A cluster runs ``prepare_partition`` once per partition (each reading only its SKUs) and
+``run_seasonal_job`` on the ``seasonal_jobs``; ``forecast_partitions`` then selects and
+calibrates on the joined partitions and gets the same tables, because every number it pools
+is computed row by row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from forecasting.auto import (
+    CANDIDATES,
+    PERIOD_FREQ,
+    SEASON,
+    AutoForecast,
+    ForecastResult,
+    build_result,
+)
+from forecasting.outliers import cap_outliers
+from forecasting.paths import (
+    EXPENSIVE,
+    SeasonalJob,
+    apply_seasonal,
+    backtest_origins,
+    cheap_paths,
+    process_map,
+    run_seasonal_job,
+    seasonal_rows,
+)
+from forecasting.paths import seasonal_jobs as _seasonal_jobs
+
+__all__ = ["Partition", "prepare_partition", "seasonal_jobs", "forecast_partitions", "forecast_demand",
+           "ROW_WISE"]
+
+# the auto_params that shape the row-wise paths (the rest only matter when pooling)
+ROW_WISE = ("candidates", "n_origins", "origin_step")
+
+
+@dataclass
+class Partition:
+    """SKUs ``ids`` (sorted), their demand matrix after flooring and capping (units per period,
+    NaN before a SKU starts), outliers capped per SKU, and every candidate's paths."""
+
+    ids: np.ndarray
+    y: np.ndarray
+    capped: np.ndarray
+    paths: dict[str, np.ndarray]
+
+
+def _check_period(period: str) -> None:
+    if period not in PERIOD_FREQ:
+        raise ValueError(f"period must be one of {sorted(PERIOD_FREQ)}, got {period!r}")
+
+
+def prepare_partition(
+    demand: pd.DataFrame,
+    periods: Sequence,
+    horizon: int,
+    *,
+    period: str = "week",
+    candidates: tuple[str, ...] = CANDIDATES,
+    n_origins: int = 4,
+    origin_step: int = 2,
+    outlier_factor: float | None = 5.0,
+    id_col: str = "sku",
+    time_col: str = "period_start",
+    target_col: str = "qty",
+) -> Partition:
+    """The row-wise work for the SKUs in ``demand`` on the calendar ``periods`` (every period of
+    the whole run, so each partition sees the same origins)."""
+    _check_period(period)
+    for col in (id_col, time_col, target_col):
+        if col not in demand.columns:
+            raise ValueError(f"'{col}' column is missing; found {list(demand.columns)}")
+    calendar = pd.DatetimeIndex(pd.to_datetime(np.asarray(periods)))
+    ids, id_codes = np.unique(demand[id_col].to_numpy(dtype=object), return_inverse=True)
+    t_codes = calendar.get_indexer(pd.to_datetime(demand[time_col]))
+    if (t_codes < 0).any():
+        bad = demand[time_col].iloc[int(np.flatnonzero(t_codes < 0)[0])]
+        raise ValueError(f"'{time_col}' value {bad} is not in the periods given")
+    y = np.full((len(ids), len(calendar)), np.nan)
+    y[id_codes, t_codes] = demand[target_col].to_numpy(dtype=float)
+    # net returns can make a period negative; forecasts use demand floored at zero
+    y = np.where(np.isnan(y), np.nan, np.maximum(y, 0.0))
+    y, capped = cap_outliers(y, outlier_factor) if outlier_factor else (y, np.zeros(len(ids), dtype=int))
+    origins = backtest_origins(len(calendar), horizon, n_origins, origin_step)
+    return Partition(ids, y, capped, cheap_paths(y, candidates, origins, horizon, SEASON[period]))
+
+
+def _join(parts: Sequence[Partition]) -> Partition:
+    parts = [p for p in parts if len(p.ids)]
+    if not parts:
+        raise ValueError("no demand to forecast: the demand frame is empty")
+    ids = np.concatenate([p.ids for p in parts])
+    if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():
+        raise ValueError("partitions must hold disjoint SKUs in ascending order")
+    paths = {m: np.concatenate([p.paths[m] for p in parts], axis=1) for m in parts[0].paths}
+    return Partition(ids, np.concatenate([p.y for p in parts]), np.concatenate([p.capped for p in parts]), paths)
+
+
+def seasonal_jobs(parts: Sequence[Partition], horizon: int, *, period: str = "week",
+                  candidates: tuple[str, ...] = CANDIDATES, n_origins: int = 4, origin_step: int = 2,
+                  seasonal_limit: int = 200) -> list[SeasonalJob]:
+    """The statsmodels fits the joined partitions need (none unless Holt-Winters is a candidate)."""
+    if EXPENSIVE not in candidates:
+        return []
+    joined = _join(parts)
+    season = SEASON[period]
+    origins = backtest_origins(joined.y.shape[1], horizon, n_origins, origin_step)
+    return _seasonal_jobs(joined.y, seasonal_rows(joined.y, season, seasonal_limit), origins, horizon, season)
+
+
+def forecast_partitions(
+    parts: Sequence[Partition],
+    periods: Sequence,
+    horizon: int,
+    *,
+    period: str = "week",
+    level: float = 0.9,
+    jobs: Sequence[SeasonalJob] = (),
+    fitted: Sequence[np.ndarray] = (),
+    id_col: str = "sku",
+    time_col: str = "period_start",
+    **auto_params,
+) -> ForecastResult:
+    """Select, calibrate and tabulate on the joined partitions; ``fitted`` are the results of
+    ``jobs`` (``seasonal_jobs`` of the same partitions)."""
+    _check_period(period)
+    joined = _join(parts)
+    apply_seasonal(joined.paths, jobs, fitted)
+    auto_params.setdefault("season", SEASON[period])
+    auto = AutoForecast(horizon, interval_level=level, **auto_params).fit(joined.y, paths=joined.paths)
+    return build_result(auto, joined.ids, np.asarray(periods)[-1], joined.capped, period=period, level=level,
+                        id_col=id_col, time_col=time_col)
+
+
+def forecast_demand(
+    demand: pd.DataFrame,
+    horizon: int,
+    *,
+    period: str = "week",
+    level: float = 0.9,
+    id_col: str = "sku",
+    time_col: str = "period_start",
+    target_col: str = "qty",
+    outlier_factor: float | None = 5.0,
+    mapper: Callable | None = None,
+    **auto_params,
+) -> ForecastResult:
+    """Forecast ``horizon`` periods for every series of long ``demand`` (units per period).
+
+    Outliers are capped first (``forecasting.outliers``; ``outlier_factor=None`` turns that
+    off); the summary counts them per SKU. ``auto_params`` go to AutoForecast; ``mapper(fn,
+    jobs)`` runs the statsmodels fits (default: a process pool).
+    """
+    _check_period(period)
+    for col in (id_col, time_col, target_col):
+        if col not in demand.columns:
+            raise ValueError(f"'{col}' column is missing; found {list(demand.columns)}")
+    if demand.empty:
+        raise ValueError("no demand to forecast: the demand frame is empty")
+    periods = np.unique(demand[time_col].to_numpy())
+    row_wise = {k: auto_params[k] for k in ROW_WISE if k in auto_params}
+    part = prepare_partition(demand, periods, horizon, period=period, outlier_factor=outlier_factor,
+                             id_col=id_col, time_col=time_col, target_col=target_col, **row_wise)
+    limit = {"seasonal_limit": auto_params["seasonal_limit"]} if "seasonal_limit" in auto_params else {}
+    jobs = seasonal_jobs([part], horizon, period=period, **row_wise, **limit)
+    fitted = (mapper or process_map)(run_seasonal_job, jobs)
+    return forecast_partitions([part], periods, horizon, period=period, level=level, jobs=jobs, fitted=fitted,
+                               id_col=id_col, time_col=time_col, **auto_params)

@@ -1,0 +1,64 @@
+"""The forecast stage on a real Dask LocalCluster (2 worker processes) through prefect-dask's
+DaskTaskRunner: SKU partitions read from DuckDB by the workers, the same tables as one process."""
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.flow
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+TABLES = ("forecasts", "forecast_lead_time", "forecast_accuracy", "forecast_coverage", "recommendations")
+
+
+def _settings(tmp_path: Path, name: str, **cluster):
+    from jitjic.settings import load_settings
+
+    return load_settings(
+        None, use_default_file=False,
+        paths={"database": tmp_path / f"{name}.duckdb", "analysts_database": tmp_path / f"{name}_analysts.duckdb",
+               "reports_dir": tmp_path / f"{name}_reports"},
+        inputs={"orders": [str(SAMPLE / "online_retail_sample.csv.gz")], "items": [str(SAMPLE / "items.csv")],
+                "stock": [str(SAMPLE / "stock.csv")]},
+        demand={"as_of": "2011-12-09"}, simulation={"enabled": False}, cluster=cluster,
+    )
+
+
+def _tables(settings, run_id: str) -> dict[str, pd.DataFrame]:
+    with duckdb.connect(str(settings.paths.database), read_only=True) as con:
+        return {t: con.execute(f"select * exclude (run_id) from {t} where run_id = ? order by all", [run_id]).df()
+                for t in TABLES}
+
+
+def test_forecast_on_local_cluster_equals_one_process(prefect_harness, tmp_path, monkeypatch):
+    from distributed import Client, LocalCluster
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.nightly import nightly_for
+
+    # the workers report to this session's Prefect server rather than each starting one
+    monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
+    one = _settings(tmp_path, "one")
+    single = nightly_for(one)(one)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+            Client(cluster) as client:
+        many = _settings(tmp_path, "many", enabled=True, address=cluster.scheduler_address, partitions=4)
+        spread = nightly_for(many)(many)
+        ran = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
+        workers = len(client.scheduler_info()["workers"])
+    assert workers == 2
+    assert any("forecast_partition" in p for p in ran), ran
+    assert spread["counts"]["forecast"]["partitions"] == 4
+    a, b = _tables(one, single["run_id"]), _tables(many, spread["run_id"])
+    assert len(a["forecasts"]) > 2000 and len(a["forecasts"]) % 8 == 0
+    for table in TABLES:
+        pd.testing.assert_frame_equal(b[table], a[table], check_exact=True, obj=table)
+
+
+def test_global_model_cannot_be_partitioned():
+    from jitjic.settings import SettingsError, load_settings
+
+    with pytest.raises(SettingsError, match="GlobalGBM learns across all SKUs"):
+        load_settings(None, use_default_file=False, cluster={"enabled": True},
+                      forecast={"models": ["Naive", "GlobalGBM"]})
