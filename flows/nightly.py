@@ -194,9 +194,8 @@ def fit_seasonal(job: forecasting.SeasonalJob) -> Any:
 @task(cache_policy=NO_CACHE)
 def plan_seasonal(settings: Settings, parts: list[forecasting.Partition]) -> list[forecasting.SeasonalJob]:
     params = forecast_params(settings)
-    keep = (*forecasting.pipeline.ROW_WISE, "seasonal_limit")
     return forecasting.seasonal_jobs(parts, settings.forecast.horizon, period=settings.demand.period,
-                                     **{k: v for k, v in params.items() if k in keep})
+                                     **{k: v for k, v in params.items() if k in forecasting.pipeline.SEASONAL})
 
 
 @task(cache_policy=NO_CACHE)
@@ -373,7 +372,6 @@ def nightly(settings: Settings) -> dict[str, Any]:
     return {"run_id": run_id, "counts": counts, "report": report, "email": email}
 
 
-
 def nightly_for(settings: Settings) -> Any:
     """The nightly flow with the task runner ``settings.cluster`` asks for: Dask (a LocalCluster
     started and stopped with the run, or an existing scheduler's address) or the default."""
@@ -383,7 +381,6 @@ def nightly_for(settings: Settings) -> Any:
     from prefect_dask import DaskTaskRunner
 
     _share_api_with_workers()
-
     if c.address:
         runner = DaskTaskRunner(address=c.address)
     else:

@@ -7,15 +7,17 @@ the vectorised damped-trend Holt. Fits run in worker processes, ``n_jobs`` at a 
 
 from __future__ import annotations
 
+import os
 import warnings
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
+from functools import partial
 
 import numpy as np
 
 from forecasting.kernels import holt_damped_optimised
 
-__all__ = ["holt_winters", "fit_holt_winters", "eligible"]
+__all__ = ["holt_winters", "fit_holt_winters", "eligible", "process_map"]
 
 
 def eligible(y: np.ndarray, season: int, min_demand_share: float = 0.5) -> np.ndarray:
@@ -57,11 +59,17 @@ def holt_winters(y: np.ndarray, h: int, season: int = 52, n_jobs: int = 2) -> np
     if len(rows) == 0:
         return out
     chunks = [c for c in np.array_split(rows, max(1, min(len(rows), n_jobs * 4))) if len(c)]
-    if n_jobs > 1 and len(rows) > 8:
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            results = list(pool.map(fit_holt_winters, [y[c] for c in chunks], repeat(h), repeat(season)))
-    else:
-        results = [fit_holt_winters(y[c], h, season) for c in chunks]
+    fit = partial(fit_holt_winters, h=h, season=season)
+    results = process_map(fit, [y[c] for c in chunks], n_jobs=n_jobs if len(rows) > 8 else 1)
     for c, r in zip(chunks, results, strict=True):
         out[c] = r
     return out
+
+
+def process_map(fn: Callable, jobs: Sequence, n_jobs: int | None = None) -> list:
+    """``[fn(j) for j in jobs]``, on a pool of ``n_jobs`` processes (default: one per core)
+    when there is more than one job and more than one process."""
+    if len(jobs) < 2 or n_jobs == 1:
+        return [fn(j) for j in jobs]
+    with ProcessPoolExecutor(max_workers=n_jobs or os.cpu_count()) as pool:
+        return list(pool.map(fn, jobs))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -9,18 +11,28 @@ __all__ = ["to_matrix", "from_matrix"]
 
 
 def to_matrix(
-    df: pd.DataFrame, id_col: str = "sku", time_col: str = "period_start", target_col: str = "qty"
+    df: pd.DataFrame, id_col: str = "sku", time_col: str = "period_start", target_col: str = "qty",
+    periods: Sequence | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pivot long demand into ``(ids, periods, Y)``.
 
     ``Y[i, t]`` is the demand of ``ids[i]`` in ``periods[t]``; periods before an id's first row
     are NaN (the item did not exist yet), so every row is left-padded to a common calendar.
+    ``periods`` (dates) fixes that calendar, e.g. the whole run's for one partition of its SKUs;
+    default: the periods present in ``df``.
     """
     for col in (id_col, time_col, target_col):
         if col not in df.columns:
             raise ValueError(f"'{col}' column is missing; found {list(df.columns)}")
     ids, id_codes = np.unique(df[id_col].to_numpy(dtype=object), return_inverse=True)
-    periods, t_codes = np.unique(df[time_col].to_numpy(), return_inverse=True)
+    if periods is None:
+        periods, t_codes = np.unique(df[time_col].to_numpy(), return_inverse=True)
+    else:
+        t_codes = pd.DatetimeIndex(pd.to_datetime(np.asarray(periods))).get_indexer(pd.to_datetime(df[time_col]))
+        if (t_codes < 0).any():
+            bad = df[time_col].iloc[int(np.flatnonzero(t_codes < 0)[0])]
+            raise ValueError(f"'{time_col}' value {bad} is not in the periods given")
+        periods = np.asarray(periods)
     y = np.full((len(ids), len(periods)), np.nan)
     y[id_codes, t_codes] = df[target_col].to_numpy(dtype=float)
     return ids, periods, y

@@ -9,18 +9,17 @@ SKUs chosen from the whole catalogue; everywhere else it falls back to damped Ho
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from forecasting.ets import eligible, fit_holt_winters
+from forecasting.ets import eligible, fit_holt_winters, process_map
 from forecasting.models import make_model
 
 __all__ = [
     "EXPENSIVE", "FALLBACK", "SeasonalJob", "backtest_origins", "cheap_paths", "seasonal_rows", "seasonal_jobs",
-    "run_seasonal_job", "apply_seasonal", "candidate_paths", "process_map",
+    "run_seasonal_job", "apply_seasonal", "candidate_paths",
 ]
 
 EXPENSIVE = "HoltWinters"
@@ -109,12 +108,3 @@ def candidate_paths(y: np.ndarray, candidates: Sequence[str], origins: list[int]
         apply_seasonal(paths, jobs, (mapper or process_map)(run_seasonal_job, jobs))
     return paths
 
-
-def process_map(fn: Callable, jobs: Sequence) -> list:
-    """``[fn(j) for j in jobs]``, on a process pool when there is more than one job."""
-    if len(jobs) < 2:
-        return [fn(j) for j in jobs]
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-        return list(pool.map(fn, jobs))

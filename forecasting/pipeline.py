@@ -23,6 +23,8 @@ from forecasting.auto import (
     ForecastResult,
     build_result,
 )
+from forecasting.ets import process_map
+from forecasting.matrix import to_matrix
 from forecasting.outliers import cap_outliers
 from forecasting.paths import (
     EXPENSIVE,
@@ -30,17 +32,18 @@ from forecasting.paths import (
     apply_seasonal,
     backtest_origins,
     cheap_paths,
-    process_map,
     run_seasonal_job,
     seasonal_rows,
 )
 from forecasting.paths import seasonal_jobs as _seasonal_jobs
 
 __all__ = ["Partition", "prepare_partition", "seasonal_jobs", "forecast_partitions", "forecast_demand",
-           "ROW_WISE"]
+           "ROW_WISE", "SEASONAL"]
 
-# the auto_params that shape the row-wise paths (the rest only matter when pooling)
+# the auto_params that shape the row-wise paths (the rest only matter when pooling), and those
+# that choose the statsmodels fits
 ROW_WISE = ("candidates", "n_origins", "origin_step")
+SEASONAL = (*ROW_WISE, "seasonal_limit")
 
 
 @dataclass
@@ -76,21 +79,11 @@ def prepare_partition(
     """The row-wise work for the SKUs in ``demand`` on the calendar ``periods`` (every period of
     the whole run, so each partition sees the same origins)."""
     _check_period(period)
-    for col in (id_col, time_col, target_col):
-        if col not in demand.columns:
-            raise ValueError(f"'{col}' column is missing; found {list(demand.columns)}")
-    calendar = pd.DatetimeIndex(pd.to_datetime(np.asarray(periods)))
-    ids, id_codes = np.unique(demand[id_col].to_numpy(dtype=object), return_inverse=True)
-    t_codes = calendar.get_indexer(pd.to_datetime(demand[time_col]))
-    if (t_codes < 0).any():
-        bad = demand[time_col].iloc[int(np.flatnonzero(t_codes < 0)[0])]
-        raise ValueError(f"'{time_col}' value {bad} is not in the periods given")
-    y = np.full((len(ids), len(calendar)), np.nan)
-    y[id_codes, t_codes] = demand[target_col].to_numpy(dtype=float)
+    ids, _, y = to_matrix(demand, id_col, time_col, target_col, periods=periods)
     # net returns can make a period negative; forecasts use demand floored at zero
     y = np.where(np.isnan(y), np.nan, np.maximum(y, 0.0))
     y, capped = cap_outliers(y, outlier_factor) if outlier_factor else (y, np.zeros(len(ids), dtype=int))
-    origins = backtest_origins(len(calendar), horizon, n_origins, origin_step)
+    origins = backtest_origins(y.shape[1], horizon, n_origins, origin_step)
     return Partition(ids, y, capped, cheap_paths(y, candidates, origins, horizon, SEASON[period]))
 
 
@@ -170,8 +163,7 @@ def forecast_demand(
     row_wise = {k: auto_params[k] for k in ROW_WISE if k in auto_params}
     part = prepare_partition(demand, periods, horizon, period=period, outlier_factor=outlier_factor,
                              id_col=id_col, time_col=time_col, target_col=target_col, **row_wise)
-    limit = {"seasonal_limit": auto_params["seasonal_limit"]} if "seasonal_limit" in auto_params else {}
-    jobs = seasonal_jobs([part], horizon, period=period, **row_wise, **limit)
+    jobs = seasonal_jobs([part], horizon, period=period, **{k: auto_params[k] for k in SEASONAL if k in auto_params})
     fitted = (mapper or process_map)(run_seasonal_job, jobs)
     return forecast_partitions([part], periods, horizon, period=period, level=level, jobs=jobs, fitted=fitted,
                                id_col=id_col, time_col=time_col, **auto_params)

@@ -68,7 +68,9 @@ def run(ctx: click.Context, orders: tuple[str, ...], items: tuple[str, ...], sto
     try:
         result = nightly_for(settings)(settings)
     except Exception as exc:
-        full = warehouse_storage_error(exc, settings.paths.database)
+        from warehouse.db import storage_error
+
+        full = storage_error(exc, settings.paths.database)
         click.echo(f"error: run failed: {full or f'{type(exc).__name__}: {exc}'}", err=True)
         ctx.exit(EXIT_DATABASE if full else EXIT_FAILED)
     for stage, counts in result["counts"].items():
@@ -301,12 +303,6 @@ def serve(ctx: click.Context) -> None:
     s = settings.schedule
     click.echo(f"serving '{s.deployment_name}': cron '{s.cron}' ({s.timezone}), one run at a time; Ctrl-C stops")
     serve_nightly(settings, config)
-
-
-def warehouse_storage_error(exc: BaseException, path: Path) -> str | None:
-    from warehouse.db import storage_error
-
-    return storage_error(exc, path)
 
 
 def main() -> None:

@@ -122,9 +122,8 @@ def generate_catalogue(out_dir: str | Path, spec: CatalogueSpec = CatalogueSpec(
     (out / "orders").mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(spec.seed)
     dates = pd.date_range(spec.start, periods=spec.days, freq="D")
-    months = dates.to_period("M")
-    month_cols = {str(m): slice(int(np.argmax(months == m)), int(np.argmax(months == m)) + int((months == m).sum()))
-                  for m in months.unique()}
+    months, first, days = np.unique(dates.strftime("%Y_%m"), return_index=True, return_counts=True)
+    month_cols = {m: slice(int(f), int(f + n)) for m, f, n in zip(months, first, days, strict=True)}
     writers: dict[str, pq.ParquetWriter] = {}
     items, stock, lines, units = [], [], 0, 0
     try:
@@ -137,7 +136,7 @@ def generate_catalogue(out_dir: str | Path, spec: CatalogueSpec = CatalogueSpec(
             for month, cols in month_cols.items():
                 table = _lines(ids, qty, s.price, discount, dates, cols)
                 if month not in writers:
-                    path = out / "orders" / f"orders_{month.replace('-', '_')}.parquet"
+                    path = out / "orders" / f"orders_{month}.parquet"
                     writers[month] = pq.ParquetWriter(path, table.schema)
                 writers[month].write_table(table)
                 lines += table.num_rows
