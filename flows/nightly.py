@@ -213,14 +213,49 @@ def finish_forecast(settings: Settings, run_id: str, plan: dict[str, Any], parts
     return out
 
 
+def _gather(futures: Any, deadline: float, what: str, limit: float) -> list:
+    """Every future's result, or TimeoutError once ``deadline`` (time.monotonic) has passed: a
+    task on a worker that died would otherwise be waited for forever."""
+    out = []
+    for f in futures:
+        try:
+            out.append(f.result(timeout=max(deadline - time.monotonic(), 0.0)))
+        except TimeoutError:
+            raise TimeoutError(
+                f"{what} not done after {limit:g} s (cluster.timeout_seconds): a Dask worker may have died or "
+                "the cluster is overloaded, see its worker logs; nothing of this run was published") from None
+    return out
+
+
+@flow(name="jitjic-forecast-partitions")
 def forecast_partitioned(settings: Settings, run_id: str) -> dict[str, Any]:
-    """The forecast stage over SKU partitions on the flow's task runner (Dask when configured)."""
-    plan = plan_partitions(settings, run_id)
-    parts = [f.result() for f in forecast_partition.map(
-        unmapped(settings), unmapped(run_id), plan["ranges"], unmapped(plan["periods"]))]
-    jobs = plan_seasonal(settings, parts)
-    fitted = [f.result() for f in fit_seasonal.map(jobs)] if jobs else []
+    """The forecast stage over SKU partitions, a subflow on its own task runner (Dask when
+    configured): a LocalCluster lives only while the partitions are forecast."""
+    limit = settings.cluster.timeout_seconds
+    deadline = time.monotonic() + limit
+    try:
+        plan = plan_partitions(settings, run_id)
+        parts = _gather(forecast_partition.map(unmapped(settings), unmapped(run_id), plan["ranges"],
+                                               unmapped(plan["periods"])), deadline, "forecast partitions", limit)
+        jobs = plan_seasonal(settings, parts)
+        fitted = _gather(fit_seasonal.map(jobs), deadline, "Holt-Winters fits", limit) if jobs else []
+    except Exception as exc:
+        _record_failure(settings, run_id, "forecast", exc)
+        raise
     return finish_forecast(settings, run_id, plan, parts, jobs, fitted)
+
+
+def _record_failure(settings: Settings, run_id: str, stage: str, exc: BaseException) -> None:
+    """Mark the run failed in ``stage`` (outside a ``_stage`` block); never hides ``exc``."""
+    get_run_logger().error("stage %s failed: %s", stage, exc)
+    try:
+        con = warehouse.connect(settings.paths.database)
+        try:
+            warehouse.fail_run(con, run_id, stage, f"{type(exc).__name__}: {exc}")
+        finally:
+            con.close()
+    except Exception:  # e.g. a stuck worker still holds the file: the flow's hook tries again
+        pass
 
 
 @task(cache_policy=NO_CACHE)
@@ -353,7 +388,7 @@ def nightly(settings: Settings) -> dict[str, Any]:
         run_id = begin_run(settings)
         counts = {"ingest": ingest_inputs(settings, run_id)}
         counts["demand"] = build_demand(settings, run_id)
-        counts["forecast"] = (forecast_partitioned if settings.cluster.enabled else forecast)(settings, run_id)
+        counts["forecast"] = (_scaled_out(settings) if settings.cluster.enabled else forecast)(settings, run_id)
         counts["classify"] = classify(settings, run_id)
         counts["policy"] = recommend(settings, run_id)
         counts["simulate"] = simulate(settings, run_id)
@@ -373,14 +408,20 @@ def nightly(settings: Settings) -> dict[str, Any]:
 
 
 def nightly_for(settings: Settings) -> Any:
-    """The nightly flow with the task runner ``settings.cluster`` asks for: Dask (a LocalCluster
-    started and stopped with the run, or an existing scheduler's address) or the default."""
-    c = settings.cluster
-    if not c.enabled:
-        return nightly
+    """The nightly flow, ready to run ``settings``: with ``cluster.enabled`` its Dask workers are
+    told this process's Prefect API first."""
+    if settings.cluster.enabled:
+        _share_api_with_workers()
+    return nightly
+
+
+def _scaled_out(settings: Settings) -> Any:
+    """The partitioned forecast subflow on Dask: a LocalCluster started and stopped with the
+    stage (so the rest of the run neither pays for idle workers nor starves their heartbeats), or
+    an existing scheduler's address."""
     from prefect_dask import DaskTaskRunner
 
-    _share_api_with_workers()
+    c = settings.cluster
     if c.address:
         runner = DaskTaskRunner(address=c.address)
     else:
@@ -388,7 +429,7 @@ def nightly_for(settings: Settings) -> Any:
             "n_workers": c.workers, "threads_per_worker": c.threads_per_worker, "processes": True,
             "memory_limit": c.memory_limit, "dashboard_address": ":0",  # any free port
         })
-    return nightly.with_options(task_runner=runner)
+    return forecast_partitioned.with_options(task_runner=runner)
 
 
 def _share_api_with_workers() -> None:

@@ -6,6 +6,8 @@ and a horizon ``h`` and returns the forecast path (n_series x h, units per perio
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 __all__ = [
@@ -42,7 +44,11 @@ def seasonal_naive(y: np.ndarray, h: int, season: int = 52) -> np.ndarray:
 
 def moving_average(y: np.ndarray, h: int, window: int = 6) -> np.ndarray:
     """Mean of the last ``window`` observed periods (fewer for young series)."""
-    return _flat(np.nanmean(_last_values(y, window), axis=1) if y.size else np.zeros(len(y)), h)
+    if not y.size:
+        return _flat(np.zeros(len(y)), h)
+    with warnings.catch_warnings():  # a series not started in the window has no mean: 0
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _flat(np.nanmean(_last_values(y, window), axis=1), h)
 
 
 def ses(y: np.ndarray, alpha: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
@@ -62,6 +68,21 @@ def ses(y: np.ndarray, alpha: np.ndarray | float) -> tuple[np.ndarray, np.ndarra
     return fitted, level
 
 
+def _ses_sse(y: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """One-step squared error sums ``(len(grid), n)`` of SES for every alpha of ``grid`` in one
+    pass over the periods (one pass per alpha costs a Python loop each on small groups)."""
+    alpha = grid[:, None]
+    level = np.full((len(grid), y.shape[0]), np.nan)
+    sse = np.zeros_like(level)
+    for t in range(y.shape[1]):
+        obs = y[:, t]
+        error = obs - level
+        sse += np.where(np.isnan(error), 0.0, error * error)
+        updated = np.where(np.isnan(level), obs, level + alpha * error)
+        level = np.where(np.isnan(obs), level, updated)
+    return sse
+
+
 def ses_optimised(y: np.ndarray, grid: np.ndarray = ALPHA_GRID) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """SES with alpha per series chosen on ``grid`` by the smallest one-step squared error.
 
@@ -69,9 +90,7 @@ def ses_optimised(y: np.ndarray, grid: np.ndarray = ALPHA_GRID) -> tuple[np.ndar
     """
     n = y.shape[0]
     best_sse, best_alpha = np.full(n, np.inf), np.full(n, grid[0])
-    for a in grid:
-        fitted, _ = ses(y, a)
-        sse = np.nansum((y - fitted) ** 2, axis=1)
+    for a, sse in zip(grid, _ses_sse(y, np.asarray(grid, dtype=float))):
         better = sse < best_sse - 1e-12
         best_sse, best_alpha = np.where(better, sse, best_sse), np.where(better, a, best_alpha)
     fitted, level = ses(y, best_alpha)
@@ -84,9 +103,11 @@ HOLT_GRID = tuple(
 
 
 def _holt_pass(y: np.ndarray, alpha, beta, phi) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One damped-trend pass; returns (level, trend, one-step squared error sum) per series."""
+    """One damped-trend pass; returns (level, trend, one-step squared error sum) per series.
+    Parameters broadcast against ``(n,)``: ``(g, 1)`` arrays run g parameter sets at once."""
     n, periods = y.shape
-    level, trend, sse = np.full(n, np.nan), np.zeros(n), np.zeros(n)
+    shape = np.broadcast_shapes(np.shape(alpha), np.shape(beta), np.shape(phi), (n,))
+    level, trend, sse = np.full(shape, np.nan), np.zeros(shape), np.zeros(shape)
     for t in range(periods):
         obs = y[:, t]
         started = ~np.isnan(level)
@@ -107,14 +128,16 @@ def holt_damped(y: np.ndarray, h: int, alpha: float = 0.2, beta: float = 0.1, ph
 
 
 def holt_damped_optimised(y: np.ndarray, h: int, grid: tuple = HOLT_GRID) -> np.ndarray:
-    """Damped-trend Holt with (alpha, beta, phi) per series chosen on ``grid`` by one-step SSE."""
+    """Damped-trend Holt with (alpha, beta, phi) per series chosen on ``grid`` by one-step SSE;
+    the whole grid runs in one pass over the periods."""
     n = y.shape[0]
     best = np.full(n, np.inf)
     out = np.zeros((n, h))
-    for alpha, beta, phi in grid:
-        level, trend, sse = _holt_pass(y, alpha, beta, phi)
+    alpha, beta, phi = (np.asarray(col, dtype=float)[:, None] for col in zip(*grid))
+    levels, trends, sses = _holt_pass(y, alpha, beta, phi)
+    for (_, _, p), level, trend, sse in zip(grid, levels, trends, sses):
         better = sse < best - 1e-12
-        steps = np.cumsum(phi ** np.arange(1, h + 1))
+        steps = np.cumsum(p ** np.arange(1, h + 1))
         path = np.nan_to_num(level)[:, None] + trend[:, None] * steps[None, :]
         out = np.where(better[:, None], path, out)
         best = np.where(better, sse, best)

@@ -24,9 +24,11 @@ def to_matrix(
     for col in (id_col, time_col, target_col):
         if col not in df.columns:
             raise ValueError(f"'{col}' column is missing; found {list(df.columns)}")
-    ids, id_codes = np.unique(df[id_col].to_numpy(dtype=object), return_inverse=True)
+    # sorted hash factorisation: the result of np.unique(..., return_inverse=True), without
+    # sorting millions of Python strings
+    id_codes, ids = pd.factorize(df[id_col].to_numpy(dtype=object), sort=True)
     if periods is None:
-        periods, t_codes = np.unique(df[time_col].to_numpy(), return_inverse=True)
+        t_codes, periods = pd.factorize(df[time_col].to_numpy(), sort=True)
     else:
         t_codes = pd.DatetimeIndex(pd.to_datetime(np.asarray(periods))).get_indexer(pd.to_datetime(df[time_col]))
         if (t_codes < 0).any():

@@ -237,6 +237,9 @@ class Cluster(_Section):
     threads_per_worker: int = Field(1, ge=1)
     memory_limit: str = "auto"
     partitions: int = Field(8, ge=1, description="SKU partitions; each is read and forecast on its own")
+    # the partitioned forecast fails (nothing published) when its tasks are not all done by then,
+    # e.g. because a worker process died: it never waits forever
+    timeout_seconds: float = Field(3600.0, gt=0)
 
 
 class Settings(BaseSettings):

@@ -118,7 +118,7 @@ def backtest_policies(
     history = demand[demand["period_start"].isin(start_periods)]
     classes = classify_skus(history, **(classify_params or {}))
     # SKUs first sold during the replay were unknown at its start: they are left out
-    known = np.isin(ids, classes["sku"].to_numpy())
+    known = pd.Index(classes["sku"]).get_indexer(ids) >= 0  # hashed: np.isin compares object arrays pairwise
     ids, y = ids[known], y[known]
     classes = classes.set_index("sku").reindex(ids).reset_index()
     total = len(ids)

@@ -43,10 +43,10 @@ class PolicyParams:
     cost_override_margin: float | None = None
 
 
-def _with_defaults(items: pd.DataFrame, p: PolicyParams) -> tuple[pd.DataFrame, pd.Series]:
-    """Fill item-master gaps from the defaults; also say, per SKU, what was assumed."""
+def _with_defaults(items: pd.DataFrame, p: PolicyParams) -> tuple[pd.DataFrame, list[tuple[np.ndarray, str]]]:
+    """Fill item-master gaps from the defaults; also say what was assumed: (rows, note) pairs."""
     out = items.copy()
-    notes = pd.Series([[] for _ in range(len(out))], index=out.index, dtype=object)
+    notes = []
     fills = {
         "unit_cost": (out["avg_price"] * p.default_cost_ratio, f"unit cost = {p.default_cost_ratio:.0%} of price"),
         "lead_time_days": (p.default_lead_time_days, f"lead time {p.default_lead_time_days:g} d"),
@@ -58,10 +58,17 @@ def _with_defaults(items: pd.DataFrame, p: PolicyParams) -> tuple[pd.DataFrame, 
         missing = out[col].isna()
         out[col] = out[col].where(~missing, default)
         if note:
-            for i in np.flatnonzero(missing.to_numpy()):
-                notes.iat[i] = notes.iat[i] + [note]
+            notes.append((missing.to_numpy(), note))
     out["unit_cost"] = out["unit_cost"].fillna(0.0)
     return out, notes
+
+
+def _joined_notes(notes: list[tuple[np.ndarray, str]], n: int) -> np.ndarray:
+    """Per row, the notes whose rows include it, joined by "; " (None when there are none)."""
+    text = np.full(n, "", dtype=object)
+    for rows, note in notes:
+        text = np.where(rows, np.where(text == "", note, text + "; " + note), text)
+    return np.where(text == "", None, text)
 
 
 def _describe_abc(abc: pd.Series, basis: pd.Series, cut: tuple[float, float]) -> pd.Series:
@@ -107,8 +114,7 @@ def recommend(
     else:
         base["on_hand"], base["on_order"] = np.nan, np.nan
     no_count = base["on_hand"].isna().to_numpy()
-    for i in np.flatnonzero(no_count):
-        notes.iat[i] = notes.iat[i] + ["no stock count"]
+    notes.append((no_count, "no stock count"))
 
     d = base["mean"].clip(lower=0).to_numpy()
     sd = base["sigma"].clip(lower=0).to_numpy()
@@ -230,6 +236,6 @@ def recommend(
             "service_measure": np.where(jic, p.service_measure, None),
             "expected_cost_jic": cost_jic, "expected_cost_jit": cost_jit,
             "decided_by": np.where(dead | (new & ~jic), "lifecycle", np.where(decided_by_cost, "cost", "class")),
-            "assumed": notes.map(lambda n: "; ".join(n) if n else None),
+            "assumed": _joined_notes(notes, len(base)),
         }
     )

@@ -62,3 +62,37 @@ def test_global_model_cannot_be_partitioned():
     with pytest.raises(SettingsError, match="GlobalGBM learns across all SKUs"):
         load_settings(None, use_default_file=False, cluster={"enabled": True},
                       forecast={"models": ["Naive", "GlobalGBM"]})
+
+
+def test_a_stalled_worker_fails_the_stage_instead_of_hanging(prefect_harness, tmp_path, monkeypatch):
+    """The only worker stops answering (SIGSTOP: alive to the OS, as good as dead to Dask): the
+    partitioned forecast gives up after cluster.timeout_seconds instead of waiting forever, the
+    run is recorded failed in the forecast stage, and nothing is published."""
+    import os
+    import signal
+
+    from distributed import Client, LocalCluster
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.nightly import nightly_for
+
+    monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+            Client(cluster) as client:
+        pids = list(client.run(os.getpid).values())
+        stalled = _settings(tmp_path, "stalled", enabled=True, address=cluster.scheduler_address, partitions=2,
+                            timeout_seconds=3)
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            with pytest.raises(TimeoutError, match=r"forecast partitions not done after 3 s \(cluster.timeout"):
+                nightly_for(stalled)(stalled)
+        finally:
+            for pid in pids:
+                os.kill(pid, signal.SIGCONT)
+    with duckdb.connect(str(stalled.paths.database), read_only=True) as con:
+        runs = con.execute("select status, failed_stage, error from runs").fetchall()
+        stages = [r[0] for r in con.execute("select stage from run_stages").fetchall()]
+    assert len(runs) == 1 and runs[0][:2] == ("failed", "forecast") and "timeout_seconds" in runs[0][2]
+    assert stages == ["ingest", "demand"]
+    assert not stalled.paths.analysts_database.exists()

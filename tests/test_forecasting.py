@@ -51,6 +51,29 @@ def test_holt_damped_matches_statsmodels():
     np.testing.assert_allclose(ours, sm.forecast(5), rtol=1e-9)
 
 
+def test_grid_searches_in_one_pass_equal_one_pass_per_value():
+    """SES and damped Holt search their grids in one pass over the periods; each value's error
+    sum and the chosen forecasts must equal running the plain kernel once per value."""
+    rng = np.random.default_rng(3)
+    y = rng.poisson(3.0, size=(40, 60)).astype(float) * (rng.random((40, 60)) < 0.5)
+    y[np.arange(60)[None, :] < rng.integers(0, 58, 40)[:, None]] = np.nan  # staggered starts
+    y[0] = np.nan  # never started
+    sse = k._ses_sse(y, k.ALPHA_GRID)
+    for a, row in zip(k.ALPHA_GRID, sse):
+        fitted, _ = k.ses(y, a)
+        np.testing.assert_allclose(row, np.nansum((y - fitted) ** 2, axis=1), rtol=1e-12)
+    best = k.ALPHA_GRID[np.argmin(sse, axis=0)]  # first minimum, as the search keeps ties
+    np.testing.assert_array_equal(k.ses_optimised(y)[2], best)
+    levels, trends, sses = k._holt_pass(y, *(np.array(c)[:, None] for c in zip(*k.HOLT_GRID)))
+    paths = []
+    for i, (alpha, beta, phi) in enumerate(k.HOLT_GRID):
+        level, trend, one = k._holt_pass(y, alpha, beta, phi)
+        np.testing.assert_array_equal(one, sses[i])
+        paths.append(k.holt_damped(y, 4, alpha, beta, phi))
+    chosen = np.argmin(sses, axis=0)
+    np.testing.assert_allclose(k.holt_damped_optimised(y, 4), np.stack(paths)[chosen, np.arange(len(y))])
+
+
 def test_croston_and_sba_worked_by_hand():
     # demand 0,4,0,0,2 ; alpha 0.5. First demand at t=1: z=4, p=2 (two periods from the start).
     # Next demand at t=4, interval 3: z = 4 + .5(2-4) = 3, p = 2 + .5(3-2) = 2.5.

@@ -60,6 +60,47 @@ def test_overlapping_extract_adds_only_new_lines(tmp_path: Path, con):
     assert sorted(x[0] for x in con.execute("select sku from order_lines").fetchall()) == ["21730", "22752", "85123A"]
 
 
+def test_repeat_found_at_the_edge_of_a_files_time_span(tmp_path: Path, con):
+    """Loads look for repeats only among lines of the file's own seconds: a line whose time
+    differs below the second (the same key) and lies just outside the new file's span, and a line
+    of another month, are both still found."""
+    a, b = tmp_path / "jan.csv", tmp_path / "feb.csv"
+    a.write_text(HEADER + line(when="2011-01-03 10:00:00.100") + line(sku="22752", when="2011-02-01 09:00:00"))
+    b.write_text(HEADER + line(when="2011-01-03 10:00:00.900") + line(sku="22752", when="2011-02-01 09:00:00")
+                 + line(sku="21730", when="2011-02-03 09:00:00"))
+    warehouse.load_file(con, a, "orders", mapping=M, rules=R)
+    r = warehouse.load_file(con, b, "orders", mapping=M, rules=R)
+    assert (r.rows_loaded, r.rows_already_loaded) == (1, 2)
+    assert con.execute("select count(*), count(distinct line_key) from order_lines").fetchall() == [(3, 3)]
+
+
+def test_an_older_keyed_order_lines_table_is_rebuilt_once(tmp_path: Path):
+    """Working databases from before declared line_key a primary key: the first start rebuilds
+    the table without it, keeping every line, and the views still read it."""
+    path = tmp_path / "old.duckdb"
+    old = warehouse.connect(path)
+    warehouse.ensure_schema(old)
+    old.execute("drop view if exists stg_order_lines")
+    old.execute("alter table order_lines rename to plain")
+    old.execute("create table order_lines as select * from plain limit 0")
+    old.execute("drop table plain")
+    old.execute("alter table order_lines add primary key (line_key)")
+    f = tmp_path / "a.csv"
+    f.write_text(HEADER + line() + line(sku="22752", when="2010-11-30 08:00:00"))
+    warehouse.load_file(old, f, "orders", mapping=M, rules=R)
+    keyed = "select count(*) from duckdb_constraints() where table_name = 'order_lines' and constraint_type = 'PRIMARY KEY'"
+    assert old.execute(keyed).fetchall() == [(1,)]
+    before = old.execute("select * from order_lines order by line_key").fetchall()
+    old.close()
+    con = warehouse.connect(path)
+    warehouse.ensure_schema(con)
+    warehouse.ensure_schema(con)  # a second start finds nothing to do
+    assert con.execute(keyed).fetchall() == [(0,)]
+    assert con.execute("select * from order_lines order by line_key").fetchall() == before
+    assert con.execute("select count(*) from stg_order_lines").fetchall() == [(2,)]
+    con.close()
+
+
 def test_refused_file_changes_nothing(tmp_path: Path, con):
     good = tmp_path / "good.csv"
     good.write_text(HEADER + line())

@@ -63,8 +63,29 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table and view that does not exist yet; safe to call on every start."""
+    _unkey_order_lines(con)
     for name in SCHEMA_FILES:
         con.execute(read_sql(name))
+
+
+def _unkey_order_lines(con: duckdb.DuckDBPyConnection) -> None:
+    """Older working databases declared ``order_lines.line_key`` a primary key; its
+    index made each load slower as the table grew. Rebuild the table once without it (in time
+    order, so loads can skip the row groups outside a file's dates), in one transaction."""
+    keyed = scalar(con, "select count(*) from duckdb_constraints() where table_name = 'order_lines' "
+                        "and constraint_type = 'PRIMARY KEY'")
+    if not keyed:
+        return
+    con.begin()
+    try:
+        con.execute("alter table order_lines rename to order_lines_keyed")
+        con.execute(read_sql("schema/001_ingest.sql"))
+        con.execute("insert into order_lines by name select * from order_lines_keyed order by ordered_at")
+        con.execute("drop table order_lines_keyed")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def run_sql_file(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.DuckDBPyConnection:

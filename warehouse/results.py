@@ -83,20 +83,32 @@ def read_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """
     return con.execute(
         """
-        with sold as (
+        with lines as (
+            select * from stg_order_lines where quantity > 0
+        ),
+        -- exact sums and a tie-break: the same figures whatever order the lines are read in
+        named as (
+            select sku, description, count(*) as n
+            from lines where description is not null group by sku, description
+        ),
+        sold as (
             select sku,
-                   sum(revenue) / nullif(sum(quantity), 0) as avg_price,
-                   mode(description)                        as sold_description
-            from stg_order_lines
-            where quantity > 0
+                   sum(revenue::decimal(38, 6))::double
+                       / nullif(sum(quantity::decimal(38, 6))::double, 0) as avg_price
+            from lines
             group by sku
+        ),
+        described as (
+            select s.sku, s.avg_price, (select first(n.description order by n.n desc, n.description)
+                                        from named as n where n.sku = s.sku) as sold_description
+            from sold as s
         ),
         final as (
             select s.sku,
                    coalesce(i.description, s.sold_description) as description,
                    i.unit_cost, i.supplier, i.lead_time_days, i.lead_time_std_days, i.moq, i.pack_size,
                    s.avg_price
-            from sold as s left join items as i using (sku)
+            from described as s left join items as i using (sku)
         )
         select * from final order by sku
         """

@@ -24,7 +24,10 @@ create table if not exists load_rule_counts (
 );
 
 create table if not exists order_lines (
-    line_key    varchar primary key,  -- md5 of the fields that identify a line
+    -- md5 of the fields that identify a line; unique because a load adds only keys not present
+    -- (sql/ingest/insert_order_lines.sql), not a declared key: the index on tens of millions of
+    -- keys made every load several times slower
+    line_key    varchar not null,
     load_id     bigint not null,
     source_row  bigint not null,      -- line in the file (header = 1) or Parquet row
     order_id    varchar,
