@@ -96,3 +96,30 @@ def test_a_stalled_worker_fails_the_stage_instead_of_hanging(prefect_harness, tm
     assert len(runs) == 1 and runs[0][:2] == ("failed", "forecast") and "timeout_seconds" in runs[0][2]
     assert stages == ["ingest", "demand"]
     assert not stalled.paths.analysts_database.exists()
+
+
+def test_local_cluster_workers_keep_glibcs_adaptive_malloc(tmp_path):
+    """The nightly's own LocalCluster starts workers without Dask's MALLOC_TRIM_THRESHOLD_ (it
+    made the forecasting kernels 3-4x slower there) but keeps one BLAS thread per worker. In a
+    fresh process, as `jitjic run`: every nanny also writes its variables into its parent's
+    environment, so this pytest process is no clean witness."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json, os\n"
+        "from pathlib import Path\n"
+        "from tests.test_cluster import _settings\n"
+        "from flows.nightly import _scaled_out\n"
+        "if __name__ == '__main__':\n"
+        f"    runner = _scaled_out(_settings(Path({str(tmp_path)!r}), 'env', enabled=True, workers=1)).task_runner\n"
+        "    with runner:\n"
+        "        env = runner.client.run(lambda: [os.environ.get(n) for n in ('MALLOC_TRIM_THRESHOLD_', 'OMP_NUM_THREADS')])\n"
+        "    print(json.dumps(list(env.values())))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parents[1], check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [[None, "1"]]
