@@ -90,7 +90,7 @@ def ses_optimised(y: np.ndarray, grid: np.ndarray = ALPHA_GRID) -> tuple[np.ndar
     """
     n = y.shape[0]
     best_sse, best_alpha = np.full(n, np.inf), np.full(n, grid[0])
-    for a, sse in zip(grid, _ses_sse(y, np.asarray(grid, dtype=float))):
+    for a, sse in zip(grid, _ses_sse(y, np.asarray(grid, dtype=float)), strict=True):
         better = sse < best_sse - 1e-12
         best_sse, best_alpha = np.where(better, sse, best_sse), np.where(better, a, best_alpha)
     fitted, level = ses(y, best_alpha)
@@ -133,9 +133,9 @@ def holt_damped_optimised(y: np.ndarray, h: int, grid: tuple = HOLT_GRID) -> np.
     n = y.shape[0]
     best = np.full(n, np.inf)
     out = np.zeros((n, h))
-    alpha, beta, phi = (np.asarray(col, dtype=float)[:, None] for col in zip(*grid))
+    alpha, beta, phi = (np.asarray(col, dtype=float)[:, None] for col in zip(*grid, strict=True))
     levels, trends, sses = _holt_pass(y, alpha, beta, phi)
-    for (_, _, p), level, trend, sse in zip(grid, levels, trends, sses):
+    for (_, _, p), level, trend, sse in zip(grid, levels, trends, sses, strict=True):
         better = sse < best - 1e-12
         steps = np.cumsum(p ** np.arange(1, h + 1))
         path = np.nan_to_num(level)[:, None] + trend[:, None] * steps[None, :]

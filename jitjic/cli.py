@@ -181,7 +181,8 @@ def simulate(ctx: click.Context, weeks: int | None, backorders: bool | None, out
     finally:
         con.close()
     shown = results[results["abc"].isin(["all", "A"])]
-    cols = ["scenario", "strategy", "abc", "fill_rate", "cycle_service_level", "avg_stock_value", "orders", "total_cost"]
+    cols = ["scenario", "strategy", "abc", "fill_rate", "cycle_service_level", "period_service_level", "avg_stock_value",
+            "orders", "total_cost"]
     click.echo(f"run {run_id}: last {settings.simulation.weeks} periods replayed, unmet demand "
                f"{settings.simulation.unmet_demand}")
     click.echo(shown[cols].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))

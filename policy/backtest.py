@@ -101,7 +101,8 @@ def backtest_policies(
 
     items: as for ``recommend`` (``sku, description, unit_cost, lead_time_days, ...,
     avg_price``). Returns one row per scenario x strategy x ABC class (and ``all``): fill_rate,
-    cycle_service_level (share of periods with demand and no stock-out), stockout_periods,
+    cycle_service_level (share of replenishment cycles with demand and no stock-out: what a
+    service target promises), period_service_level (the same per period), stockout_periods,
     avg_stock_value, orders, holding_cost, ordering_cost, shortage_cost, total_cost (currency
     over the replay), ``weeks``, ``skus_total`` (known at the start) and ``skus_replayed``.
 
@@ -171,7 +172,8 @@ def _stratified_sample(abc: np.ndarray, max_skus: int | None, seed: int) -> tupl
 def summarise(per_sku: pd.DataFrame, weeks: int) -> pd.DataFrame:
     """Sum per-SKU replay results (times ``weight`` when given) per scenario x strategy x class
     and overall."""
-    sums = ["demand", "served", "short", "stockout_periods", "demand_periods", "avg_stock_value", "orders",
+    sums = ["demand", "served", "short", "stockout_periods", "demand_periods", "cycles", "stockout_cycles",
+            "avg_stock_value", "orders",
             "holding_cost", "ordering_cost", "shortage_cost"]
     if "weight" in per_sku:
         per_sku = per_sku.assign(**{c: per_sku[c] * per_sku["weight"] for c in sums})
@@ -180,9 +182,10 @@ def summarise(per_sku: pd.DataFrame, weeks: int) -> pd.DataFrame:
     out = pd.concat([overall, by_class], ignore_index=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["fill_rate"] = out["served"] / out["demand"]
-        out["cycle_service_level"] = 1 - out["stockout_periods"] / out["demand_periods"]
+        out["cycle_service_level"] = 1 - out["stockout_cycles"] / out["cycles"]
+        out["period_service_level"] = 1 - out["stockout_periods"] / out["demand_periods"]
     out["total_cost"] = out["holding_cost"] + out["ordering_cost"] + out["shortage_cost"]
     out["weeks"] = weeks
-    cols = ["scenario", "strategy", "abc", "fill_rate", "cycle_service_level", "stockout_periods",
-            "avg_stock_value", "orders", "holding_cost", "ordering_cost", "shortage_cost", "total_cost", "weeks"]
+    cols = ["scenario", "strategy", "abc", "fill_rate", "cycle_service_level", "period_service_level",
+            "stockout_periods", "avg_stock_value", "orders", "holding_cost", "ordering_cost", "shortage_cost", "total_cost", "weeks"]
     return out[cols]

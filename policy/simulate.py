@@ -73,8 +73,11 @@ def replay(
     Starts with ``start_on_hand`` (default: the first plan's order-up-to level) and nothing on
     order. ``served`` counts demand met from stock in its own period (the fill rate's numerator);
     with backorders the rest is delivered later but still counts as short, and costs
-    ``shortage_cost`` per unit once. Returns per SKU: demand, served, short, stockout_periods,
-    demand_periods, avg_stock_value, orders, holding_cost, ordering_cost, shortage_cost (currency).
+    ``shortage_cost`` per unit once. A replenishment cycle runs from one delivery to the next (the
+    first from the start, the last to the end); ``cycles`` counts those with demand and
+    ``stockout_cycles`` those in which some demand went unserved. Returns per SKU: demand, served,
+    short, stockout_periods, demand_periods, cycles, stockout_cycles, avg_stock_value, orders,
+    holding_cost, ordering_cost, shortage_cost (currency).
     """
     n, periods = actual.shape
     lead = np.maximum(np.round(lead_periods).astype(int), 0)
@@ -83,9 +86,16 @@ def replay(
     on_hand = np.array(plans[0].order_up_to if start_on_hand is None else start_on_hand, dtype=float).copy()
     backlog = np.zeros(n)
     out = {k: np.zeros(n) for k in ("demand", "served", "short", "stockout_periods", "demand_periods",
-                                     "stock_value", "orders", "holding_cost", "ordering_cost", "shortage_cost")}
+                                     "cycles", "stockout_cycles", "stock_value", "orders", "holding_cost",
+                                     "ordering_cost", "shortage_cost")}
     rows = np.arange(n)
+    in_cycle = {"demand": np.zeros(n, dtype=bool), "short": np.zeros(n, dtype=bool)}
     for t in range(periods):
+        delivered = arriving[:, t] > 0  # ends the cycle that ran until now
+        out["cycles"] += delivered & in_cycle["demand"]
+        out["stockout_cycles"] += delivered & in_cycle["short"]
+        for flags in in_cycle.values():
+            flags &= ~delivered
         on_hand += arriving[:, t]
         demand = actual[:, t].copy()
         if scenario.spike and scenario.spike_from <= t < scenario.spike_from + scenario.spike_periods:
@@ -101,6 +111,8 @@ def replay(
         out["short"] += short
         out["stockout_periods"] += (short > 1e-9) & (demand > 0)
         out["demand_periods"] += demand > 0
+        in_cycle["demand"] |= demand > 0
+        in_cycle["short"] |= (short > 1e-9) & (demand > 0)
         out["shortage_cost"] += short * shortage_cost
 
         plan = plans[min(t, len(plans) - 1)]
@@ -116,5 +128,7 @@ def replay(
         out["ordering_cost"] += ordered * order_cost * scenario.freight
         out["stock_value"] += on_hand * unit_cost
         out["holding_cost"] += on_hand * unit_cost * holding_rate_per_period
+    out["cycles"] += in_cycle["demand"]  # the cycle still open at the end
+    out["stockout_cycles"] += in_cycle["short"]
     out["avg_stock_value"] = out.pop("stock_value") / max(periods, 1)
     return out

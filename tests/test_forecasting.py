@@ -59,12 +59,12 @@ def test_grid_searches_in_one_pass_equal_one_pass_per_value():
     y[np.arange(60)[None, :] < rng.integers(0, 58, 40)[:, None]] = np.nan  # staggered starts
     y[0] = np.nan  # never started
     sse = k._ses_sse(y, k.ALPHA_GRID)
-    for a, row in zip(k.ALPHA_GRID, sse):
+    for a, row in zip(k.ALPHA_GRID, sse, strict=True):
         fitted, _ = k.ses(y, a)
         np.testing.assert_allclose(row, np.nansum((y - fitted) ** 2, axis=1), rtol=1e-12)
     best = k.ALPHA_GRID[np.argmin(sse, axis=0)]  # first minimum, as the search keeps ties
     np.testing.assert_array_equal(k.ses_optimised(y)[2], best)
-    levels, trends, sses = k._holt_pass(y, *(np.array(c)[:, None] for c in zip(*k.HOLT_GRID)))
+    levels, trends, sses = k._holt_pass(y, *(np.array(c)[:, None] for c in zip(*k.HOLT_GRID, strict=True)))
     paths = []
     for i, (alpha, beta, phi) in enumerate(k.HOLT_GRID):
         level, trend, one = k._holt_pass(y, alpha, beta, phi)

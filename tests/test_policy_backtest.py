@@ -29,6 +29,7 @@ def test_every_scenario_strategy_and_class(case):
     assert set(out["strategy"]) == set(STRATEGIES)
     assert {"all", "A", "C"} <= set(out["abc"])
     assert out["fill_rate"].between(0, 1).all() and out["cycle_service_level"].between(0, 1).all()
+    assert out["period_service_level"].between(0, 1).all()
     assert (out["weeks"] == 8).all()
 
 

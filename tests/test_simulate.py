@@ -37,6 +37,20 @@ def test_jic_reorder_point_and_order_quantity():
     assert out["avg_stock_value"][0] == pytest.approx(np.mean(on_hand) * 2.0)
 
 
+def test_cycle_service_level_counts_replenishment_cycles():
+    # the JIC case above: deliveries in weeks 3 and 6 cut 8 weeks into 3 cycles, none short
+    jic = run([[10] * 8], plan(True, 15, 45, 30), lead=1, start_on_hand=np.array([45.0]))
+    assert (jic["cycles"][0], jic["stockout_cycles"][0]) == (3, 0)
+    # no stock, lead 2, JIT up to 30: weeks 0-1 short until the week-0 order arrives in week 2
+    # (cycle 1, failed); weeks 2-3 served from it (cycle 2, still open at the end)
+    lost = run([[10, 10, 10, 10]], plan(False, 0, 30, 0), lead=2, start_on_hand=np.array([0.0]))
+    assert (lost["cycles"][0], lost["stockout_cycles"][0]) == (2, 1)
+    assert (lost["demand_periods"][0], lost["stockout_periods"][0]) == (4, 2)
+    # a cycle without demand does not count
+    idle = run([[0, 0, 0, 0]], plan(False, 0, 0, 0), lead=1, start_on_hand=np.array([5.0]))
+    assert idle["cycles"][0] == 0
+
+
 def test_lost_sales_and_backorders():
     # no stock, lead time 2, JIT up to 30: weeks 1-2 nothing arrives
     lost = run([[10, 10, 10, 10]], plan(False, 0, 30, 0), lead=2, start_on_hand=np.array([0.0]))

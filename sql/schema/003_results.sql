@@ -123,7 +123,9 @@ create table if not exists simulation_results (
     strategy            varchar not null,  -- JIT everywhere | JIC everywhere | hybrid (the recommendation)
     abc                 varchar not null,  -- A | B | C | all
     fill_rate           double,            -- demand served from stock in its own period / demand
-    cycle_service_level double,            -- periods with demand and no stock-out / periods with demand
+    -- replenishment cycles (delivery to delivery) with demand and no stock-out / cycles with demand
+    cycle_service_level double,
+    period_service_level double,           -- periods with demand and no stock-out / periods with demand
     stockout_periods    double not null,   -- SKU-periods with a stock-out
     avg_stock_value     double not null,   -- currency, mean over the replayed periods
     orders              double not null,
@@ -138,3 +140,4 @@ create table if not exists simulation_results (
 -- working databases created before the sample columns existed
 alter table simulation_results add column if not exists skus_total integer;
 alter table simulation_results add column if not exists skus_replayed integer;
+alter table simulation_results add column if not exists period_service_level double;
