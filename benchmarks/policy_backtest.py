@@ -2,9 +2,9 @@
 
     python benchmarks/policy_backtest.py [path/to/online_retail.csv.gz]
 
-Default settings: weekly periods, A/B -> JIC (A 95%, B 90%, C 85% cycle service), lead time
-14 ± 3 days and unit cost 60% of price (no item master), order cost 25.00, holding 25%/year,
-lost sales, cost override off. Prints the table and the issue-5 targets.
+Default settings: weekly periods, ABC by order lines (hits), A/B -> JIC (A 95%, B 90%, C 85%
+cycle service), lead time 14 ± 3 days and unit cost 60% of price (no item master), order cost
+25.00, holding 25%/year, lost sales, cost override off. Prints the table and the issue-5 targets.
 """
 
 from __future__ import annotations

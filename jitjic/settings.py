@@ -104,7 +104,10 @@ class Forecast(_Section):
 
 
 class Classification(_Section):
-    abc_basis: Literal["value", "volume", "hits"] = "value"
+    # what ranks an item as popular: "hits" (order lines: how often customers ask for it, the
+    # JIT/JIC guidance's "popular" vs "rarely requested"), "value" (units x cost: where the
+    # capital is) or "volume" (units)
+    abc_basis: Literal["value", "volume", "hits"] = "hits"
     abc_cutoffs: tuple[float, float] = (0.80, 0.95)
     xyz_cutoffs: tuple[float, float] = (0.5, 1.0)
     window_periods: int = Field(52, ge=4, description="periods of history used (52 weeks = a year)")

@@ -73,7 +73,8 @@ def _joined_notes(notes: list[tuple[np.ndarray, str]], n: int) -> np.ndarray:
 
 def _describe_abc(abc: pd.Series, basis: pd.Series, cut: tuple[float, float]) -> pd.Series:
     band = abc.map({"A": f"top {cut[0]:.0%}", "B": f"next {cut[1] - cut[0]:.0%}", "C": f"last {1 - cut[1]:.0%}"})
-    return abc + "-item (" + band + " of " + basis + ")"
+    words = basis.map({"hits": "order lines", "volume": "units"}).fillna(basis)
+    return abc + "-item (" + band + " of " + words + ")"
 
 
 def _describe_demand(xyz: pd.Series, cv: pd.Series, pattern: pd.Series) -> pd.Series:

@@ -75,6 +75,9 @@ def test_reasons_and_assumptions_in_plain_words():
     out = recommend(*_inputs(), RULE).set_index("sku")
     assert out.loc["POP", "reason"].startswith("A-item (top 80% of value), steady demand (CV 0.4), supplier 28±7 days -> JIC: buffer ")
     assert "for 95% service, ties up" in out.loc["POP", "reason"]
+    classes, *rest = _inputs()
+    by_hits = recommend(classes.assign(abc_basis="hits"), *rest, RULE).set_index("sku")
+    assert by_hits.loc["POP", "reason"].startswith("A-item (top 80% of order lines), steady demand")
     assert "JIT: order to demand" in out.loc["RARE", "reason"]
     assert "JIT: popular by history but no demand forecast" in out.loc["DEAD", "reason"]
     assumed = out.loc["RARE", "assumed"]
