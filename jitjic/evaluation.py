@@ -29,7 +29,7 @@ def demand_from_file(path: Path, period: str, *, sku_col: str, date_col: str, qt
         warehouse.ensure_schema(con)
         con.register("staged_rows", good)
         warehouse.run_sql_file(con, "ingest/stage_order_lines.sql")
-        warehouse.run_sql_file(con, "ingest/insert_order_lines.sql")
+        warehouse.loads.insert_staged_lines(con)
         as_of = warehouse.latest_as_of(con)
         warehouse.build_demand(con, "evaluate", period, as_of)
         return warehouse.read_demand(con, "evaluate")

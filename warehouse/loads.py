@@ -22,7 +22,7 @@ from ingest.masters import ITEM_COLUMNS, STOCK_COLUMNS
 from warehouse.db import run_sql_file, scalar
 from warehouse.runs import utc_now
 
-__all__ = ["KINDS", "LoadResult", "file_digest", "load_file"]
+__all__ = ["KINDS", "LoadResult", "file_digest", "insert_staged_lines", "load_file"]
 
 KINDS = ("orders", "items", "stock")
 
@@ -104,6 +104,15 @@ _INSERT_SQL = {
 }
 
 
+def insert_staged_lines(con: duckdb.DuckDBPyConnection) -> None:
+    """Add the lines of ``staged_order_lines`` whose keys are not loaded yet, looking for them only
+    in the staged lines' own span of seconds (a constant range: the scan skips the rest)."""
+    first_at, last_at = con.execute(
+        "select date_trunc('second', min(ordered_at)), date_trunc('second', max(ordered_at)) + interval 1 second "
+        "from staged_order_lines").fetchall()[0]
+    run_sql_file(con, _INSERT_SQL["orders"], first_at=first_at, last_at=last_at)
+
+
 def _insert_good(con: duckdb.DuckDBPyConnection, kind: str, good: pd.DataFrame, load_id: int,
                  replace_resent: bool) -> tuple[int, int, int]:
     """Insert accepted rows; returns (loaded, already present from an earlier file, earlier
@@ -118,7 +127,7 @@ def _insert_good(con: duckdb.DuckDBPyConnection, kind: str, good: pd.DataFrame, 
         if replace_resent:
             run_sql_file(con, "ingest/replace_order_lines.sql")
         kept = scalar(con, "select count(*) from order_lines")
-        run_sql_file(con, _INSERT_SQL[kind])
+        insert_staged_lines(con)
         loaded = scalar(con, "select count(*) from order_lines") - kept
         con.execute("drop table staged_order_lines")
         return loaded, len(good) - loaded, before - kept
