@@ -38,6 +38,8 @@ from warehouse.runs import new_run_id, utc_now
 __all__ = ["nightly", "nightly_for", "STAGES"]
 
 STAGES = ("ingest", "demand", "forecast", "classify", "policy", "simulate", "publish", "report")  # then: email
+
+
 def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
     """Retry I/O hiccups (a lock, a network share), never a file that is wrong or a disk that is
     full: they will be just as wrong and as full in 5 seconds."""
@@ -70,8 +72,7 @@ def _stage(settings: Settings, run_id: str, name: str,
         details = ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in out.items())
         log.info("stage %-8s done in %6.2f s: %s", name, seconds, details)
     except BaseException as exc:
-        warehouse.fail_run(con, run_id, name, f"{type(exc).__name__}: {exc}")
-        log.error("stage %s failed: %s", name, exc)
+        _fail_stage(con, run_id, name, exc)
         raise
     finally:
         con.close()
@@ -245,13 +246,19 @@ def forecast_partitioned(settings: Settings, run_id: str) -> dict[str, Any]:
     return finish_forecast(settings, run_id, plan, parts, jobs, fitted)
 
 
-def _record_failure(settings: Settings, run_id: str, stage: str, exc: BaseException) -> None:
-    """Mark the run failed in ``stage`` (outside a ``_stage`` block); never hides ``exc``."""
+def _fail_stage(con: duckdb.DuckDBPyConnection, run_id: str, stage: str, exc: BaseException) -> None:
+    """Log and record that ``stage`` failed with ``exc``."""
     get_run_logger().error("stage %s failed: %s", stage, exc)
+    warehouse.fail_run(con, run_id, stage, f"{type(exc).__name__}: {exc}")
+
+
+def _record_failure(settings: Settings, run_id: str, stage: str, exc: BaseException) -> None:
+    """``_fail_stage`` outside a ``_stage`` block (which would hold the database open while the
+    workers read it); never hides ``exc``."""
     try:
         con = warehouse.connect(settings.paths.database)
         try:
-            warehouse.fail_run(con, run_id, stage, f"{type(exc).__name__}: {exc}")
+            _fail_stage(con, run_id, stage, exc)
         finally:
             con.close()
     except Exception:  # e.g. a stuck worker still holds the file: the flow's hook tries again

@@ -51,6 +51,13 @@ def moving_average(y: np.ndarray, h: int, window: int = 6) -> np.ndarray:
         return _flat(np.nanmean(_last_values(y, window), axis=1), h)
 
 
+def _ses_step(level: np.ndarray, obs: np.ndarray, error: np.ndarray, alpha) -> np.ndarray:
+    """The SES recursion for one period (``error = obs - level``): start at the first value,
+    skip periods not observed."""
+    updated = np.where(np.isnan(level), obs, level + alpha * error)
+    return np.where(np.isnan(obs), level, updated)
+
+
 def ses(y: np.ndarray, alpha: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
     """Simple exponential smoothing, level started at each series' first value.
 
@@ -63,8 +70,7 @@ def ses(y: np.ndarray, alpha: np.ndarray | float) -> tuple[np.ndarray, np.ndarra
     for t in range(periods):
         obs = y[:, t]
         fitted[:, t] = level
-        updated = np.where(np.isnan(level), obs, level + alpha * (obs - level))
-        level = np.where(np.isnan(obs), level, updated)
+        level = _ses_step(level, obs, obs - level, alpha)
     return fitted, level
 
 
@@ -78,8 +84,7 @@ def _ses_sse(y: np.ndarray, grid: np.ndarray) -> np.ndarray:
         obs = y[:, t]
         error = obs - level
         sse += np.where(np.isnan(error), 0.0, error * error)
-        updated = np.where(np.isnan(level), obs, level + alpha * error)
-        level = np.where(np.isnan(obs), level, updated)
+        level = _ses_step(level, obs, error, alpha)
     return sse
 
 

@@ -159,7 +159,7 @@ def forecast_demand(
             raise ValueError(f"'{col}' column is missing; found {list(demand.columns)}")
     if demand.empty:
         raise ValueError("no demand to forecast: the demand frame is empty")
-    periods = np.unique(demand[time_col].to_numpy())
+    periods = np.sort(pd.unique(demand[time_col].to_numpy()))  # hashed, then only the distinct ones sorted
     row_wise = {k: auto_params[k] for k in ROW_WISE if k in auto_params}
     part = prepare_partition(demand, periods, horizon, period=period, outlier_factor=outlier_factor,
                              id_col=id_col, time_col=time_col, target_col=target_col, **row_wise)

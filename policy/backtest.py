@@ -159,8 +159,9 @@ def _stratified_sample(abc: np.ndarray, max_skus: int | None, seed: int) -> tupl
         return np.arange(n), np.ones(n)
     rng = np.random.default_rng(seed)
     keep, weight = [], []
-    for cls in np.unique(abc.astype(str)):
-        rows = np.flatnonzero(abc.astype(str) == cls)
+    labels = abc.astype(str)
+    for cls in np.unique(labels):
+        rows = np.flatnonzero(labels == cls)
         take = max(1, round(max_skus * len(rows) / n))
         chosen = np.sort(rng.choice(rows, size=min(take, len(rows)), replace=False))
         keep.append(chosen)
@@ -173,8 +174,7 @@ def summarise(per_sku: pd.DataFrame, weeks: int) -> pd.DataFrame:
     """Sum per-SKU replay results (times ``weight`` when given) per scenario x strategy x class
     and overall."""
     sums = ["demand", "served", "short", "stockout_periods", "demand_periods", "cycles", "stockout_cycles",
-            "avg_stock_value", "orders",
-            "holding_cost", "ordering_cost", "shortage_cost"]
+            "avg_stock_value", "orders", "holding_cost", "ordering_cost", "shortage_cost"]
     if "weight" in per_sku:
         per_sku = per_sku.assign(**{c: per_sku[c] * per_sku["weight"] for c in sums})
     by_class = per_sku.groupby(["scenario", "strategy", "abc"], sort=False)[sums].sum().reset_index()
@@ -187,5 +187,6 @@ def summarise(per_sku: pd.DataFrame, weeks: int) -> pd.DataFrame:
     out["total_cost"] = out["holding_cost"] + out["ordering_cost"] + out["shortage_cost"]
     out["weeks"] = weeks
     cols = ["scenario", "strategy", "abc", "fill_rate", "cycle_service_level", "period_service_level",
-            "stockout_periods", "avg_stock_value", "orders", "holding_cost", "ordering_cost", "shortage_cost", "total_cost", "weeks"]
+            "stockout_periods", "avg_stock_value", "orders", "holding_cost", "ordering_cost", "shortage_cost",
+            "total_cost", "weeks"]
     return out[cols]

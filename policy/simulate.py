@@ -109,10 +109,12 @@ def replay(
         out["demand"] += demand
         out["served"] += immediate
         out["short"] += short
-        out["stockout_periods"] += (short > 1e-9) & (demand > 0)
-        out["demand_periods"] += demand > 0
-        in_cycle["demand"] |= demand > 0
-        in_cycle["short"] |= (short > 1e-9) & (demand > 0)
+        asked = demand > 0
+        stocked_out = (short > 1e-9) & asked
+        out["stockout_periods"] += stocked_out
+        out["demand_periods"] += asked
+        in_cycle["demand"] |= asked
+        in_cycle["short"] |= stocked_out
         out["shortage_cost"] += short * shortage_cost
 
         plan = plans[min(t, len(plans) - 1)]

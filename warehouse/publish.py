@@ -36,8 +36,9 @@ def publish_analysts_db(con: duckdb.DuckDBPyConnection, target: str | Path, keep
     Only completed runs' results are copied (the last ``keep_runs`` of them); the run history
     keeps every run. The new file is written as ``<target>.<pid>.tmp`` and renamed over
     ``target`` with os.replace. ``completing(con)`` marks the run being published completed in
-    the copy (``warehouse.finish_run(..., database="publish_target")``); the working database marks it only after the swap, so a process killed in between leaves a run
-    that the next start records as abandoned, never one called completed but not published.
+    the copy (``warehouse.finish_run(..., database="publish_target")``); the working database
+    marks it only after the swap, so a process killed in between leaves a run that the next start
+    records as abandoned, never one called completed but not published.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
