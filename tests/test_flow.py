@@ -39,6 +39,15 @@ def two_runs(prefect_harness, tmp_path_factory, request):
     return settings, first, second, lines_after_first
 
 
+def test_popular_means_often_ordered_by_default(two_runs):
+    """Default settings rank ABC by order lines, and the reasons purchasing reads say so."""
+    settings, first, _, _ = two_runs
+    db, run_id = settings.paths.database, first["run_id"]
+    assert q(db, "select distinct abc_basis from sku_classes where run_id = ?", [run_id]) == [("hits",)]
+    reasons = q(db, "select reason from recommendations where run_id = ? and reason like 'A-item%'", [run_id])
+    assert reasons and all("of order lines)" in r for (r,) in reasons)
+
+
 def test_first_run_fills_every_table(two_runs):
     settings, first, _, _ = two_runs
     db, run_id = settings.paths.database, first["run_id"]
