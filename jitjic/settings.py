@@ -146,6 +146,8 @@ class Policy(_Section):
     cost_override_margin: float = Field(0.25, ge=0.0, lt=1.0)
     service_level: dict[Literal["A", "B", "C"], float] = {"A": 0.95, "B": 0.90, "C": 0.85}
     review_period_days: float = Field(7.0, gt=0)
+    # EOQ knows no obsolescence: an order covers at most this many days of forecast demand (0: no cap)
+    max_order_cover_days: float = Field(365.0, ge=0)
     holding_rate: float = Field(0.25, gt=0, le=2.0, description="carrying cost per year, share of unit cost")
     order_cost: float = Field(25.0, ge=0, description="currency per purchase order, freight included")
     default_lead_time_days: float = Field(14.0, ge=0)

@@ -132,6 +132,7 @@ def backtest_policies(
     price = master["avg_price"].to_numpy(float)
     shortage = shortage_cost(price, unit_cost, params.default_cost_ratio)
     lead = base["lead_time_days"].fillna(params.default_lead_time_days).to_numpy(float) / params.period_days
+    lead_sd = base["lead_time_std_days"].fillna(params.default_lead_time_std_days).to_numpy(float) / params.period_days
     moq = master["moq"].fillna(params.default_moq).to_numpy(float)
     pack = master["pack_size"].fillna(params.default_pack_size).to_numpy(float)
     actual = y[:, origin:]
@@ -146,7 +147,8 @@ def backtest_policies(
             out = replay(actual, plans[name], lead, unit_cost, shortage, moq, pack,
                          order_cost=params.order_cost,
                          holding_rate_per_period=params.holding_rate * params.period_days / 365.0,
-                         backorders=backorders, scenario=scenario, start_on_hand=np.nan_to_num(start))
+                         backorders=backorders, scenario=scenario, start_on_hand=np.nan_to_num(start),
+                         lead_sd_periods=lead_sd)
             rows.append(pd.DataFrame({"scenario": scenario.name, "strategy": name, "abc": classes["abc"].to_numpy(),
                                       "weight": weight, **out}))
     return summarise(pd.concat(rows, ignore_index=True), weeks).assign(skus_total=total, skus_replayed=len(ids))

@@ -41,6 +41,9 @@ class PolicyParams:
     # switch JIT <-> JIC where the other costs this share less per year (None: never, the
     # default: the costs are still computed and shown)
     cost_override_margin: float | None = None
+    # an order never covers more than this many days of forecast demand (None: no cap): EOQ
+    # knows no obsolescence and would buy years of a cheap slow mover at once
+    max_order_cover_days: float | None = 365.0
 
 
 def _with_defaults(items: pd.DataFrame, p: PolicyParams) -> tuple[pd.DataFrame, list[tuple[np.ndarray, str]]]:
@@ -133,7 +136,12 @@ def recommend(
         jic &= ~new
     level = base["abc"].map(p.service_level).astype(float).to_numpy()
     lt_demand = d * lt
-    q_eoq = round_order_qty(eoq(annual, p.order_cost, cost * p.holding_rate), base["moq"], base["pack_size"])
+    q_eoq = eoq(annual, p.order_cost, cost * p.holding_rate)
+    capped = np.zeros(len(base), dtype=bool)
+    if p.max_order_cover_days is not None:  # never below one review period's demand
+        cap = np.maximum(d * p.max_order_cover_days / p.period_days, d * review)
+        capped, q_eoq = q_eoq > cap, np.minimum(q_eoq, cap)
+    q_eoq = round_order_qty(q_eoq, base["moq"], base["pack_size"])
     q_jit = round_order_qty(d * review, base["moq"], base["pack_size"])
     # demand uncertainty over the lead time, plus the supplier's: d x σL units, independent
     excess, one_sigma, _ = lead_time_excess(base["sku"], lead_time, lt, level, sd)
@@ -210,6 +218,8 @@ def recommend(
                  + base.get("periods_since_demand", pd.Series(0, index=base.index)).astype(int).astype(str)
                  + " periods -> phase out, do not reorder; on hand " + base["on_hand"].fillna(0).map("{:,.0f}".format)
                  + " units worth " + stock_value.map("{:,.2f}".format))
+    if p.max_order_cover_days is not None:
+        jic_text = jic_text.where(~capped, jic_text + f", orders capped at {p.max_order_cover_days:g} days of demand")
     reason = pd.Series(np.where(jic, why + jic_text, why + jit_text), index=base.index)
     costs = (pd.Series(cost_jit).map("{:,.2f}".format) + "/yr JIT vs " + pd.Series(cost_jic).map("{:,.2f}".format)
              + "/yr JIC")

@@ -32,7 +32,8 @@ class Plan:
 class Scenario:
     """A disruption: deliveries ordered in [delay_from, delay_from + delay_periods) arrive
     ``delay`` periods late; demand in [spike_from, spike_from + spike_periods) is x(1 + spike);
-    every order costs x``freight``."""
+    every order costs x``freight``; with ``lead_time_spread`` each order's lead time is drawn
+    from a normal with the item's spread (seeded, the same draws for every strategy)."""
 
     name: str = "plain"
     delay: int = 0
@@ -42,6 +43,8 @@ class Scenario:
     spike_from: int = 0
     spike_periods: int = 0
     freight: float = 1.0
+    lead_time_spread: bool = False
+    seed: int = 0
 
 
 SCENARIOS = (
@@ -49,6 +52,7 @@ SCENARIOS = (
     Scenario("supplier delay +1 week for 2 weeks", delay=1, delay_from=2, delay_periods=2),
     Scenario("demand spike +50% for 2 weeks", spike=0.5, spike_from=4, spike_periods=2),
     Scenario("freight cost x2", freight=2.0),
+    Scenario("lead-time spread (each order ± supplier's σ)", lead_time_spread=True),
 )
 
 
@@ -66,10 +70,13 @@ def replay(
     backorders: bool = False,
     scenario: Scenario = SCENARIOS[0],
     start_on_hand: np.ndarray | None = None,
+    lead_sd_periods: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Run ``actual`` (SKU x period, units) through ``plans`` (one per period).
 
-    Lead times are whole periods (an order placed in period t arrives at the start of t + L).
+    Lead times are whole periods (an order placed in period t arrives at the start of t + L); a
+    ``lead_time_spread`` scenario draws each order's L from N(lead_periods, lead_sd_periods),
+    rounded, at least 0.
     Starts with ``start_on_hand`` (default: the first plan's order-up-to level) and nothing on
     order. ``served`` counts demand met from stock in its own period (the fill rate's numerator);
     with backorders the rest is delivered later but still counts as short, and costs
@@ -80,7 +87,12 @@ def replay(
     holding_cost, ordering_cost, shortage_cost (currency).
     """
     n, periods = actual.shape
-    lead = np.maximum(np.round(lead_periods).astype(int), 0)
+    lead_periods = np.broadcast_to(np.asarray(lead_periods, float), (n,))
+    lead = np.broadcast_to(np.maximum(np.round(lead_periods).astype(int), 0)[:, None], (n, periods))
+    if scenario.lead_time_spread:  # one draw per SKU and period, whichever strategy replays
+        spread = np.zeros(n) if lead_sd_periods is None else np.asarray(lead_sd_periods, float)
+        drawn = np.random.default_rng(scenario.seed).normal(lead_periods[:, None], spread[:, None], (n, periods))
+        lead = np.maximum(np.round(drawn).astype(int), 0)
     horizon = periods + int(lead.max(initial=0)) + scenario.delay + 2
     arriving = np.zeros((n, horizon))
     on_hand = np.array(plans[0].order_up_to if start_on_hand is None else start_on_hand, dtype=float).copy()
@@ -124,7 +136,8 @@ def replay(
                                 moq, pack)
         ordered = qty > 0
         late = scenario.delay if scenario.delay_from <= t < scenario.delay_from + scenario.delay_periods else 0
-        arrive_at = np.minimum(t + lead + late + (lead == 0), horizon - 1)  # L = 0: next period
+        lead_t = lead[:, t]
+        arrive_at = np.minimum(t + lead_t + late + (lead_t == 0), horizon - 1)  # L = 0: next period
         np.add.at(arriving, (rows[ordered], arrive_at[ordered]), qty[ordered])
         out["orders"] += ordered
         out["ordering_cost"] += ordered * order_cost * scenario.freight

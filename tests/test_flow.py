@@ -5,6 +5,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from policy.simulate import SCENARIOS
+
 pytestmark = pytest.mark.flow
 
 STAGE_TABLES = ("demand", "forecasts", "sku_classes", "recommendations")
@@ -60,7 +62,7 @@ def test_first_run_fills_every_table(two_runs):
     assert stages == {"ingest", "demand", "forecast", "classify", "policy", "simulate", "publish", "report"}
     sims = q(db, "select count(distinct scenario), count(distinct strategy) from simulation_results where run_id = ?",
              [run_id])[0]
-    assert sims == (4, 3)
+    assert sims == (len(SCENARIOS), 3)
     from prefect.client.orchestration import get_client
 
     async def artifact():

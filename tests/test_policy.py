@@ -1,5 +1,7 @@
 """Inventory formulas against worked examples, and the JIT/JIC rule with its reasons."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -99,6 +101,23 @@ def test_jic_classes_configurable():
     out = recommend(*_inputs(), PolicyParams(jic_classes=("A", "B", "C"), cost_override_margin=None)).set_index("sku")
     assert out.loc["RARE", "policy"] == "JIC"
     assert out.loc["RARE", "service_level"] == 0.85
+
+
+def test_order_quantity_capped_at_a_year_of_demand():
+    every = PolicyParams(jic_classes=("A", "B", "C"), cost_override_margin=None)
+    out = recommend(*_inputs(), every).set_index("sku")
+    # RARE: 0.5/week at 6.00 (60% of price): EOQ sqrt(2 x 26.07 x 25 / 1.5) = 29.5 units, 59 weeks;
+    # the cap is 365 days = 26.07 units, rounded up to 27
+    rare, pop = out.loc["RARE"], out.loc["POP"]
+    assert rare["order_qty"] == 27 and rare["orders_per_year"] == pytest.approx(0.5 * 365 / 7 / 27)
+    assert rare["reason"].endswith(", orders capped at 365 days of demand")
+    assert "capped" not in pop["reason"]  # 7 weeks of EOQ: untouched
+    uncapped = recommend(*_inputs(), replace(every, max_order_cover_days=None)).set_index("sku")
+    assert uncapped.loc["RARE", "order_qty"] == 30 and "capped" not in uncapped.loc["RARE", "reason"]
+    assert uncapped.loc["POP", "order_qty"] == pop["order_qty"]
+    # never below one review period's demand
+    tight = recommend(*_inputs(), replace(every, max_order_cover_days=1.0)).set_index("sku")
+    assert tight.loc["POP", "order_qty"] == 100 and tight.loc["RARE", "order_qty"] == 1
 
 
 def test_dead_items_phase_out_and_new_items_go_jit():

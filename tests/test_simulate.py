@@ -76,6 +76,21 @@ def test_supplier_delay_and_spike_and_freight():
     assert freight["ordering_cost"][0] == 2 * base["ordering_cost"][0]
 
 
+def test_lead_time_spread_draws_each_orders_lead_time():
+    spread = Scenario(lead_time_spread=True)  # seed 0: N(1, 1) draws round to L = 1, 1, 2, 1, 0, 1
+    just = plan(False, 10, 10, 10)  # JIT up to 10 with L = 1: every week's delivery is needed
+    start = np.array([10.0])
+    plain = run([[10] * 6], just, lead=1, start_on_hand=start)
+    assert plain["short"][0] == 0 and plain["orders"][0] == 6
+    # no spread: the plain replay
+    fixed = run([[10] * 6], just, lead=1, start_on_hand=start, scenario=spread, lead_sd_periods=np.array([0.0]))
+    assert {k: v[0] for k, v in fixed.items()} == {k: v[0] for k, v in plain.items()}
+    # the week-2 order takes 2 weeks: week 3 gets nothing and loses its 10; with 10 on order the
+    # position is at its level, so week 3 orders nothing; the week-4 order (L = 0) comes next week
+    varied = run([[10] * 6], just, lead=1, start_on_hand=start, scenario=spread, lead_sd_periods=np.array([1.0]))
+    assert varied["short"][0] == 10 and varied["stockout_periods"][0] == 1 and varied["orders"][0] == 5
+
+
 def test_vectorised_over_skus_equals_one_by_one():
     rng = np.random.default_rng(4)
     demand = rng.poisson(5, (3, 10)).astype(float)

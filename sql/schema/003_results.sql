@@ -119,7 +119,7 @@ create table if not exists recommendations (
 
 create table if not exists simulation_results (
     run_id              varchar not null,
-    scenario            varchar not null,  -- plain | supplier delay ... | demand spike ... | freight cost x2
+    scenario            varchar not null,  -- plain | supplier delay ... | demand spike ... | freight cost x2 | lead-time spread ...
     strategy            varchar not null,  -- JIT everywhere | JIC everywhere | hybrid (the recommendation)
     abc                 varchar not null,  -- A | B | C | all
     fill_rate           double,            -- demand served from stock in its own period / demand
