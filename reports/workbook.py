@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 __all__ = ["REORDER_COLUMNS", "workbook_bytes", "reorder_csv"]
 
@@ -18,34 +17,45 @@ _MONEY = {"unit_cost", "reorder_value", "capital_tied_up", "holding_cost_year", 
 _SHARE = {"service_level", "cum_share"}
 
 
-def _sheet(wb: Workbook, title: str, frame: pd.DataFrame) -> None:
-    ws = wb.create_sheet(title)
-    ws.append(list(frame.columns))
-    for cell in ws[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="2F6DB3")
-    for row in frame.itertuples(index=False):
-        ws.append([None if pd.isna(v) else v for v in row])
-    ws.freeze_panes = "A2"
-    for j, name in enumerate(frame.columns, start=1):
-        letter = get_column_letter(j)
-        fmt = "#,##0.00" if name in _MONEY else "0.0%" if name in _SHARE else "#,##0.##"
-        if pd.api.types.is_numeric_dtype(frame[name]) and not pd.api.types.is_bool_dtype(frame[name]):
-            for cell in ws[letter][1:]:
-                cell.number_format = fmt
-        width = max([len(str(name))] + [len(str(v)) for v in frame[name].head(200)])
-        ws.column_dimensions[letter].width = min(max(width + 2, 8), 60)
+def _cells(column: pd.Series) -> list:
+    """Python values a worksheet can hold: missing -> None (an empty cell), NumPy scalars unboxed."""
+    values = column.astype(object).where(column.notna(), None).tolist()
+    return [v.item() if isinstance(v, np.generic) else v for v in values]
+
+
+def _sheet(wb: xlsxwriter.Workbook, title: str, frame: pd.DataFrame, formats: dict) -> None:
+    ws = wb.add_worksheet(title)
+    ws.write_row(0, 0, list(frame.columns), formats["header"])
+    ws.freeze_panes(1, 0)
+    for j, name in enumerate(frame.columns):
+        column = frame[name]
+        numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+        fmt = formats["money" if name in _MONEY else "share" if name in _SHARE else "number"] if numeric else None
+        if pd.api.types.is_datetime64_any_dtype(column):
+            fmt = formats["time"]
+        width = max([len(str(name))] + [len(str(v)) for v in column.head(200)])
+        ws.set_column(j, j, min(max(width + 2, 8), 60), fmt)
+        ws.write_column(1, j, _cells(column))
 
 
 def workbook_bytes(recommendations: pd.DataFrame, reorder: pd.DataFrame, changes: pd.DataFrame) -> bytes:
     """Sheets "Recommendations", "Reorder now", "Class changes": bold frozen header, formats."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    _sheet(wb, "Recommendations", recommendations)
-    _sheet(wb, "Reorder now", reorder)
-    _sheet(wb, "Class changes", changes)
     buf = io.BytesIO()
-    wb.save(buf)
+    # text stays text (a description "=..." is no formula, a URL no link); a stray non-finite
+    # number becomes an error cell instead of failing the report; times are written as local
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+               "nan_inf_to_errors": True, "remove_timezone": True}
+    with xlsxwriter.Workbook(buf, options) as wb:
+        formats = {
+            "header": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#2F6DB3"}),
+            "money": wb.add_format({"num_format": "#,##0.00"}),
+            "share": wb.add_format({"num_format": "0.0%"}),
+            "number": wb.add_format({"num_format": "#,##0.##"}),
+            "time": wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+        }
+        _sheet(wb, "Recommendations", recommendations, formats)
+        _sheet(wb, "Reorder now", reorder, formats)
+        _sheet(wb, "Class changes", changes, formats)
     return buf.getvalue()
 
 

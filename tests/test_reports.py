@@ -41,3 +41,26 @@ def test_markdown_summary_for_the_artifact():
     md = markdown_summary("R9", recs)
     assert md.startswith("## jitjic run R9") and "reorder today: 2 SKUs" in md
     assert md.count("\n| ") == 2 + 2  # header, rule, two reorder lines
+
+
+def test_workbook_keeps_text_as_text_and_formats_columns():
+    import io
+
+    import numpy as np
+    from openpyxl import load_workbook
+
+    from reports.workbook import workbook_bytes
+
+    recs = pd.DataFrame({
+        "sku": ["A1", "B2"], "description": ["=HYPERLINK(\"http://x\",\"click\")", "https://example.com/mug"],
+        "unit_cost": [1.5, np.nan], "service_level": [0.95, np.nan], "reorder_now": [True, False],
+        "created_at": pd.to_datetime(["2011-12-09 12:30", None]).tz_localize("UTC"),
+    })
+    wb = load_workbook(io.BytesIO(workbook_bytes(recs, recs.head(1), recs.head(0))))
+    ws = wb["Recommendations"]
+    assert [c.value for c in ws[1]] == list(recs.columns) and ws["A1"].font.bold and ws.freeze_panes == "A2"
+    assert ws["B2"].data_type == "s" and ws["B2"].value.startswith("=HYPERLINK") and ws["B3"].hyperlink is None
+    assert ws["C2"].value == 1.5 and ws["C2"].number_format == "#,##0.00" and ws["C3"].value is None
+    assert ws["D2"].number_format == "0.0%" and ws["E2"].value is True
+    assert ws["F2"].value.isoformat() == "2011-12-09T12:30:00" and ws["F3"].value is None
+    assert wb["Reorder now"].max_row == 2 and wb["Class changes"].max_row == 1
