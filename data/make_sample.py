@@ -20,9 +20,11 @@ import pandas as pd
 SEED = 20111209
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "sample"
-SUPPLIERS = {  # name: (lead time mean, spread) in days
-    "Homeware Direct": (7, 1), "Gift Wholesale UK": (10, 2), "Paper & Print Co": (14, 3),
-    "Continental Imports": (21, 5), "Far East Trading": (42, 14),
+SUPPLIERS = {  # name: lead time mean and spread (days; None: only an on-time rate is known),
+    # cost per purchase order incl. freight, on-time rate, holding rate per year (None: the default)
+    "Homeware Direct": (7, 1, 15.0, None, None), "Gift Wholesale UK": (10, 2, 20.0, None, None),
+    "Paper & Print Co": (14, 3, None, None, None), "Continental Imports": (21, None, 40.0, 0.85, None),
+    "Far East Trading": (42, 14, 90.0, None, 0.30),
 }
 
 
@@ -58,10 +60,14 @@ def main(source: Path) -> None:
         "lead_time_std_days": [SUPPLIERS[s][1] for s in supplier],
         "moq": rng.choice([1, 1, 1, 6, 12, 24], len(skus)),
         "pack_size": rng.choice([1, 1, 2, 6, 12], len(skus)),
+        "order_cost": [SUPPLIERS[s][2] for s in supplier],
+        "holding_rate": [SUPPLIERS[s][4] for s in supplier],
+        "on_time_rate": [SUPPLIERS[s][3] for s in supplier],
     })
     # gaps on purpose: the defaults in [policy] fill them, and the output says so
     items.loc[rng.random(len(skus)) < 0.12, "unit_cost"] = np.nan
-    items.loc[rng.random(len(skus)) < 0.10, ["supplier", "lead_time_days", "lead_time_std_days"]] = np.nan
+    supplier_facts = ["supplier", "lead_time_days", "lead_time_std_days", "order_cost", "holding_rate", "on_time_rate"]
+    items.loc[rng.random(len(skus)) < 0.10, supplier_facts] = np.nan
     items.to_csv(OUT / "items.csv", index=False)
 
     weekly = (qty[sale & code.isin(chosen)].groupby(code[sale & code.isin(chosen)]).sum() / 52).reindex(skus).fillna(0)

@@ -8,10 +8,15 @@ from ingest.rules import _datetime, _number, _text, normalise_sku
 
 __all__ = ["ITEM_COLUMNS", "STOCK_COLUMNS", "parse_items", "parse_stock"]
 
-# unit_cost: currency per unit; lead times: days; moq and pack_size: units
+# unit_cost: currency per unit; lead times: days; moq and pack_size: units; order_cost: currency
+# per purchase order, freight included; holding_rate: share of unit cost per year; on_time_rate:
+# share of deliveries on time (read where the lead-time spread is not known)
 ITEM_COLUMNS = (
     "sku", "description", "unit_cost", "supplier", "lead_time_days", "lead_time_std_days", "moq", "pack_size",
+    "order_cost", "holding_rate", "on_time_rate",
 )
+_NUMBERS = ("unit_cost", "lead_time_days", "lead_time_std_days", "moq", "pack_size", "order_cost", "holding_rate",
+            "on_time_rate")
 # on_hand, on_order: units; snapshot_date: the day the counts were taken
 STOCK_COLUMNS = ("sku", "on_hand", "on_order", "snapshot_date")
 
@@ -30,17 +35,18 @@ def _label(frame: pd.DataFrame, checks: list[tuple[str, pd.Series, str]]) -> pd.
 def parse_items(raw: pd.DataFrame) -> pd.DataFrame:
     """Item master rows; blank optional values stay missing (configured defaults apply later).
 
-    A row with a negative lead time or spread, a non-positive cost, MOQ or pack size is labelled
-    in ``rule``/``reason`` and not used, so the item falls back to the defaults.
+    A row with a negative lead time, spread or order cost, a non-positive cost, MOQ or pack size,
+    or a rate outside its range (a percentage where a share is meant) is labelled in
+    ``rule``/``reason`` and not used, so the item falls back to the defaults.
     """
     items = pd.DataFrame({"source_row": raw["source_row"].astype("int64"), "sku": normalise_sku(raw["sku"])})
     items["description"] = _text(raw["description"])
     items["supplier"] = _text(raw["supplier"])
-    for col in ("unit_cost", "lead_time_days", "lead_time_std_days", "moq", "pack_size"):
+    for col in _NUMBERS:
         items[col] = _number(raw[col])
     given = {c: raw[c].notna() & (raw[c].astype("string").str.strip() != "") for c in raw.columns}
     checks = [("missing_sku", items["sku"].isna(), "no SKU")]
-    for col in ("unit_cost", "lead_time_days", "lead_time_std_days", "moq", "pack_size"):
+    for col in _NUMBERS:
         checks.append(("bad_number", given[col] & items[col].isna(), f"{col} is not a finite number"))
     checks += [
         ("non_positive_cost", items["unit_cost"] <= 0, "unit_cost must be positive"),
@@ -48,6 +54,11 @@ def parse_items(raw: pd.DataFrame) -> pd.DataFrame:
         ("negative_lead_time", items["lead_time_std_days"] < 0, "lead_time_std_days is negative"),
         ("non_positive_moq", items["moq"] <= 0, "moq must be positive"),
         ("non_positive_pack", items["pack_size"] <= 0, "pack_size must be positive"),
+        ("negative_order_cost", items["order_cost"] < 0, "order_cost is negative"),
+        ("bad_rate", (items["holding_rate"] <= 0) | (items["holding_rate"] > 2),
+         "holding_rate must be a share of unit cost per year in (0, 2], e.g. 0.25 for 25%"),
+        ("bad_rate", (items["on_time_rate"] < 0) | (items["on_time_rate"] > 1),
+         "on_time_rate must be a share between 0 and 1, e.g. 0.9 for 90%"),
     ]
     return _label(items, checks)
 

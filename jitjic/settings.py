@@ -148,6 +148,9 @@ class Policy(_Section):
     review_period_days: float = Field(7.0, gt=0)
     # EOQ knows no obsolescence: an order covers at most this many days of forecast demand (0: no cap)
     max_order_cover_days: float = Field(365.0, ge=0)
+    # an item master's on_time_rate (where the spread is missing) becomes a lead-time mean and
+    # spread by assuming late deliveries come this many days late
+    late_delivery_days: float = Field(7.0, ge=0)
     holding_rate: float = Field(0.25, gt=0, le=2.0, description="carrying cost per year, share of unit cost")
     order_cost: float = Field(25.0, ge=0, description="currency per purchase order, freight included")
     default_lead_time_days: float = Field(14.0, ge=0)

@@ -52,7 +52,7 @@ def policy_params(s: Settings) -> PolicyParams:
         default_pack_size=p.default_pack_size, abc_cutoffs=tuple(s.classification.abc_cutoffs),
         new_item_policy=p.new_item_policy, service_measure=p.service_measure,
         cost_override_margin=p.cost_override_margin if p.cost_override else None,
-        max_order_cover_days=p.max_order_cover_days or None,
+        max_order_cover_days=p.max_order_cover_days or None, late_delivery_days=p.late_delivery_days,
     )
 
 

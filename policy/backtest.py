@@ -132,6 +132,8 @@ def backtest_policies(
     price = master["avg_price"].to_numpy(float)
     shortage = shortage_cost(price, unit_cost, params.default_cost_ratio)
     lead = base["lead_time_days"].fillna(params.default_lead_time_days).to_numpy(float) / params.period_days
+    order_cost = base["order_cost"].fillna(params.order_cost).to_numpy(float)
+    holding_rate = base["holding_rate"].fillna(params.holding_rate).to_numpy(float)
     lead_sd = base["lead_time_std_days"].fillna(params.default_lead_time_std_days).to_numpy(float) / params.period_days
     moq = master["moq"].fillna(params.default_moq).to_numpy(float)
     pack = master["pack_size"].fillna(params.default_pack_size).to_numpy(float)
@@ -145,8 +147,7 @@ def backtest_policies(
             # order, JIT at its order-up-to level (the forecast over lead time + review)
             start = np.where(jic, recs["reorder_point"] + recs["order_qty"] / 2, recs["order_up_to"])
             out = replay(actual, plans[name], lead, unit_cost, shortage, moq, pack,
-                         order_cost=params.order_cost,
-                         holding_rate_per_period=params.holding_rate * params.period_days / 365.0,
+                         order_cost=order_cost, holding_rate_per_period=holding_rate * params.period_days / 365.0,
                          backorders=backorders, scenario=scenario, start_on_hand=np.nan_to_num(start),
                          lead_sd_periods=lead_sd)
             rows.append(pd.DataFrame({"scenario": scenario.name, "strategy": name, "abc": classes["abc"].to_numpy(),

@@ -44,26 +44,56 @@ class PolicyParams:
     # an order never covers more than this many days of forecast demand (None: no cap): EOQ
     # knows no obsolescence and would buy years of a cheap slow mover at once
     max_order_cover_days: float | None = 365.0
+    # how late a late delivery is: turns an item's on-time rate into a lead-time mean and spread
+    late_delivery_days: float = 7.0
+
+
+def _on_time_lead_times(lead_days, on_time_rate, late_days):
+    """Lead time (days) of a supplier on time with probability ``on_time_rate`` and otherwise
+    ``late_days`` late: (mean, std) = (L + (1 - r)·D, D·sqrt(r·(1 - r)))."""
+    r = np.clip(np.asarray(on_time_rate, float), 0.0, 1.0)
+    return np.asarray(lead_days, float) + (1 - r) * late_days, late_days * np.sqrt(r * (1 - r))
 
 
 def _with_defaults(items: pd.DataFrame, p: PolicyParams) -> tuple[pd.DataFrame, list[tuple[np.ndarray, str]]]:
     """Fill item-master gaps from the defaults; also say what was assumed: (rows, note) pairs."""
     out = items.copy()
+    for col in ("order_cost", "holding_rate", "on_time_rate"):
+        if col not in out:
+            out[col] = np.nan
     notes = []
+    # an on-time rate stands in for a missing spread: late deliveries come late_delivery_days late
+    rated = (out["lead_time_std_days"].isna() & out["on_time_rate"].notna()).to_numpy()
     fills = {
         "unit_cost": (out["avg_price"] * p.default_cost_ratio, f"unit cost = {p.default_cost_ratio:.0%} of price"),
         "lead_time_days": (p.default_lead_time_days, f"lead time {p.default_lead_time_days:g} d"),
         "lead_time_std_days": (p.default_lead_time_std_days, f"lead-time spread {p.default_lead_time_std_days:g} d"),
         "moq": (p.default_moq, None),
         "pack_size": (p.default_pack_size, None),
+        "order_cost": (p.order_cost, f"order cost {p.order_cost:,.2f}"),
+        "holding_rate": (p.holding_rate, f"holding {p.holding_rate:.0%}/yr"),
     }
     for col, (default, note) in fills.items():
-        missing = out[col].isna()
+        missing = out[col].isna().to_numpy()
+        if col == "lead_time_std_days":
+            missing &= ~rated
         out[col] = out[col].where(~missing, default)
         if note:
-            notes.append((missing.to_numpy(), note))
+            notes.append((missing, note))
+    if rated.any():
+        mean, std = _on_time_lead_times(out["lead_time_days"], out["on_time_rate"], p.late_delivery_days)
+        out["lead_time_days"] = out["lead_time_days"].where(~rated, mean)
+        out["lead_time_std_days"] = out["lead_time_std_days"].where(~rated, std)
+        said = out["on_time_rate"].map(lambda r: f"{r:.0%}" if pd.notna(r) else "")
+        notes.append((rated, ("lead time and spread from " + said + f" on time (late ones {p.late_delivery_days:g} d "
+                              "late)").to_numpy()))
     out["unit_cost"] = out["unit_cost"].fillna(0.0)
     return out, notes
+
+
+def _days(value: float) -> str:
+    """Days in a reason: at most one decimal, no trailing zero (14, 14.7)."""
+    return f"{value:.1f}".removesuffix(".0")
 
 
 def _joined_notes(notes: list[tuple[np.ndarray, str]], n: int) -> np.ndarray:
@@ -124,6 +154,7 @@ def recommend(
     sd = base["sigma"].clip(lower=0).to_numpy()
     cost = base["unit_cost"].to_numpy()
     lt_days, lt_sd_days = base["lead_time_days"].to_numpy(), base["lead_time_std_days"].to_numpy()
+    order_cost, holding_rate = base["order_cost"].to_numpy(float), base["holding_rate"].to_numpy(float)
     lt, lt_sd = lt_days / p.period_days, lt_sd_days / p.period_days
     review = p.review_period_days / p.period_days
     periods_per_year = 365.0 / p.period_days
@@ -136,7 +167,7 @@ def recommend(
         jic &= ~new
     level = base["abc"].map(p.service_level).astype(float).to_numpy()
     lt_demand = d * lt
-    q_eoq = eoq(annual, p.order_cost, cost * p.holding_rate)
+    q_eoq = eoq(annual, order_cost, cost * holding_rate)
     capped = np.zeros(len(base), dtype=bool)
     if p.max_order_cover_days is not None:  # never below one review period's demand
         cap = np.maximum(d * p.max_order_cover_days / p.period_days, d * review)
@@ -155,11 +186,11 @@ def recommend(
     sigma_ltr = np.sqrt(sigma_ltr**2 + supplier**2)
     price = base["avg_price"].to_numpy()
     shortage = shortage_cost(price, cost, p.default_cost_ratio)
-    cost_jic = annual_cost_jic(annual, q_eoq, buffer, sigma_lt, cost, p.holding_rate, p.order_cost, shortage)
+    cost_jic = annual_cost_jic(annual, q_eoq, buffer, sigma_lt, cost, holding_rate, order_cost, shortage)
     adi = base["adi"].to_numpy(dtype=float) if "adi" in base else np.ones(len(base))
     demand_share = np.where(np.isfinite(adi) & (adi > 0), 1.0 / adi, 1.0)
-    cost_jit = annual_cost_jit(annual, 365.0 / p.review_period_days, q_jit, sigma_ltr, cost, p.holding_rate,
-                               p.order_cost, shortage, demand_share)
+    cost_jit = annual_cost_jit(annual, 365.0 / p.review_period_days, q_jit, sigma_ltr, cost, holding_rate,
+                               order_cost, shortage, demand_share)
     by_rule = jic.copy()
     if p.cost_override_margin is not None:
         eligible = (d > 0) & ~dead & ~(new & (p.new_item_policy == "JIT"))
@@ -198,7 +229,7 @@ def recommend(
     why = (
         _describe_abc(base["abc"], base["abc_basis"], p.abc_cutoffs) + ", "
         + _describe_demand(base["xyz"], base["cv"], base["pattern"]) + ", supplier "
-        + pd.Series(lt_days).map("{:g}".format) + "±" + pd.Series(lt_sd_days).map("{:g}".format) + " days -> "
+        + pd.Series(lt_days).map(_days) + "±" + pd.Series(lt_sd_days).map(_days) + " days -> "
     )
     jic_text = (
         "JIC: buffer " + pd.Series(np.ceil(ss)).map("{:,.0f}".format) + " units for "
@@ -238,8 +269,9 @@ def recommend(
             "lead_time_days": lt_days, "lead_time_std_days": lt_sd_days,
             "lead_time_demand": lt_demand, "safety_stock": ss, "reorder_point": reorder_point,
             "order_up_to": order_up_to, "order_qty": order_qty, "orders_per_year": orders_per_year,
-            "ordering_cost_year": orders_per_year * p.order_cost,
-            "holding_cost_year": capital * p.holding_rate,
+            "order_cost": order_cost, "holding_rate": holding_rate,
+            "ordering_cost_year": orders_per_year * order_cost,
+            "holding_cost_year": capital * holding_rate,
             "capital_tied_up": capital, "days_of_cover": days_cover,
             "on_hand": base["on_hand"], "on_order": base["on_order"], "inventory_position": position,
             "reorder_now": reorder, "reorder_qty": reorder_qty, "reorder_value": reorder_qty * cost,

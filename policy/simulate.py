@@ -65,8 +65,8 @@ def replay(
     moq: np.ndarray,
     pack: np.ndarray,
     *,
-    order_cost: float,
-    holding_rate_per_period: float,
+    order_cost: float | np.ndarray,
+    holding_rate_per_period: float | np.ndarray,
     backorders: bool = False,
     scenario: Scenario = SCENARIOS[0],
     start_on_hand: np.ndarray | None = None,
@@ -84,7 +84,8 @@ def replay(
     first from the start, the last to the end); ``cycles`` counts those with demand and
     ``stockout_cycles`` those in which some demand went unserved. Returns per SKU: demand, served,
     short, stockout_periods, demand_periods, cycles, stockout_cycles, avg_stock_value, orders,
-    holding_cost, ordering_cost, shortage_cost (currency).
+    holding_cost, ordering_cost, shortage_cost (currency). ``order_cost`` (currency per order) and
+    ``holding_rate_per_period`` (share of unit cost) are one value or one per SKU.
     """
     n, periods = actual.shape
     lead_periods = np.broadcast_to(np.asarray(lead_periods, float), (n,))

@@ -114,3 +114,19 @@ def test_item_master_that_contradicts_itself(con, tmp_path: Path):
     result = warehouse.load_file(con, path, "items", mapping=M, rules=R)
     assert result.rows_loaded == 1 and result.rejected_by_rule == {
         "non_positive_cost": 1, "negative_lead_time": 2, "non_positive_moq": 1, "non_positive_pack": 1}
+
+
+def test_item_costs_and_rates_out_of_range_name_row_column_and_reason(con, tmp_path: Path):
+    path = tmp_path / "items.csv"
+    path.write_text("sku,order_cost,holding_rate,on_time_rate\n"
+                    "B1,40,0.2,0.9\nB2,-5,,\nB3,,25,\nB4,,,95\nB5,,,0\n")
+    result = warehouse.load_file(con, path, "items", mapping=M, rules=R)
+    assert result.rows_loaded == 2 and result.rejected_by_rule == {"negative_order_cost": 1, "bad_rate": 2}
+    rejects = con.execute("select source_row, sku, reason from rejects where kind = 'items' order by source_row").fetchall()
+    assert rejects == [
+        (3, "B2", "order_cost is negative"),
+        (4, "B3", "holding_rate must be a share of unit cost per year in (0, 2], e.g. 0.25 for 25%"),
+        (5, "B4", "on_time_rate must be a share between 0 and 1, e.g. 0.9 for 90%"),
+    ]
+    assert con.execute("select sku, order_cost, holding_rate, on_time_rate from items order by sku").fetchall() == [
+        ("B1", 40.0, 0.2, 0.9), ("B5", None, None, 0.0)]

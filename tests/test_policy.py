@@ -39,6 +39,7 @@ def _inputs():
         "unit_cost": [2.0, np.nan, 5.0], "supplier": ["S", None, "S"],
         "lead_time_days": [28.0, np.nan, 7.0], "lead_time_std_days": [7.0, np.nan, 1.0],
         "moq": [1.0, np.nan, 1.0], "pack_size": [10.0, np.nan, 1.0], "avg_price": [4.0, 10.0, 8.0],
+        "order_cost": [25.0, np.nan, 25.0], "holding_rate": [0.25, np.nan, 0.25], "on_time_rate": np.nan,
     })
     stock = pd.DataFrame({"sku": ["POP", "RARE"], "on_hand": [300.0, 0.0], "on_order": [100.0, 0.0]})
     return classes, forecast, items, stock
@@ -84,6 +85,7 @@ def test_reasons_and_assumptions_in_plain_words():
     assert "JIT: popular by history but no demand forecast" in out.loc["DEAD", "reason"]
     assumed = out.loc["RARE", "assumed"]
     assert "unit cost = 60% of price" in assumed and "lead time 14 d" in assumed
+    assert "order cost 25.00" in assumed and "holding 25%/yr" in assumed
     assert out.loc["RARE", "unit_cost"] == pytest.approx(6.0)
     # C item with erratic demand but a reliable default supplier (14 ± 3 days): no JIT risk flagged
     assert out.loc["RARE", "risk_flag"] is None
@@ -101,6 +103,40 @@ def test_jic_classes_configurable():
     out = recommend(*_inputs(), PolicyParams(jic_classes=("A", "B", "C"), cost_override_margin=None)).set_index("sku")
     assert out.loc["RARE", "policy"] == "JIC"
     assert out.loc["RARE", "service_level"] == 0.85
+
+
+def test_per_item_order_cost_and_holding_rate():
+    classes, forecast, items, stock = _inputs()
+    items.loc[items["sku"] == "POP", ["order_cost", "holding_rate"]] = [100.0, 0.5]
+    pop = recommend(classes, forecast, items, stock, RULE).set_index("sku").loc["POP"]
+    # EOQ sqrt(2 x 5214.3 x 100 / (2.00 x 0.5)) = 1021.2 -> 1030 in packs of 10
+    annual = 100 * 365 / 7
+    assert pop["order_qty"] == np.ceil(np.sqrt(2 * annual * 100 / (2.0 * 0.5)) / 10) * 10 == 1030
+    assert pop["order_cost"] == 100 and pop["holding_rate"] == 0.5
+    assert pop["ordering_cost_year"] == pytest.approx(annual / 1030 * 100)
+    assert pop["holding_cost_year"] == pytest.approx(pop["capital_tied_up"] * 0.5)
+    assert pd.isna(pop["assumed"])
+
+
+def test_on_time_rate_stands_in_for_a_missing_spread():
+    classes, forecast, items, stock = _inputs()
+    items.loc[items["sku"] == "POP", ["lead_time_std_days", "on_time_rate"]] = [np.nan, 0.8]
+    items.loc[items["sku"] == "RARE", "on_time_rate"] = 0.5
+    items.loc[items["sku"] == "DEAD", "on_time_rate"] = 0.1  # its spread is known: the rate is not used
+    out = recommend(classes, forecast, items, stock, RULE).set_index("sku")
+    pop = out.loc["POP"]
+    # 80% on time, late ones 7 days late: mean 28 + 0.2 x 7 = 29.4 d, spread 7 x sqrt(0.8 x 0.2) = 2.8 d
+    assert pop["lead_time_days"] == pytest.approx(29.4) and pop["lead_time_std_days"] == pytest.approx(2.8)
+    assert "supplier 29.4±2.8 days -> JIC" in pop["reason"]
+    assert pop["assumed"] == "lead time and spread from 80% on time (late ones 7 d late)"
+    expected_ss = 1.644854 * np.sqrt(4.2 * 20**2 + 100**2 * 0.4**2)
+    assert pop["safety_stock"] == pytest.approx(expected_ss, rel=1e-5)
+    # no lead time either: the default 14 d, then the rate: 14 + 3.5 = 17.5 ± 3.5 d
+    rare = out.loc["RARE"]
+    assert rare["lead_time_days"] == pytest.approx(17.5) and rare["lead_time_std_days"] == pytest.approx(3.5)
+    assert "lead time 14 d" in rare["assumed"] and "from 50% on time" in rare["assumed"]
+    assert "lead-time spread" not in rare["assumed"]
+    assert out.loc["DEAD", "lead_time_days"] == 7 and out.loc["DEAD", "lead_time_std_days"] == 1
 
 
 def test_order_quantity_capped_at_a_year_of_demand():

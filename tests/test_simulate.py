@@ -91,6 +91,16 @@ def test_lead_time_spread_draws_each_orders_lead_time():
     assert varied["short"][0] == 10 and varied["stockout_periods"][0] == 1 and varied["orders"][0] == 5
 
 
+def test_order_and_holding_costs_per_sku():
+    demand = np.array([[10.0] * 4, [10.0] * 4])
+    p = Plan(np.array([False, False]), np.zeros(2), np.array([20.0, 20.0]), np.zeros(2))
+    out = replay(demand, [p] * 4, np.ones(2), np.full(2, 2.0), np.full(2, 3.0), np.ones(2), np.ones(2),
+                 order_cost=np.array([10.0, 30.0]), holding_rate_per_period=np.array([0.01, 0.05]))
+    assert (out["orders"] == 4).all() and list(out["ordering_cost"]) == [40.0, 120.0]
+    # the same stock (10 units at 2.00 left each week), charged at each SKU's own rate
+    assert out["holding_cost"][1] == pytest.approx(5 * out["holding_cost"][0]) and out["holding_cost"][0] > 0
+
+
 def test_vectorised_over_skus_equals_one_by_one():
     rng = np.random.default_rng(4)
     demand = rng.poisson(5, (3, 10)).astype(float)

@@ -74,17 +74,22 @@ def test_repeat_found_at_the_edge_of_a_files_time_span(tmp_path: Path, con):
     assert con.execute("select count(*), count(distinct line_key) from order_lines").fetchall() == [(3, 3)]
 
 
+def _older_database(path: Path, *statements: str):
+    """A working database as an older jitjic left it: today's schema taken back by ``statements``."""
+    old = warehouse.connect(path)
+    warehouse.ensure_schema(old)
+    for sql in statements:
+        old.execute(sql)
+    return old
+
+
 def test_an_older_keyed_order_lines_table_is_rebuilt_once(tmp_path: Path):
     """Working databases from before declared line_key a primary key: the first start rebuilds
     the table without it, keeping every line, and the views still read it."""
     path = tmp_path / "old.duckdb"
-    old = warehouse.connect(path)
-    warehouse.ensure_schema(old)
-    old.execute("drop view if exists stg_order_lines")
-    old.execute("alter table order_lines rename to plain")
-    old.execute("create table order_lines as select * from plain limit 0")
-    old.execute("drop table plain")
-    old.execute("alter table order_lines add primary key (line_key)")
+    old = _older_database(path, "drop view if exists stg_order_lines", "alter table order_lines rename to plain",
+                          "create table order_lines as select * from plain limit 0", "drop table plain",
+                          "alter table order_lines add primary key (line_key)")
     f = tmp_path / "a.csv"
     f.write_text(HEADER + line() + line(sku="22752", when="2010-11-30 08:00:00"))
     warehouse.load_file(old, f, "orders", mapping=M, rules=R)
@@ -98,6 +103,20 @@ def test_an_older_keyed_order_lines_table_is_rebuilt_once(tmp_path: Path):
     assert con.execute(keyed).fetchall() == [(0,)]
     assert con.execute("select * from order_lines order by line_key").fetchall() == before
     assert con.execute("select count(*) from stg_order_lines").fetchall() == [(2,)]
+    con.close()
+
+
+def test_an_older_item_master_gains_the_cost_columns(tmp_path: Path):
+    path = tmp_path / "old.duckdb"
+    _older_database(path, *(f"alter table items drop column {c}" for c in ("order_cost", "holding_rate", "on_time_rate")),
+                    "insert into items (sku, unit_cost, load_id) values ('OLD1', 2.5, 0)").close()
+    con = warehouse.connect(path)
+    warehouse.ensure_schema(con)
+    f = tmp_path / "items.csv"
+    f.write_text("sku,order_cost,holding_rate,on_time_rate\nNEW1,40,0.2,0.9\n")
+    warehouse.load_file(con, f, "items", mapping=M, rules=R)
+    assert con.execute("select sku, unit_cost, order_cost, holding_rate, on_time_rate from items order by sku").fetchall() == [
+        ("NEW1", None, 40.0, 0.2, 0.9), ("OLD1", 2.5, None, None, None)]
     con.close()
 
 

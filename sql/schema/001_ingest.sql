@@ -62,8 +62,15 @@ create table if not exists items (
     lead_time_std_days double,
     moq                double,   -- units
     pack_size          double,   -- units
+    order_cost         double,   -- currency per purchase order, freight included
+    holding_rate       double,   -- carrying cost per year, share of unit cost
+    on_time_rate       double,   -- share of deliveries on time (used where lead_time_std_days is missing)
     load_id            bigint not null
 );
+-- working databases created before the per-item costs existed
+alter table items add column if not exists order_cost double;
+alter table items add column if not exists holding_rate double;
+alter table items add column if not exists on_time_rate double;
 
 create table if not exists stock_snapshots (
     snapshot_date date not null,

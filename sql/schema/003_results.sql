@@ -99,6 +99,8 @@ create table if not exists recommendations (
     order_up_to         double not null,   -- units
     order_qty           double not null,   -- units per order
     orders_per_year     double not null,
+    order_cost          double,            -- currency per purchase order, freight included (item or default)
+    holding_rate        double,            -- carrying cost per year, share of unit cost (item or default)
     ordering_cost_year  double not null,   -- currency per year
     holding_cost_year   double not null,   -- currency per year
     capital_tied_up     double not null,   -- currency: (safety stock + half an order) x unit cost
@@ -137,6 +139,9 @@ create table if not exists simulation_results (
     skus_total          integer,           -- SKUs known at the start of the replay
     skus_replayed       integer            -- fewer than skus_total: a class-stratified sample, sums weighted up
 );
+-- working databases created before the per-item costs existed
+alter table recommendations add column if not exists order_cost double;
+alter table recommendations add column if not exists holding_rate double;
 -- working databases created before the sample columns existed
 alter table simulation_results add column if not exists skus_total integer;
 alter table simulation_results add column if not exists skus_replayed integer;
