@@ -164,6 +164,7 @@ def _item_master(rng: np.random.Generator, ids: np.ndarray, price: np.ndarray) -
     supplier = rng.integers(0, len(SUPPLIERS), n)
     lead = np.array([7.0, 14.0, 21.0, 10.0, 35.0])[supplier]
     spread = np.array([1.0, 3.0, 5.0, 2.0, 10.0])[supplier]
+    order_cost = np.array([15.0, 25.0, 40.0, 20.0, 80.0])[supplier]  # per purchase order, freight included
     return pd.DataFrame({
         "sku": ids,
         "description": np.char.add("Synthetic item ", ids),
@@ -173,6 +174,7 @@ def _item_master(rng: np.random.Generator, ids: np.ndarray, price: np.ndarray) -
         "lead_time_std_days": spread,
         "moq": rng.choice([1, 1, 1, 6, 12], n),
         "pack_size": rng.choice([1, 1, 2, 6], n),
+        "order_cost": order_cost,
     })
 
 

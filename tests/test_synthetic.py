@@ -24,7 +24,7 @@ def test_catalogue_is_seeded_intermittent_and_loads(tmp_path: Path):
     assert share.median() < 0.5 and share.max() > 0.9  # most SKUs sell on few days, a few daily
     items = pd.read_csv(tmp_path / "a" / "items.csv")
     stock = pd.read_csv(tmp_path / "a" / "stock.csv")
-    assert len(items) == len(stock) == 120 and (items["unit_cost"] > 0).all()
+    assert len(items) == len(stock) == 120 and (items["unit_cost"] > 0).all() and (items["order_cost"] > 0).all()
 
     settings = load_settings(tmp_path / "a" / "jitjic.toml")
     con = warehouse.connect(settings.paths.database)
