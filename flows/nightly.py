@@ -32,7 +32,7 @@ from jitjic.wiring import (
     line_rules,
     policy_params,
 )
-from reports import alert_message, markdown_summary, send_message
+from reports import alert_message, markdown_summary, refused_for_good, send_message
 from warehouse.runs import new_run_id, utc_now
 
 __all__ = ["nightly", "nightly_for", "STAGES"]
@@ -338,7 +338,12 @@ def write_report(settings: Settings, run_id: str) -> str:
     return str(files.html)
 
 
-@task(cache_policy=NO_CACHE, timeout_seconds=600)
+def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
+    """Prefect's retry condition for the mail: not after a permanent SMTP refusal."""
+    return not (isinstance(state.data, BaseException) and refused_for_good(state.data))
+
+
+@task(cache_policy=NO_CACHE, timeout_seconds=600, retry_condition_fn=_worth_retrying)
 def send_report(settings: Settings, run_id: str, folder: str) -> str:
     """Email the report written in ``folder`` (retried); the files on disk and the published
     results never depend on it."""

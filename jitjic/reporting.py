@@ -15,7 +15,7 @@ import warehouse
 from jitjic.settings import Settings
 from warehouse.runs import utc_now
 
-__all__ = ["ReportFiles", "write_report_files", "report_email", "smtp_config"]
+__all__ = ["ReportFiles", "write_report_files", "report_email", "smtp_config", "mailed_files"]
 
 XLSX = "jitjic_recommendations.xlsx"
 CSV = "reorder_now.csv"
@@ -38,6 +38,18 @@ class ReportFiles:
         folder = Path(folder)
         return cls(folder, folder / "report.html", folder / "report_email.html", folder / XLSX, folder / CSV,
                    {name: folder / f"{name}.png" for name in CHARTS})
+
+
+def mailed_files(sizes: dict[str, int], limit_mb: float) -> list[str]:
+    """Which of the files (name -> bytes, in order of preference: the reorder list first) go by
+    mail: all when they fit ``limit_mb`` together as they travel (base64: 4/3 of their bytes),
+    else those that fit taken in that order."""
+    room, chosen = limit_mb * 1024 * 1024, []
+    for name, size in sizes.items():
+        if size * 4 / 3 <= room:
+            chosen.append(name)
+            room -= size * 4 / 3
+    return chosen
 
 
 def _accuracy_by_class(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
@@ -94,6 +106,10 @@ def write_report_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_i
 
     images = {name: put(f"{name}.png", png) for name, png in charts.items()}
     reorder = reports.reorder_list(recs)
+    sheets = {CSV: reports.reorder_csv(reorder).encode("utf-8"),
+              XLSX: reports.workbook_bytes(recs, reorder[reports.REORDER_COLUMNS], changes)}
+    mailed = mailed_files({name: len(data) for name, data in sheets.items()}, settings.email.max_attachments_mb)
+    too_big = [{"name": name, "mb": len(data) / 1024 / 1024} for name, data in sheets.items() if name not in mailed]
     common = dict(changes=changes, accuracy=accuracy,
                   simulation=warehouse.read_table(con, "simulation_results", run_id))
     args = (run, recs, matrix, warehouse.read_table(con, "load_report", run_id),
@@ -101,10 +117,12 @@ def write_report_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_i
     files = ReportFiles.in_folder(folder)
     put(files.html.name, reports.render_report(
         reports.build_context(*args, images={n: p.name for n, p in images.items()}, **common)))
-    put(files.email_html.name, reports.render_report(
-        reports.build_context(*args, images={n: f"cid:{n}" for n in images}, **common)))
-    put(XLSX, reports.workbook_bytes(recs, reorder[reports.REORDER_COLUMNS], changes))
-    put(CSV, reports.reorder_csv(reorder))
+    email_context = reports.build_context(*args, images={n: f"cid:{n}" for n in images}, **common)
+    email_context.update(left_out=too_big, left_out_folder=str(folder.resolve()),
+                         attachment_limit_mb=settings.email.max_attachments_mb)
+    put(files.email_html.name, reports.render_report(email_context))
+    for name, data in sheets.items():
+        put(name, data)
     return files
 
 
@@ -114,10 +132,13 @@ def report_email(files: ReportFiles, settings: Settings, run_id: str) -> EmailMe
     with open(files.csv, newline="", encoding="utf-8") as fh:  # descriptions may hold newlines
         reorder_count = sum(1 for _ in csv.reader(fh)) - 1
     subject = f"{e.subject_prefix} purchasing report {run_id}: {reorder_count} SKUs to reorder today"
+    # the same choice as the note in report_email.html (written with the files)
+    paths = {CSV: (files.csv, "text/csv"), XLSX: (files.xlsx, XLSX_MIME)}
+    mailed = mailed_files({name: path.stat().st_size for name, (path, _) in paths.items()}, e.max_attachments_mb)
     return reports.build_message(
         subject, e.sender, e.recipients, files.email_html.read_text(encoding="utf-8"),
         images={name: path.read_bytes() for name, path in files.images.items()},
-        attachments=[(XLSX, files.xlsx.read_bytes(), XLSX_MIME), (CSV, files.csv.read_bytes(), "text/csv")],
+        attachments=[(name, paths[name][0].read_bytes(), paths[name][1]) for name in [XLSX, CSV] if name in mailed],
     )
 
 

@@ -198,6 +198,9 @@ class Email(_Section):
     # waits between attempts when the server does not answer (one retry per entry)
     retry_delays_seconds: list[float] = [10.0, 60.0, 300.0]
     subject_prefix: str = "[jitjic]"
+    # files larger than this (together) stay on disk, and the mail says where: many mail servers
+    # refuse messages over 10-25 MB, and the workbook of a large catalogue passes 10 MB
+    max_attachments_mb: float = Field(10.0, gt=0)
 
     @model_validator(mode="after")
     def _recipients_when_enabled(self) -> Email:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-__all__ = ["SmtpConfig", "build_message", "send_message", "alert_message"]
+__all__ = ["SmtpConfig", "build_message", "send_message", "alert_message", "refused_for_good"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,15 @@ def alert_message(sender: str, recipients: list[str], run_id: str | None, stage:
         "Yesterday's published results are unchanged. Fix the cause and rerun with `jitjic run`."
     )
     return msg
+
+
+def refused_for_good(exc: BaseException) -> bool:
+    """True when the server refused with a permanent (5xx) reply — a bad password, a message too
+    large, unknown recipients: sending again cannot help. Timeouts, refused connections and 4xx
+    replies are worth a retry."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return bool(exc.recipients) and all(code >= 500 for code, _ in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
 
 
 def send_message(msg: EmailMessage, config: SmtpConfig) -> None:

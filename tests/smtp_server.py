@@ -11,6 +11,12 @@ from aiosmtpd.controller import Controller
 class Inbox:
     def __init__(self):
         self.messages = []
+        self.greetings = 0  # EHLOs: one per connection that sends
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        self.greetings += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         msg = message_from_bytes(envelope.content, policy=policy.default)
@@ -25,11 +31,13 @@ def free_port() -> int:
 
 
 class SmtpServer:
-    """Context manager: ``with SmtpServer() as server: server.port, server.inbox.messages``."""
+    """Context manager: ``with SmtpServer() as server: server.port, server.inbox.messages``;
+    ``data_size_limit`` (bytes) makes it refuse larger messages with 552, as real servers do."""
 
-    def __init__(self):
+    def __init__(self, data_size_limit: int | None = None):
         self.inbox, self.port = Inbox(), free_port()
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        limit = {} if data_size_limit is None else {"data_size_limit": data_size_limit}
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **limit)
 
     def __enter__(self) -> SmtpServer:
         self.controller.start()

@@ -144,3 +144,61 @@ def test_report_command_renders_and_sends(delivered, tmp_path):
     cfg.write_text(cfg.read_text().replace(f"port = {server.port}", f"port = {free_port()}"))
     down = CliRunner().invoke(cli, ["--config", str(cfg), "--db", db, "report", "--send"])
     assert down.exit_code == EXIT_FAILED and "the report stays in" in down.output
+
+
+def test_a_permanent_refusal_is_not_retried(prefect_harness, tmp_path):
+    from flows.nightly import nightly
+
+    with SmtpServer(data_size_limit=20_000) as server:  # the report mail is larger: 552, for good
+        result = nightly(_settings(tmp_path, server.port, retry_delays_seconds=[0.1, 0.1, 0.1]))
+    assert result["email"].startswith("failed") and "552" in result["email"]
+    assert server.inbox.greetings == 1 and server.inbox.messages == []  # one attempt, not four
+    assert Path(result["report"]).exists()
+
+
+def test_files_too_large_to_mail_stay_on_disk_and_the_mail_says_where(delivered, tmp_path):
+    from click.testing import CliRunner
+
+    from jitjic.cli import cli
+
+    settings, result, _, _ = delivered
+    folder = Path(result["report"]).parent
+    csv_size, xlsx_size = (folder / "reorder_now.csv").stat().st_size, (folder / "jitjic_recommendations.xlsx").stat().st_size
+    limit_mb = (csv_size + xlsx_size - 1) * 4 / 3 / 1024 / 1024  # base64-encoded, both do not fit; the CSV does
+    cfg = tmp_path / "j.toml"
+    with SmtpServer() as server:
+        cfg.write_text(f'[paths]\nreports_dir = "{tmp_path / "out"}"\n[email]\nhost = "127.0.0.1"\n'
+                       f'port = {server.port}\nrecipients = ["boss@example.test"]\nmax_attachments_mb = {limit_mb}\n')
+        ok = CliRunner().invoke(cli, ["--config", str(cfg), "--db", str(settings.paths.database), "report", "--send"])
+        assert ok.exit_code == 0, ok.output
+        (_, msg), = server.inbox.messages
+    assert [part.get_filename() for part in msg.iter_attachments()] == ["reorder_now.csv"]
+    html = msg.get_body(preferencelist=("html",)).get_content()
+    out = tmp_path / "out" / result["run_id"]
+    assert "Not attached, too large for mail" in html and "jitjic_recommendations.xlsx (" in html and str(out) in html
+    assert (out / "jitjic_recommendations.xlsx").stat().st_size == xlsx_size
+    assert "Not attached" not in (out / "report.html").read_text()  # the browser copy has no mail note
+
+
+def test_which_files_fit_the_mail():
+    from jitjic.reporting import mailed_files
+
+    mb = 3 / 4 * 1024 * 1024  # a file of this many bytes is 1 MB in the mail (base64)
+    assert mailed_files({"reorder_now.csv": mb, "book.xlsx": 2 * mb}, 3) == ["reorder_now.csv", "book.xlsx"]
+    assert mailed_files({"reorder_now.csv": mb, "book.xlsx": 2 * mb}, 2.5) == ["reorder_now.csv"]
+    assert mailed_files({"reorder_now.csv": 3 * mb, "book.xlsx": 2 * mb}, 2.5) == ["book.xlsx"]
+    assert mailed_files({"reorder_now.csv": 3 * mb}, 1) == []
+
+
+def test_permanent_and_passing_smtp_failures():
+    import smtplib
+
+    from reports import refused_for_good
+
+    assert refused_for_good(smtplib.SMTPAuthenticationError(535, b"bad credentials"))
+    assert refused_for_good(smtplib.SMTPSenderRefused(552, b"too large", "jitjic@example.test"))
+    assert refused_for_good(smtplib.SMTPRecipientsRefused({"a@x": (550, b"no such user")}))
+    assert not refused_for_good(smtplib.SMTPRecipientsRefused({"a@x": (550, b"no"), "b@x": (450, b"busy")}))
+    assert not refused_for_good(smtplib.SMTPDataError(451, b"try again later"))
+    assert not refused_for_good(smtplib.SMTPServerDisconnected("gone"))
+    assert not refused_for_good(TimeoutError("timed out")) and not refused_for_good(ConnectionRefusedError())
