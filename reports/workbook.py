@@ -13,8 +13,8 @@ __all__ = ["REORDER_COLUMNS", "workbook_bytes", "reorder_csv"]
 REORDER_COLUMNS = ["sku", "description", "policy", "reorder_qty", "unit_cost", "reorder_value", "on_hand",
                    "on_order", "reorder_point", "lead_time_days"]
 _MONEY = {"unit_cost", "reorder_value", "capital_tied_up", "holding_cost_year", "ordering_cost_year",
-          "expected_cost_jic", "expected_cost_jit"}
-_SHARE = {"service_level", "cum_share"}
+          "expected_cost_jic", "expected_cost_jit", "order_cost"}
+_SHARE = {"service_level", "cum_share", "holding_rate"}
 
 
 def _cells(column: pd.Series) -> list:
