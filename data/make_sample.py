@@ -68,6 +68,10 @@ def main(source: Path) -> None:
     items.loc[rng.random(len(skus)) < 0.12, "unit_cost"] = np.nan
     supplier_facts = ["supplier", "lead_time_days", "lead_time_std_days", "order_cost", "holding_rate", "on_time_rate"]
     items.loc[rng.random(len(skus)) < 0.10, supplier_facts] = np.nan
+    # planners' settings: a rarely sold item kept in stock whatever the rule says, a higher target
+    items["policy_override"], items["target_service_level"] = None, np.nan
+    items.loc[items["sku"] == sorted(tail)[0], "policy_override"] = "JIC"
+    items.loc[items["sku"] == "15056BL", "target_service_level"] = 0.98
     items.to_csv(OUT / "items.csv", index=False)
 
     weekly = (qty[sale & code.isin(chosen)].groupby(code[sale & code.isin(chosen)]).sum() / 52).reindex(skus).fillna(0)

@@ -10,13 +10,14 @@ __all__ = ["ITEM_COLUMNS", "STOCK_COLUMNS", "parse_items", "parse_stock"]
 
 # unit_cost: currency per unit; lead times: days; moq and pack_size: units; order_cost: currency
 # per purchase order, freight included; holding_rate: share of unit cost per year; on_time_rate:
-# share of deliveries on time (read where the lead-time spread is not known)
+# share of deliveries on time (read where the lead-time spread is not known); policy_override:
+# JIC or JIT whatever the rule says (blank: the rule); target_service_level: this item's target
 ITEM_COLUMNS = (
     "sku", "description", "unit_cost", "supplier", "lead_time_days", "lead_time_std_days", "moq", "pack_size",
-    "order_cost", "holding_rate", "on_time_rate",
+    "order_cost", "holding_rate", "on_time_rate", "policy_override", "target_service_level",
 )
 _NUMBERS = ("unit_cost", "lead_time_days", "lead_time_std_days", "moq", "pack_size", "order_cost", "holding_rate",
-            "on_time_rate")
+            "on_time_rate", "target_service_level")
 # on_hand, on_order: units; snapshot_date: the day the counts were taken
 STOCK_COLUMNS = ("sku", "on_hand", "on_order", "snapshot_date")
 
@@ -42,6 +43,7 @@ def parse_items(raw: pd.DataFrame) -> pd.DataFrame:
     items = pd.DataFrame({"source_row": raw["source_row"].astype("int64"), "sku": normalise_sku(raw["sku"])})
     items["description"] = _text(raw["description"])
     items["supplier"] = _text(raw["supplier"])
+    items["policy_override"] = _text(raw["policy_override"]).str.upper()
     for col in _NUMBERS:
         items[col] = _number(raw[col])
     given = {c: raw[c].notna() & (raw[c].astype("string").str.strip() != "") for c in raw.columns}
@@ -59,6 +61,10 @@ def parse_items(raw: pd.DataFrame) -> pd.DataFrame:
          "holding_rate must be a share of unit cost per year in (0, 2], e.g. 0.25 for 25%"),
         ("bad_rate", (items["on_time_rate"] < 0) | (items["on_time_rate"] > 1),
          "on_time_rate must be a share between 0 and 1, e.g. 0.9 for 90%"),
+        ("bad_rate", (items["target_service_level"] < 0.5) | (items["target_service_level"] > 0.9999),
+         "target_service_level must be a share between 0.5 and 0.9999, e.g. 0.95 for 95%"),
+        ("bad_policy", items["policy_override"].notna() & ~items["policy_override"].isin(["JIC", "JIT"]),
+         "policy_override must be JIC or JIT (blank: the class rule decides)"),
     ]
     return _label(items, checks)
 

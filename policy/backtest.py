@@ -26,9 +26,9 @@ STRATEGIES = ("JIT everywhere", "JIC everywhere", "hybrid")
 
 def _strategy_params(params: PolicyParams) -> dict[str, PolicyParams]:
     return {
-        "JIT everywhere": replace(params, jic_classes=(), cost_override_margin=None),
+        "JIT everywhere": replace(params, jic_classes=(), cost_override_margin=None, item_policies=False),
         "JIC everywhere": replace(params, jic_classes=("A", "B", "C"), new_item_policy="JIC",
-                                  cost_override_margin=None),
+                                  cost_override_margin=None, item_policies=False),
         "hybrid": params,
     }
 

@@ -46,6 +46,9 @@ class PolicyParams:
     max_order_cover_days: float | None = 365.0
     # how late a late delivery is: turns an item's on-time rate into a lead-time mean and spread
     late_delivery_days: float = 7.0
+    # an item master's policy_override wins over every rule (False: the simulator's JIT- and
+    # JIC-everywhere baselines, which ignore it)
+    item_policies: bool = True
 
 
 def _on_time_lead_times(lead_days, on_time_rate, late_days):
@@ -58,7 +61,7 @@ def _on_time_lead_times(lead_days, on_time_rate, late_days):
 def _with_defaults(items: pd.DataFrame, p: PolicyParams) -> tuple[pd.DataFrame, list[tuple[np.ndarray, str]]]:
     """Fill item-master gaps from the defaults; also say what was assumed: (rows, note) pairs."""
     out = items.copy()
-    for col in ("order_cost", "holding_rate", "on_time_rate"):
+    for col in ("order_cost", "holding_rate", "on_time_rate", "policy_override", "target_service_level"):
         if col not in out:
             out[col] = np.nan
     notes = []
@@ -160,12 +163,16 @@ def recommend(
     periods_per_year = 365.0 / p.period_days
     annual = d * periods_per_year
 
+    # the item master may set the policy (over every rule, the lifecycle included) and the target
+    override = base["policy_override"].to_numpy(object) if p.item_policies else np.full(len(base), None)
+    forced = (override == "JIC") | (override == "JIT")
     lifecycle = (base["lifecycle"] if "lifecycle" in base else pd.Series("active", index=base.index)).to_numpy()
-    dead, new = lifecycle == "dead", lifecycle == "new"
+    dead, new = (lifecycle == "dead") & ~forced, (lifecycle == "new") & ~forced
     jic = base["abc"].isin(p.jic_classes).to_numpy() & (d > 0) & ~dead
     if p.new_item_policy == "JIT":
         jic &= ~new
-    level = base["abc"].map(p.service_level).astype(float).to_numpy()
+    own_level = base["target_service_level"].to_numpy(float)
+    level = np.where(np.isnan(own_level), base["abc"].map(p.service_level).astype(float).to_numpy(), own_level)
     lt_demand = d * lt
     q_eoq = eoq(annual, order_cost, cost * holding_rate)
     capped = np.zeros(len(base), dtype=bool)
@@ -196,7 +203,8 @@ def recommend(
         eligible = (d > 0) & ~dead & ~(new & (p.new_item_policy == "JIT"))
         jic = np.where(eligible & ~by_rule & (cost_jic < (1 - p.cost_override_margin) * cost_jit), True, jic)
         jic = np.where(eligible & by_rule & (cost_jit < (1 - p.cost_override_margin) * cost_jic), False, jic)
-    decided_by_cost = jic != by_rule
+    decided_by_cost = (jic != by_rule) & ~forced
+    jic = np.where(forced, override == "JIC", jic)
     ss = np.where(jic, buffer, 0.0)
     order_qty = np.where(jic, q_eoq, q_jit)
     reorder_point = np.where(jic, lt_demand + ss, lt_demand)
@@ -233,11 +241,13 @@ def recommend(
     )
     jic_text = (
         "JIC: buffer " + pd.Series(np.ceil(ss)).map("{:,.0f}".format) + " units for "
-        + pd.Series(level).map("{:.0%}".format) + " service, ties up "
+        + pd.Series(level).map(lambda v: f"{v:.1%}".replace(".0%", "%")) + " service, ties up "
         + pd.Series(capital).map("{:,.2f}".format)
     )
+    popular = base["abc"].isin(p.jic_classes).to_numpy()
     jit_text = pd.Series(
-        np.where(d > 0, "JIT: order to demand, no buffer (rarely requested)", "JIT: no forecast demand, order only on request"),
+        np.where(d > 0, np.where(popular, "JIT: order to demand, no buffer", "JIT: order to demand, no buffer (rarely requested)"),
+                 "JIT: no forecast demand, order only on request"),
         index=base.index,
     )
     not_popular_enough = base["abc"].isin(p.jic_classes) & (d <= 0)
@@ -256,6 +266,8 @@ def recommend(
              + "/yr JIC")
     reason = reason.where(~decided_by_cost, reason + " (by expected cost: " + costs + ", overriding the class rule)")
     reason = reason.where(~(new & ~jic), new_text).where(~dead, dead_text)
+    reason = reason.where(~forced, reason + np.where(jic != by_rule, " (set in the item master, overriding the rule)",
+                                                     " (set in the item master)"))
 
     return pd.DataFrame(
         {
@@ -278,7 +290,8 @@ def recommend(
             "risk_flag": risk,
             "service_measure": np.where(jic, p.service_measure, None),
             "expected_cost_jic": cost_jic, "expected_cost_jit": cost_jit,
-            "decided_by": np.where(dead | (new & ~jic), "lifecycle", np.where(decided_by_cost, "cost", "class")),
+            "decided_by": np.where(forced, "item master", np.where(dead | (new & ~jic), "lifecycle",
+                                                                   np.where(decided_by_cost, "cost", "class"))),
             "assumed": _joined_notes(notes, len(base)),
         }
     )

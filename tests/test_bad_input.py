@@ -130,3 +130,15 @@ def test_item_costs_and_rates_out_of_range_name_row_column_and_reason(con, tmp_p
     ]
     assert con.execute("select sku, order_cost, holding_rate, on_time_rate from items order by sku").fetchall() == [
         ("B1", 40.0, 0.2, 0.9), ("B5", None, None, 0.0)]
+
+
+def test_item_policy_and_target_overrides_are_checked(con, tmp_path: Path):
+    path = tmp_path / "items.csv"
+    path.write_text("sku,policy_override,target_service_level\nP1, jic ,0.98\nP2,JIT,\nP3,buffer,\nP4,,95\nP5,,\n")
+    result = warehouse.load_file(con, path, "items", mapping=M, rules=R)
+    assert result.rows_loaded == 3 and result.rejected_by_rule == {"bad_policy": 1, "bad_rate": 1}
+    reasons = con.execute("select source_row, reason from rejects order by source_row").fetchall()
+    assert reasons == [(4, "policy_override must be JIC or JIT (blank: the class rule decides)"),
+                       (5, "target_service_level must be a share between 0.5 and 0.9999, e.g. 0.95 for 95%")]
+    assert con.execute("select sku, policy_override, target_service_level from items order by sku").fetchall() == [
+        ("P1", "JIC", 0.98), ("P2", "JIT", None), ("P5", None, None)]

@@ -139,6 +139,28 @@ def test_on_time_rate_stands_in_for_a_missing_spread():
     assert out.loc["DEAD", "lead_time_days"] == 7 and out.loc["DEAD", "lead_time_std_days"] == 1
 
 
+def test_the_item_master_can_set_policy_and_target():
+    classes, forecast, items, stock = _inputs()
+    classes["lifecycle"] = ["active", "active", "dead"]
+    items["policy_override"] = ["JIT", "JIC", "JIC"]
+    items["target_service_level"] = [np.nan, 0.975, np.nan]
+    out = recommend(classes, forecast, items, stock, RULE).set_index("sku")
+    pop, rare, dead = out.loc["POP"], out.loc["RARE"], out.loc["DEAD"]
+    assert pop["policy"] == "JIT" and pop["safety_stock"] == 0 and pop["decided_by"] == "item master"
+    assert pop["reason"].endswith("-> JIT: order to demand, no buffer (set in the item master, overriding the rule)")
+    # a C item buffered at its own target: z(0.975) x sqrt(2 x 1² + 0.5² x (3/7)²) with the default 14 ± 3 days
+    assert rare["policy"] == "JIC" and rare["service_level"] == 0.975
+    assert rare["safety_stock"] == pytest.approx(1.959964 * np.sqrt(2 * 1.0 + 0.25 * (3 / 7) ** 2), rel=1e-5)
+    assert "for 97.5% service" in rare["reason"] and rare["reason"].endswith("(set in the item master, overriding the rule)")
+    assert dead["policy"] == "JIC" and "phase out" not in dead["reason"]  # the planner knows it sells again
+    # the simulator's everywhere-baselines ignore the policy, not the target
+    baseline = recommend(classes, forecast, items, stock, replace(RULE, item_policies=False)).set_index("sku")
+    assert list(baseline["policy"]) == ["JIC", "JIT", "PHASE_OUT"] and (baseline["decided_by"] != "item master").all()
+    same = items.assign(policy_override=["JIC", None, None], target_service_level=np.nan)
+    kept = recommend(classes, forecast, same, stock, RULE).set_index("sku").loc["POP"]
+    assert kept["policy"] == "JIC" and kept["reason"].endswith("(set in the item master)")
+
+
 def test_order_quantity_capped_at_a_year_of_demand():
     every = PolicyParams(jic_classes=("A", "B", "C"), cost_override_margin=None)
     out = recommend(*_inputs(), every).set_index("sku")

@@ -79,7 +79,8 @@ def read_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Item master joined with what the order lines say: mean selling price and a description.
 
     Columns: sku, description, unit_cost, supplier, lead_time_days, lead_time_std_days, moq,
-    pack_size, order_cost, holding_rate, on_time_rate (missing where the master is silent),
+    pack_size, order_cost, holding_rate, on_time_rate, policy_override, target_service_level
+    (missing where the master is silent),
     avg_price (currency per unit, quantity-weighted).
     """
     return con.execute(
@@ -108,7 +109,8 @@ def read_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             select s.sku,
                    coalesce(i.description, s.sold_description) as description,
                    i.unit_cost, i.supplier, i.lead_time_days, i.lead_time_std_days, i.moq, i.pack_size,
-                   i.order_cost, i.holding_rate, i.on_time_rate, s.avg_price
+                   i.order_cost, i.holding_rate, i.on_time_rate, i.policy_override, i.target_service_level,
+                   s.avg_price
             from described as s left join items as i using (sku)
         )
         select * from final order by sku

@@ -65,12 +65,16 @@ create table if not exists items (
     order_cost         double,   -- currency per purchase order, freight included
     holding_rate       double,   -- carrying cost per year, share of unit cost
     on_time_rate       double,   -- share of deliveries on time (used where lead_time_std_days is missing)
+    policy_override    varchar,  -- JIC | JIT whatever the class rule says; null: the rule decides
+    target_service_level double, -- this item's service target instead of its class's
     load_id            bigint not null
 );
 -- working databases created before the per-item costs existed
 alter table items add column if not exists order_cost double;
 alter table items add column if not exists holding_rate double;
 alter table items add column if not exists on_time_rate double;
+alter table items add column if not exists policy_override varchar;
+alter table items add column if not exists target_service_level double;
 
 create table if not exists stock_snapshots (
     snapshot_date date not null,

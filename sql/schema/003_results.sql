@@ -115,7 +115,7 @@ create table if not exists recommendations (
     service_measure     varchar,           -- cycle | fill_rate (JIC items)
     expected_cost_jic   double,            -- currency per year: holding + ordering + expected shortage
     expected_cost_jit   double,            -- currency per year, same terms under JIT
-    decided_by          varchar,           -- class (the popular-vs-rare rule) | cost (override) | lifecycle
+    decided_by          varchar,           -- class (the popular-vs-rare rule) | cost (override) | lifecycle | item master
     assumed             varchar            -- inputs taken from configured defaults
 );
 
