@@ -313,8 +313,13 @@ def simulate(settings: Settings, run_id: str) -> dict[str, Any]:
 
 @task(cache_policy=NO_CACHE, timeout_seconds=1800, **_IO_RETRY)
 def publish(settings: Settings, run_id: str, counts: dict[str, Any]) -> None:
-    """Mark the run completed, drop old demand, and swap in a new analysts' database."""
+    """Check the run's results, mark the run completed, drop old demand, and swap in a new
+    analysts' database. A broken check fails the stage: nothing is published."""
     with _stage(settings, run_id, "publish") as (con, out):
+        failures = warehouse.failed_checks(con, run_id)
+        if failures:
+            raise RuntimeError("data checks failed, nothing published: " + "; ".join(map(str, failures)))
+        out["checks_passed"] = len(warehouse.CHECKS)
         as_of = warehouse.db.scalar(con, "select as_of from runs where run_id = ?", [run_id])
         ended = utc_now()
         out["pruned_demand_rows"] = warehouse.prune_demand(con, run_id)

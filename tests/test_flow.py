@@ -163,3 +163,65 @@ def test_sql_command_is_read_only(two_runs, tmp_path):
     write = runner.invoke(cli, ["sql", "--database", analysts, "delete from recommendations"])
     assert write.exit_code == EXIT_CONFIG and "read-only" in write.output.lower()
     assert q(settings.paths.analysts_database, "select count(*) from recommendations")[0][0] > 0
+
+
+def test_data_checks_pass_on_a_real_run_and_catch_broken_rows(two_runs, tmp_path):
+    import shutil
+
+    import warehouse
+
+    settings, first, _, _ = two_runs
+    run_id = first["run_id"]
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(settings.paths.database, db)
+    con = warehouse.connect(db)
+    try:
+        assert warehouse.failed_checks(con, run_id) == []
+        sku = con.execute("select min(sku) from recommendations where run_id = ? and policy = 'JIC'", [run_id]).fetchall()[0][0]
+        con.execute("update recommendations set safety_stock = -1 where run_id = ? and sku = ?", [run_id, sku])
+        con.execute("update recommendations set policy = 'MAYBE' where run_id = ? and sku = "
+                    "(select max(sku) from recommendations where run_id = ?)", [run_id, run_id])
+        con.execute("insert into sku_classes select * from sku_classes where run_id = ? limit 1", [run_id])
+        con.execute("update forecasts set q80 = q50 - 1 where run_id = ? and step = 1 and sku = ?", [run_id, sku])
+        con.execute("update simulation_results set fill_rate = 1.5 where run_id = ? and abc = 'all'", [run_id])
+        failures = {f.check: f for f in warehouse.failed_checks(con, run_id)}
+    finally:
+        con.close()
+    assert set(failures) == {"recommendations_quantities", "recommendations_accepted_values",
+                             "sku_classes_accepted_values", "forecasts_quantiles_ordered", "simulation_shares"}
+    assert failures["recommendations_quantities"].rows == 1 and failures["recommendations_quantities"].example["sku"] == sku
+    assert failures["recommendations_accepted_values"].example["policy"] == "MAYBE"
+    assert str(failures["forecasts_quantiles_ordered"]).startswith("forecasts_quantiles_ordered: 1 row(s), e.g. kind=")
+
+
+def test_a_failed_check_publishes_nothing(two_runs, tmp_path):
+    import shutil
+
+    from prefect import flow
+
+    from flows.nightly import publish
+
+    settings, _, second, _ = two_runs
+    work, analysts = tmp_path / "work.duckdb", tmp_path / "analysts.duckdb"
+    shutil.copy(settings.paths.database, work)
+    shutil.copy(settings.paths.analysts_database, analysts)
+    before = analysts.read_bytes()
+    con = duckdb.connect(str(work))
+    con.execute("insert into runs (run_id, started_at, status, parameters) values ('R-bad', now(), 'running', '{}')")
+    con.execute("insert into recommendations select * replace ('R-bad' as run_id) from recommendations where run_id = ?",
+                [second["run_id"]])
+    con.execute("update recommendations set order_qty = 'nan'::double where run_id = 'R-bad' and sku = "
+                "(select min(sku) from recommendations where run_id = 'R-bad')")
+    con.close()
+    copy = settings.model_copy(update={"paths": settings.paths.model_copy(
+        update={"database": work, "analysts_database": analysts})})
+
+    @flow
+    def publish_only():
+        publish(copy, "R-bad", {})
+
+    with pytest.raises(Exception, match="data checks failed, nothing published: recommendations_quantities"):
+        publish_only()
+    assert analysts.read_bytes() == before
+    assert q(work, "select status, failed_stage from runs where run_id = 'R-bad'") == [("failed", "publish")]
+    assert q(analysts, "select run_id from latest_run")[0][0] == second["run_id"]
