@@ -18,6 +18,7 @@ _ENV = Environment(
 _ENV.filters["money"] = lambda v: "" if pd.isna(v) else f"{v:,.2f}"
 _ENV.filters["units"] = lambda v: "" if pd.isna(v) else f"{v:,.0f}"
 _ENV.filters["pct"] = lambda v: "" if pd.isna(v) else f"{v:.0%}"
+_ENV.filters["target"] = lambda v: "" if pd.isna(v) else f"{v:.1%}".replace(".0%", "%")  # 95%, 97.5%
 _ENV.filters["num"] = lambda v: "" if pd.isna(v) else f"{v:.2f}"
 
 
@@ -99,6 +100,9 @@ def build_context(
         "loads": loads.to_dict("records"),
         "stages": stages.to_dict("records"),
         "assumed_count": int(recs["assumed"].notna().sum()),
+        "decided_by": [{"by": by, "skus": int(n)} for by, n in recs["decided_by"].value_counts().sort_index().items()],
+        "set_by_master": recs[recs["decided_by"] == "item master"].sort_values("sku").head(top_n).to_dict("records"),
+        "set_by_master_count": int((recs["decided_by"] == "item master").sum()),
         "risks": recs[recs["risk_flag"].notna()].sort_values("sku").head(top_n).to_dict("records"),
         "changes": changes.head(top_n).to_dict("records"),
         "changes_count": len(changes),

@@ -1,5 +1,6 @@
 """The HTML report: figures from result frames, every value from data escaped."""
 
+import numpy as np
 import pandas as pd
 
 from policy import PolicyParams, recommend
@@ -31,6 +32,19 @@ def test_render_escapes_data_and_shows_figures():
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Run R1" in html and "cancellation=2" in html and "Reorder now" in html
+
+
+def test_items_set_in_the_item_master_are_listed():
+    classes, forecast, items, stock = _inputs()
+    items["policy_override"] = [None, "JIC", None]
+    items["target_service_level"] = [np.nan, 0.975, np.nan]
+    recs = recommend(classes, forecast, items, stock, PolicyParams(cost_override_margin=None))
+    ctx = build_context({"run_id": "R1"}, recs, pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
+    assert ctx["decided_by"] == [{"by": "class", "skus": 2}, {"by": "item master", "skus": 1}]
+    html = render_report(ctx)
+    assert "Decided by class: 2, item master: 1." in html
+    assert "Set in the item master, over the rules: RARE (JIC, 97.5%)." in html
+    assert "Set in the item master" not in render_report(_context("mug"))
 
 
 def test_markdown_summary_for_the_artifact():
