@@ -268,6 +268,44 @@ def sql(ctx: click.Context, query: str | None, database: Path | None, csv_out: P
 
 
 @cli.command()
+@click.option("--run", "run_id", default=None, help="Run id (default: the latest run, whatever its status).")
+@click.option("--max-rows", type=int, default=10, show_default=True, help="Offending rows printed per check.")
+@click.pass_context
+def check(ctx: click.Context, run_id: str | None, max_rows: int) -> None:
+    """Run the data checks (sql/checks) on a run in the working database, read-only (no Prefect),
+    and print every offending row: what to look at when a run failed them."""
+    import duckdb
+    import pandas as pd
+
+    import warehouse
+
+    path = _settings(ctx).paths.database
+    if not Path(path).exists():
+        click.echo(f"error: {path} does not exist yet: run `jitjic run` first", err=True)
+        sys.exit(EXIT_FAILED)
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        latest = con.execute("select run_id from runs order by started_at desc limit 1").fetchall()
+        run_id = run_id or (latest[0][0] if latest else None)
+        if run_id is None or not con.execute("select 1 from runs where run_id = ?", [run_id]).fetchall():
+            click.echo(f"error: no run {run_id!r} in {path}", err=True)
+            sys.exit(EXIT_CONFIG)
+        broken = 0
+        for name in warehouse.CHECKS:
+            rows = warehouse.run_sql_file(con, f"checks/{name}.sql", run_id=run_id).df()
+            click.echo(f"{'ok    ' if rows.empty else 'FAILED'} {name}" + (f": {len(rows):,} row(s)" if len(rows) else ""))
+            if len(rows):
+                broken += 1
+                with pd.option_context("display.width", 200, "display.max_columns", 30):
+                    click.echo(rows.head(max_rows).to_string(index=False))
+    finally:
+        con.close()
+    click.echo(f"run {run_id}: {len(warehouse.CHECKS) - broken} of {len(warehouse.CHECKS)} checks hold")
+    if broken:
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
 @click.argument("out_dir", type=click.Path(path_type=Path))
 @click.option("--skus", type=click.IntRange(min=1), default=3_000, show_default=True,
               help="SKUs (M5: 30490).")

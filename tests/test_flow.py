@@ -192,6 +192,16 @@ def test_data_checks_pass_on_a_real_run_and_catch_broken_rows(two_runs, tmp_path
     assert failures["recommendations_quantities"].rows == 1 and failures["recommendations_quantities"].example["sku"] == sku
     assert failures["recommendations_accepted_values"].example["policy"] == "MAYBE"
     assert str(failures["forecasts_quantiles_ordered"]).startswith("forecasts_quantiles_ordered: 1 row(s), e.g. kind=")
+    from click.testing import CliRunner
+
+    from jitjic.cli import EXIT_FAILED, cli
+
+    out = CliRunner().invoke(cli, ["--db", str(db), "check", "--run", run_id])
+    assert out.exit_code == EXIT_FAILED
+    assert "FAILED recommendations_quantities: 1 row(s)" in out.output and sku in out.output
+    assert "ok     recommendations_one_per_sku" in out.output and "1 of 6 checks hold" in out.output
+    clean = CliRunner().invoke(cli, ["--db", str(settings.paths.database), "check"])  # the latest run
+    assert clean.exit_code == 0 and "6 of 6 checks hold" in clean.output
 
 
 def test_a_failed_check_publishes_nothing(two_runs, tmp_path):
