@@ -273,6 +273,7 @@ def recommend(
         {
             "sku": base["sku"],
             "description": base["description"],
+            "supplier": base["supplier"] if "supplier" in base else None,
             "policy": np.where(dead, "PHASE_OUT", np.where(jic, "JIC", "JIT")),
             "reason": reason,
             "abc": base["abc"], "xyz": base["xyz"], "pattern": base["pattern"], "model": base["model"],

@@ -82,6 +82,10 @@ def build_context(
         .reindex(["JIC", "JIT", "PHASE_OUT"]).fillna(0).reset_index()
     )
     reorder = reorder_list(recs)
+    # purchase orders go per supplier: what each one gets today, largest first
+    by_supplier = (reorder.assign(supplier=reorder["supplier"].fillna("(no supplier in the item master)"))
+                   .groupby("supplier").agg(skus=("sku", "size"), value=("reorder_value", "sum"))
+                   .reset_index().sort_values(["value", "supplier"], ascending=[False, True]))
     changes = changes if changes is not None else pd.DataFrame()
     return {
         "run": run,
@@ -96,6 +100,7 @@ def build_context(
         "reorder_count": len(reorder),
         "reorder_value": float(reorder["reorder_value"].sum()),
         "reorder_top": reorder.head(top_n).to_dict("records"),
+        "reorder_by_supplier": by_supplier.to_dict("records"),
         "matrix": matrix.to_dict("records"),
         "loads": loads.to_dict("records"),
         "stages": stages.to_dict("records"),

@@ -10,7 +10,7 @@ import xlsxwriter
 
 __all__ = ["REORDER_COLUMNS", "workbook_bytes", "reorder_csv"]
 
-REORDER_COLUMNS = ["sku", "description", "policy", "reorder_qty", "unit_cost", "reorder_value", "on_hand",
+REORDER_COLUMNS = ["sku", "description", "supplier", "policy", "reorder_qty", "unit_cost", "reorder_value", "on_hand",
                    "on_order", "reorder_point", "lead_time_days"]
 _MONEY = {"unit_cost", "reorder_value", "capital_tied_up", "holding_cost_year", "ordering_cost_year",
           "expected_cost_jic", "expected_cost_jit", "order_cost"}

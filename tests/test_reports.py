@@ -27,6 +27,22 @@ def test_headline_figures():
     assert ctx["capital_jic"] > 0
 
 
+def test_reorder_list_goes_per_supplier():
+    ctx = _context("mug")
+    pop, rare = (next(r for r in ctx["reorder_top"] if r["sku"] == s) for s in ("POP", "RARE"))
+    assert pop["supplier"] == "S" and rare["supplier"] is None
+    assert ctx["reorder_by_supplier"] == [
+        {"supplier": "S", "skus": 1, "value": pop["reorder_value"]},
+        {"supplier": "(no supplier in the item master)", "skus": 1, "value": rare["reorder_value"]},
+    ]
+    assert "<td>S</td>" in render_report(ctx)
+    from reports import reorder_csv, reorder_list
+
+    classes, forecast, items, stock = _inputs()
+    recs = recommend(classes, forecast, items, stock, PolicyParams(cost_override_margin=None))
+    assert reorder_csv(reorder_list(recs)).splitlines()[0].startswith("sku,description,supplier,policy,reorder_qty")
+
+
 def test_render_escapes_data_and_shows_figures():
     html = render_report(_context("<script>alert(1)</script>"))
     assert "<script>alert(1)</script>" not in html

@@ -81,6 +81,7 @@ create table if not exists recommendations (
     run_id              varchar not null,
     sku                 varchar not null,
     description         varchar,
+    supplier            varchar,           -- from the item master: purchase orders go per supplier
     policy              varchar not null,  -- JIC | JIT | PHASE_OUT (dead items)
     reason              varchar not null,
     abc                 varchar not null,
@@ -139,7 +140,8 @@ create table if not exists simulation_results (
     skus_total          integer,           -- SKUs known at the start of the replay
     skus_replayed       integer            -- fewer than skus_total: a class-stratified sample, sums weighted up
 );
--- working databases created before the per-item costs existed
+-- working databases created before the per-item costs and the supplier existed
+alter table recommendations add column if not exists supplier varchar;
 alter table recommendations add column if not exists order_cost double;
 alter table recommendations add column if not exists holding_rate double;
 -- working databases created before the sample columns existed
