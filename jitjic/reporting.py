@@ -107,7 +107,8 @@ def write_report_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_i
     images = {name: put(f"{name}.png", png) for name, png in charts.items()}
     reorder = reports.reorder_list(recs)
     sheets = {CSV: reports.reorder_csv(reorder).encode("utf-8"),
-              XLSX: reports.workbook_bytes(recs, reorder[reports.REORDER_COLUMNS], changes)}
+              XLSX: reports.workbook_bytes(recs, reorder[reports.REORDER_COLUMNS], changes,
+                                           created=pd.Timestamp(run["started_at"]).to_pydatetime())}
     mailed = mailed_files({name: len(data) for name, data in sheets.items()}, settings.email.max_attachments_mb)
     too_big = [{"name": name, "mb": len(data) / 1024 / 1024} for name, data in sheets.items() if name not in mailed]
     common = dict(changes=changes, accuracy=accuracy,

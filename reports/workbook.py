@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -38,14 +39,18 @@ def _sheet(wb: xlsxwriter.Workbook, title: str, frame: pd.DataFrame, formats: di
         ws.write_column(1, j, _cells(column))
 
 
-def workbook_bytes(recommendations: pd.DataFrame, reorder: pd.DataFrame, changes: pd.DataFrame) -> bytes:
-    """Sheets "Recommendations", "Reorder now", "Class changes": bold frozen header, formats."""
+def workbook_bytes(recommendations: pd.DataFrame, reorder: pd.DataFrame, changes: pd.DataFrame,
+                   created: datetime | None = None) -> bytes:
+    """Sheets "Recommendations", "Reorder now", "Class changes": bold frozen header, formats.
+    ``created`` (e.g. the run's start) is the file's creation date: the same run gives the same
+    bytes however often its report is written (default: a fixed date)."""
     buf = io.BytesIO()
     # text stays text (a description "=..." is no formula, a URL no link); a stray non-finite
     # number becomes an error cell instead of failing the report; times are written as local
     options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                "nan_inf_to_errors": True, "remove_timezone": True}
     with xlsxwriter.Workbook(buf, options) as wb:
+        wb.set_properties({"created": created or datetime(2000, 1, 1)})
         formats = {
             "header": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#2F6DB3"}),
             "money": wb.add_format({"num_format": "#,##0.00"}),
