@@ -41,14 +41,15 @@ STAGES = ("ingest", "demand", "forecast", "classify", "policy", "simulate", "pub
 
 
 def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
-    """Retry I/O hiccups (a lock, a network share), never a file that is wrong or a disk that is
-    full: they will be just as wrong and as full in 5 seconds."""
+    """Retry I/O hiccups (a lock, a network share, a mail server that does not answer), never a
+    file that is wrong, a disk that is full or a mail server's permanent refusal (a bad password,
+    a message too large): they will fail the same way in 5 seconds."""
     try:
         state.result()
     except IngestError:
         return False
     except Exception as exc:
-        return warehouse.db.storage_error(exc, "") is None
+        return warehouse.db.storage_error(exc, "") is None and not refused_for_good(exc)
     return False
 
 
@@ -341,11 +342,6 @@ def write_report(settings: Settings, run_id: str) -> str:
         create_markdown_artifact(markdown=markdown_summary(run_id, recs), key="jitjic-nightly",
                                  description=f"reorder now and headline figures of run {run_id}")
     return str(files.html)
-
-
-def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
-    """Prefect's retry condition for the mail: not after a permanent SMTP refusal."""
-    return not (isinstance(state.data, BaseException) and refused_for_good(state.data))
 
 
 @task(cache_policy=NO_CACHE, timeout_seconds=600, retry_condition_fn=_worth_retrying)

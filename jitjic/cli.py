@@ -273,7 +273,7 @@ def sql(ctx: click.Context, query: str | None, database: Path | None, csv_out: P
 @click.pass_context
 def check(ctx: click.Context, run_id: str | None, max_rows: int) -> None:
     """Run the data checks (sql/checks) on a run in the working database, read-only (no Prefect),
-    and print every offending row: what to look at when a run failed them."""
+    and print the rows that break them: what to look at when a run failed them."""
     import duckdb
     import pandas as pd
 
@@ -290,16 +290,16 @@ def check(ctx: click.Context, run_id: str | None, max_rows: int) -> None:
         if run_id is None or not con.execute("select 1 from runs where run_id = ?", [run_id]).fetchall():
             click.echo(f"error: no run {run_id!r} in {path}", err=True)
             sys.exit(EXIT_CONFIG)
-        broken = 0
-        for name in warehouse.CHECKS:
-            rows = warehouse.run_sql_file(con, f"checks/{name}.sql", run_id=run_id).df()
-            click.echo(f"{'ok    ' if rows.empty else 'FAILED'} {name}" + (f": {len(rows):,} row(s)" if len(rows) else ""))
-            if len(rows):
-                broken += 1
-                with pd.option_context("display.width", 200, "display.max_columns", 30):
-                    click.echo(rows.head(max_rows).to_string(index=False))
+        results = warehouse.check_rows(con, run_id)
     finally:
         con.close()
+    broken = 0
+    for name, rows in results.items():
+        click.echo(f"{'ok    ' if rows.empty else 'FAILED'} {name}" + (f": {len(rows):,} row(s)" if len(rows) else ""))
+        if len(rows):
+            broken += 1
+            with pd.option_context("display.width", 200, "display.max_columns", 30):
+                click.echo(rows.head(max_rows).to_string(index=False))
     click.echo(f"run {run_id}: {len(warehouse.CHECKS) - broken} of {len(warehouse.CHECKS)} checks hold")
     if broken:
         sys.exit(EXIT_FAILED)

@@ -250,7 +250,7 @@ def recommend(
                  "JIT: no forecast demand, order only on request"),
         index=base.index,
     )
-    not_popular_enough = base["abc"].isin(p.jic_classes) & (d <= 0)
+    not_popular_enough = popular & (d <= 0)
     jit_text = jit_text.where(~not_popular_enough, "JIT: popular by history but no demand forecast")
     new_text = ("new item (" + base.get("periods_since_first", pd.Series(0, index=base.index)).astype(int).astype(str)
                 + " periods of history) -> JIT until its history can size a buffer")

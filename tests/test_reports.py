@@ -76,7 +76,6 @@ def test_markdown_summary_for_the_artifact():
 def test_workbook_keeps_text_as_text_and_formats_columns():
     import io
 
-    import numpy as np
     from openpyxl import load_workbook
 
     from reports.workbook import workbook_bytes

@@ -1,6 +1,6 @@
 """The DuckDB warehouse: schema, loads, run history and per-run results."""
 
-from warehouse.checks import CHECKS, CheckFailure, failed_checks
+from warehouse.checks import CHECKS, CheckFailure, check_rows, failed_checks
 from warehouse.db import WarehouseError, connect, ensure_schema, run_sql_file
 from warehouse.loads import LoadResult, load_file
 from warehouse.publish import PUBLISHED_TABLES, publish_analysts_db
@@ -22,6 +22,7 @@ from warehouse.runs import fail_run, finish_run, record_stage, start_run
 __all__ = [
     "CHECKS",
     "CheckFailure",
+    "check_rows",
     "failed_checks",
     "WarehouseError",
     "connect",

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from warehouse.db import run_sql_file
 
-__all__ = ["CHECKS", "CheckFailure", "failed_checks"]
+__all__ = ["CHECKS", "CheckFailure", "check_rows", "failed_checks"]
 
 # results only: the order lines' keys are kept unique by the load itself (tested with kills and
 # reruns); checking them here would cost 2-14 s and 1.3-3 GB at 15.7 M lines every night
@@ -37,11 +38,13 @@ class CheckFailure:
         return f"{self.check}: {self.rows} row(s), e.g. {shown}"
 
 
+def check_rows(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, pd.DataFrame]:
+    """Every check run on ``run_id``'s rows: check name -> the rows that break it (empty: it holds),
+    in ``CHECKS`` order."""
+    return {name: run_sql_file(con, f"checks/{name}.sql", run_id=run_id).df() for name in CHECKS}
+
+
 def failed_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> list[CheckFailure]:
-    """Run every check on ``run_id``'s rows; the failures, in ``CHECKS`` order (empty: all hold)."""
-    failures = []
-    for name in CHECKS:
-        frame = run_sql_file(con, f"checks/{name}.sql", run_id=run_id).df()
-        if len(frame):
-            failures.append(CheckFailure(name, len(frame), frame.iloc[0].to_dict()))
-    return failures
+    """The checks ``run_id``'s rows break, in ``CHECKS`` order (empty: all hold)."""
+    return [CheckFailure(name, len(rows), rows.iloc[0].to_dict())
+            for name, rows in check_rows(con, run_id).items() if len(rows)]
