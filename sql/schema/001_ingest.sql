@@ -57,7 +57,7 @@ create table if not exists items (
     sku                varchar primary key,
     description        varchar,
     unit_cost          double,   -- currency per unit
-    supplier           varchar,
+    supplier           varchar,  -- who the item is bought from (one purchase order per supplier)
     lead_time_days     double,
     lead_time_std_days double,
     moq                double,   -- units
