@@ -49,6 +49,13 @@ def main(source: Path) -> None:
     print(f"  hybrid stock value {stock_h:,.0f} = {stock_h / stock_jic:.0%} of JIC everywhere (target <= 80%)")
     print(f"  supplier delay: hybrid fill {delay_h:.3f} vs JIT everywhere {delay_jit:.3f}: "
           f"{100 * (delay_h - delay_jit):+.1f} points (target >= +10)")
+    # stock on the classes the hybrid buffers is a floor no JIT-side setting can go below
+    stock = results[(results["scenario"] == plain) & (results["abc"] != "all")]
+    stock = stock.pivot(index="abc", columns="strategy", values="avg_stock_value")
+    shares = stock["JIC everywhere"] / stock_jic
+    floor = stock.loc[stock.index.isin(settings.policy.jic_classes), "hybrid"].sum() / stock_jic
+    print(f"\nJIC everywhere's stock by class: {', '.join(f'{c} {v:.0%}' for c, v in shares.items())}; the "
+          f"hybrid's stock on {'+'.join(settings.policy.jic_classes)} alone is {floor:.0%} of JIC everywhere's")
 
 
 if __name__ == "__main__":
