@@ -274,7 +274,6 @@ def sql(ctx: click.Context, query: str | None, database: Path | None, csv_out: P
 def check(ctx: click.Context, run_id: str | None, max_rows: int) -> None:
     """Run the data checks (sql/checks) on a run in the working database, read-only (no Prefect),
     and print the rows that break them: what to look at when a run failed them."""
-    import duckdb
     import pandas as pd
 
     import warehouse
@@ -283,7 +282,7 @@ def check(ctx: click.Context, run_id: str | None, max_rows: int) -> None:
     if not Path(path).exists():
         click.echo(f"error: {path} does not exist yet: run `jitjic run` first", err=True)
         sys.exit(EXIT_FAILED)
-    con = duckdb.connect(str(path), read_only=True)
+    con = warehouse.connect(path, read_only=True)  # a locked or corrupt file: its message, exit 4
     try:
         latest = con.execute("select run_id from runs order by started_at desc limit 1").fetchall()
         run_id = run_id or (latest[0][0] if latest else None)

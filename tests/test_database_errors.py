@@ -25,6 +25,10 @@ def test_locked_database(tmp_path: Path, sample_dir: Path):
         cli = subprocess.run([sys.executable, "-m", "jitjic.cli", "--db", str(db), "ingest",
                               str(sample_dir / "items.csv"), "--kind", "items"], capture_output=True, text=True)
         assert cli.returncode == 4 and "is in use" in cli.stderr and "Traceback" not in cli.stderr
+        # reading is blocked too while a run holds the working database
+        check = subprocess.run([sys.executable, "-m", "jitjic.cli", "--db", str(db), "check"],
+                               capture_output=True, text=True)
+        assert check.returncode == 4 and "is in use" in check.stderr and "Traceback" not in check.stderr
         assert time.time() - started < 30
     finally:
         holder.kill()
