@@ -32,7 +32,7 @@ def classify_skus(
     selling price ("price"). Lifecycle: ``new`` with fewer than ``new_periods`` periods since the
     first sale, ``dead`` with no demand in the last ``dead_periods`` periods, else ``active``.
     Returns ``sku, abc, xyz, pattern, lifecycle, abc_basis, basis_amount, cum_share,
-    annual_qty, annual_value, value_source, cv, adi, cv2, periods, periods_since_first,
+    annual_qty, order_lines (over the window), annual_value, value_source, cv, adi, cv2, periods, periods_since_first,
     periods_since_demand``.
     """
     if basis not in ("value", "volume", "hits"):
@@ -58,14 +58,14 @@ def classify_skus(
          "xyz": xyz_classes(cv, xyz_cutoffs), "pattern": demand_pattern(adi, cv2)},
         index=pd.Index(ids, name="sku"),
     )
-    out = stats.join(abc[["abc", "basis_amount", "cum_share"]]).join(per_sku[["qty"]])
+    out = stats.join(abc[["abc", "basis_amount", "cum_share"]]).join(per_sku[["qty", "hits"]])
     out["annual_value"] = value.reindex(out.index).clip(lower=0)
     out["value_source"] = source.reindex(out.index)
     out = out.join(_lifecycle(demand, new_periods, dead_periods))
-    out = out.rename(columns={"qty": "annual_qty"}).assign(abc_basis=basis)
+    out = out.rename(columns={"qty": "annual_qty", "hits": "order_lines"}).assign(abc_basis=basis)
     out["adi"] = out["adi"].replace(np.inf, np.nan)
     cols = ["abc", "xyz", "pattern", "lifecycle", "abc_basis", "basis_amount", "cum_share", "annual_qty",
-            "annual_value", "value_source", "cv", "adi", "cv2", "periods", "periods_since_first",
+            "order_lines", "annual_value", "value_source", "cv", "adi", "cv2", "periods", "periods_since_first",
             "periods_since_demand"]
     return out[cols].reset_index().sort_values("sku", kind="mergesort").reset_index(drop=True)
 

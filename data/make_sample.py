@@ -72,6 +72,10 @@ def main(source: Path) -> None:
     items["policy_override"], items["target_service_level"] = None, np.nan
     items.loc[items["sku"] == sorted(tail)[0], "policy_override"] = "JIC"
     items.loc[items["sku"] == "15056BL", "target_service_level"] = 0.98
+    # costs the class defaults cannot know: a fashion item that dates fast, a part customers wait for
+    items["obsolescence_rate"], items["backorder_share"] = np.nan, np.nan
+    items.loc[items.index[-2], "obsolescence_rate"] = 0.5
+    items.loc[items.index[-1], "backorder_share"] = 0.9
     items.to_csv(OUT / "items.csv", index=False)
 
     weekly = (qty[sale & code.isin(chosen)].groupby(code[sale & code.isin(chosen)]).sum() / 52).reindex(skus).fillna(0)

@@ -145,15 +145,23 @@ def _write_forecasts(con: duckdb.DuckDBPyConnection, run_id: str, result: foreca
                coverage_90=round(cov.get(0.9, float("nan")), 3))
 
 
+def _horizon(con: duckdb.DuckDBPyConnection, settings: Settings, demand_skus) -> int:
+    """forecast.horizon, raised to the longest lead time + review period among the SKUs: every
+    reorder point is read off quantiles of its own protection interval."""
+    return max(settings.forecast.horizon,
+               policy.protection_horizon(warehouse.read_items(con), demand_skus, policy_params(settings)))
+
+
 @task(cache_policy=NO_CACHE)
 def forecast(settings: Settings, run_id: str) -> dict[str, Any]:
     """Per-SKU forecasts with intervals, in this process."""
     with _stage(settings, run_id, "forecast") as (con, out):
         params = forecast_params(settings)
-        result = forecasting.forecast_demand(
-            warehouse.read_demand(con, run_id), settings.forecast.horizon, period=settings.demand.period,
-            level=params.pop("interval_level"), **params,
-        )
+        demand = warehouse.read_demand(con, run_id)
+        horizon = _horizon(con, settings, demand["sku"].unique())
+        result = forecasting.forecast_demand(demand, horizon, period=settings.demand.period,
+                                             level=params.pop("interval_level"), **params)
+        out["horizon"] = horizon
         _write_forecasts(con, run_id, result, out)
     return out
 
@@ -167,15 +175,18 @@ def plan_partitions(settings: Settings, run_id: str) -> dict[str, Any]:
     try:
         parts = warehouse.demand_partitions(con, run_id, settings.cluster.partitions)
         periods = warehouse.demand_periods(con, run_id)
+        skus = con.execute("select distinct sku from demand where run_id = ?", [run_id]).df()["sku"].to_numpy()
+        horizon = _horizon(con, settings, skus)
     finally:
         con.close()
     if not parts:
         raise RuntimeError(f"run {run_id} has no demand to forecast")
-    return {"since": since, "ranges": parts, "periods": periods}
+    return {"since": since, "ranges": parts, "periods": periods, "horizon": horizon}
 
 
 @task(cache_policy=NO_CACHE, **_IO_RETRY)
-def forecast_partition(settings: Settings, run_id: str, skus: tuple[str, str], periods: list) -> forecasting.Partition:
+def forecast_partition(settings: Settings, run_id: str, skus: tuple[str, str], periods: list,
+                       horizon: int) -> forecasting.Partition:
     """One partition's row-wise forecasting work, on a Dask worker: its SKUs' demand only."""
     con = warehouse.connect(settings.paths.database, read_only=True)
     try:
@@ -183,8 +194,7 @@ def forecast_partition(settings: Settings, run_id: str, skus: tuple[str, str], p
     finally:
         con.close()
     row_wise = {k: v for k, v in forecast_params(settings).items() if k in forecasting.pipeline.ROW_WISE}
-    return forecasting.prepare_partition(demand, periods, settings.forecast.horizon, period=settings.demand.period,
-                                         **row_wise)
+    return forecasting.prepare_partition(demand, periods, horizon, period=settings.demand.period, **row_wise)
 
 
 @task(cache_policy=NO_CACHE)
@@ -194,9 +204,9 @@ def fit_seasonal(job: forecasting.SeasonalJob) -> Any:
 
 
 @task(cache_policy=NO_CACHE)
-def plan_seasonal(settings: Settings, parts: list[forecasting.Partition]) -> list[forecasting.SeasonalJob]:
+def plan_seasonal(settings: Settings, parts: list[forecasting.Partition], horizon: int) -> list[forecasting.SeasonalJob]:
     params = forecast_params(settings)
-    return forecasting.seasonal_jobs(parts, settings.forecast.horizon, period=settings.demand.period,
+    return forecasting.seasonal_jobs(parts, horizon, period=settings.demand.period,
                                      **{k: v for k, v in params.items() if k in forecasting.pipeline.SEASONAL})
 
 
@@ -207,7 +217,7 @@ def finish_forecast(settings: Settings, run_id: str, plan: dict[str, Any], parts
     with _stage(settings, run_id, "forecast", since=plan["since"]) as (con, out):
         params = forecast_params(settings)
         result = forecasting.forecast_partitions(
-            parts, plan["periods"], settings.forecast.horizon, period=settings.demand.period,
+            parts, plan["periods"], plan["horizon"], period=settings.demand.period,
             level=params.pop("interval_level"), jobs=jobs, fitted=fitted, **params,
         )
         _write_forecasts(con, run_id, result, out)
@@ -238,8 +248,9 @@ def forecast_partitioned(settings: Settings, run_id: str) -> dict[str, Any]:
     try:
         plan = plan_partitions(settings, run_id)
         parts = _gather(forecast_partition.map(unmapped(settings), unmapped(run_id), plan["ranges"],
-                                               unmapped(plan["periods"])), deadline, "forecast partitions", limit)
-        jobs = plan_seasonal(settings, parts)
+                                               unmapped(plan["periods"]), unmapped(plan["horizon"])),
+                        deadline, "forecast partitions", limit)
+        jobs = plan_seasonal(settings, parts, plan["horizon"])
         fitted = _gather(fit_seasonal.map(jobs), deadline, "Holt-Winters fits", limit) if jobs else []
     except Exception as exc:
         _record_failure(settings, run_id, "forecast", exc)
@@ -286,9 +297,11 @@ def recommend(settings: Settings, run_id: str) -> dict[str, Any]:
         classes = warehouse.read_table(con, "sku_classes", run_id)
         fc = warehouse.read_table(con, "forecasts", run_id)
         summary = fc[fc["step"] == 1][["sku", "model", "mean", "sigma"]]
+        # the last completed run's choices: an item changes policy only when the other is clearly cheaper
+        previous = warehouse.read_table(con, "latest_recommendations")[["sku", "policy"]]
         recs = policy.recommend(
             classes, summary, warehouse.read_items(con), warehouse.read_latest_stock(con), policy_params(settings),
-            lead_time=warehouse.read_table(con, "forecast_lead_time", run_id),
+            lead_time=warehouse.read_table(con, "forecast_lead_time", run_id), previous=previous,
         )
         warehouse.write_results(con, "recommendations", run_id, recs)
         out.update(rows=len(recs), **{k: int(v) for k, v in recs["policy"].value_counts().sort_index().items()},
@@ -299,16 +312,18 @@ def recommend(settings: Settings, run_id: str) -> dict[str, Any]:
 
 @task(cache_policy=NO_CACHE)
 def simulate(settings: Settings, run_id: str) -> dict[str, Any]:
-    """Replay the last weeks through JIT everywhere, JIC everywhere and the hybrid."""
+    """Replay the past through JIT everywhere, JIC everywhere, the class rule and the
+    recommendation, under every scenario, and the exchange curve."""
     with _stage(settings, run_id, "simulate") as (con, out):
         if not settings.simulation.enabled:
             out["skipped"] = "simulation.enabled = false"
             return out
-        results = simulate_demand(warehouse.read_demand(con, run_id), warehouse.read_items(con), settings)
-        warehouse.write_results(con, "simulation_results", run_id, results)
-        plain = results[(results["scenario"] == "plain") & (results["abc"] == "all")].set_index("strategy")
-        out.update(rows=len(results), **{f"fill_{k.split()[0]}": round(float(v), 3)
-                                         for k, v in plain["fill_rate"].items()})
+        sim = simulate_demand(warehouse.read_demand(con, run_id), warehouse.read_items(con), settings)
+        warehouse.write_results(con, "simulation_results", run_id, sim.results)
+        warehouse.write_results(con, "exchange_curves", run_id, sim.curve)
+        plain = sim.results[(sim.results["scenario"] == "plain") & (sim.results["abc"] == "all")].set_index("strategy")
+        out.update(rows=len(sim.results), weeks=sim.weeks,
+                   **{f"fill_{k.split()[0].lower()}": round(float(v), 3) for k, v in plain["fill_rate"].items()})
     return out
 
 

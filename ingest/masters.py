@@ -11,13 +11,16 @@ __all__ = ["ITEM_COLUMNS", "STOCK_COLUMNS", "parse_items", "parse_stock"]
 # unit_cost: currency per unit; lead times: days; moq and pack_size: units; order_cost: currency
 # per purchase order, freight included; holding_rate: share of unit cost per year; on_time_rate:
 # share of deliveries on time (read where the lead-time spread is not known); policy_override:
-# JIC or JIT whatever the rule says (blank: the rule); target_service_level: this item's target
+# JIC or JIT whatever the rule says (blank: the rule); target_service_level: this item's target;
+# obsolescence_rate: share of the stock's value lost per year it sits; backorder_share: share of
+# unmet demand that waits for the supplier's delivery (the rest buys elsewhere)
 ITEM_COLUMNS = (
     "sku", "description", "unit_cost", "supplier", "lead_time_days", "lead_time_std_days", "moq", "pack_size",
-    "order_cost", "holding_rate", "on_time_rate", "policy_override", "target_service_level",
+    "order_cost", "holding_rate", "on_time_rate", "policy_override", "target_service_level", "obsolescence_rate",
+    "backorder_share",
 )
 _NUMBERS = ("unit_cost", "lead_time_days", "lead_time_std_days", "moq", "pack_size", "order_cost", "holding_rate",
-            "on_time_rate", "target_service_level")
+            "on_time_rate", "target_service_level", "obsolescence_rate", "backorder_share")
 # on_hand, on_order: units; snapshot_date: the day the counts were taken
 STOCK_COLUMNS = ("sku", "on_hand", "on_order", "snapshot_date")
 
@@ -63,6 +66,10 @@ def parse_items(raw: pd.DataFrame) -> pd.DataFrame:
          "on_time_rate must be a share between 0 and 1, e.g. 0.9 for 90%"),
         ("bad_rate", (items["target_service_level"] < 0.5) | (items["target_service_level"] > 0.9999),
          "target_service_level must be a share between 0.5 and 0.9999, e.g. 0.95 for 95%"),
+        ("bad_rate", (items["obsolescence_rate"] < 0) | (items["obsolescence_rate"] > 1),
+         "obsolescence_rate must be a share of value per year between 0 and 1, e.g. 0.2 for 20%"),
+        ("bad_rate", (items["backorder_share"] < 0) | (items["backorder_share"] > 1),
+         "backorder_share must be a share between 0 and 1, e.g. 0.5 for half the customers waiting"),
         ("bad_policy", items["policy_override"].notna() & ~items["policy_override"].isin(["JIC", "JIT"]),
          "policy_override must be JIC or JIT (blank: the class rule decides)"),
     ]

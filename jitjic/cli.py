@@ -154,11 +154,13 @@ def evaluate(file: Path, freq: str, horizon: int | None, holdout: int, sku_col: 
 
 @cli.command()
 @click.option("--weeks", type=int, default=None, help="Periods to replay (default: simulation.weeks).")
-@click.option("--backorders/--lost-sales", default=None, help="Unmet demand waits or is lost (default: settings).")
+@click.option("--backorders/--lost-sales", default=None,
+              help="All unmet demand waits, or all is lost (default: settings; per item and class).")
 @click.option("--output", type=click.Path(path_type=Path), default=None, help="Also write the table as CSV.")
 @click.pass_context
 def simulate(ctx: click.Context, weeks: int | None, backorders: bool | None, output: Path | None) -> None:
-    """Replay the latest run's last weeks through JIT everywhere, JIC everywhere and the hybrid."""
+    """Replay the latest run's history through JIT everywhere, JIC everywhere, the class rule and
+    the recommendation, and print the exchange curve."""
     import warehouse
     from jitjic.simulation import simulate_demand
 
@@ -173,19 +175,23 @@ def simulate(ctx: click.Context, weeks: int | None, backorders: bool | None, out
         warehouse.ensure_schema(con)
         run_id = _latest_run_id(con)
         try:
-            results = simulate_demand(warehouse.read_demand(con, run_id), warehouse.read_items(con), settings)
+            sim = simulate_demand(warehouse.read_demand(con, run_id), warehouse.read_items(con), settings)
         except ValueError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_CONFIG)
-        warehouse.write_results(con, "simulation_results", run_id, results)
+        warehouse.write_results(con, "simulation_results", run_id, sim.results)
+        warehouse.write_results(con, "exchange_curves", run_id, sim.curve)
     finally:
         con.close()
-    shown = results[results["abc"].isin(["all", "A"])]
-    cols = ["scenario", "strategy", "abc", "fill_rate", "cycle_service_level", "period_service_level", "avg_stock_value",
-            "orders", "total_cost"]
-    click.echo(f"run {run_id}: last {settings.simulation.weeks} periods replayed, unmet demand "
-               f"{settings.simulation.unmet_demand}")
+    results = sim.results
+    shown = results[results["abc"].isin(["all", "A"]) & (results["scenario"] == "plain")]
+    cols = ["strategy", "abc", "fill_rate", "cycle_service_level", "target_cycle_service", "cycles_per_item",
+            "avg_stock_value", "orders", "total_cost"]
+    click.echo(f"run {run_id}: last {sim.weeks} periods replayed, unmet demand {settings.simulation.unmet_demand}")
     click.echo(shown[cols].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
+    click.echo("\nexchange curve (per year):")
+    curve_cols = ["policy", "setting", "avg_stock_value", "fill_rate", "cycle_service_a", "orders_per_year", "total_cost"]
+    click.echo(sim.curve[curve_cols].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
     if output:
         results.to_csv(output, index=False)
         click.echo(f"written: {output}")

@@ -20,7 +20,7 @@ __all__ = ["ReportFiles", "write_report_files", "report_email", "smtp_config", "
 XLSX = "jitjic_recommendations.xlsx"
 CSV = "reorder_now.csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CHARTS = ("heatmap", "capital", "accuracy")
+CHARTS = ("heatmap", "capital", "accuracy", "exchange")
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,11 @@ class ReportFiles:
 
     @classmethod
     def in_folder(cls, folder: str | Path) -> ReportFiles:
-        """The files ``write_report_files`` wrote into ``folder``."""
+        """The files ``write_report_files`` wrote into ``folder`` (a chart without data, e.g. the
+        exchange curve when the replay is off, is not written)."""
         folder = Path(folder)
         return cls(folder, folder / "report.html", folder / "report_email.html", folder / XLSX, folder / CSV,
-                   {name: folder / f"{name}.png" for name in CHARTS})
+                   {name: folder / f"{name}.png" for name in CHARTS if (folder / f"{name}.png").exists()})
 
 
 def mailed_files(sizes: dict[str, int], limit_mb: float) -> list[str]:
@@ -90,11 +91,14 @@ def write_report_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_i
     matrix = warehouse.read_table(con, "abc_xyz_matrix_by_run", run_id)
     accuracy = _accuracy_by_class(con, run_id)
     changes = _changes(con, run_id)
-    charts = dict(zip(CHARTS, (
-        reports.abc_xyz_heatmap(matrix),
-        reports.capital_by_class(recs),
-        reports.accuracy_by_class(accuracy[accuracy["abc"] != "all"]),
-    ), strict=True))
+    curve = warehouse.read_table(con, "exchange_curves", run_id)
+    charts = {
+        "heatmap": reports.abc_xyz_heatmap(matrix),
+        "capital": reports.capital_by_class(recs),
+        "accuracy": reports.accuracy_by_class(accuracy[accuracy["abc"] != "all"]),
+    }
+    if not curve.empty:
+        charts["exchange"] = reports.exchange_curve_chart(curve)
     folder = Path(settings.paths.reports_dir) / run_id
     folder.mkdir(parents=True, exist_ok=True)
 
@@ -111,7 +115,7 @@ def write_report_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_i
                                            created=pd.Timestamp(run["started_at"]).to_pydatetime())}
     mailed = mailed_files({name: len(data) for name, data in sheets.items()}, settings.email.max_attachments_mb)
     too_big = [{"name": name, "mb": len(data) / 1024 / 1024} for name, data in sheets.items() if name not in mailed]
-    common = dict(changes=changes, accuracy=accuracy,
+    common = dict(changes=changes, accuracy=accuracy, curve=curve,
                   simulation=warehouse.read_table(con, "simulation_results", run_id))
     args = (run, recs, matrix, warehouse.read_table(con, "load_report", run_id),
             warehouse.read_table(con, "run_stages", run_id))

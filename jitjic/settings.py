@@ -132,19 +132,32 @@ class Classification(_Section):
 
 
 class Policy(_Section):
-    """The JIT/JIC rule and the defaults assumed where the item master is silent."""
+    """Where the JIT/JIC line falls, the service targets, the costs behind both, and the
+    defaults assumed where the item master is silent."""
 
+    # "cost": buffer an item (JIC) where that costs less per year than ordering it to demand (JIT),
+    # counting holding, obsolescence, orders and stock-outs; "class": buffer the popular classes
+    # (jic_classes), the rest JIT
+    decide_by: Literal["cost", "class"] = "cost"
+    # "class": each buffer at its class's service_level (the item master's own target wins);
+    # "cost": at the cycle service level that minimises its expected cost
+    targets: Literal["cost", "class"] = "class"
     jic_classes: list[Literal["A", "B", "C"]] = ["A", "B"]
-    # new items (classification.new_periods) have too little history for a buffer
-    new_item_policy: Literal["JIT", "JIC"] = "JIT"
-    # service_level is a cycle service level ("cycle") or a fill rate ("fill_rate")
-    service_measure: Literal["cycle", "fill_rate"] = "cycle"
-    # switch an item between JIT and JIC when the other policy's expected yearly cost
-    # (holding + ordering + lost margin on shortages) is this share lower; off by default:
-    # the model has no obsolescence term, so it favours stock on cheap slow movers
-    cost_override: bool = False
-    cost_override_margin: float = Field(0.25, ge=0.0, lt=1.0)
     service_level: dict[Literal["A", "B", "C"], float] = {"A": 0.95, "B": 0.90, "C": 0.85}
+    # an item keeps last run's choice unless the other costs this share less a year (no flip on a
+    # small change in the forecast)
+    switch_margin: float = Field(0.1, ge=0.0, le=1.0)
+    # with per-item levels (targets = "cost", a budget or a fill target): none below its class's
+    class_floor: bool = False
+    # per-item levels that meet this planned average stock value (currency), or this expected
+    # fill rate, at the least expected cost (at most one of the two)
+    stock_budget: float | None = Field(None, gt=0)
+    fill_target: float | None = Field(None, gt=0, lt=1)
+    # new items (classification.new_periods): decided like any other ("rule": by cost or class, as
+    # decide_by says), or always JIT (until their history is longer) or always JIC
+    new_item_policy: Literal["rule", "JIT", "JIC"] = "rule"
+    # with targets = "class": service_level is a cycle service level ("cycle") or a fill rate
+    service_measure: Literal["cycle", "fill_rate"] = "cycle"
     review_period_days: float = Field(7.0, gt=0)
     # EOQ knows no obsolescence: an order covers at most this many days of forecast demand (0: no cap)
     max_order_cover_days: float = Field(365.0, ge=0)
@@ -152,7 +165,17 @@ class Policy(_Section):
     # spread by assuming late deliveries come this many days late
     late_delivery_days: float = Field(7.0, ge=0)
     holding_rate: float = Field(0.25, gt=0, le=2.0, description="carrying cost per year, share of unit cost")
+    # share of a stock's value lost per year it sits (the item master's obsolescence_rate wins)
+    obsolescence_rate: dict[Literal["A", "B", "C"], float] = {"A": 0.05, "B": 0.10, "C": 0.20}
     order_cost: float = Field(25.0, ge=0, description="currency per purchase order, freight included")
+    # currency per order line: a line that rides on a purchase order the supplier gets anyway
+    # costs only this
+    order_line_cost: float = Field(1.0, ge=0)
+    # share of unmet demand that waits for the supplier's delivery, the rest buys elsewhere (the
+    # item master's backorder_share wins): rarely requested items are usually special-ordered
+    backorder_share: dict[Literal["A", "B", "C"], float] = {"A": 0.0, "B": 0.25, "C": 0.5}
+    # what a customer's wait costs per unit (a discount, expediting), share of the selling price
+    waiting_cost_rate: float = Field(0.1, ge=0, le=1.0)
     default_lead_time_days: float = Field(14.0, ge=0)
     default_lead_time_std_days: float = Field(3.0, ge=0)
     # unit cost assumed as this share of the average selling price when the item master has none
@@ -168,17 +191,43 @@ class Policy(_Section):
                 raise ValueError(f"service level for class {k} must be in [0.5, 1.0), got {level}")
         return v
 
+    @field_validator("obsolescence_rate", "backorder_share")
+    @classmethod
+    def _shares(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, share in v.items():
+            if not 0.0 <= share <= 1.0:
+                raise ValueError(f"class {k}: must be a share between 0 and 1, got {share}")
+        return v
+
+    @model_validator(mode="after")
+    def _one_goal(self) -> Policy:
+        if self.stock_budget is not None and self.fill_target is not None:
+            raise ValueError("set stock_budget or fill_target, not both")
+        return self
+
 
 class Simulation(_Section):
     """The policy replay (``jitjic simulate`` and the nightly flow's simulate stage)."""
 
     enabled: bool = True
-    weeks: int = Field(12, ge=2, le=104, description="last periods replayed")
-    # "lost": unmet demand is lost; "backorders": it waits for stock (and is served first)
-    unmet_demand: Literal["lost", "backorders"] = "lost"
+    # last periods replayed; 0: all but the first warmup_periods (at most 104)
+    weeks: int = Field(0, ge=0, le=104, description="last periods replayed (0: all after the warm-up)")
+    warmup_periods: int = Field(20, ge=12, description="history the first replayed forecast sees (weeks = 0)")
+    # "item": each item's backorder_share waits, the rest is lost; "lost": all unmet demand is
+    # lost; "backorders": all of it waits for stock (and is served first)
+    unmet_demand: Literal["item", "lost", "backorders"] = "item"
     # every replayed week refits the forecasts: beyond this many SKUs a class-stratified sample
     # is replayed and its sums weighted up (the report says so)
     max_skus: int = Field(2000, ge=50)
+    # the exchange curve: JIC everywhere replayed at these uniform cycle service levels
+    curve_levels: list[float] = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99]
+
+    @field_validator("curve_levels")
+    @classmethod
+    def _curve_levels(cls, v: list[float]) -> list[float]:
+        if not v or not all(0.0 < level < 1.0 for level in v):
+            raise ValueError(f"curve levels must be shares between 0 and 1, got {v}")
+        return sorted(set(v))
 
 
 class Email(_Section):

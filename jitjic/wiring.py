@@ -42,17 +42,20 @@ def line_rules(s: Settings) -> LineRules:
 
 def policy_params(s: Settings) -> PolicyParams:
     p = s.policy
+    share = {"item": None, "lost": 0.0, "backorders": 1.0}[s.simulation.unmet_demand]
     return PolicyParams(
-        jic_classes=tuple(p.jic_classes), service_level=dict(p.service_level),
-        period_days=PERIOD_DAYS[s.demand.period], review_period_days=p.review_period_days,
-        holding_rate=p.holding_rate, order_cost=p.order_cost,
-        default_lead_time_days=p.default_lead_time_days,
+        decide_by=p.decide_by, targets=p.targets, switch_margin=p.switch_margin, jic_classes=tuple(p.jic_classes),
+        service_level=dict(p.service_level), class_floor=p.class_floor, stock_budget=p.stock_budget,
+        fill_target=p.fill_target, period_days=PERIOD_DAYS[s.demand.period], review_period_days=p.review_period_days,
+        holding_rate=p.holding_rate, obsolescence_rate=dict(p.obsolescence_rate), order_cost=p.order_cost,
+        order_line_cost=p.order_line_cost, backorder_share=dict(p.backorder_share),
+        waiting_cost_rate=p.waiting_cost_rate, default_lead_time_days=p.default_lead_time_days,
         default_lead_time_std_days=p.default_lead_time_std_days,
         default_cost_ratio=p.default_cost_ratio, default_moq=p.default_moq,
         default_pack_size=p.default_pack_size, abc_cutoffs=tuple(s.classification.abc_cutoffs),
         new_item_policy=p.new_item_policy, service_measure=p.service_measure,
-        cost_override_margin=p.cost_override_margin if p.cost_override else None,
         max_order_cover_days=p.max_order_cover_days or None, late_delivery_days=p.late_delivery_days,
+        unmet_demand_share=share,
     )
 
 

@@ -1,6 +1,9 @@
 """JIT or JIC per SKU: buffers, reorder points, order quantities, capital, and the reason why."""
 
+from policy.inputs import protection_horizon
 from policy.inventory import eoq, lead_time_sigma, round_order_qty, safety_stock
-from policy.recommend import PolicyParams, recommend
+from policy.params import PolicyParams
+from policy.recommend import recommend
 
-__all__ = ["PolicyParams", "recommend", "eoq", "lead_time_sigma", "round_order_qty", "safety_stock"]
+__all__ = ["PolicyParams", "recommend", "protection_horizon", "eoq", "lead_time_sigma", "round_order_qty",
+           "safety_stock"]

@@ -1,13 +1,17 @@
-"""Prove the advice on history: JIT everywhere, JIC everywhere and the hybrid, replayed over the
-last weeks with no look-ahead, plain and under each disruption scenario.
+"""Prove the advice on history: JIT everywhere, JIC everywhere, the class rule and the
+recommendation, replayed period by period with no look-ahead, plain and under each disruption,
+and the exchange curve of stock against service and cost.
 
-Every week of the replay the forecasts are refitted on the demand known by then and the three
-policies re-planned; classes are fixed at the start (what the planner knew then).
+Every period of the replay the forecasts are refitted and the SKUs classified on the demand known
+by then, and every strategy re-planned from them, as the nightly run would have; results are
+grouped by the classes known at the start.
+The forecasts do not depend on the strategy, so each period is fitted once and every strategy
+(and every point of the exchange curve) is planned from the same fit.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -15,22 +19,109 @@ import pandas as pd
 from classification import classify_skus
 from forecasting import AutoForecast
 from forecasting.matrix import to_matrix
-from policy.costs import shortage_cost
-from policy.recommend import PolicyParams, recommend
-from policy.simulate import SCENARIOS, Plan, Scenario, replay
+from policy.inputs import item_inputs, protection_horizon
+from policy.params import PolicyParams
+from policy.quantities import Inputs, allocate
+from policy.simulate import SCENARIOS, Plan, ReplayItems, Scenario, replay
+from policy.uncertainty import Protection
 
-__all__ = ["STRATEGIES", "backtest_policies", "plan_weeks", "summarise"]
+__all__ = [
+    "STRATEGIES", "CURVE_LEVELS", "Replay", "prepare_replay", "strategy_params", "uniform_jic", "run_strategy",
+    "backtest_policies", "exchange_curve", "equal_stock_level", "summarise",
+]
 
-STRATEGIES = ("JIT everywhere", "JIC everywhere", "hybrid")
+STRATEGIES = ("JIT everywhere", "JIC everywhere", "class rule", "recommended")
+# the uniform cycle service levels JIC everywhere is replayed at for the exchange curve
+CURVE_LEVELS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99)
+_SUMS = ["demand", "served", "short", "lost", "backordered", "stockout_periods", "demand_periods", "cycles",
+         "stockout_cycles", "avg_stock_value", "orders", "purchase_orders", "holding_cost", "obsolescence_cost",
+         "ordering_cost", "lost_margin", "waiting_cost", "shortage_cost", "target_cycles", "jic_cycles",
+         "jic_stockout_cycles", "skus", "served_cycles_share"]
 
 
-def _strategy_params(params: PolicyParams) -> dict[str, PolicyParams]:
+def uniform_jic(params: PolicyParams, level: float) -> PolicyParams:
+    """JIC everywhere at one cycle service level: every live item buffered at ``level``."""
+    return replace(params, decide_by="class", targets="class", jic_classes=("A", "B", "C"), new_item_policy="JIC",
+                   service_level={"A": level, "B": level, "C": level}, item_policies=False, class_floor=False,
+                   stock_budget=None, fill_target=None, service_measure="cycle")
+
+
+def strategy_params(params: PolicyParams, jic_level: float | None = None) -> dict[str, PolicyParams]:
+    """The four strategies: JIT everywhere; JIC everywhere at ``jic_level`` (default: the A
+    class's level); the plain class rule (popular classes JIC at the class levels); and the
+    recommendation as configured."""
+    level = params.service_level.get("A", 0.95) if jic_level is None else jic_level
     return {
-        "JIT everywhere": replace(params, jic_classes=(), cost_override_margin=None, item_policies=False),
-        "JIC everywhere": replace(params, jic_classes=("A", "B", "C"), new_item_policy="JIC",
-                                  cost_override_margin=None, item_policies=False),
-        "hybrid": params,
+        "JIT everywhere": replace(params, decide_by="class", jic_classes=(), item_policies=False),
+        "JIC everywhere": uniform_jic(params, level),
+        "class rule": replace(params, decide_by="class", targets="class", stock_budget=None, fill_target=None),
+        "recommended": params,
     }
+
+
+@dataclass
+class Replay:
+    """Everything a strategy's replay needs, fitted once: per replayed period the item inputs
+    (forecast, item master, defaults) and their protection-interval quantiles; the actual demand
+    of the replayed periods; the classes known at the start; each SKU's replay inputs."""
+
+    ids: np.ndarray
+    classes: pd.DataFrame
+    weight: np.ndarray
+    actual: np.ndarray
+    weeks: list[tuple[pd.DataFrame, Protection]]  # (item_inputs rows, protection-interval demand) per period
+    params: PolicyParams
+    items: ReplayItems
+    skus_total: int
+
+
+def prepare_replay(
+    demand: pd.DataFrame,
+    items: pd.DataFrame,
+    params: PolicyParams,
+    *,
+    weeks: int = 26,
+    horizon: int = 8,
+    forecast_params: dict | None = None,
+    classify_params: dict | None = None,
+    max_skus: int | None = None,
+    seed: int = 0,
+) -> Replay:
+    """Hold out the last ``weeks`` periods of ``demand`` (``sku, period_start, qty, order_lines,
+    revenue``) and fit the forecasts each replayed period would have had. The forecast horizon is
+    raised to cover the longest lead time + review period, so every buffer is read off quantiles
+    of its own interval. With more than ``max_skus`` SKUs a seeded sample stratified by ABC class
+    is replayed, weighted by its class's inverse sampling share."""
+    ids, periods, y = to_matrix(demand, "sku", "period_start", "qty")
+    if y.shape[1] <= weeks + 8:
+        raise ValueError(f"{y.shape[1]} periods of demand: too few to hold out {weeks} and still forecast")
+    y = np.where(np.isnan(y), np.nan, np.maximum(y, 0.0))
+    origin = y.shape[1] - weeks
+    history = demand[demand["period_start"].isin(set(periods[:origin]))]
+    classes = classify_skus(history, **(classify_params or {}))
+    # SKUs first sold during the replay were unknown at its start: they are left out
+    known = pd.Index(classes["sku"]).get_indexer(ids) >= 0
+    ids, y = ids[known], y[known]
+    classes = classes.set_index("sku").reindex(ids).reset_index()
+    total = len(ids)
+    keep, weight = _stratified_sample(classes["abc"].to_numpy(), max_skus, seed)
+    ids, y, classes = ids[keep], y[keep], classes.iloc[keep].reset_index(drop=True)
+    horizon = max(horizon, protection_horizon(items, ids, params))
+    fitted = []
+    for t in range(weeks):
+        auto = AutoForecast(horizon, **(forecast_params or {})).fit(y[:, : origin + t])
+        summary = pd.DataFrame({"sku": ids, "model": auto.model_names(), "mean": auto.mean_[:, 0],
+                                "sigma": np.nan_to_num(auto.scale_)})
+        # the planner classifies every night: an item dead in summer sells again by Christmas
+        known_then = classes if t == 0 else classify_skus(
+            demand[demand["period_start"].isin(set(periods[: origin + t]))], **(classify_params or {}))
+        known_then = known_then.set_index("sku").reindex(ids).reset_index()
+        base, _ = item_inputs(known_then, summary, items, None, params)
+        periods_t = (base["lead_time_days"].to_numpy(float) + params.review_period_days) / params.period_days
+        fitted.append((base, Protection(base["sku"], _lead_time_frame(ids, auto), periods_t,
+                                        base["sigma"].clip(lower=0).to_numpy(float))))
+    first = fitted[0][0]
+    return Replay(ids, classes, weight, y[:, origin:], fitted, params, _replay_items(first, params), total)
 
 
 def _lead_time_frame(ids: np.ndarray, auto: AutoForecast) -> pd.DataFrame:
@@ -43,43 +134,64 @@ def _lead_time_frame(ids: np.ndarray, auto: AutoForecast) -> pd.DataFrame:
     return frame
 
 
-def _plan(recs: pd.DataFrame) -> Plan:
-    return Plan(
-        is_jic=(recs["policy"] == "JIC").to_numpy(),
-        reorder_point=recs["reorder_point"].to_numpy(float),
-        order_up_to=recs["order_up_to"].to_numpy(float),
-        order_qty=recs["order_qty"].to_numpy(float),
+def _replay_items(base: pd.DataFrame, p: PolicyParams) -> ReplayItems:
+    return ReplayItems(
+        lead_days=base["lead_time_days"].to_numpy(float), lead_sd_days=base["lead_time_std_days"].to_numpy(float),
+        unit_cost=base["unit_cost"].to_numpy(float), lost_margin=base["lost_margin"].to_numpy(float),
+        waiting_cost=base["waiting_cost"].to_numpy(float), backorder_share=base["backorder_share"].to_numpy(float),
+        holding_rate=base["holding_rate"].to_numpy(float), obsolescence_rate=base["obsolescence_rate"].to_numpy(float),
+        order_cost=base["order_cost"].to_numpy(float), line_cost=np.full(len(base), p.order_line_cost),
+        supplier=base["supplier_group"].to_numpy(int), moq=base["moq"].to_numpy(float),
+        pack=base["pack_size"].to_numpy(float),
     )
 
 
-def plan_weeks(
-    y: np.ndarray,
-    ids: np.ndarray,
-    classes: pd.DataFrame,
-    items: pd.DataFrame,
-    params: PolicyParams,
-    origin: int,
-    weeks: int,
-    horizon: int,
-    forecast_params: dict | None = None,
-) -> tuple[dict[str, list[Plan]], dict[str, pd.DataFrame]]:
-    """Each strategy's plan for each replayed period ``origin + t``, made from ``y[:, :origin + t]``
-    only (refitted forecasts, fixed classes); also each strategy's first recommendations."""
-    strategy_params = _strategy_params(params)
-    plans: dict[str, list[Plan]] = {s: [] for s in STRATEGIES}
-    first: dict[str, pd.DataFrame] = {}
-    for t in range(weeks):
-        auto = AutoForecast(horizon, **(forecast_params or {})).fit(y[:, : origin + t])
-        lead_time = _lead_time_frame(ids, auto)
-        summary = pd.DataFrame({"sku": ids, "model": auto.model_names(), "mean": auto.mean_[:, 0],
-                                "sigma": np.nan_to_num(auto.scale_)})
-        for name, p in strategy_params.items():
-            recs = recommend(classes, summary, items, None, p, lead_time=lead_time).set_index("sku").reindex(ids)
-            recs["policy"] = recs["policy"].fillna("JIT")
-            recs = recs.fillna({"reorder_point": 0.0, "order_up_to": 0.0, "order_qty": 0.0})
-            plans[name].append(_plan(recs))
-            first.setdefault(name, recs)
-    return plans, first
+def plan_weeks(rp: Replay, params: PolicyParams) -> tuple[list[Plan], list[np.ndarray]]:
+    """The strategy's plan for each replayed period, and each period's planned service levels
+    (NaN for items not buffered)."""
+    plans, levels = [], []
+    previous = None
+    for base, protection in rp.weeks:
+        plan, _ = allocate(Inputs.build(base, None, params, protection, previous), params)
+        lifecycle = base["lifecycle"].to_numpy() if "lifecycle" in base else np.full(len(base), "active")
+        dead = (lifecycle == "dead") & (plan["forced"] == None)  # noqa: E711 (element-wise)
+        jic = plan["is_jic"] & ~dead
+        plans.append(Plan(is_jic=jic, reorder_point=np.where(dead, 0.0, plan["reorder_point"]),
+                          order_up_to=np.where(dead, 0.0, plan["order_up_to"]),
+                          order_qty=np.where(dead, 0.0, plan["order_qty"])))
+        levels.append(np.where(jic, plan["level"], np.nan))
+        previous = jic.astype(float)
+    return plans, levels
+
+
+def run_strategy(rp: Replay, params: PolicyParams, scenarios: tuple[Scenario, ...] = (SCENARIOS[0],),
+                 name: str = "", plans: tuple[list[Plan], list[np.ndarray]] | None = None) -> pd.DataFrame:
+    """Per-SKU replay results of one strategy under ``scenarios`` (rows: scenario x SKU)."""
+    plans, levels = plans or plan_weeks(rp, params)
+    first = plans[0]
+    # each strategy starts stocked as it plans: JIC at the reorder point plus half an order, JIT
+    # at its order-up-to level (the forecast over lead time + review)
+    start = np.where(first.is_jic, first.reorder_point + first.order_qty / 2, first.order_up_to)
+    stacked = np.stack(levels)
+    seen = np.isfinite(stacked).sum(axis=0)
+    # an item's planned level: the mean over the periods it was buffered (NaN: never buffered)
+    target = np.where(seen > 0, np.nansum(stacked, axis=0) / np.maximum(seen, 1), np.nan)
+    buffered = np.isfinite(target)
+    rows = []
+    for scenario in scenarios:
+        out = replay(rp.actual, plans, rp.items, period_days=params.period_days, scenario=scenario,
+                     start_on_hand=np.nan_to_num(start))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_item = np.where(out["cycles"] > 0, 1 - out["stockout_cycles"] / out["cycles"], np.nan)
+        rows.append(pd.DataFrame({
+            "scenario": scenario.name, "strategy": name, "sku": rp.ids, "abc": rp.classes["abc"].to_numpy(),
+            "weight": rp.weight, **out, "target_level": target,
+            "target_cycles": np.where(buffered, np.nan_to_num(target) * out["cycles"], 0.0),
+            "jic_cycles": np.where(buffered, out["cycles"], 0.0),
+            "jic_stockout_cycles": np.where(buffered, out["stockout_cycles"], 0.0),
+            "skus": 1.0, "served_cycles_share": np.nan_to_num(per_item), "cycle_service_item": per_item,
+        }))
+    return pd.concat(rows, ignore_index=True)
 
 
 def backtest_policies(
@@ -87,72 +199,74 @@ def backtest_policies(
     items: pd.DataFrame,
     params: PolicyParams,
     *,
-    weeks: int = 12,
+    weeks: int = 26,
     horizon: int = 8,
     scenarios: tuple[Scenario, ...] = SCENARIOS,
-    backorders: bool = False,
     forecast_params: dict | None = None,
     classify_params: dict | None = None,
     max_skus: int | None = None,
     seed: int = 0,
+    jic_level: float | None = None,
 ) -> pd.DataFrame:
-    """Replay the last ``weeks`` periods of ``demand`` (``sku, period_start, qty, order_lines,
-    revenue``) per strategy and scenario.
+    """Replay the last ``weeks`` periods of ``demand`` per strategy and scenario.
 
     items: as for ``recommend`` (``sku, description, unit_cost, lead_time_days, ...,
-    avg_price``). Returns one row per scenario x strategy x ABC class (and ``all``): fill_rate,
-    cycle_service_level (share of replenishment cycles with demand and no stock-out: what a
-    service target promises), period_service_level (the same per period), stockout_periods,
-    avg_stock_value, orders, holding_cost, ordering_cost, shortage_cost, total_cost (currency
-    over the replay), ``weeks``, ``skus_total`` (known at the start) and ``skus_replayed``.
-
-    With more than ``max_skus`` SKUs a seeded sample stratified by ABC class is replayed (each
-    week refits the forecasts, so cost grows with SKUs x weeks) and every sum is weighted by its
-    class's inverse sampling share: totals estimate the whole catalogue.
+    avg_price``). Returns one row per scenario x strategy x ABC class (and ``all``); see
+    ``summarise`` for the columns.
     """
-    ids, periods, y = to_matrix(demand, "sku", "period_start", "qty")
-    if y.shape[1] <= weeks + 8:
-        raise ValueError(f"{y.shape[1]} periods of demand: too few to hold out {weeks} and still forecast")
-    y = np.where(np.isnan(y), np.nan, np.maximum(y, 0.0))
-    origin = y.shape[1] - weeks
-    start_periods = set(periods[:origin])
-    history = demand[demand["period_start"].isin(start_periods)]
-    classes = classify_skus(history, **(classify_params or {}))
-    # SKUs first sold during the replay were unknown at its start: they are left out
-    known = pd.Index(classes["sku"]).get_indexer(ids) >= 0  # hashed: np.isin compares object arrays pairwise
-    ids, y = ids[known], y[known]
-    classes = classes.set_index("sku").reindex(ids).reset_index()
-    total = len(ids)
-    keep, weight = _stratified_sample(classes["abc"].to_numpy(), max_skus, seed)
-    ids, y, classes = ids[keep], y[keep], classes.iloc[keep].reset_index(drop=True)
-    plans, first = plan_weeks(y, ids, classes, items, params, origin, weeks, horizon, forecast_params)
-    base = first["hybrid"]
-    unit_cost = base["unit_cost"].fillna(0).to_numpy(float)
-    master = items.set_index("sku").reindex(ids)
-    price = master["avg_price"].to_numpy(float)
-    shortage = shortage_cost(price, unit_cost, params.default_cost_ratio)
-    lead = base["lead_time_days"].fillna(params.default_lead_time_days).to_numpy(float) / params.period_days
-    order_cost = base["order_cost"].fillna(params.order_cost).to_numpy(float)
-    holding_rate = base["holding_rate"].fillna(params.holding_rate).to_numpy(float)
-    lead_sd = base["lead_time_std_days"].fillna(params.default_lead_time_std_days).to_numpy(float) / params.period_days
-    moq = master["moq"].fillna(params.default_moq).to_numpy(float)
-    pack = master["pack_size"].fillna(params.default_pack_size).to_numpy(float)
-    actual = y[:, origin:]
-    rows = []
-    for scenario in scenarios:
-        for name in STRATEGIES:
-            recs = first[name]
-            jic = (recs["policy"] == "JIC").to_numpy()
-            # each strategy starts stocked as it plans: JIC at the reorder point plus half an
-            # order, JIT at its order-up-to level (the forecast over lead time + review)
-            start = np.where(jic, recs["reorder_point"] + recs["order_qty"] / 2, recs["order_up_to"])
-            out = replay(actual, plans[name], lead, unit_cost, shortage, moq, pack,
-                         order_cost=order_cost, holding_rate_per_period=holding_rate * params.period_days / 365.0,
-                         backorders=backorders, scenario=scenario, start_on_hand=np.nan_to_num(start),
-                         lead_sd_periods=lead_sd)
-            rows.append(pd.DataFrame({"scenario": scenario.name, "strategy": name, "abc": classes["abc"].to_numpy(),
-                                      "weight": weight, **out}))
-    return summarise(pd.concat(rows, ignore_index=True), weeks).assign(skus_total=total, skus_replayed=len(ids))
+    rp = prepare_replay(demand, items, params, weeks=weeks, horizon=horizon, forecast_params=forecast_params,
+                        classify_params=classify_params, max_skus=max_skus, seed=seed)
+    per_sku = pd.concat([run_strategy(rp, p, scenarios, name) for name, p in strategy_params(params, jic_level).items()],
+                        ignore_index=True)
+    return summarise(per_sku, weeks, params.period_days).assign(skus_total=rp.skus_total, skus_replayed=len(rp.ids))
+
+
+def exchange_curve(rp: Replay, params: PolicyParams, levels: tuple[float, ...] = CURVE_LEVELS,
+                   equal_stock: bool = True) -> pd.DataFrame:
+    """Stock against service and cost, plain scenario: JIT everywhere, JIC everywhere at each of
+    ``levels``, the class rule, the recommendation and (``equal_stock``) JIC everywhere at the
+    level whose stock matches the recommendation's. One row each: policy, setting,
+    avg_stock_value, fill_rate, cycle_service_a, orders_per_year, total_cost (per year) and the
+    cost terms."""
+    runs = {("JIT everywhere", ""): strategy_params(params)["JIT everywhere"]}
+    runs |= {("JIC everywhere", f"{level:.1%}".replace(".0%", "%")): uniform_jic(params, level) for level in levels}
+    runs |= {("class rule", ""): strategy_params(params)["class rule"], ("recommended", ""): params}
+    rows = [_curve_row(run_strategy(rp, p), rp, policy, setting) for (policy, setting), p in runs.items()]
+    if equal_stock:
+        target = rows[-1]["avg_stock_value"]
+        level, matched = equal_stock_level(rp, params, target)
+        rows.append(_curve_row(matched, rp, "JIC everywhere", f"{level:.1%} (equal stock)"))
+    return pd.DataFrame(rows)
+
+
+def equal_stock_level(rp: Replay, params: PolicyParams, stock_value: float, lo: float = 0.05, hi: float = 0.999,
+                      tolerance: float = 0.001) -> tuple[float, pd.DataFrame]:
+    """The uniform JIC level whose replayed average stock value matches ``stock_value`` (within
+    ``tolerance`` as a share, or the nearest bound), and its per-SKU replay."""
+    def stock(level: float) -> tuple[float, pd.DataFrame]:
+        out = run_strategy(rp, uniform_jic(params, level))
+        return float((out["avg_stock_value"] * out["weight"]).sum()), out
+
+    for _ in range(30):
+        mid = (lo + hi) / 2
+        value, out = stock(mid)
+        if abs(value - stock_value) <= tolerance * stock_value:
+            return mid, out
+        lo, hi = (mid, hi) if value < stock_value else (lo, mid)
+    return mid, out
+
+
+def _curve_row(per_sku: pd.DataFrame, rp: Replay, policy: str, setting: str) -> dict:
+    s = summarise(per_sku.assign(strategy=policy), len(rp.actual[0]), rp.params.period_days)
+    overall = s[s["abc"] == "all"].iloc[0]
+    a = s[s["abc"] == "A"]
+    years = len(rp.actual[0]) * rp.params.period_days / 365.0
+    return {"policy": policy, "setting": setting, "avg_stock_value": overall["avg_stock_value"],
+            "fill_rate": overall["fill_rate"], "cycle_service_a": a["cycle_service_level"].iloc[0] if len(a) else np.nan,
+            "orders_per_year": overall["orders"] / years, "purchase_orders_per_year": overall["purchase_orders"] / years,
+            "holding_cost": overall["holding_cost"] / years, "obsolescence_cost": overall["obsolescence_cost"] / years,
+            "ordering_cost": overall["ordering_cost"] / years, "shortage_cost": overall["shortage_cost"] / years,
+            "total_cost": overall["total_cost"] / years}
 
 
 def _stratified_sample(abc: np.ndarray, max_skus: int | None, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -173,23 +287,35 @@ def _stratified_sample(abc: np.ndarray, max_skus: int | None, seed: int) -> tupl
     return np.concatenate(keep)[order], np.concatenate(weight)[order]
 
 
-def summarise(per_sku: pd.DataFrame, weeks: int) -> pd.DataFrame:
+def summarise(per_sku: pd.DataFrame, weeks: int, period_days: float = 7.0) -> pd.DataFrame:
     """Sum per-SKU replay results (times ``weight`` when given) per scenario x strategy x class
-    and overall."""
-    sums = ["demand", "served", "short", "stockout_periods", "demand_periods", "cycles", "stockout_cycles",
-            "avg_stock_value", "orders", "holding_cost", "ordering_cost", "shortage_cost"]
+    and overall. Columns: fill_rate, cycle_service_level (pooled: replenishment cycles with demand
+    and no stock-out / cycles with demand), cycle_service_per_item (the mean of each item's own),
+    cycles_per_item, target_cycle_service (the buffered items' planned levels, weighted by their
+    cycles) beside jic_cycle_service_level (what those items reached), period_service_level,
+    stockout_periods, avg_stock_value, orders (lines), purchase_orders, lost, backordered, and
+    the costs over the replay: holding, obsolescence, ordering, shortage (lost margin + waiting),
+    total."""
     if "weight" in per_sku:
-        per_sku = per_sku.assign(**{c: per_sku[c] * per_sku["weight"] for c in sums})
+        per_sku = per_sku.assign(**{c: per_sku[c] * per_sku["weight"] for c in _SUMS})
+    per_sku = per_sku.assign(served_cycles_share=np.where(per_sku["cycles"] > 0, per_sku["served_cycles_share"], 0.0),
+                             items_with_cycles=(per_sku["cycles"] > 0) * per_sku.get("weight", 1.0))
+    sums = [*_SUMS, "items_with_cycles"]
     by_class = per_sku.groupby(["scenario", "strategy", "abc"], sort=False)[sums].sum().reset_index()
     overall = per_sku.groupby(["scenario", "strategy"], sort=False)[sums].sum().reset_index().assign(abc="all")
     out = pd.concat([overall, by_class], ignore_index=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["fill_rate"] = out["served"] / out["demand"]
         out["cycle_service_level"] = 1 - out["stockout_cycles"] / out["cycles"]
+        out["cycle_service_per_item"] = out["served_cycles_share"] / out["items_with_cycles"]
+        out["cycles_per_item"] = out["cycles"] / out["skus"]
+        out["target_cycle_service"] = out["target_cycles"] / out["jic_cycles"]
+        out["jic_cycle_service_level"] = 1 - out["jic_stockout_cycles"] / out["jic_cycles"]
         out["period_service_level"] = 1 - out["stockout_periods"] / out["demand_periods"]
-    out["total_cost"] = out["holding_cost"] + out["ordering_cost"] + out["shortage_cost"]
+    out["total_cost"] = out["holding_cost"] + out["obsolescence_cost"] + out["ordering_cost"] + out["shortage_cost"]
     out["weeks"] = weeks
-    cols = ["scenario", "strategy", "abc", "fill_rate", "cycle_service_level", "period_service_level",
-            "stockout_periods", "avg_stock_value", "orders", "holding_cost", "ordering_cost", "shortage_cost",
-            "total_cost", "weeks"]
+    cols = ["scenario", "strategy", "abc", "fill_rate", "cycle_service_level", "cycle_service_per_item",
+            "cycles_per_item", "target_cycle_service", "jic_cycle_service_level", "period_service_level",
+            "stockout_periods", "avg_stock_value", "orders", "purchase_orders", "lost", "backordered",
+            "holding_cost", "obsolescence_cost", "ordering_cost", "shortage_cost", "total_cost", "weeks"]
     return out[cols]

@@ -7,7 +7,8 @@ from scipy.stats import norm
 
 __all__ = [
     "lead_time_sigma", "safety_stock", "eoq", "round_order_qty", "standard_normal_loss",
-    "fill_rate_k", "safety_stock_fill_rate", "quantile_excess", "replenishment_qty",
+    "fill_rate_k", "safety_stock_fill_rate", "quantile_excess", "excess_at_periods", "excess_at_level",
+    "replenishment_qty",
 ]
 
 
@@ -32,10 +33,16 @@ def standard_normal_loss(z):
     return norm.pdf(z) - z * norm.sf(z)
 
 
-def fill_rate_k(fill_rate, order_qty, sigma):
-    """Safety factor k with σ·G(k) = (1 - fill rate)·Q: the expected shortage per order cycle
-    equals the share of an order that may go unserved. Solved by bisection on k in [-4, 8]."""
-    target = (1.0 - np.asarray(fill_rate, float)) * np.asarray(order_qty, float)
+def fill_rate_k(fill_rate, order_qty, sigma, lost_share=0.0):
+    """Safety factor k with σ·G(k) = the expected shortage per order cycle a fill rate allows.
+
+    With backorders every cycle's demand is Q and σ·G(k) = (1 - fill rate)·Q; where a share
+    ``lost_share`` of unmet demand is lost, a cycle's demand is Q plus the lost units, so
+    σ·G(k) = (1 - β)·Q / (1 - lost_share·(1 - β)) (the lost-sales form at 1: (1 - β)/β·Q).
+    Solved by bisection on k in [-4, 8]."""
+    beta = np.asarray(fill_rate, float)
+    lost = np.clip(np.asarray(lost_share, float), 0.0, 1.0)
+    target = (1.0 - beta) * np.asarray(order_qty, float) / (1.0 - lost * (1.0 - beta))
     sigma = np.asarray(sigma, float)
     with np.errstate(divide="ignore", invalid="ignore"):
         g = np.where(sigma > 0, target / sigma, np.inf)
@@ -47,9 +54,10 @@ def fill_rate_k(fill_rate, order_qty, sigma):
     return (lo + hi) / 2
 
 
-def safety_stock_fill_rate(fill_rate, order_qty, sigma_lead_time):
+def safety_stock_fill_rate(fill_rate, order_qty, sigma_lead_time, lost_share=0.0):
     """Safety stock (units, never negative) for a fill rate with order quantity Q (units)."""
-    return np.maximum(fill_rate_k(fill_rate, order_qty, sigma_lead_time) * np.asarray(sigma_lead_time, float), 0.0)
+    k = fill_rate_k(fill_rate, order_qty, sigma_lead_time, lost_share)
+    return np.maximum(k * np.asarray(sigma_lead_time, float), 0.0)
 
 
 def eoq(annual_demand, order_cost, holding_cost_per_unit_year):
@@ -78,7 +86,34 @@ def replenishment_qty(is_jic, position, reorder_point, order_up_to, order_qty, m
     return round_order_qty(raw, moq, pack_size)
 
 
-def quantile_excess(levels, excess, lead_time, target_level, horizon_excess=None):
+def excess_at_periods(excess, periods):
+    """Per SKU, the excess over the mean at each level over ``periods`` (fractional): excess is
+    SKU x L x levels for L = 1..H; interpolated between whole L, scaled by sqrt(L) below one
+    period and grown with sqrt(L / H) beyond H. Returns SKU x levels (units)."""
+    n, horizon, _ = excess.shape
+    lt = np.clip(np.asarray(periods, float), 1e-9, None)
+    low = np.clip(np.floor(lt).astype(int), 1, horizon)
+    high = np.clip(np.ceil(lt).astype(int), 1, horizon)
+    rows = np.arange(n)
+    frac = np.clip(lt - np.floor(lt), 0.0, 1.0)
+    at_l = excess[rows, low - 1] + (excess[rows, high - 1] - excess[rows, low - 1]) * frac[:, None]
+    at_l = np.where((lt < 1)[:, None], excess[:, 0] * np.sqrt(lt)[:, None], at_l)
+    return np.where((lt > horizon)[:, None], excess[:, -1] * np.sqrt(lt / horizon)[:, None], at_l)
+
+
+def excess_at_level(levels, at_periods, target_level):
+    """Per SKU, the excess (``at_periods``: SKU x levels) at ``target_level``: linear in the
+    normal z of the level between the given levels, the end segments extended beyond them."""
+    z = norm.ppf(np.asarray(levels, float))
+    n = at_periods.shape[0]
+    zt = norm.ppf(np.broadcast_to(np.asarray(target_level, float), (n,)))
+    j = np.clip(np.searchsorted(z, zt) - 1, 0, len(z) - 2)
+    rows = np.arange(n)
+    slope = (at_periods[rows, j + 1] - at_periods[rows, j]) / (z[j + 1] - z[j])
+    return at_periods[rows, j] + slope * (zt - z[j])
+
+
+def quantile_excess(levels, excess, lead_time, target_level):
     """Units above the mean demand needed at ``target_level``, from calibrated quantiles.
 
     levels: quantile levels (e.g. 0.5 .. 0.99); excess: SKU x L x levels, quantile minus mean of
@@ -86,25 +121,4 @@ def quantile_excess(levels, excess, lead_time, target_level, horizon_excess=None
     fractional), interpolate between whole L (beyond H: grow with sqrt(L / H)), then between
     levels linearly in the normal z of the level (extrapolated beyond the last level).
     """
-    levels = np.asarray(levels, float)
-    n, horizon, _ = excess.shape
-    lt = np.clip(np.asarray(lead_time, float), 1e-9, None)
-    low = np.clip(np.floor(lt).astype(int), 1, horizon)
-    high = np.clip(np.ceil(lt).astype(int), 1, horizon)
-    rows = np.arange(n)
-    frac = np.clip(lt - np.floor(lt), 0.0, 1.0)
-    at_l = excess[rows, low - 1] + (excess[rows, high - 1] - excess[rows, low - 1]) * frac[:, None]
-    short = lt < 1  # less than one period: scale the one-period excess by sqrt(L)
-    at_l = np.where(short[:, None], excess[:, 0] * np.sqrt(lt)[:, None], at_l)
-    beyond = lt > horizon
-    at_l = np.where(beyond[:, None], excess[:, -1] * np.sqrt(lt / horizon)[:, None], at_l)
-    z = norm.ppf(levels)
-    zt = norm.ppf(np.broadcast_to(np.asarray(target_level, float), (n,)))
-    out = np.empty(n)
-    for i in range(n):
-        out[i] = np.interp(zt[i], z, at_l[i], left=np.nan, right=np.nan)
-        if not np.isfinite(out[i]):  # outside the levels: extend the last segment linearly
-            j = (0, 1) if zt[i] < z[0] else (-2, -1)
-            slope = (at_l[i, j[1]] - at_l[i, j[0]]) / (z[j[1]] - z[j[0]])
-            out[i] = at_l[i, j[1]] + slope * (zt[i] - z[j[1]])
-    return out
+    return excess_at_level(levels, excess_at_periods(excess, lead_time), target_level)

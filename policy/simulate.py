@@ -1,9 +1,14 @@
-"""Replay demand week by week through an ordering policy: stock, orders, shortages and costs.
+"""Replay demand period by period through an ordering policy: stock, orders, shortages, costs.
 
 Vectorised over SKUs, one loop over periods. Each period, in this order: deliveries due arrive;
-demand is served from stock (unserved demand is lost, or back-ordered when ``backorders``);
-the policy reviews the inventory position (on hand + on order - backorders) and orders;
-holding cost is charged on the stock left at the end of the period.
+stock serves the oldest waiting customers first, then this period's demand; of the demand left
+unserved an item's ``backorder_share`` waits (served when stock arrives) and the rest is lost;
+at the end of the period the policy reviews the inventory position (on hand + on order -
+waiting) and orders; holding and obsolescence are charged on the stock left.
+
+The clock is true: an order placed at the end of period t with a lead time of L days arrives
+(t + 1)·P + L days after the start (P days a period) and serves demand only from the first
+period that starts at or after its arrival. It never serves a period it could not have reached.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import numpy as np
 
 from policy.inventory import replenishment_qty
 
-__all__ = ["Plan", "Scenario", "replay", "SCENARIOS"]
+__all__ = ["Plan", "ReplayItems", "Scenario", "SCENARIOS", "arrival_period", "replay"]
 
 
 @dataclass(frozen=True)
@@ -29,14 +34,52 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class ReplayItems:
+    """What the replay needs per SKU (arrays of length n_sku).
+
+    lead_days, lead_sd_days: supplier lead time and its spread (days); unit_cost (currency);
+    lost_margin: currency lost per unit a customer does not wait for; waiting_cost: currency per
+    unit a customer waits for (goodwill, expediting); backorder_share: share of unserved demand
+    that waits (0 lost sales .. 1 backorders); holding_rate, obsolescence_rate: share of unit
+    cost per year of stock; order_cost: currency per purchase order to the supplier; line_cost:
+    currency per order line; supplier: integer group per SKU (one purchase order per group and
+    period carries all its lines; give each SKU its own group when suppliers are unknown);
+    moq, pack: units.
+    """
+
+    lead_days: np.ndarray
+    lead_sd_days: np.ndarray
+    unit_cost: np.ndarray
+    lost_margin: np.ndarray
+    waiting_cost: np.ndarray
+    backorder_share: np.ndarray
+    holding_rate: np.ndarray
+    obsolescence_rate: np.ndarray
+    order_cost: np.ndarray
+    line_cost: np.ndarray
+    supplier: np.ndarray
+    moq: np.ndarray
+    pack: np.ndarray
+
+    @classmethod
+    def simple(cls, n: int, **values) -> ReplayItems:
+        """n SKUs, each its own supplier, no costs but those given (scalars broadcast)."""
+        zero = {f: 0.0 for f in cls.__dataclass_fields__}
+        zero.update(moq=1.0, pack=1.0, unit_cost=1.0, supplier=np.arange(n))
+        zero.update(values)
+        return cls(**{k: np.broadcast_to(np.asarray(v, float if k != "supplier" else int), (n,)).copy()
+                      for k, v in zero.items()})
+
+
+@dataclass(frozen=True)
 class Scenario:
-    """A disruption: deliveries ordered in [delay_from, delay_from + delay_periods) arrive
-    ``delay`` periods late; demand in [spike_from, spike_from + spike_periods) is x(1 + spike);
+    """A disruption: orders placed in periods [delay_from, delay_from + delay_periods) arrive
+    ``delay_days`` late; demand in [spike_from, spike_from + spike_periods) is x(1 + spike);
     every order costs x``freight``; with ``lead_time_spread`` each order's lead time is drawn
     from a normal with the item's spread (seeded, the same draws for every strategy)."""
 
     name: str = "plain"
-    delay: int = 0
+    delay_days: float = 0.0
     delay_from: int = 0
     delay_periods: int = 0
     spike: float = 0.0
@@ -49,102 +92,116 @@ class Scenario:
 
 SCENARIOS = (
     Scenario("plain"),
-    Scenario("supplier delay +1 week for 2 weeks", delay=1, delay_from=2, delay_periods=2),
+    Scenario("supplier delay +1 week for 2 weeks", delay_days=7.0, delay_from=2, delay_periods=2),
     Scenario("demand spike +50% for 2 weeks", spike=0.5, spike_from=4, spike_periods=2),
     Scenario("freight cost x2", freight=2.0),
     Scenario("lead-time spread (each order ± supplier's σ)", lead_time_spread=True),
 )
 
+_TOTALS = ("demand", "served", "short", "lost", "backordered", "stockout_periods", "demand_periods", "cycles",
+           "stockout_cycles", "stock_value", "orders", "purchase_orders", "holding_cost", "obsolescence_cost",
+           "ordering_cost", "lost_margin", "waiting_cost")
+
+
+def arrival_period(t: int | np.ndarray, lead_days, period_days: float):
+    """The first period an order placed at the end of period ``t`` can serve: the first that
+    starts at or after (t + 1)·P + L days."""
+    whole = np.ceil(np.asarray(lead_days, float) / period_days - 1e-9)
+    return np.asarray(t) + 1 + np.maximum(whole, 0).astype(int)
+
 
 def replay(
     actual: np.ndarray,
     plans: list[Plan],
-    lead_periods: np.ndarray,
-    unit_cost: np.ndarray,
-    shortage_cost: np.ndarray,
-    moq: np.ndarray,
-    pack: np.ndarray,
+    items: ReplayItems,
     *,
-    order_cost: float | np.ndarray,
-    holding_rate_per_period: float | np.ndarray,
-    backorders: bool = False,
+    period_days: float = 7.0,
     scenario: Scenario = SCENARIOS[0],
     start_on_hand: np.ndarray | None = None,
-    lead_sd_periods: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """Run ``actual`` (SKU x period, units) through ``plans`` (one per period).
+    """Run ``actual`` (SKU x period, units) through ``plans`` (one per period; the last repeats).
 
-    Lead times are whole periods (an order placed in period t arrives at the start of t + L); a
-    ``lead_time_spread`` scenario draws each order's L from N(lead_periods, lead_sd_periods),
-    rounded, at least 0.
     Starts with ``start_on_hand`` (default: the first plan's order-up-to level) and nothing on
-    order. ``served`` counts demand met from stock in its own period (the fill rate's numerator);
-    with backorders the rest is delivered later but still counts as short, and costs
-    ``shortage_cost`` per unit once. A replenishment cycle runs from one delivery to the next (the
+    order. ``served`` counts demand met from stock in its own period (the fill rate's
+    numerator); the rest is ``short``, split into ``lost`` and ``backordered`` (served later,
+    still short for the fill rate). A replenishment cycle runs from one delivery to the next (the
     first from the start, the last to the end); ``cycles`` counts those with demand and
-    ``stockout_cycles`` those in which some demand went unserved. Returns per SKU: demand, served,
-    short, stockout_periods, demand_periods, cycles, stockout_cycles, avg_stock_value, orders,
-    holding_cost, ordering_cost, shortage_cost (currency). ``order_cost`` (currency per order) and
-    ``holding_rate_per_period`` (share of unit cost) are one value or one per SKU.
+    ``stockout_cycles`` those in which some demand went unserved. Costs (currency over the
+    replay): holding_cost, obsolescence_cost, ordering_cost (each purchase order's cost shared
+    by its lines, plus the line cost), lost_margin, waiting_cost, shortage_cost (the last two
+    together). Returns per SKU: those, demand, served, short, lost, backordered,
+    stockout_periods, demand_periods, cycles, stockout_cycles, avg_stock_value, orders (lines),
+    purchase_orders (its share of them).
     """
     n, periods = actual.shape
-    lead_periods = np.broadcast_to(np.asarray(lead_periods, float), (n,))
-    lead = np.broadcast_to(np.maximum(np.round(lead_periods).astype(int), 0)[:, None], (n, periods))
+    lead = np.broadcast_to(np.asarray(items.lead_days, float)[:, None], (n, periods))
     if scenario.lead_time_spread:  # one draw per SKU and period, whichever strategy replays
-        spread = np.zeros(n) if lead_sd_periods is None else np.asarray(lead_sd_periods, float)
-        drawn = np.random.default_rng(scenario.seed).normal(lead_periods[:, None], spread[:, None], (n, periods))
-        lead = np.maximum(np.round(drawn).astype(int), 0)
-    horizon = periods + int(lead.max(initial=0)) + scenario.delay + 2
+        rng = np.random.default_rng(scenario.seed)
+        lead = np.maximum(rng.normal(lead, np.asarray(items.lead_sd_days, float)[:, None], (n, periods)), 0.0)
+    delay = np.zeros(periods)
+    delay[scenario.delay_from:scenario.delay_from + scenario.delay_periods] = scenario.delay_days
+    due = arrival_period(np.arange(periods)[None, :], lead + delay[None, :], period_days)  # n x periods
+    horizon = int(due.max(initial=periods)) + 1
     arriving = np.zeros((n, horizon))
     on_hand = np.array(plans[0].order_up_to if start_on_hand is None else start_on_hand, dtype=float).copy()
-    backlog = np.zeros(n)
-    out = {k: np.zeros(n) for k in ("demand", "served", "short", "stockout_periods", "demand_periods",
-                                     "cycles", "stockout_cycles", "stock_value", "orders", "holding_cost",
-                                     "ordering_cost", "shortage_cost")}
+    waiting = np.zeros(n)
+    share = np.clip(np.asarray(items.backorder_share, float), 0.0, 1.0)
+    per_period = period_days / 365.0
+    supplier = np.unique(np.asarray(items.supplier), return_inverse=True)[1]
+    out = {k: np.zeros(n) for k in _TOTALS}
     rows = np.arange(n)
-    in_cycle = {"demand": np.zeros(n, dtype=bool), "short": np.zeros(n, dtype=bool)}
+    open_cycle = {"demand": np.zeros(n, dtype=bool), "short": np.zeros(n, dtype=bool)}
     for t in range(periods):
         delivered = arriving[:, t] > 0  # ends the cycle that ran until now
-        out["cycles"] += delivered & in_cycle["demand"]
-        out["stockout_cycles"] += delivered & in_cycle["short"]
-        for flags in in_cycle.values():
+        out["cycles"] += delivered & open_cycle["demand"]
+        out["stockout_cycles"] += delivered & open_cycle["short"]
+        for flags in open_cycle.values():
             flags &= ~delivered
         on_hand += arriving[:, t]
         demand = actual[:, t].copy()
-        if scenario.spike and scenario.spike_from <= t < scenario.spike_from + scenario.spike_periods:
+        if scenario.spike_from <= t < scenario.spike_from + scenario.spike_periods:
             demand = demand * (1 + scenario.spike)
-        # stock goes to the oldest backorders first, then to this period's demand
-        shipped = np.minimum(on_hand, demand + backlog)
-        on_hand -= shipped
-        immediate = np.clip(shipped - backlog, 0.0, demand)
-        short = demand - immediate
-        backlog = backlog + demand - shipped if backorders else np.zeros(n)
-        out["demand"] += demand
-        out["served"] += immediate
-        out["short"] += short
+        # stock goes to the customers already waiting first, then to this period's demand
+        to_waiting = np.minimum(on_hand, waiting)
+        served = np.minimum(on_hand - to_waiting, demand)
+        on_hand -= to_waiting + served
+        short = demand - served
+        waiting += short * share - to_waiting
+        _add(out, demand=demand, served=served, short=short, lost=short * (1 - share),
+             backordered=short * share, lost_margin=short * (1 - share) * items.lost_margin,
+             waiting_cost=short * share * items.waiting_cost)
         asked = demand > 0
         stocked_out = (short > 1e-9) & asked
         out["stockout_periods"] += stocked_out
         out["demand_periods"] += asked
-        in_cycle["demand"] |= asked
-        in_cycle["short"] |= stocked_out
-        out["shortage_cost"] += short * shortage_cost
+        open_cycle["demand"] |= asked
+        open_cycle["short"] |= stocked_out
 
         plan = plans[min(t, len(plans) - 1)]
-        on_order = arriving[:, t + 1:].sum(axis=1)
-        position = on_hand + on_order - backlog
+        position = on_hand + arriving[:, t + 1:].sum(axis=1) - waiting
         qty = replenishment_qty(plan.is_jic, position, plan.reorder_point, plan.order_up_to, plan.order_qty,
-                                moq, pack)
+                                items.moq, items.pack)
         ordered = qty > 0
-        late = scenario.delay if scenario.delay_from <= t < scenario.delay_from + scenario.delay_periods else 0
-        lead_t = lead[:, t]
-        arrive_at = np.minimum(t + lead_t + late + (lead_t == 0), horizon - 1)  # L = 0: next period
-        np.add.at(arriving, (rows[ordered], arrive_at[ordered]), qty[ordered])
-        out["orders"] += ordered
-        out["ordering_cost"] += ordered * order_cost * scenario.freight
-        out["stock_value"] += on_hand * unit_cost
-        out["holding_cost"] += on_hand * unit_cost * holding_rate_per_period
-    out["cycles"] += in_cycle["demand"]  # the cycle still open at the end
-    out["stockout_cycles"] += in_cycle["short"]
+        np.add.at(arriving, (rows[ordered], due[ordered, t]), qty[ordered])
+        # one purchase order per supplier and period carries all its lines; its cost is shared
+        lines = np.bincount(supplier[ordered], minlength=supplier.max(initial=0) + 1)
+        po_cost = np.zeros(len(lines))
+        np.maximum.at(po_cost, supplier[ordered], np.asarray(items.order_cost, float)[ordered])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            po_share = np.where(ordered, po_cost[supplier] / lines[supplier], 0.0)
+            po_count = np.where(ordered, 1.0 / lines[supplier], 0.0)
+        value = on_hand * items.unit_cost
+        _add(out, orders=ordered, purchase_orders=po_count,
+             ordering_cost=(po_share + ordered * items.line_cost) * scenario.freight, stock_value=value,
+             holding_cost=value * items.holding_rate * per_period,
+             obsolescence_cost=value * items.obsolescence_rate * per_period)
+    out["cycles"] += open_cycle["demand"]  # the cycle still open at the end
+    out["stockout_cycles"] += open_cycle["short"]
     out["avg_stock_value"] = out.pop("stock_value") / max(periods, 1)
+    out["shortage_cost"] = out["lost_margin"] + out["waiting_cost"]
     return out
+
+
+def _add(out: dict[str, np.ndarray], **values) -> None:
+    for key, value in values.items():
+        out[key] += value

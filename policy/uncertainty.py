@@ -1,4 +1,5 @@
-"""How much demand over a lead time can exceed its mean, from the forecast's calibrated quantiles."""
+"""How far demand over each item's protection interval can exceed its mean, from the forecast's
+calibrated quantiles of cumulative demand (or a normal curve where an item has none)."""
 
 from __future__ import annotations
 
@@ -6,46 +7,52 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from policy.inventory import quantile_excess
+from policy.inventory import excess_at_level, excess_at_periods
 
-__all__ = ["LEVEL_COLUMNS", "lead_time_excess"]
+__all__ = ["LEVEL_COLUMNS", "ONE_SIGMA", "Protection"]
 
 LEVEL_COLUMNS = {"q50": 0.5, "q80": 0.8, "q90": 0.9, "q95": 0.95, "q99": 0.99}
 # the level whose excess over the mean is one standard deviation for normal demand
 ONE_SIGMA = float(norm.cdf(1.0))
 
 
-def lead_time_excess(
-    skus: pd.Series,
-    lead_time: pd.DataFrame | None,
-    periods: np.ndarray,
-    level: np.ndarray,
-    sigma_per_period: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(excess at ``level``, one-sigma excess, from_quantiles flag) over ``periods`` (per SKU).
+class Protection:
+    """Demand uncertainty over ``periods`` (per SKU, fractional: lead time + review period).
 
-    With ``lead_time`` (forecast_lead_time rows: sku, periods, mean, q50..q99) the excess is read
-    off the SKU's calibrated cumulative quantiles; SKUs without them fall back to a normal demand
-    with ``sigma_per_period`` x sqrt(periods). Units.
+    ``lead_time``: forecast_lead_time rows (sku, periods, mean, q50..q99): an item's excess is read
+    off its calibrated cumulative quantiles; items without them fall back to a normal demand with
+    ``sigma_per_period`` x sqrt(periods). Built once per plan, then read at any level.
     """
-    n = len(skus)
-    z = norm.ppf(np.clip(level, 0.5, 0.9999))
-    excess = z * sigma_per_period * np.sqrt(periods)
-    one_sigma = sigma_per_period * np.sqrt(periods)
-    found = np.zeros(n, dtype=bool)
-    if lead_time is None or lead_time.empty:
-        return excess, one_sigma, found
-    cols = list(LEVEL_COLUMNS)
-    wide = lead_time.sort_values(["sku", "periods"])
-    horizon = int(wide["periods"].max())
-    index = {s: i for i, s in enumerate(wide["sku"].drop_duplicates())}
-    rows = np.array([index.get(s, -1) for s in skus])
-    found = rows >= 0
-    if not found.any():
-        return excess, one_sigma, found
-    values = wide[cols].to_numpy() - wide[["mean"]].to_numpy()
-    cube = values.reshape(len(index), horizon, len(cols))[rows[found]]
-    levels = list(LEVEL_COLUMNS.values())
-    excess[found] = quantile_excess(levels, cube, periods[found], level[found])
-    one_sigma[found] = quantile_excess(levels, cube, periods[found], np.full(found.sum(), ONE_SIGMA))
-    return np.maximum(excess, 0.0), np.maximum(one_sigma, 0.0), found
+
+    def __init__(self, skus: pd.Series, lead_time: pd.DataFrame | None, periods: np.ndarray,
+                 sigma_per_period: np.ndarray):
+        n = len(skus)
+        self.periods = np.asarray(periods, float)
+        self.sigma_normal = np.asarray(sigma_per_period, float) * np.sqrt(self.periods)
+        self.found = np.zeros(n, dtype=bool)
+        self.levels = np.array(list(LEVEL_COLUMNS.values()))
+        self.table = np.zeros((n, len(self.levels)))
+        if lead_time is not None and not lead_time.empty:
+            wide = lead_time.sort_values(["sku", "periods"], kind="mergesort")
+            horizon = int(wide["periods"].max())
+            index = pd.Index(wide["sku"].drop_duplicates())
+            rows = index.get_indexer(pd.Index(skus))
+            self.found = rows >= 0
+            values = wide[list(LEVEL_COLUMNS)].to_numpy(float) - wide[["mean"]].to_numpy(float)
+            cube = values.reshape(len(index), horizon, len(self.levels))[rows[self.found]]
+            self.table[self.found] = excess_at_periods(cube, self.periods[self.found])
+        self.one_sigma = self.sigma_normal.copy()
+        if self.found.any():
+            one = excess_at_level(self.levels, self.table[self.found], np.full(self.found.sum(), ONE_SIGMA))
+            self.one_sigma[self.found] = np.maximum(one, 0.0)
+
+    def excess(self, level) -> np.ndarray:
+        """Units above the mean demand over the interval at cycle service ``level`` (per SKU;
+        negative below the median, where the quantiles of a skewed demand say little: there
+        the normal curve with the item's one-sigma excess)."""
+        level = np.broadcast_to(np.clip(np.asarray(level, float), 1e-4, 0.9999), self.periods.shape)
+        z = norm.ppf(level)
+        out = z * self.sigma_normal
+        if self.found.any():
+            out[self.found] = excess_at_level(self.levels, self.table[self.found], level[self.found])
+        return np.where(level < 0.5, z * self.one_sigma, out)

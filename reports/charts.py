@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-__all__ = ["abc_xyz_heatmap", "capital_by_class", "accuracy_by_class"]
+__all__ = ["abc_xyz_heatmap", "capital_by_class", "accuracy_by_class", "exchange_curve_chart"]
 
 
 def _png(fig) -> bytes:
@@ -63,4 +63,32 @@ def accuracy_by_class(accuracy: pd.DataFrame) -> bytes:
     ax.axhline(1.0, color="#888", lw=1, ls="--")
     ax.set_ylabel("RMSSE (backtest, median)")
     ax.set_title("Forecast error by class (1.0 = naive forecast)", fontsize=9)
+    return _png(fig)
+
+
+def exchange_curve_chart(curve: pd.DataFrame) -> bytes:
+    """Fill rate and yearly total cost against average stock value, replayed: JIC everywhere at
+    each uniform target (the line), JIT everywhere, the class rule and the recommendation (marked)."""
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(5.2, 4.8), sharex=True)
+    uniform = curve[(curve["policy"] == "JIC everywhere") & ~curve["setting"].str.contains("equal")]
+    uniform = uniform.sort_values("avg_stock_value")
+    marks = {"JIT everywhere": ("s", "#9cc3e6"), "class rule": ("^", "#7a869a"), "recommended": ("*", "#d9480f")}
+    for ax, col, label in ((top, "fill_rate", "fill rate"), (bottom, "total_cost", "total cost per year")):
+        ax.plot(uniform["avg_stock_value"], uniform[col], "-o", color="#2f6db3", ms=3, label="JIC everywhere, one target")
+        for _, r in uniform.iterrows():
+            if ax is top:
+                ax.annotate(r["setting"], (r["avg_stock_value"], r[col]), fontsize=6, xytext=(2, -8),
+                            textcoords="offset points", color="#2f6db3")
+        for policy, (marker, color) in marks.items():
+            row = curve[curve["policy"] == policy]
+            if len(row):
+                ax.plot(row["avg_stock_value"], row[col], marker, color=color, ms=11 if marker == "*" else 7,
+                        label=policy, linestyle="none")
+        ax.set_ylabel(label)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
+            (lambda v, _: f"{v:.0%}") if col == "fill_rate" else (lambda v, _: f"{v:,.0f}")))
+    bottom.set_xlabel("average stock value (currency)")
+    bottom.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    top.set_title("Exchange curve: service and cost for the stock held (replayed)", fontsize=9)
+    top.legend(fontsize=7, frameon=False, loc="lower right")
     return _png(fig)

@@ -18,6 +18,7 @@ _ENV = Environment(
 _ENV.filters["money"] = lambda v: "" if pd.isna(v) else f"{v:,.2f}"
 _ENV.filters["units"] = lambda v: "" if pd.isna(v) else f"{v:,.0f}"
 _ENV.filters["pct"] = lambda v: "" if pd.isna(v) else f"{v:.0%}"
+_ENV.filters["pct1"] = lambda v: "" if pd.isna(v) else f"{v:.1%}"
 _ENV.filters["target"] = lambda v: "" if pd.isna(v) else f"{v:.1%}".replace(".0%", "%")  # 95%, 97.5%
 _ENV.filters["num"] = lambda v: "" if pd.isna(v) else f"{v:.2f}"
 
@@ -28,32 +29,60 @@ def reorder_list(recommendations: pd.DataFrame) -> pd.DataFrame:
     return due.sort_values(["reorder_value", "sku"], ascending=[False, True])
 
 
-def simulation_sentences(simulation: pd.DataFrame | None, weeks: int | None = None) -> list[str]:
-    """One plain sentence per scenario, from the ``simulation_results`` rows of a run."""
+def simulation_sentences(simulation: pd.DataFrame | None, curve: pd.DataFrame | None = None,
+                         weeks: int | None = None) -> list[str]:
+    """Plain sentences from a run's ``simulation_results`` (and ``exchange_curves``) rows: what
+    the recommendation would have done against the simple alternatives, at equal stock, and
+    under each disruption."""
     if simulation is None or simulation.empty:
         return []
     rows = simulation[simulation["abc"] == "all"].set_index(["scenario", "strategy"])
     weeks = weeks or int(simulation["weeks"].iloc[0])
     out = []
     plain = rows.loc["plain"]
+    rec, cls, jit = plain.loc["recommended"], plain.loc["class rule"], plain.loc["JIT everywhere"]
     out.append(
-        f"Over the last {weeks} weeks the recommended mix would have served {plain.loc['hybrid', 'fill_rate']:.0%} of "
-        f"demand from stock, holding {plain.loc['hybrid', 'avg_stock_value']:,.0f} of stock on average "
-        f"(JIT everywhere: {plain.loc['JIT everywhere', 'fill_rate']:.0%} with {plain.loc['JIT everywhere', 'avg_stock_value']:,.0f}; "
-        f"JIC everywhere: {plain.loc['JIC everywhere', 'fill_rate']:.0%} with {plain.loc['JIC everywhere', 'avg_stock_value']:,.0f})."
+        f"Replayed over the last {weeks} weeks (orders arriving when they truly would), the recommendation would have "
+        f"served {rec['fill_rate']:.1%} of demand from stock, holding {rec['avg_stock_value']:,.0f} on average, for "
+        f"{rec['total_cost']:,.0f} in holding, obsolescence, orders and lost or waiting customers. Buffering the "
+        f"popular classes and nothing else: {cls['fill_rate']:.1%} with {cls['avg_stock_value']:,.0f}, "
+        f"{cls['total_cost']:,.0f}; JIT everywhere: {jit['fill_rate']:.1%} with {jit['avg_stock_value']:,.0f}, "
+        f"{jit['total_cost']:,.0f}."
     )
+    if curve is not None and not curve.empty:
+        matched = curve[curve["setting"].str.contains("equal stock")]
+        recommended = curve[curve["policy"] == "recommended"]
+        if len(matched) and len(recommended):
+            m, r = matched.iloc[0], recommended.iloc[0]
+            level = m["setting"].split()[0]
+            out.append(
+                f"At the same stock, JIC everywhere at one target ({level}) would have served {m['fill_rate']:.1%} "
+                f"for {m['total_cost']:,.0f} a year against the recommendation's {r['fill_rate']:.1%} for "
+                f"{r['total_cost']:,.0f} a year (the exchange curve below).")
+    a = simulation[(simulation["scenario"] == "plain") & (simulation["strategy"] == "recommended")
+                   & (simulation["abc"] == "A")]
+    if len(a) and pd.notna(a["target_cycle_service"].iloc[0]):
+        r = a.iloc[0]
+        out.append(f"A items reached a cycle service level of {r['jic_cycle_service_level']:.1%} against their "
+                   f"{r['target_cycle_service']:.1%} target, over {r['cycles_per_item']:.1f} replenishment cycles "
+                   "each.")
     sampled = simulation.get("skus_replayed")
     if sampled is not None and pd.notna(sampled.iloc[0]) and sampled.iloc[0] < simulation["skus_total"].iloc[0]:
-        out[-1] += (f" Replayed on a sample of {int(sampled.iloc[0]):,} of {int(simulation['skus_total'].iloc[0]):,} SKUs "
-                    "drawn per ABC class; stock and costs are scaled up to the whole catalogue.")
+        out[0] += (f" Replayed on a sample of {int(sampled.iloc[0]):,} of {int(simulation['skus_total'].iloc[0]):,} SKUs "
+                   "drawn per ABC class; stock and costs are scaled up to the whole catalogue.")
     for scenario in [s for s in rows.index.get_level_values(0).unique() if s != "plain"]:
         r = rows.loc[scenario]
         if scenario.startswith("freight"):
-            out.append(f"With freight at double cost ({scenario}), the mix would cost {r.loc['hybrid', 'total_cost']:,.0f} "
-                       f"over the {weeks} weeks, JIT everywhere {r.loc['JIT everywhere', 'total_cost']:,.0f}.")
+            out.append(f"With freight at double cost ({scenario}), the recommendation would cost "
+                       f"{r.loc['recommended', 'total_cost']:,.0f} over the {weeks} weeks, JIT everywhere "
+                       f"{r.loc['JIT everywhere', 'total_cost']:,.0f}.")
         else:
-            out.append(f"A {scenario} would cut the fill rate of JIT everywhere to {r.loc['JIT everywhere', 'fill_rate']:.0%}; "
-                       f"the recommended mix would keep {r.loc['hybrid', 'fill_rate']:.0%}.")
+            out.append(f"A {scenario} would cut the fill rate of JIT everywhere to "
+                       f"{r.loc['JIT everywhere', 'fill_rate']:.1%}; the recommendation would keep "
+                       f"{r.loc['recommended', 'fill_rate']:.1%}.")
+    out.append("What JIT is exposed to is what these scenarios show: a late supplier, a spike, dearer freight. "
+               "No buffer here is sized for a black swan (a supplier gone for months, a pandemic): the buffers "
+               "cover the demand and lead-time spread seen in the history, nothing beyond it.")
     return out
 
 
@@ -67,6 +96,7 @@ def build_context(
     changes: pd.DataFrame | None = None,
     accuracy: pd.DataFrame | None = None,
     simulation: pd.DataFrame | None = None,
+    curve: pd.DataFrame | None = None,
     images: dict[str, str] | None = None,
     top_n: int = 25,
 ) -> dict[str, Any]:
@@ -112,7 +142,8 @@ def build_context(
         "changes": changes.head(top_n).to_dict("records"),
         "changes_count": len(changes),
         "accuracy": [] if accuracy is None else accuracy.to_dict("records"),
-        "simulation": simulation_sentences(simulation),
+        "simulation": simulation_sentences(simulation, curve),
+        "curve": [] if curve is None or curve.empty else curve.to_dict("records"),
         "images": images or {},
     }
 

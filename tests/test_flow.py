@@ -62,7 +62,14 @@ def test_first_run_fills_every_table(two_runs):
     assert stages == {"ingest", "demand", "forecast", "classify", "policy", "simulate", "publish", "report"}
     sims = q(db, "select count(distinct scenario), count(distinct strategy) from simulation_results where run_id = ?",
              [run_id])[0]
-    assert sims == (len(SCENARIOS), 3)
+    assert sims == (len(SCENARIOS), 4)
+    # the exchange curve: JIT everywhere, JIC everywhere at each target and at equal stock, the
+    # class rule and the recommendation, with the recommendation's stock matched
+    curve = q(db, "select policy, setting, avg_stock_value from exchange_curves where run_id = ?", [run_id])
+    assert len(curve) == 9 + 4
+    rec = [v for p, _, v in curve if p == "recommended"][0]
+    matched = [v for _, s, v in curve if "equal stock" in s][0]
+    assert abs(matched - rec) <= 0.001 * rec
     from prefect.client.orchestration import get_client
 
     async def artifact():
@@ -139,7 +146,9 @@ def test_simulate_command_on_the_published_run(two_runs, tmp_path):
     import pandas as pd
 
     table = pd.read_csv(out)
-    assert set(table["strategy"]) == {"JIT everywhere", "JIC everywhere", "hybrid"} and (table["weeks"] == 4).all()
+    assert set(table["strategy"]) == {"JIT everywhere", "JIC everywhere", "class rule", "recommended"}
+    assert (table["weeks"] == 4).all()
+    assert "exchange curve (per year):" in result.output and "(equal stock)" in result.output
 
 
 def test_sql_command_is_read_only(two_runs, tmp_path):

@@ -8,8 +8,8 @@ import pytest
 
 from policy import PolicyParams, eoq, lead_time_sigma, recommend, round_order_qty, safety_stock
 
-# the popular-vs-rare rule alone, without the expected-cost override
-RULE = PolicyParams(cost_override_margin=None)
+# the popular-vs-rare rule alone at the class targets (the cost comparison and per-item targets off)
+RULE = PolicyParams(decide_by="class", targets="class")
 
 
 def test_safety_stock_with_lead_time_variability():
@@ -49,12 +49,15 @@ def test_popular_gets_a_buffer_rare_goes_jit():
     out = recommend(*_inputs(), RULE).set_index("sku")
     pop, rare, dead = out.loc["POP"], out.loc["RARE"], out.loc["DEAD"]
     assert pop["policy"] == "JIC" and rare["policy"] == "JIT" and dead["policy"] == "JIT"
-    # weekly periods: L = 4 weeks ± 1 week, 95% cycle service level
-    expected_ss = 1.644854 * np.sqrt(4 * 20**2 + 100**2 * 1)
+    # weekly periods, weekly review: protection = L + R = 4 + 1 weeks, supplier ± 1 week, 95% cycle service
+    expected_ss = 1.644854 * np.sqrt(5 * 20**2 + 100**2 * 1)
     assert pop["safety_stock"] == pytest.approx(expected_ss, rel=1e-5)
-    assert pop["reorder_point"] == pytest.approx(400 + expected_ss, rel=1e-5)
+    assert pop["reorder_point"] == pytest.approx(500 + expected_ss, rel=1e-5)
+    assert pop["protection_days"] == 35 and pop["lead_time_demand"] == 400
     annual = 100 * 365 / 7
-    q = np.ceil(np.sqrt(2 * annual * 25 / (2.0 * 0.25)) / 10) * 10
+    # EOQ on the cost of a line (25.00 order + 1.00 line: the supplier has no other orders) and the
+    # carrying cost (holding 25% + obsolescence 5% for an A item)
+    q = np.ceil(np.sqrt(2 * annual * 26 / (2.0 * 0.30)) / 10) * 10
     assert pop["order_qty"] == q
     assert pop["capital_tied_up"] == pytest.approx((expected_ss + q / 2) * 2.0, rel=1e-5)
     assert rare["safety_stock"] == 0 and dead["safety_stock"] == 0
@@ -63,7 +66,7 @@ def test_popular_gets_a_buffer_rare_goes_jit():
 def test_reorder_now_and_quantities():
     out = recommend(*_inputs(), RULE).set_index("sku")
     pop = out.loc["POP"]
-    # position 400 <= reorder point ~577: order at least an EOQ, in whole packs
+    # position 400 <= reorder point ~680: order at least an EOQ, in whole packs
     assert pop["inventory_position"] == 400 and bool(pop["reorder_now"])
     assert pop["reorder_qty"] >= pop["order_qty"] and pop["reorder_qty"] % 10 == 0
     assert pop["reorder_value"] == pytest.approx(pop["reorder_qty"] * 2.0)
@@ -77,7 +80,10 @@ def test_reorder_now_and_quantities():
 def test_reasons_and_assumptions_in_plain_words():
     out = recommend(*_inputs(), RULE).set_index("sku")
     assert out.loc["POP", "reason"].startswith("A-item (top 80% of value), steady demand (CV 0.4), supplier 28±7 days -> JIC: buffer ")
-    assert "for 95% service, ties up" in out.loc["POP", "reason"]
+    assert "for 95% cycle service, ties up" in out.loc["POP", "reason"]
+    # both choices' yearly cost, the numbers the choice rests on
+    pop = out.loc["POP"]
+    assert f"JIC {pop['expected_cost_jic']:,.2f}/yr vs JIT {pop['expected_cost_jit']:,.2f}/yr" in pop["reason"]
     classes, *rest = _inputs()
     by_hits = recommend(classes.assign(abc_basis="hits"), *rest, RULE).set_index("sku")
     assert by_hits.loc["POP", "reason"].startswith("A-item (top 80% of order lines), steady demand")
@@ -86,6 +92,9 @@ def test_reasons_and_assumptions_in_plain_words():
     assumed = out.loc["RARE", "assumed"]
     assert "unit cost = 60% of price" in assumed and "lead time 14 d" in assumed
     assert "order cost 25.00" in assumed and "holding 25%/yr" in assumed
+    # the class rule sends RARE JIT against its cost: the reason says what a buffer would cost
+    rare = out.loc["RARE"]
+    assert "a buffer would hold" in rare["reason"] and f"JIT {rare['expected_cost_jit']:,.2f}/yr vs JIC" in rare["reason"]
     assert out.loc["RARE", "unit_cost"] == pytest.approx(6.0)
     # C item with erratic demand but a reliable default supplier (14 ± 3 days): no JIT risk flagged
     assert out.loc["RARE", "risk_flag"] is None
@@ -100,7 +109,7 @@ def test_unreliable_supplier_is_flagged_for_jit():
 
 
 def test_jic_classes_configurable():
-    out = recommend(*_inputs(), PolicyParams(jic_classes=("A", "B", "C"), cost_override_margin=None)).set_index("sku")
+    out = recommend(*_inputs(), replace(RULE, jic_classes=("A", "B", "C"))).set_index("sku")
     assert out.loc["RARE", "policy"] == "JIC"
     assert out.loc["RARE", "service_level"] == 0.85
 
@@ -109,12 +118,13 @@ def test_per_item_order_cost_and_holding_rate():
     classes, forecast, items, stock = _inputs()
     items.loc[items["sku"] == "POP", ["order_cost", "holding_rate"]] = [100.0, 0.5]
     pop = recommend(classes, forecast, items, stock, RULE).set_index("sku").loc["POP"]
-    # EOQ sqrt(2 x 5214.3 x 100 / (2.00 x 0.5)) = 1021.2 -> 1030 in packs of 10
+    # EOQ sqrt(2 x 5214.3 x (100 + 1) / (2.00 x (0.5 + 0.05))) = 978.6 -> 980 in packs of 10
     annual = 100 * 365 / 7
-    assert pop["order_qty"] == np.ceil(np.sqrt(2 * annual * 100 / (2.0 * 0.5)) / 10) * 10 == 1030
-    assert pop["order_cost"] == 100 and pop["holding_rate"] == 0.5
-    assert pop["ordering_cost_year"] == pytest.approx(annual / 1030 * 100)
+    assert pop["order_qty"] == np.ceil(np.sqrt(2 * annual * 101 / (2.0 * 0.55)) / 10) * 10 == 980
+    assert pop["order_cost"] == 100 and pop["holding_rate"] == 0.5 and pop["order_line_cost"] == 101
+    assert pop["ordering_cost_year"] == pytest.approx(annual / 980 * 101)
     assert pop["holding_cost_year"] == pytest.approx(pop["capital_tied_up"] * 0.5)
+    assert pop["obsolescence_cost_year"] == pytest.approx(pop["capital_tied_up"] * 0.05)
     assert pd.isna(pop["assumed"])
 
 
@@ -129,7 +139,8 @@ def test_on_time_rate_stands_in_for_a_missing_spread():
     assert pop["lead_time_days"] == pytest.approx(29.4) and pop["lead_time_std_days"] == pytest.approx(2.8)
     assert "supplier 29.4±2.8 days -> JIC" in pop["reason"]
     assert pop["assumed"] == "lead time and spread from 80% on time (late ones 7 d late)"
-    expected_ss = 1.644854 * np.sqrt(4.2 * 20**2 + 100**2 * 0.4**2)
+    # protection 4.2 + 1 weeks of review
+    expected_ss = 1.644854 * np.sqrt(5.2 * 20**2 + 100**2 * 0.4**2)
     assert pop["safety_stock"] == pytest.approx(expected_ss, rel=1e-5)
     # no lead time either: the default 14 d, then the rate: 14 + 3.5 = 17.5 ± 3.5 d
     rare = out.loc["RARE"]
@@ -147,28 +158,30 @@ def test_the_item_master_can_set_policy_and_target():
     out = recommend(classes, forecast, items, stock, RULE).set_index("sku")
     pop, rare, dead = out.loc["POP"], out.loc["RARE"], out.loc["DEAD"]
     assert pop["policy"] == "JIT" and pop["safety_stock"] == 0 and pop["decided_by"] == "item master"
-    assert pop["reason"].endswith("-> JIT: order to demand, no buffer (set in the item master, overriding the rule)")
-    # a C item buffered at its own target: z(0.975) x sqrt(2 x 1² + 0.5² x (3/7)²) with the default 14 ± 3 days
+    assert "-> JIT: order to demand, no buffer (set in the item master, overriding the rule);" in pop["reason"]
+    # a C item buffered at its own target over 2 + 1 weeks: z(0.975) x sqrt(3 x 1² + 0.5² x (3/7)²),
+    # the default 14 ± 3 days
     assert rare["policy"] == "JIC" and rare["service_level"] == 0.975
-    assert rare["safety_stock"] == pytest.approx(1.959964 * np.sqrt(2 * 1.0 + 0.25 * (3 / 7) ** 2), rel=1e-5)
-    assert "for 97.5% service" in rare["reason"] and rare["reason"].endswith("(set in the item master, overriding the rule)")
+    assert rare["safety_stock"] == pytest.approx(1.959964 * np.sqrt(3 * 1.0 + 0.25 * (3 / 7) ** 2), rel=1e-5)
+    assert "for 97.5% cycle service" in rare["reason"] and "(set in the item master, overriding the rule)" in rare["reason"]
     assert dead["policy"] == "JIC" and "phase out" not in dead["reason"]  # the planner knows it sells again
     # the simulator's everywhere-baselines ignore the policy, not the target
     baseline = recommend(classes, forecast, items, stock, replace(RULE, item_policies=False)).set_index("sku")
     assert list(baseline["policy"]) == ["JIC", "JIT", "PHASE_OUT"] and (baseline["decided_by"] != "item master").all()
     same = items.assign(policy_override=["JIC", None, None], target_service_level=np.nan)
     kept = recommend(classes, forecast, same, stock, RULE).set_index("sku").loc["POP"]
-    assert kept["policy"] == "JIC" and kept["reason"].endswith("(set in the item master)")
+    assert kept["policy"] == "JIC" and "(set in the item master);" in kept["reason"]
 
 
 def test_order_quantity_capped_at_a_year_of_demand():
-    every = PolicyParams(jic_classes=("A", "B", "C"), cost_override_margin=None)
+    # no obsolescence and no line cost, so EOQ is the textbook one
+    every = replace(RULE, jic_classes=("A", "B", "C"), obsolescence_rate={"A": 0, "B": 0, "C": 0}, order_line_cost=0)
     out = recommend(*_inputs(), every).set_index("sku")
     # RARE: 0.5/week at 6.00 (60% of price): EOQ sqrt(2 x 26.07 x 25 / 1.5) = 29.5 units, 59 weeks;
     # the cap is 365 days = 26.07 units, rounded up to 27
     rare, pop = out.loc["RARE"], out.loc["POP"]
     assert rare["order_qty"] == 27 and rare["orders_per_year"] == pytest.approx(0.5 * 365 / 7 / 27)
-    assert rare["reason"].endswith(", orders capped at 365 days of demand")
+    assert ", orders capped at 365 days of demand;" in rare["reason"]
     assert "capped" not in pop["reason"]  # 7 weeks of EOQ: untouched
     uncapped = recommend(*_inputs(), replace(every, max_order_cover_days=None)).set_index("sku")
     assert uncapped.loc["RARE", "order_qty"] == 30 and "capped" not in uncapped.loc["RARE", "reason"]
@@ -183,12 +196,14 @@ def test_dead_items_phase_out_and_new_items_go_jit():
     classes["lifecycle"] = ["new", "dead", "active"]
     classes["periods_since_first"] = [5, 40, 40]
     classes["periods_since_demand"] = [0, 20, 1]
-    out = recommend(classes, forecast, items, stock, RULE).set_index("sku")
+    out = recommend(classes, forecast, items, stock, replace(RULE, new_item_policy="JIT")).set_index("sku")
     assert out.loc["POP", "policy"] == "JIT" and out.loc["POP", "safety_stock"] == 0
     assert out.loc["POP", "reason"].startswith("new item (5 periods of history) -> JIT")
     rare = out.loc["RARE"]
     assert rare["policy"] == "PHASE_OUT" and not rare["reorder_now"] and rare["reorder_qty"] == 0
     assert rare["capital_tied_up"] == 0 and "no demand in the last 20 periods -> phase out" in rare["reason"]
-    jic_new = recommend(classes, forecast, items, stock,
-                        PolicyParams(new_item_policy="JIC", cost_override_margin=None)).set_index("sku")
+    jic_new = recommend(classes, forecast, items, stock, replace(RULE, new_item_policy="JIC")).set_index("sku")
     assert jic_new.loc["POP", "policy"] == "JIC"
+    # by default a new item is decided like any other: the popular new POP is buffered
+    ruled = recommend(classes, forecast, items, stock, RULE).set_index("sku")
+    assert ruled.loc["POP", "policy"] == "JIC" and ruled.loc["POP", "decided_by"] == "class"

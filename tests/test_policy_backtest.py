@@ -1,26 +1,40 @@
-"""The policy replay driver: no look-ahead, three strategies, every scenario, per class."""
+"""The policy replay driver: no look-ahead, four strategies, every scenario, per class, and the
+exchange curve."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from policy import PolicyParams
-from policy.backtest import STRATEGIES, backtest_policies
+from policy.backtest import (
+    STRATEGIES,
+    backtest_policies,
+    exchange_curve,
+    plan_weeks,
+    prepare_replay,
+    strategy_params,
+)
 from policy.simulate import SCENARIOS
 
 
-@pytest.fixture(scope="module")
-def case():
-    rng = np.random.default_rng(8)
-    periods = pd.date_range("2010-01-04", periods=40, freq="7D").date
+def _demand(seed=8, periods=40):
+    rng = np.random.default_rng(seed)
+    start = pd.date_range("2010-01-04", periods=periods, freq="7D").date
     rates = np.r_[rng.uniform(20, 60, 8), rng.uniform(0.2, 2, 22)]
-    rows = [(f"S{i:02d}", p, float(rng.poisson(r))) for i, r in enumerate(rates) for p in periods]
-    demand = pd.DataFrame(rows, columns=["sku", "period_start", "qty"]).assign(order_lines=1)
+    rows = [(f"S{i:02d}", p, float(rng.poisson(r))) for i, r in enumerate(rates) for p in start]
+    demand = pd.DataFrame(rows, columns=["sku", "period_start", "qty"])
+    demand["order_lines"] = (demand["qty"] > 0).astype(int) * np.where(demand["sku"] < "S08", 5, 1)
     demand["revenue"] = demand["qty"] * 4.0
     items = pd.DataFrame({"sku": [f"S{i:02d}" for i in range(30)], "description": "x", "unit_cost": 2.0,
                           "supplier": "S", "lead_time_days": 14.0, "lead_time_std_days": 2.0, "moq": 1.0,
                           "pack_size": 1.0, "avg_price": 4.0})
-    return demand, items, backtest_policies(demand, items, PolicyParams(), weeks=8, horizon=4)
+    return demand, items
+
+
+@pytest.fixture(scope="module")
+def case():
+    demand, items = _demand()
+    return demand, items, backtest_policies(demand, items, PolicyParams(), weeks=12, horizon=4)
 
 
 def test_every_scenario_strategy_and_class(case):
@@ -28,42 +42,50 @@ def test_every_scenario_strategy_and_class(case):
     assert set(out["scenario"]) == {s.name for s in SCENARIOS}
     assert set(out["strategy"]) == set(STRATEGIES)
     assert {"all", "A", "C"} <= set(out["abc"])
-    assert out["fill_rate"].between(0, 1).all() and out["cycle_service_level"].between(0, 1).all()
-    assert out["period_service_level"].between(0, 1).all()
-    assert (out["weeks"] == 8).all()
+    for col in ("fill_rate", "cycle_service_level", "period_service_level", "cycle_service_per_item"):
+        assert out[col].dropna().between(0, 1).all(), col
+    assert (out["weeks"] == 12).all() and (out["cycles_per_item"] > 0).all()
+    jic = out[(out["strategy"] == "JIC everywhere") & (out["scenario"] == "plain")]
+    assert np.allclose(jic["target_cycle_service"], 0.95)  # everything buffered at the A level
 
 
 def test_buffers_serve_more_and_hold_more(case):
     _, _, out = case
     plain = out[(out["scenario"] == "plain") & (out["abc"] == "all")].set_index("strategy")
     assert plain.loc["JIC everywhere", "fill_rate"] > plain.loc["JIT everywhere", "fill_rate"]
-    assert plain.loc["JIC everywhere", "avg_stock_value"] > plain.loc["JIT everywhere", "avg_stock_value"]
-    # the hybrid buffers the popular items only: its stock sits between the two
-    assert plain.loc["JIT everywhere", "avg_stock_value"] <= plain.loc["hybrid", "avg_stock_value"] \
+    # the class rule buffers the popular items only: its stock sits between the two
+    assert plain.loc["JIT everywhere", "avg_stock_value"] <= plain.loc["class rule", "avg_stock_value"] \
         <= plain.loc["JIC everywhere", "avg_stock_value"]
     freight = out[(out["scenario"] == "freight cost x2") & (out["abc"] == "all")].set_index("strategy")
-    assert (freight["ordering_cost"] == 2 * plain["ordering_cost"]).all()
+    assert np.allclose(freight["ordering_cost"], 2 * plain["ordering_cost"])
+    costs = plain[["holding_cost", "obsolescence_cost", "ordering_cost", "shortage_cost"]].sum(axis=1)
+    assert np.allclose(costs, plain["total_cost"])
 
 
-def test_no_look_ahead(case):
+def test_no_look_ahead():
     # a tenfold spike in the last 3 replayed weeks changes no plan made before them
-    from forecasting.matrix import to_matrix
-    from policy.backtest import plan_weeks
-
-    demand, items, _ = case
-    ids, _, y = to_matrix(demand, "sku", "period_start", "qty")
-    spiked = y.copy()
-    spiked[:, -3:] *= 10
-    classes = pd.DataFrame({"sku": ids, "abc": ["A"] * 8 + ["C"] * 22, "xyz": "Y", "pattern": "erratic",
-                            "abc_basis": "value", "cv": 0.7})
-    origin = y.shape[1] - 8
-    plain, _ = plan_weeks(y, ids, classes, items, PolicyParams(), origin, 8, 4)
-    later, _ = plan_weeks(spiked, ids, classes, items, PolicyParams(), origin, 8, 4)
-    for t in range(5):  # weeks origin .. origin + 4 are planned before the spike
-        np.testing.assert_array_equal(plain["hybrid"][t].order_up_to, later["hybrid"][t].order_up_to)
-        np.testing.assert_array_equal(plain["hybrid"][t].reorder_point, later["hybrid"][t].reorder_point)
+    demand, items = _demand()
+    spiked = demand.copy()
+    late = spiked["period_start"] >= sorted(spiked["period_start"].unique())[-3]
+    spiked.loc[late, "qty"] *= 10
+    params = PolicyParams()
+    plain, _ = plan_weeks(prepare_replay(demand, items, params, weeks=8, horizon=4), params)
+    later, _ = plan_weeks(prepare_replay(spiked, items, params, weeks=8, horizon=4), params)
+    for t in range(6):  # weeks origin .. origin + 5 are planned before the spike is seen
+        np.testing.assert_array_equal(plain[t].order_up_to, later[t].order_up_to)
+        np.testing.assert_array_equal(plain[t].reorder_point, later[t].reorder_point)
     # ... and the plans made after it has been seen do react
-    assert (later["hybrid"][7].order_up_to > plain["hybrid"][7].order_up_to).any()
+    assert (later[7].order_up_to > plain[7].order_up_to).any()
+
+
+def test_forecast_horizon_covers_the_longest_protection_interval():
+    demand, items = _demand()
+    items = items.assign(lead_time_days=np.where(items["sku"] == "S00", 70.0, 14.0))
+    rp = prepare_replay(demand, items, PolicyParams(), weeks=4, horizon=4)
+    base, protection = rp.weeks[0]
+    # S00 needs 10 + 1 weeks: read off its own quantiles, not extrapolated beyond a 4-week horizon
+    assert protection.periods[0] == pytest.approx(11.0) and protection.found.all()
+    assert protection.table.shape[1] == 5
 
 
 def test_too_short_history():
@@ -75,7 +97,7 @@ def test_too_short_history():
 
 def test_a_sample_replays_fewer_skus_and_weights_them_up(case):
     demand, items, full = case
-    sampled = backtest_policies(demand, items, PolicyParams(), weeks=8, horizon=4, max_skus=12)
+    sampled = backtest_policies(demand, items, PolicyParams(), weeks=12, horizon=4, max_skus=12)
     assert (full["skus_total"] == 30).all() and (full["skus_replayed"] == 30).all()
     assert (sampled["skus_total"] == 30).all() and 10 <= sampled["skus_replayed"].iloc[0] <= 14
     plain = sampled[(sampled["scenario"] == "plain") & (sampled["abc"] == "all")].set_index("strategy")
@@ -84,3 +106,29 @@ def test_a_sample_replays_fewer_skus_and_weights_them_up(case):
     ratio = plain["orders"] / whole["orders"]
     assert ratio.between(0.6, 1.7).all(), ratio
     assert set(sampled["abc"]) == set(full["abc"])  # every class is represented
+
+
+def test_exchange_curve_is_monotone_in_stock_and_places_the_recommendation():
+    demand, items = _demand()
+    params = PolicyParams()
+    rp = prepare_replay(demand, items, params, weeks=12, horizon=4)
+    curve = exchange_curve(rp, params, levels=(0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995))
+    uniform = curve[(curve["policy"] == "JIC everywhere") & ~curve["setting"].str.contains("equal")]
+    assert len(uniform) == 8
+    assert uniform["avg_stock_value"].is_monotonic_increasing and uniform["avg_stock_value"].diff().dropna().gt(0).all()
+    assert uniform["fill_rate"].is_monotonic_increasing
+    assert set(curve["policy"]) == {"JIT everywhere", "JIC everywhere", "class rule", "recommended"}
+    rec = curve[curve["policy"] == "recommended"].iloc[0]
+    matched = curve[curve["setting"].str.contains("equal stock")].iloc[0]
+    assert matched["avg_stock_value"] == pytest.approx(rec["avg_stock_value"], rel=0.001)
+    costs = curve[["holding_cost", "obsolescence_cost", "ordering_cost", "shortage_cost"]].sum(axis=1)
+    assert np.allclose(costs, curve["total_cost"])
+
+
+def test_strategies_differ_only_where_they_should():
+    params = PolicyParams()
+    s = strategy_params(params, jic_level=0.9)
+    assert s["JIT everywhere"].jic_classes == () and s["JIT everywhere"].decide_by == "class"
+    assert set(s["JIC everywhere"].service_level.values()) == {0.9} and s["JIC everywhere"].jic_classes == ("A", "B", "C")
+    assert s["class rule"].decide_by == "class" and s["class rule"].targets == "class"
+    assert s["recommended"] is params

@@ -67,27 +67,27 @@ def _one_sku(lead_time_rows, lt_sd=0.0, measure="cycle"):
     items = pd.DataFrame({"sku": ["X"], "description": ["x"], "unit_cost": [1.0], "supplier": ["S"],
                           "lead_time_days": [14.0], "lead_time_std_days": [lt_sd], "moq": [1.0], "pack_size": [1.0],
                           "avg_price": [2.0]})
-    params = PolicyParams(cost_override_margin=None, service_measure=measure)
+    params = PolicyParams(decide_by="class", targets="class", service_measure=measure)
     return recommend(classes, forecast, items, None, params, lead_time=lead_time_rows).iloc[0]
 
 
 def test_buffer_read_off_the_calibrated_quantiles():
-    lt = pd.DataFrame({"sku": ["X", "X"], "periods": [1, 2], "mean": [10.0, 20.0],
-                       "q50": [10.0, 20.0], "q80": [14.0, 26.0], "q90": [16.0, 30.0], "q95": [18.0, 33.0],
-                       "q99": [25.0, 45.0]})
+    lt = pd.DataFrame({"sku": ["X"] * 3, "periods": [1, 2, 3], "mean": [10.0, 20.0, 30.0],
+                       "q50": [10.0, 20.0, 30.0], "q80": [14.0, 26.0, 37.0], "q90": [16.0, 30.0, 41.0],
+                       "q95": [18.0, 33.0, 45.0], "q99": [25.0, 45.0, 60.0]})
     rec = _one_sku(lt)
-    # A-item, 95% cycle service, lead time 14 days = 2 weeks, reliable supplier: q95 - mean
-    assert rec["safety_stock"] == pytest.approx(13.0)
-    assert rec["reorder_point"] == pytest.approx(20.0 + 13.0)
+    # A-item, 95% cycle service, lead time 14 days = 2 weeks + a weekly review: q95 - mean over 3 weeks
+    assert rec["safety_stock"] == pytest.approx(15.0)
+    assert rec["reorder_point"] == pytest.approx(30.0 + 15.0)
     # a supplier spread of 7 days (1 week) adds z x d x σL in quadrature
-    assert _one_sku(lt, lt_sd=7.0)["safety_stock"] == pytest.approx(np.hypot(13.0, 1.6448536 * 10 * 1), rel=1e-6)
-    # without quantiles: the normal fallback z x σ x sqrt(L)
-    assert _one_sku(None)["safety_stock"] == pytest.approx(1.6448536 * 5 * np.sqrt(2), rel=1e-6)
+    assert _one_sku(lt, lt_sd=7.0)["safety_stock"] == pytest.approx(np.hypot(15.0, 1.6448536 * 10 * 1), rel=1e-6)
+    # without quantiles: the normal fallback z x σ x sqrt(L + R)
+    assert _one_sku(None)["safety_stock"] == pytest.approx(1.6448536 * 5 * np.sqrt(3), rel=1e-6)
     fill = _one_sku(lt, measure="fill_rate")
     assert fill["service_measure"] == "fill_rate" and fill["safety_stock"] < rec["safety_stock"]
 
 
-def test_expected_cost_overrides_the_class_rule():
+def test_expected_cost_decides_over_the_class_rule():
     classes = pd.DataFrame({"sku": ["C1"], "abc": ["C"], "xyz": ["Z"], "pattern": ["lumpy"], "abc_basis": "value",
                             "cv": [1.5]})
     forecast = pd.DataFrame({"sku": ["C1"], "model": ["TSB"], "mean": [50.0], "sigma": [40.0]})
@@ -95,12 +95,12 @@ def test_expected_cost_overrides_the_class_rule():
     items = pd.DataFrame({"sku": ["C1"], "description": ["bolt"], "unit_cost": [0.05], "supplier": ["S"],
                           "lead_time_days": [14.0], "lead_time_std_days": [7.0], "moq": [1.0], "pack_size": [1.0],
                           "avg_price": [5.0]})
-    rule = recommend(classes, forecast, items, None, PolicyParams(cost_override_margin=None)).iloc[0]
-    cost = recommend(classes, forecast, items, None, PolicyParams(cost_override_margin=0.25)).iloc[0]
+    rule = recommend(classes, forecast, items, None, PolicyParams(decide_by="class")).iloc[0]
+    cost = recommend(classes, forecast, items, None, PolicyParams()).iloc[0]
     assert rule["policy"] == "JIT" and rule["decided_by"] == "class"
     assert cost["policy"] == "JIC" and cost["decided_by"] == "cost"
     assert cost["expected_cost_jic"] < 0.75 * cost["expected_cost_jit"]
-    assert "by expected cost" in cost["reason"] and cost["safety_stock"] > 0
+    assert "the class rule alone would order it JIT" in cost["reason"] and cost["safety_stock"] > 0
 
 
 def test_shortage_cost_is_the_lost_margin():

@@ -11,7 +11,7 @@ from tests.test_policy import _inputs
 def _context(description: str):
     classes, forecast, items, stock = _inputs()
     items.loc[0, "description"] = description
-    recs = recommend(classes, forecast, items, stock, PolicyParams(cost_override_margin=None))
+    recs = recommend(classes, forecast, items, stock, PolicyParams(decide_by="class"))
     matrix = pd.DataFrame({"abc": ["A"], "xyz": ["X"], "skus": [1], "share_of_volume": [0.5], "share_of_value": [0.7]})
     loads = pd.DataFrame({"file_path": ["a.csv"], "kind": ["orders"], "rows_read": [10], "rows_loaded": [8],
                           "rows_already_loaded": [0], "rows_rejected": [2], "rejected_by_rule": ["cancellation=2"]})
@@ -39,7 +39,7 @@ def test_reorder_list_goes_per_supplier():
     from reports import reorder_csv, reorder_list
 
     classes, forecast, items, stock = _inputs()
-    recs = recommend(classes, forecast, items, stock, PolicyParams(cost_override_margin=None))
+    recs = recommend(classes, forecast, items, stock, PolicyParams(decide_by="class"))
     assert reorder_csv(reorder_list(recs)).splitlines()[0].startswith("sku,description,supplier,policy,reorder_qty")
 
 
@@ -54,7 +54,7 @@ def test_items_set_in_the_item_master_are_listed():
     classes, forecast, items, stock = _inputs()
     items["policy_override"] = [None, "JIC", None]
     items["target_service_level"] = [np.nan, 0.975, np.nan]
-    recs = recommend(classes, forecast, items, stock, PolicyParams(cost_override_margin=None))
+    recs = recommend(classes, forecast, items, stock, PolicyParams(decide_by="class"))
     ctx = build_context({"run_id": "R1"}, recs, pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
     assert ctx["decided_by"] == [{"by": "class", "skus": 2}, {"by": "item master", "skus": 1}]
     html = render_report(ctx)
@@ -67,7 +67,7 @@ def test_markdown_summary_for_the_artifact():
     from reports import markdown_summary
 
     classes, forecast, items, stock = _inputs()
-    recs = recommend(classes, forecast, items, stock, PolicyParams(cost_override_margin=None))
+    recs = recommend(classes, forecast, items, stock, PolicyParams(decide_by="class"))
     md = markdown_summary("R9", recs)
     assert md.startswith("## jitjic run R9") and "reorder today: 2 SKUs" in md
     assert md.count("\n| ") == 2 + 2  # header, rule, two reorder lines

@@ -27,12 +27,12 @@ __all__ = [
 # tables a stage may write; a table name never comes from anywhere but this list
 RESULT_TABLES = (
     "forecasts", "forecast_lead_time", "forecast_accuracy", "forecast_coverage", "sku_classes", "recommendations",
-    "simulation_results",
+    "simulation_results", "exchange_curves",
 )
 READABLE = RESULT_TABLES + (
     "demand", "runs", "run_stages", "load_log", "load_report", "reorder_now", "abc_xyz_matrix",
     "abc_xyz_matrix_by_run", "abc_summary", "class_changes",
-    "latest_recommendations", "latest_classes", "latest_forecasts", "latest_run",
+    "latest_recommendations", "latest_classes", "latest_forecasts", "latest_run", "exchange_curve",
 )
 
 
@@ -79,8 +79,8 @@ def read_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Item master joined with what the order lines say: mean selling price and a description.
 
     Columns: sku, description, unit_cost, supplier, lead_time_days, lead_time_std_days, moq,
-    pack_size, order_cost, holding_rate, on_time_rate, policy_override, target_service_level
-    (missing where the master is silent),
+    pack_size, order_cost, holding_rate, on_time_rate, policy_override, target_service_level,
+    obsolescence_rate, backorder_share (missing where the master is silent),
     avg_price (currency per unit, quantity-weighted).
     """
     return con.execute(
@@ -93,10 +93,12 @@ def read_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             select sku, description, count(*) as n
             from lines where description is not null group by sku, description
         ),
+        -- lines without a price (an export that has none) say nothing about it: no price, not 0
         sold as (
             select sku,
-                   sum(revenue::decimal(38, 6))::double
-                       / nullif(sum(quantity::decimal(38, 6))::double, 0) as avg_price
+                   sum(revenue::decimal(38, 6)) filter (where unit_price is not null)::double
+                       / nullif(sum(quantity::decimal(38, 6)) filter (where unit_price is not null)::double, 0)
+                       as avg_price
             from lines
             group by sku
         ),
@@ -110,7 +112,7 @@ def read_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                    coalesce(i.description, s.sold_description) as description,
                    i.unit_cost, i.supplier, i.lead_time_days, i.lead_time_std_days, i.moq, i.pack_size,
                    i.order_cost, i.holding_rate, i.on_time_rate, i.policy_override, i.target_service_level,
-                   s.avg_price
+                   i.obsolescence_rate, i.backorder_share, s.avg_price
             from described as s left join items as i using (sku)
         )
         select * from final order by sku

@@ -67,6 +67,8 @@ create table if not exists items (
     on_time_rate       double,   -- share of deliveries on time (used where lead_time_std_days is missing)
     policy_override    varchar,  -- JIC | JIT whatever the class rule says; null: the rule decides
     target_service_level double, -- this item's service target instead of its class's
+    obsolescence_rate  double,   -- share of the stock's value lost per year it sits (obsolete, spoilt)
+    backorder_share    double,   -- share of unmet demand that waits for the supplier's delivery
     load_id            bigint not null
 );
 -- working databases created before the per-item costs existed
@@ -75,6 +77,8 @@ alter table items add column if not exists holding_rate double;
 alter table items add column if not exists on_time_rate double;
 alter table items add column if not exists policy_override varchar;
 alter table items add column if not exists target_service_level double;
+alter table items add column if not exists obsolescence_rate double;
+alter table items add column if not exists backorder_share double;
 
 create table if not exists stock_snapshots (
     snapshot_date date not null,

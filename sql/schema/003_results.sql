@@ -67,6 +67,7 @@ create table if not exists sku_classes (
     basis_amount double not null,   -- the basis summed over the window
     cum_share    double not null,   -- cumulative share of the basis, items ranked by it
     annual_qty   double not null,   -- units over the window
+    order_lines  double,            -- order lines (hits) over the window
     annual_value double not null,   -- currency over the window
     value_source varchar not null,  -- cost (item master) | price (selling price: cost unknown)
     cv           double,            -- coefficient of variation of per-period demand
@@ -88,22 +89,29 @@ create table if not exists recommendations (
     xyz                 varchar not null,
     pattern             varchar not null,
     model               varchar not null,
-    service_level       double,            -- target cycle service level (JIC)
+    service_level       double,            -- target cycle service level (JIC): the class's, the item's own, or per item
     mean_demand         double not null,   -- units per period
     demand_std          double not null,   -- units per period, one-step forecast error
     unit_cost           double not null,   -- currency per unit
     lead_time_days      double not null,
     lead_time_std_days  double not null,
+    protection_days     double,            -- lead time + review period: what the reorder point covers
     lead_time_demand    double not null,   -- units expected over the lead time
     safety_stock        double not null,   -- units (0 for JIT)
-    reorder_point       double not null,   -- units
+    reorder_point       double not null,   -- units: mean demand over lead time + review, plus the buffer
     order_up_to         double not null,   -- units
     order_qty           double not null,   -- units per order
     orders_per_year     double not null,
     order_cost          double,            -- currency per purchase order, freight included (item or default)
+    order_line_cost     double,            -- expected currency per order line: the line, plus the purchase order unless the supplier gets one anyway
     holding_rate        double,            -- carrying cost per year, share of unit cost (item or default)
+    obsolescence_rate   double,            -- share of the stock's value lost per year it sits (item or class default)
+    backorder_share     double,            -- share of unmet demand that waits (item or class default); the rest is lost
     ordering_cost_year  double not null,   -- currency per year
     holding_cost_year   double not null,   -- currency per year
+    obsolescence_cost_year double,         -- currency per year
+    shortage_cost_year  double,            -- currency per year: lost margin and waiting cost on expected shortages
+    expected_units_short double,           -- units per year the chosen policy is expected to leave unserved from stock
     capital_tied_up     double not null,   -- currency: (safety stock + half an order) x unit cost
     days_of_cover       double,            -- days the safety stock lasts at mean demand
     on_hand             double,            -- units, from the stock snapshot
@@ -114,27 +122,35 @@ create table if not exists recommendations (
     reorder_value       double not null,   -- currency
     risk_flag           varchar,
     service_measure     varchar,           -- cycle | fill_rate (JIC items)
-    expected_cost_jic   double,            -- currency per year: holding + ordering + expected shortage
+    expected_cost_jic   double,            -- currency per year: holding + obsolescence + ordering + expected shortage
     expected_cost_jit   double,            -- currency per year, same terms under JIT
-    decided_by          varchar,           -- class (the popular-vs-rare rule) | cost (override) | lifecycle | item master
+    decided_by          varchar,           -- cost (the cheaper of JIC and JIT) | class (the popular-vs-rare rule) | lifecycle | item master
     assumed             varchar            -- inputs taken from configured defaults
 );
 
 create table if not exists simulation_results (
     run_id              varchar not null,
     scenario            varchar not null,  -- plain | supplier delay ... | demand spike ... | freight cost x2 | lead-time spread ...
-    strategy            varchar not null,  -- JIT everywhere | JIC everywhere | hybrid (the recommendation)
-    abc                 varchar not null,  -- A | B | C | all
+    strategy            varchar not null,  -- JIT everywhere | JIC everywhere (at the A level) | class rule | recommended
+    abc                 varchar not null,  -- A | B | C | all (classes known at the start of the replay)
     fill_rate           double,            -- demand served from stock in its own period / demand
     -- replenishment cycles (delivery to delivery) with demand and no stock-out / cycles with demand
     cycle_service_level double,
+    cycle_service_per_item double,         -- the mean of each item's own cycle service level
+    cycles_per_item     double,            -- replenishment cycles with demand per SKU
+    target_cycle_service double,           -- the buffered items' planned levels, weighted by their cycles
+    jic_cycle_service_level double,        -- what those buffered items reached
     period_service_level double,           -- periods with demand and no stock-out / periods with demand
     stockout_periods    double not null,   -- SKU-periods with a stock-out
     avg_stock_value     double not null,   -- currency, mean over the replayed periods
-    orders              double not null,
+    orders              double not null,   -- order lines
+    purchase_orders     double,            -- purchase orders (one per supplier and period carries its lines)
+    lost                double,            -- units short and lost
+    backordered         double,            -- units short that waited for stock
     holding_cost        double not null,   -- currency over the replay
-    ordering_cost       double not null,
-    shortage_cost       double not null,   -- lost margin (or back-order penalty) on units short
+    obsolescence_cost   double,
+    ordering_cost       double not null,   -- purchase orders (shared by their lines) + order lines
+    shortage_cost       double not null,   -- lost margin on lost units + waiting cost on waiting ones
     total_cost          double not null,
     weeks               integer not null,  -- periods replayed
     skus_total          integer,           -- SKUs known at the start of the replay
@@ -148,3 +164,40 @@ alter table recommendations add column if not exists holding_rate double;
 alter table simulation_results add column if not exists skus_total integer;
 alter table simulation_results add column if not exists skus_replayed integer;
 alter table simulation_results add column if not exists period_service_level double;
+-- working databases created before the true clock, the cost terms and the exchange curve
+alter table simulation_results add column if not exists cycle_service_per_item double;
+alter table simulation_results add column if not exists cycles_per_item double;
+alter table simulation_results add column if not exists target_cycle_service double;
+alter table simulation_results add column if not exists jic_cycle_service_level double;
+alter table simulation_results add column if not exists purchase_orders double;
+alter table simulation_results add column if not exists lost double;
+alter table simulation_results add column if not exists backordered double;
+alter table simulation_results add column if not exists obsolescence_cost double;
+alter table recommendations add column if not exists protection_days double;
+alter table recommendations add column if not exists order_line_cost double;
+alter table recommendations add column if not exists obsolescence_rate double;
+alter table recommendations add column if not exists backorder_share double;
+alter table recommendations add column if not exists obsolescence_cost_year double;
+alter table recommendations add column if not exists shortage_cost_year double;
+alter table recommendations add column if not exists expected_units_short double;
+alter table sku_classes add column if not exists order_lines double;
+
+-- Stock against service and cost, replayed (plain scenario): where each policy sits
+create table if not exists exchange_curves (
+    run_id            varchar not null,
+    policy            varchar not null,  -- JIT everywhere | JIC everywhere | class rule | recommended
+    setting           varchar not null,  -- JIC everywhere: its uniform cycle service level ("(equal stock)": the recommendation's stock)
+    avg_stock_value   double not null,   -- currency, mean over the replayed periods
+    fill_rate         double,            -- demand served from stock in its own period / demand
+    cycle_service_a   double,            -- A items: replenishment cycles without a stock-out / cycles
+    orders_per_year   double not null,   -- order lines per year
+    purchase_orders_per_year double,
+    holding_cost      double not null,   -- currency per year
+    obsolescence_cost double not null,   -- currency per year
+    ordering_cost     double not null,   -- currency per year
+    shortage_cost     double not null,   -- currency per year: lost margin + waiting cost
+    total_cost        double not null,   -- currency per year
+    weeks             integer not null,  -- periods replayed
+    skus_total        integer,
+    skus_replayed     integer
+);

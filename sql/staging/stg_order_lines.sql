@@ -10,6 +10,7 @@ final as (
         cast(ordered_at as date)            as order_date,
         quantity,                           -- units
         coalesce(unit_price, 0) * quantity  as revenue,  -- currency
+        unit_price,                         -- currency per unit; null where the export has none
         order_id,
         description
     from lines

@@ -24,6 +24,10 @@ select l.* from forecast_lead_time as l join latest_run as r using (run_id);
 create or replace view latest_simulation as
 select s.* from simulation_results as s join latest_run as r using (run_id);
 
+-- the latest run's exchange curve: stock against fill, A-item cycle service, orders and cost
+create or replace view exchange_curve as
+select e.* from exchange_curves as e join latest_run as r using (run_id);
+
 create or replace view latest_classes as
 select c.* from sku_classes as c join latest_run as r using (run_id);
 

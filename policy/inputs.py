@@ -1,0 +1,109 @@
+"""One row per SKU with everything the plan needs: classes, forecast, item master, stock, and the
+configured defaults where the item master is silent (and a note saying what was assumed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from policy.costs import shortage_cost
+from policy.params import PolicyParams
+
+__all__ = ["ITEM_DEFAULTS", "item_inputs", "joined_notes", "protection_horizon"]
+
+# item-master columns the plan reads; absent ones are treated as blank
+ITEM_DEFAULTS = ("unit_cost", "supplier", "lead_time_days", "lead_time_std_days", "moq", "pack_size", "order_cost",
+                 "holding_rate", "on_time_rate", "policy_override", "target_service_level", "obsolescence_rate",
+                 "backorder_share", "avg_price", "description")
+
+
+def _on_time_lead_times(lead_days, on_time_rate, late_days):
+    """Lead time (days) of a supplier on time with probability ``on_time_rate`` and otherwise
+    ``late_days`` late: (mean, std) = (L + (1 - r)·D, D·sqrt(r·(1 - r)))."""
+    r = np.clip(np.asarray(on_time_rate, float), 0.0, 1.0)
+    return np.asarray(lead_days, float) + (1 - r) * late_days, late_days * np.sqrt(r * (1 - r))
+
+
+def item_inputs(classes: pd.DataFrame, forecast: pd.DataFrame, items: pd.DataFrame, stock: pd.DataFrame | None,
+                p: PolicyParams) -> tuple[pd.DataFrame, list[tuple[np.ndarray, str]]]:
+    """(rows, notes): the SKUs of both ``classes`` and ``forecast`` with the item master and
+    stock joined and every gap filled; notes are (rows, text) pairs of what was assumed.
+
+    Adds ``lost_margin`` (currency per unit a customer does not wait for), ``waiting_cost``
+    (per unit a customer waits for: waiting_cost_rate x price) and ``supplier_group`` (integer;
+    each SKU of unknown supplier alone in its group)."""
+    out = classes.merge(forecast[["sku", "model", "mean", "sigma"]], on="sku", how="inner")
+    out = out.merge(items, on="sku", how="left")
+    for col in ITEM_DEFAULTS:
+        if col not in out:
+            out[col] = np.nan
+    notes = []
+    abc = out["abc"].astype(str)
+    # an on-time rate stands in for a missing spread: late deliveries come late_delivery_days late
+    rated = (out["lead_time_std_days"].isna() & out["on_time_rate"].notna()).to_numpy()
+    fills = {
+        "unit_cost": (out["avg_price"] * p.default_cost_ratio, f"unit cost = {p.default_cost_ratio:.0%} of price"),
+        "lead_time_days": (p.default_lead_time_days, f"lead time {p.default_lead_time_days:g} d"),
+        "lead_time_std_days": (p.default_lead_time_std_days, f"lead-time spread {p.default_lead_time_std_days:g} d"),
+        "moq": (p.default_moq, None),
+        "pack_size": (p.default_pack_size, None),
+        "order_cost": (p.order_cost, f"order cost {p.order_cost:,.2f}"),
+        "holding_rate": (p.holding_rate, f"holding {p.holding_rate:.0%}/yr"),
+        "obsolescence_rate": (abc.map(p.obsolescence_rate).astype(float), None),
+        "backorder_share": (abc.map(p.backorder_share).astype(float), None),
+    }
+    for col, (default, note) in fills.items():
+        missing = out[col].isna().to_numpy()
+        if col == "lead_time_std_days":
+            missing &= ~rated
+        out[col] = out[col].where(~missing, default)
+        if note:
+            notes.append((missing, note))
+    if rated.any():
+        mean, std = _on_time_lead_times(out["lead_time_days"], out["on_time_rate"], p.late_delivery_days)
+        out["lead_time_days"] = out["lead_time_days"].where(~rated, mean)
+        out["lead_time_std_days"] = out["lead_time_std_days"].where(~rated, std)
+        said = out["on_time_rate"].map(lambda r: f"{r:.0%}" if pd.notna(r) else "")
+        notes.append((rated, ("lead time and spread from " + said + f" on time (late ones {p.late_delivery_days:g} d "
+                              "late)").to_numpy()))
+    out["unit_cost"] = out["unit_cost"].fillna(0.0)
+    out["obsolescence_rate"] = out["obsolescence_rate"].fillna(0.0)
+    out["backorder_share"] = out["backorder_share"].fillna(0.0)
+    if p.unmet_demand_share is not None:
+        out["backorder_share"] = float(p.unmet_demand_share)
+    price = out["avg_price"].to_numpy(float)
+    cost = out["unit_cost"].to_numpy(float)
+    out["lost_margin"] = shortage_cost(price, cost, p.default_cost_ratio)
+    known_price = np.where(np.isnan(price), cost / p.default_cost_ratio, price)
+    out["waiting_cost"] = p.waiting_cost_rate * known_price
+    supplier = out["supplier"].astype(object).where(out["supplier"].notna(), None).to_numpy()
+    named = pd.Series(supplier).notna().to_numpy()
+    codes = pd.factorize(pd.Series(supplier[named]))[0] if named.any() else np.array([], int)
+    group = np.arange(len(out)) + (codes.max(initial=-1) + 1)
+    group[named] = codes
+    out["supplier_group"] = group
+
+    if stock is not None and len(stock):
+        out = out.merge(stock[["sku", "on_hand", "on_order"]], on="sku", how="left")
+    else:
+        out["on_hand"], out["on_order"] = np.nan, np.nan
+    notes.append((out["on_hand"].isna().to_numpy(), "no stock count"))
+    return out, notes
+
+
+def joined_notes(notes: list[tuple[np.ndarray, str]], n: int) -> np.ndarray:
+    """Per row, the notes whose rows include it, joined by "; " (None when there are none)."""
+    text = np.full(n, "", dtype=object)
+    for rows, note in notes:
+        text = np.where(rows, np.where(text == "", note, text + "; " + note), text)
+    return np.where(text == "", None, text)
+
+
+def protection_horizon(items: pd.DataFrame, ids: np.ndarray, params: PolicyParams, limit: int = 52) -> int:
+    """Periods of the longest lead time + review period among ``ids`` (default lead time where
+    the item master has none), at most ``limit``."""
+    lead = items.set_index("sku")["lead_time_days"].reindex(ids) if "lead_time_days" in items else pd.Series(
+        np.nan, index=ids)
+    days = np.nan_to_num(lead.to_numpy(float), nan=params.default_lead_time_days)
+    longest = (days.max(initial=params.default_lead_time_days) + params.review_period_days) / params.period_days
+    return int(min(np.ceil(longest), limit))

@@ -1,0 +1,77 @@
+"""The policy's rules and the defaults it assumes where the item master is silent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["PolicyParams"]
+
+
+@dataclass(frozen=True)
+class PolicyParams:
+    """Rules, costs and defaults (see README, [policy]). Money in the catalogue's currency, rates
+    per year as shares of unit cost, times in days."""
+
+    # "cost": an item is buffered (JIC) where that costs less per year than ordering it to demand
+    # (JIT); "class": the popular classes (jic_classes) are buffered, the rest JIT
+    decide_by: str = "cost"
+    # "class": service_level per ABC class (the item master's own target wins); "cost": each buffer
+    # at the cycle service level that minimises its expected cost. A stock_budget or fill_target
+    # always sets per-item levels: those that meet it at the least expected cost
+    targets: str = "class"
+    jic_classes: tuple[str, ...] = ("A", "B")
+    service_level: dict[str, float] = field(default_factory=lambda: {"A": 0.95, "B": 0.90, "C": 0.85})
+    # with per-item levels: none below its class's level (the class levels as a floor)
+    class_floor: bool = False
+    # per-item levels set so that the planned average stock value meets this budget (currency),
+    # or the expected fill rate this share, at the least expected cost
+    stock_budget: float | None = None
+    fill_target: float | None = None
+    # an item keeps last run's choice unless the other costs this share less a year: advice that
+    # does not flip back and forth on a small change in the forecast
+    switch_margin: float = 0.1
+    # cost-optimal levels are kept within these bounds
+    level_bounds: tuple[float, float] = (0.5, 0.995)
+    period_days: float = 7.0
+    review_period_days: float = 7.0
+    holding_rate: float = 0.25
+    # stock that sits becomes obsolete: share of its value lost per year it sits, per ABC class
+    obsolescence_rate: dict[str, float] = field(default_factory=lambda: {"A": 0.05, "B": 0.10, "C": 0.20})
+    # currency per purchase order to a supplier (freight included) and per order line on it
+    order_cost: float = 25.0
+    order_line_cost: float = 1.0
+    # share of unmet demand that waits for the supplier's delivery (the rest buys elsewhere), per
+    # ABC class: rarely requested items are usually special-ordered
+    backorder_share: dict[str, float] = field(default_factory=lambda: {"A": 0.0, "B": 0.25, "C": 0.5})
+    # what a customer's wait costs per unit (discount, expediting), as a share of the selling price
+    waiting_cost_rate: float = 0.1
+    default_lead_time_days: float = 14.0
+    default_lead_time_std_days: float = 3.0
+    default_cost_ratio: float = 0.6
+    default_moq: float = 1.0
+    default_pack_size: float = 1.0
+    abc_cutoffs: tuple[float, float] = (0.8, 0.95)
+    # a new item (classification's lifecycle): decided like any other ("rule"), or always "JIT"
+    # (until its history is longer) or "JIC"
+    new_item_policy: str = "rule"
+    # with targets = "class": service_level is a cycle service level ("cycle") or a fill rate
+    service_measure: str = "cycle"
+    # an order never covers more than this many days of forecast demand (None: no cap): EOQ
+    # knows no obsolescence and would buy years of a cheap slow mover at once
+    max_order_cover_days: float | None = 365.0
+    # how late a late delivery is: turns an item's on-time rate into a lead-time mean and spread
+    late_delivery_days: float = 7.0
+    # an item master's policy_override wins over every rule (False: the simulator's JIT- and
+    # JIC-everywhere baselines, which ignore it)
+    item_policies: bool = True
+    # force every item's backorder share (None: per item and class, as above): the replay's
+    # "lost" (0) or "backorders" (1)
+    unmet_demand_share: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.decide_by not in ("cost", "class"):
+            raise ValueError(f"decide_by must be cost or class, got {self.decide_by!r}")
+        if self.targets not in ("cost", "class"):
+            raise ValueError(f"targets must be cost or class, got {self.targets!r}")
+        if self.stock_budget is not None and self.fill_target is not None:
+            raise ValueError("set stock_budget or fill_target, not both")

@@ -1,0 +1,207 @@
+"""Per SKU: both choices priced (a buffer at its service level, or ordering to demand), the
+choice, and its quantities. Vectorised; one call plans the whole catalogue.
+
+The protection interval is lead time + review period: an order placed at a review must last
+until the order placed at the next review arrives. The reorder point and the JIT order-up-to
+level cover the demand over it; the buffer covers its calibrated quantile. With per-item targets
+(``targets = "cost"``) every buffer sits at the cycle service level that minimises its expected
+cost; a stock budget or fill target is met by one multiplier on the carrying cost (a Lagrange
+multiplier), found by bisection, so the stock goes where it buys the most.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from policy.costs import (
+    cost_optimal_level,
+    jic_yearly,
+    jit_yearly,
+    order_line_cost,
+    supplier_busy,
+    unit_shortage_cost,
+)
+from policy.inventory import eoq, round_order_qty, safety_stock_fill_rate
+from policy.params import PolicyParams
+from policy.uncertainty import Protection
+
+__all__ = ["Inputs", "plan_items", "allocate"]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The arrays a plan is computed from (one entry per SKU; units per period, days, currency)."""
+
+    demand: np.ndarray          # mean demand per period
+    unit_cost: np.ndarray
+    carrying_rate: np.ndarray   # holding + obsolescence, per year
+    lead_periods: np.ndarray
+    lead_sd_periods: np.ndarray
+    moq: np.ndarray
+    pack: np.ndarray
+    order_cost: np.ndarray      # per purchase order
+    line_cost: float            # per order line
+    supplier: np.ndarray        # integer groups
+    shortage: np.ndarray        # expected cost of a unit short
+    lost_share: np.ndarray      # share of unmet demand lost
+    demand_share: np.ndarray    # share of periods with demand (1 / ADI)
+    class_level: np.ndarray     # the class's (or the item master's) target
+    own_level: np.ndarray       # the item master's target, NaN where none
+    popular: np.ndarray         # ABC class among jic_classes
+    eligible: np.ndarray        # may be buffered at all (live, with demand, not new where new goes JIT)
+    forced: np.ndarray          # "JIC" / "JIT" from the item master, None elsewhere
+    always_jic: np.ndarray      # new items where new_item_policy is "JIC"
+    previous: np.ndarray        # last run's choice: 1.0 JIC, 0.0 JIT, NaN none
+    protection: Protection      # demand over lead time + review
+
+    @classmethod
+    def build(cls, base: pd.DataFrame, lead_time: pd.DataFrame | None, p: PolicyParams,
+              protection: Protection | None = None, previous: np.ndarray | None = None) -> Inputs:
+        """From ``policy.inputs.item_inputs`` rows and the forecast's cumulative quantiles (or a
+        ``protection`` built from them before, for the same rows and periods); ``previous``: last
+        run's choice per row (1.0 JIC, 0.0 JIT, NaN none)."""
+        d = base["mean"].clip(lower=0).to_numpy(float)
+        lt = base["lead_time_days"].to_numpy(float) / p.period_days
+        review = p.review_period_days / p.period_days
+        own = base["target_service_level"].to_numpy(float)
+        class_level = base["abc"].astype(str).map(p.service_level).astype(float).to_numpy()
+        lifecycle = (base["lifecycle"] if "lifecycle" in base else pd.Series("active", index=base.index)).to_numpy()
+        override = base["policy_override"].to_numpy(object) if p.item_policies else np.full(len(base), None)
+        forced = np.where(np.isin(override.astype(str), ["JIC", "JIT"]), override, None)
+        eligible = (d > 0) & (lifecycle != "dead")
+        if p.new_item_policy == "JIT":
+            eligible &= lifecycle != "new"
+        popular = base["abc"].isin(p.jic_classes).to_numpy()
+        adi = base["adi"].to_numpy(float) if "adi" in base else np.ones(len(base))
+        share = base["backorder_share"].to_numpy(float)
+        return cls(
+            demand=d, unit_cost=base["unit_cost"].to_numpy(float),
+            carrying_rate=(base["holding_rate"] + base["obsolescence_rate"]).to_numpy(float),
+            lead_periods=lt, lead_sd_periods=base["lead_time_std_days"].to_numpy(float) / p.period_days,
+            moq=base["moq"].to_numpy(float), pack=base["pack_size"].to_numpy(float),
+            order_cost=base["order_cost"].to_numpy(float), line_cost=p.order_line_cost,
+            supplier=base["supplier_group"].to_numpy(int),
+            shortage=unit_shortage_cost(base["lost_margin"], base["waiting_cost"], share),
+            lost_share=1.0 - share,
+            demand_share=np.where(np.isfinite(adi) & (adi > 0), np.minimum(1.0 / adi, 1.0), 1.0),
+            class_level=np.where(np.isnan(own), class_level, own), own_level=own,
+            popular=popular, eligible=eligible, forced=forced,
+            always_jic=eligible & (lifecycle == "new") & (p.new_item_policy == "JIC"),
+            previous=np.full(len(base), np.nan) if previous is None else np.asarray(previous, float),
+            protection=protection or Protection(base["sku"], lead_time, lt + review,
+                                                base["sigma"].clip(lower=0).to_numpy(float)),
+        )
+
+
+def _level(x: Inputs, p: PolicyParams, holding: np.ndarray, q: np.ndarray, annual: np.ndarray) -> np.ndarray:
+    if p.targets == "class":
+        return np.nan_to_num(x.class_level, nan=p.level_bounds[0])
+    level = np.clip(cost_optimal_level(holding, q, annual, x.shortage), *p.level_bounds)
+    if p.class_floor:
+        level = np.fmax(level, x.class_level)
+    return np.where(np.isnan(x.own_level), level, x.own_level)
+
+
+def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[str, np.ndarray]:
+    """Both choices for every SKU, the choice, and its quantities (units, currency per year).
+
+    ``carrying_scale`` multiplies the carrying cost in the choices (1: the true cost; above 1:
+    stock is scarcer, as under a budget); the costs returned are always at the true rate.
+    """
+    periods_per_year = 365.0 / p.period_days
+    review = p.review_period_days / p.period_days
+    annual = x.demand * periods_per_year
+    holding = x.unit_cost * x.carrying_rate
+    # an order line costs the purchase order too, unless the supplier gets one that period anyway
+    full = x.order_cost + x.line_cost
+    first = _order_qty(x, p, eoq(annual, full, holding * carrying_scale), review)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_period = np.where(first > 0, x.demand / first, 0.0)
+    line = order_line_cost(x.order_cost, x.line_cost, supplier_busy(x.supplier, per_period))
+    raw = eoq(annual, line, holding * carrying_scale)
+    capped = raw > _cap(x, p, review)
+    q = _order_qty(x, p, raw, review)
+    level = _level(x, p, holding * carrying_scale, q, annual)
+    supplier = x.demand * x.lead_sd_periods
+    sigma = np.sqrt(x.protection.one_sigma**2 + supplier**2)
+    if p.targets == "class" and p.service_measure == "fill_rate":
+        ss = safety_stock_fill_rate(level, q, sigma, x.lost_share)
+    else:
+        demand_part = x.protection.excess(level)
+        supplier_part = norm.ppf(np.clip(level, 1e-4, 0.9999)) * supplier
+        ss = np.sign(demand_part + supplier_part) * np.hypot(demand_part, supplier_part)
+    protection_demand = x.demand * x.protection.periods
+    jit_level = protection_demand
+    jit_qty = round_order_qty(np.maximum(x.demand * review, 1.0), x.moq, x.pack)
+    reviews = periods_per_year / review
+
+    def both(scale: float) -> tuple[dict, dict]:
+        jic = jic_yearly(annual, q, ss, sigma, x.unit_cost, x.carrying_rate * scale, line, x.shortage)
+        jit = jit_yearly(annual, reviews, jit_level, jit_qty, protection_demand, sigma, x.unit_cost,
+                         x.carrying_rate * scale, line, x.shortage, 1 - x.lost_share, x.demand / x.demand_share)
+        return jic, jit
+
+    jic_c, jit_c = both(carrying_scale)
+    by_rule = x.popular & x.eligible
+    # the other choice must be clearly cheaper to change last run's: no flip on a small change
+    keep = 1.0 + p.switch_margin
+    by_cost = x.eligible & np.where(x.previous == 1.0, jic_c["total"] < keep * jit_c["total"],
+                                    np.where(x.previous == 0.0, keep * jic_c["total"] < jit_c["total"],
+                                             jic_c["total"] < jit_c["total"]))
+    chosen = (by_cost if p.decide_by == "cost" else by_rule) | x.always_jic
+    is_jic = np.where(x.forced != None, x.forced == "JIC", chosen)  # noqa: E711 (element-wise)
+    jic, jit = both(1.0) if carrying_scale != 1.0 else (jic_c, jit_c)
+    ss = np.where(is_jic, ss, 0.0)
+    reorder_point = np.where(is_jic, protection_demand + ss, protection_demand)
+    order_qty = np.where(is_jic, q, jit_qty)
+    pick = {k: np.where(is_jic, jic[k], jit[k]) for k in jic}
+    return {
+        "is_jic": is_jic, "by_rule": by_rule, "by_cost": by_cost, "rule_choice": chosen, "forced": x.forced,
+        "level": level, "safety_stock": ss,
+        "reorder_point": reorder_point, "order_up_to": np.where(is_jic, reorder_point + q, jit_level),
+        "order_qty": order_qty, "capped": capped & is_jic, "line_cost": line, "sigma": sigma,
+        "protection_demand": protection_demand, "jic": jic, "jit": jit, "chosen": pick,
+        "stock_value": pick["stock"] * x.unit_cost,
+    }
+
+
+def _cap(x: Inputs, p: PolicyParams, review: float) -> np.ndarray:
+    if p.max_order_cover_days is None:
+        return np.full(len(x.demand), np.inf)
+    # never below one review period's demand
+    return np.maximum(x.demand * p.max_order_cover_days / p.period_days, x.demand * review)
+
+
+def _order_qty(x: Inputs, p: PolicyParams, raw: np.ndarray, review: float) -> np.ndarray:
+    return round_order_qty(np.minimum(raw, _cap(x, p, review)), x.moq, x.pack)
+
+
+def allocate(x: Inputs, p: PolicyParams) -> tuple[dict[str, np.ndarray], float]:
+    """The plan that meets ``p.stock_budget`` (planned average stock value, currency) or
+    ``p.fill_target`` (expected fill rate over all demand) at the least expected cost, and the
+    carrying-cost multiplier that does it (1.0 without either)."""
+    if p.stock_budget is None and p.fill_target is None:
+        return plan_items(x, p), 1.0
+    p = replace(p, targets="cost")
+    annual = x.demand.sum() * 365.0 / p.period_days
+
+    def gap(scale: float) -> float:  # positive: too much stock (or more fill than asked)
+        plan = plan_items(x, p, scale)
+        if p.stock_budget is not None:
+            return plan["stock_value"].sum() - p.stock_budget
+        return (1.0 - plan["chosen"]["units_short"].sum() / max(annual, 1e-12)) - p.fill_target
+
+    lo, hi = np.log(1e-3), np.log(1e3)  # a higher multiplier means less stock
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        if gap(float(np.exp(mid))) > 0:
+            lo = mid
+        else:
+            hi = mid
+    # the side that keeps within the budget, or that reaches the fill
+    scale = float(np.exp(hi if p.stock_budget is not None else lo))
+    return plan_items(x, p, scale), scale
