@@ -19,6 +19,7 @@ import pandas as pd
 from classification import classify_skus
 from forecasting import AutoForecast
 from forecasting.matrix import to_matrix
+from forecasting.paths import cheap_paths
 from policy.inputs import item_inputs, protection_horizon
 from policy.params import PolicyParams
 from policy.quantities import Inputs, allocate
@@ -73,6 +74,13 @@ class Replay:
     params: PolicyParams
     items: ReplayItems
     skus_total: int
+    _inputs: list[Inputs] | None = None
+
+    def inputs(self) -> list[Inputs]:
+        """Each period's plan inputs, read off its item rows once (strategies set their rules)."""
+        if self._inputs is None:
+            self._inputs = [Inputs.build(base, None, self.params, protection) for base, protection in self.weeks]
+        return self._inputs
 
 
 def prepare_replay(
@@ -108,8 +116,10 @@ def prepare_replay(
     ids, y, classes = ids[keep], y[keep], classes.iloc[keep].reset_index(drop=True)
     horizon = max(horizon, protection_horizon(items, ids, params))
     fitted = []
+    paths = _PathCache(y, AutoForecast(horizon, **(forecast_params or {})))
     for t in range(weeks):
-        auto = AutoForecast(horizon, **(forecast_params or {})).fit(y[:, : origin + t])
+        auto = AutoForecast(horizon, **(forecast_params or {}))
+        auto.fit(y[:, : origin + t], paths=paths.at(origin + t))
         summary = pd.DataFrame({"sku": ids, "model": auto.model_names(), "mean": auto.mean_[:, 0],
                                 "sigma": np.nan_to_num(auto.scale_)})
         # the planner classifies every night: an item dead in summer sells again by Christmas
@@ -122,6 +132,27 @@ def prepare_replay(
                                         base["sigma"].clip(lower=0).to_numpy(float))))
     first = fitted[0][0]
     return Replay(ids, classes, weight, y[:, origin:], fitted, params, _replay_items(first, params), total)
+
+
+class _PathCache:
+    """Every candidate's forecast from each history length, computed once: consecutive replayed
+    periods share all but their newest backtest origins, and a path depends only on the history
+    before its origin (row-wise), so each is fitted once for the whole replay."""
+
+    def __init__(self, y: np.ndarray, auto: AutoForecast):
+        self.y, self.auto, self.cache = y, auto, {}
+
+    def at(self, periods: int) -> dict[str, np.ndarray]:
+        """model -> (origins + 1) x sku x h, as ``forecasting.paths.candidate_paths`` of
+        ``y[:, :periods]`` (statsmodels Holt-Winters left out: damped Holt stands in)."""
+        cuts = [*self.auto.origins(periods), periods]
+        for cut in cuts:
+            if cut not in self.cache:
+                self.cache[cut] = cheap_paths(self.y[:, :cut], self.auto.candidates, [], self.auto.horizon,
+                                              self.auto.season)
+        for old in [c for c in self.cache if c < min(cuts)]:  # origins only move forward
+            del self.cache[old]
+        return {m: np.concatenate([self.cache[c][m] for c in cuts]) for m in self.auto.candidates}
 
 
 def _lead_time_frame(ids: np.ndarray, auto: AutoForecast) -> pd.DataFrame:
@@ -151,10 +182,9 @@ def plan_weeks(rp: Replay, params: PolicyParams) -> tuple[list[Plan], list[np.nd
     (NaN for items not buffered)."""
     plans, levels = [], []
     previous = None
-    for base, protection in rp.weeks:
-        plan, _ = allocate(Inputs.build(base, None, params, protection, previous), params)
-        lifecycle = base["lifecycle"].to_numpy() if "lifecycle" in base else np.full(len(base), "active")
-        dead = (lifecycle == "dead") & (plan["forced"] == None)  # noqa: E711 (element-wise)
+    for t, x in enumerate(rp.inputs()):
+        plan, _ = allocate(x.under(params, previous), params)
+        dead = (x.lifecycle == "dead") & (plan["forced"] == None)  # noqa: E711 (element-wise)
         jic = plan["is_jic"] & ~dead
         plans.append(Plan(is_jic=jic, reorder_point=np.where(dead, 0.0, plan["reorder_point"]),
                           order_up_to=np.where(dead, 0.0, plan["order_up_to"]),

@@ -34,7 +34,9 @@ __all__ = ["Inputs", "plan_items", "allocate"]
 
 @dataclass(frozen=True)
 class Inputs:
-    """The arrays a plan is computed from (one entry per SKU; units per period, days, currency)."""
+    """The arrays a plan is computed from (one entry per SKU; units per period, days, currency).
+    ``build`` reads them off the item rows once; ``under`` sets the fields that depend on the
+    rules (targets, popular classes, the item master's say), so several strategies share one."""
 
     demand: np.ndarray          # mean demand per period
     unit_cost: np.ndarray
@@ -49,14 +51,18 @@ class Inputs:
     shortage: np.ndarray        # expected cost of a unit short
     lost_share: np.ndarray      # share of unmet demand lost
     demand_share: np.ndarray    # share of periods with demand (1 / ADI)
-    class_level: np.ndarray     # the class's (or the item master's) target
+    abc: np.ndarray
+    lifecycle: np.ndarray       # new | active | dead
+    override: np.ndarray        # the item master's policy_override ("JIC" / "JIT" / None)
     own_level: np.ndarray       # the item master's target, NaN where none
-    popular: np.ndarray         # ABC class among jic_classes
-    eligible: np.ndarray        # may be buffered at all (live, with demand, not new where new goes JIT)
-    forced: np.ndarray          # "JIC" / "JIT" from the item master, None elsewhere
-    always_jic: np.ndarray      # new items where new_item_policy is "JIC"
-    previous: np.ndarray        # last run's choice: 1.0 JIC, 0.0 JIT, NaN none
     protection: Protection      # demand over lead time + review
+    previous: np.ndarray        # last run's choice: 1.0 JIC, 0.0 JIT, NaN none
+    # set by ``under`` from the rules
+    class_level: np.ndarray | None = None    # the class's (or the item master's) target
+    popular: np.ndarray | None = None        # ABC class among jic_classes
+    eligible: np.ndarray | None = None       # may be buffered at all (live, with demand, new as the rule says)
+    forced: np.ndarray | None = None         # "JIC" / "JIT" from the item master, None elsewhere
+    always_jic: np.ndarray | None = None     # new items where new_item_policy is "JIC"
 
     @classmethod
     def build(cls, base: pd.DataFrame, lead_time: pd.DataFrame | None, p: PolicyParams,
@@ -67,18 +73,10 @@ class Inputs:
         d = base["mean"].clip(lower=0).to_numpy(float)
         lt = base["lead_time_days"].to_numpy(float) / p.period_days
         review = p.review_period_days / p.period_days
-        own = base["target_service_level"].to_numpy(float)
-        class_level = base["abc"].astype(str).map(p.service_level).astype(float).to_numpy()
-        lifecycle = (base["lifecycle"] if "lifecycle" in base else pd.Series("active", index=base.index)).to_numpy()
-        override = base["policy_override"].to_numpy(object) if p.item_policies else np.full(len(base), None)
-        forced = np.where(np.isin(override.astype(str), ["JIC", "JIT"]), override, None)
-        eligible = (d > 0) & (lifecycle != "dead")
-        if p.new_item_policy == "JIT":
-            eligible &= lifecycle != "new"
-        popular = base["abc"].isin(p.jic_classes).to_numpy()
         adi = base["adi"].to_numpy(float) if "adi" in base else np.ones(len(base))
         share = base["backorder_share"].to_numpy(float)
-        return cls(
+        override = base["policy_override"].to_numpy(object)
+        x = cls(
             demand=d, unit_cost=base["unit_cost"].to_numpy(float),
             carrying_rate=(base["holding_rate"] + base["obsolescence_rate"]).to_numpy(float),
             lead_periods=lt, lead_sd_periods=base["lead_time_std_days"].to_numpy(float) / p.period_days,
@@ -88,12 +86,28 @@ class Inputs:
             shortage=unit_shortage_cost(base["lost_margin"], base["waiting_cost"], share),
             lost_share=1.0 - share,
             demand_share=np.where(np.isfinite(adi) & (adi > 0), np.minimum(1.0 / adi, 1.0), 1.0),
-            class_level=np.where(np.isnan(own), class_level, own), own_level=own,
-            popular=popular, eligible=eligible, forced=forced,
-            always_jic=eligible & (lifecycle == "new") & (p.new_item_policy == "JIC"),
-            previous=np.full(len(base), np.nan) if previous is None else np.asarray(previous, float),
+            abc=base["abc"].astype(str).to_numpy(),
+            lifecycle=(base["lifecycle"] if "lifecycle" in base else pd.Series("active", index=base.index)).to_numpy(),
+            override=np.where(np.isin(override.astype(str), ["JIC", "JIT"]), override, None),
+            own_level=base["target_service_level"].to_numpy(float),
             protection=protection or Protection(base["sku"], lead_time, lt + review,
                                                 base["sigma"].clip(lower=0).to_numpy(float)),
+            previous=np.full(len(base), np.nan) if previous is None else np.asarray(previous, float),
+        )
+        return x.under(p)
+
+    def under(self, p: PolicyParams, previous: np.ndarray | None = None) -> Inputs:
+        """These inputs under the rules of ``p`` (and last run's choices, when given)."""
+        eligible = (self.demand > 0) & (self.lifecycle != "dead")
+        if p.new_item_policy == "JIT":
+            eligible &= self.lifecycle != "new"
+        class_level = pd.Series(self.abc).map(p.service_level).astype(float).to_numpy()
+        return replace(
+            self, class_level=np.where(np.isnan(self.own_level), class_level, self.own_level),
+            popular=np.isin(self.abc, p.jic_classes), eligible=eligible,
+            forced=self.override if p.item_policies else np.full(len(self.demand), None),
+            always_jic=eligible & (self.lifecycle == "new") & (p.new_item_policy == "JIC"),
+            previous=self.previous if previous is None else np.asarray(previous, float),
         )
 
 

@@ -132,3 +132,22 @@ def test_strategies_differ_only_where_they_should():
     assert set(s["JIC everywhere"].service_level.values()) == {0.9} and s["JIC everywhere"].jic_classes == ("A", "B", "C")
     assert s["class rule"].decide_by == "class" and s["class rule"].targets == "class"
     assert s["recommended"] is params
+
+
+def test_cached_paths_equal_a_fresh_fit_each_period():
+    from forecasting import AutoForecast
+    from forecasting.paths import cheap_paths
+    from policy.backtest import _PathCache
+
+    rng = np.random.default_rng(2)
+    y = rng.poisson(rng.uniform(0.2, 20, (25, 1)), (25, 40)).astype(float)
+    auto = AutoForecast(4)
+    cache = _PathCache(y, auto)
+    for periods in range(24, 32):  # consecutive periods share origins: most paths come from the cache
+        got = cache.at(periods)
+        fresh = cheap_paths(y[:, :periods], auto.candidates, auto.origins(periods), 4, auto.season)
+        assert set(got) == set(fresh)
+        for model in fresh:
+            np.testing.assert_array_equal(got[model], fresh[model])
+    # old history lengths are dropped: only those from the earliest origin to the end are kept
+    assert len(cache.cache) <= auto.horizon + (auto.n_origins - 1) * auto.origin_step + 1
