@@ -182,7 +182,7 @@ def plan_weeks(rp: Replay, params: PolicyParams) -> tuple[list[Plan], list[np.nd
     (NaN for items not buffered)."""
     plans, levels = [], []
     previous = None
-    for t, x in enumerate(rp.inputs()):
+    for x in rp.inputs():
         plan, _ = allocate(x.under(params, previous), params)
         dead = (x.lifecycle == "dead") & (plan["forced"] == None)  # noqa: E711 (element-wise)
         jic = plan["is_jic"] & ~dead
