@@ -64,7 +64,20 @@ class ForecastResult:
     """forecasts: SKU x step, mean and per-period quantiles (units per period);
     lead_time: SKU x L, quantiles of cumulative demand over the next L periods (units);
     accuracy: SKU x model backtest metrics with the chosen one flagged;
-    coverage: empirical coverage of the central intervals on the latest backtest origin."""
+    coverage: empirical coverage of the central intervals on the latest backtest origin;
+    summary: one row per SKU: ``model``, ``mean`` (first period, units), ``sigma`` (one-step
+    backtest RMSE, units), ``pattern``, ``scale`` (naive scale, units), ``outliers_capped``
+    (periods), and for the policy's end-of-season rule:
+
+    - ``season_index``: the SKU's yearly profile at the first forecast period (1 = an average
+      period of its year; 1 everywhere without a calendar or a season);
+    - ``season_ending`` (bool): in season (index > 1, peak >= 1.5x the yearly average), the
+      season ends within the horizon and more of it lies behind than ahead: the order should
+      cover at most the forecast until the season ends, and the report can flag the item;
+    - ``season_end_periods``: periods from the first forecast period until the profile falls
+      below the yearly average (whole weeks of days for daily data); NaN when not in season,
+      not seasonal, or a new item. ``lead_time.mean`` at that many periods is the demand the
+      season still holds."""
 
     forecasts: pd.DataFrame
     lead_time: pd.DataFrame
