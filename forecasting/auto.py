@@ -1,10 +1,14 @@
 """Automatic forecasts: rolling-origin backtest, RMSSE selection, quantiles calibrated on errors.
 
-Selection is pooled by group (default: recent trend up / flat / down; or demand pattern): the
-model or combination with the lowest mean backtest RMSSE over the SKUs of a group serves them
-all, unless a SKU's own best model beats it by ``switch_margin``. Choosing per SKU on a handful
-of origins alone chases noise (measured: worse on the Online Retail holdout). Quantiles are
-calibrated per demand pattern (smooth, erratic, intermittent, lumpy).
+Selection is pooled by group (default: recent trend up / flat / down; or demand pattern). SES
+is the default of every group: a model or equal-weight combination replaces it only when it is
+better on average *and* consistently, beating SES on significantly more backtest origins than
+chance would (a one-sided sign test at 10%); the best such challenger serves the group. A SKU's
+own best model replaces its group's choice only when it is ``switch_margin`` better and passes
+the same test against it. Choosing per SKU on a handful of origins alone chases noise (measured:
+worse on the Online Retail holdout). Quantiles are calibrated per demand pattern (smooth,
+erratic, intermittent, lumpy). With a calendar (``period`` and the period dates), the candidates
+see demand divided by its calendar factors (``forecasting.seasons``).
 """
 
 from __future__ import annotations
@@ -16,20 +20,27 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.stats import binom, norm
 
 from forecasting import metrics
 from forecasting.intermittency import adi_cv2, demand_pattern
 from forecasting.models import make_model
-from forecasting.paths import backtest_origins, candidate_paths
+from forecasting.paths import PATH_WINDOW, backtest_origins, calendar_paths, candidate_paths
+from forecasting.seasons import season_end
 
-__all__ = ["AutoForecast", "ForecastResult", "PERIOD_FREQ", "QUANTILES", "CANDIDATES", "SEASON", "build_result"]
+__all__ = ["AutoForecast", "ForecastResult", "PERIOD_FREQ", "QUANTILES", "CANDIDATES", "SEASON", "build_result",
+           "consistently_better"]
 
 PERIOD_FREQ = {"day": "D", "week": "7D", "month": "MS"}
 SEASON = {"day": 7, "week": 52, "month": 12}
 QUANTILES = (0.5, 0.8, 0.9, 0.95, 0.99)
-CANDIDATES = ("Naive", "SeasonalNaive", "MA4", "MA8", "SES", "HoltDamped", "HoltWinters", "SBA", "TSB",
-              "ADIDA", "IMAPA")
+# Holt-Winters (statsmodels, one fit per SKU) is opt-in: the calendar factors carry the season
+CANDIDATES = ("Naive", "SeasonalNaive", "MA4", "MA8", "SES", "HoltDamped", "SBA", "TSB", "ADIDA", "IMAPA")
+# the default every group keeps unless a challenger is consistently better
+DEFAULT_MODEL = "SES"
+# one-sided sign test: a challenger must beat the default on more origins than this chance allows
+SIGN_TEST_P = 0.10
+N_ORIGINS = 10
 # fewer observed periods than this: too little history to select; the mean is used, labelled
 MIN_HISTORY = 8
 # fewer pooled errors than this in a pattern group: calibrate on all SKUs together
@@ -53,7 +64,20 @@ class ForecastResult:
     """forecasts: SKU x step, mean and per-period quantiles (units per period);
     lead_time: SKU x L, quantiles of cumulative demand over the next L periods (units);
     accuracy: SKU x model backtest metrics with the chosen one flagged;
-    coverage: empirical coverage of the central intervals on the latest backtest origin."""
+    coverage: empirical coverage of the central intervals on the latest backtest origin;
+    summary: one row per SKU: ``model``, ``mean`` (first period, units), ``sigma`` (one-step
+    backtest RMSE, units), ``pattern``, ``scale`` (naive scale, units), ``outliers_capped``
+    (periods), and for the policy's end-of-season rule:
+
+    - ``season_index``: the SKU's yearly profile at the first forecast period (1 = an average
+      period of its year; 1 everywhere without a calendar or a season);
+    - ``season_ending`` (bool): in season (index > 1, peak >= 1.5x the yearly average), the
+      season ends within the horizon and more of it lies behind than ahead: the order should
+      cover at most the forecast until the season ends, and the report can flag the item;
+    - ``season_end_periods``: periods from the first forecast period until the profile falls
+      below the yearly average (whole weeks of days for daily data); NaN when not in season,
+      not seasonal, or a new item. ``lead_time.mean`` at that many periods is the demand the
+      season still holds."""
 
     forecasts: pd.DataFrame
     lead_time: pd.DataFrame
@@ -65,12 +89,16 @@ class ForecastResult:
 class AutoForecast:
     """Backtest every candidate, select per pattern, calibrate quantiles, refit on all history."""
 
-    def __init__(self, horizon: int = 8, *, candidates: tuple[str, ...] = CANDIDATES, n_origins: int = 4,
-                 origin_step: int = 2, combine_top: int = 4, switch_margin: float = 0.5,
+    def __init__(self, horizon: int = 8, *, candidates: tuple[str, ...] = CANDIDATES, n_origins: int = N_ORIGINS,
+                 origin_step: int | None = None, combine_top: int = 4, switch_margin: float = 0.5,
                  quantiles: tuple[float, ...] = QUANTILES, interval_level: float = 0.9,
-                 select_by: str = "trend", season: int = 52, seasonal_limit: int = 200):
+                 select_by: str = "trend", season: int = 52, seasonal_limit: int = 200, period: str | None = None):
         self.horizon, self.candidates, self.n_origins = horizon, candidates, n_origins
-        self.origin_step, self.combine_top, self.switch_margin = origin_step, combine_top, switch_margin
+        # default: half the horizon, so the origins span about n_origins x h / 2 periods
+        self.origin_step = origin_step or max(1, horizon // 2)
+        self.combine_top, self.switch_margin = combine_top, switch_margin
+        # period ("day", "week", "month"): with the period dates given to fit, calendar effects
+        self.period = period
         self.quantiles, self.interval_level = quantiles, interval_level
         if select_by not in ("trend", "pattern", "all"):
             raise ValueError(f"select_by must be trend, pattern or all, got {select_by!r}")
@@ -87,7 +115,11 @@ class AutoForecast:
         """(origins, forecast paths per model and origin, mean backtest RMSSE: model x SKU)."""
         origins = self.origins(y.shape[1])
         paths = {m: list(paths[m][: len(origins)]) for m in self.candidates}
-        self.candidate_metrics_ = {m: _backtest_metrics(y, origins, paths[m], self.horizon) for m in self.candidates}
+        self.origin_scales_ = [metrics.scales(y[:, :o]) for o in origins]
+        self.origin_rmsse_ = {m: _origin_rmsse(y, origins, paths[m], self.horizon, self.origin_scales_)
+                              for m in self.candidates}
+        self.candidate_metrics_ = {m: _backtest_metrics(y, origins, paths[m], self.horizon, self.origin_scales_,
+                                                        self.origin_rmsse_[m]) for m in self.candidates}
         per_sku = np.stack([self.candidate_metrics_[m]["rmsse"] for m in self.candidates])
         return origins, paths, per_sku
 
@@ -95,29 +127,45 @@ class AutoForecast:
         top = ranked[: self.combine_top]
         return [c for r in range(1, len(top) + 1) for c in itertools.combinations(top, r)]
 
+    def _combo_rmsse(self, y, origins, paths, combo, rows) -> np.ndarray:
+        """origins x SKUs (of ``rows``) RMSSE of the equal-weight mean of ``combo``."""
+        if len(combo) == 1 or not origins:
+            return self.origin_rmsse_[self.candidates[combo[0]]][:, rows]
+        return np.stack([metrics.rmsse(y[rows, o:o + self.horizon],
+                                       np.mean([paths[self.candidates[j]][i][rows] for j in combo], axis=0),
+                                       scale=self.origin_scales_[i][0][rows]) for i, o in enumerate(origins)])
+
     def _select(self, y, origins, paths, per_sku, group):
         """Per SKU: the tuple of candidate indexes whose mean forecast it uses."""
         choice = np.empty(y.shape[0], dtype=object)
+        # per group: (choice, its mean RMSSE per origin, the default's): what the guard compared
+        self.group_choice_ = {}
+        default = self.candidates.index(DEFAULT_MODEL) if DEFAULT_MODEL in self.candidates else None
         for g in np.unique(group):
-            rows = group == g
+            rows = np.flatnonzero(group == g)
             pooled = np.nanmean(per_sku[:, rows], axis=1)
             ranked = [int(i) for i in np.argsort(np.nan_to_num(pooled, nan=np.inf))]
-            best, best_score = (ranked[0],), np.inf
+            base = (default if default is not None else ranked[0],)
+            base_by_origin = np.nanmean(self._combo_rmsse(y, origins, paths, base, rows), axis=1)
+            best, best_score = base, np.nanmean(base_by_origin)
             for combo in self._combos(ranked):
-                mean_path = [np.mean([paths[self.candidates[j]][i][rows] for j in combo], axis=0)
-                             for i in range(len(origins))]
-                s = np.nanmean([np.nanmean(metrics.rmsse(y[rows, o:o + self.horizon], mean_path[i], y[rows, :o]))
-                                for i, o in enumerate(origins)])
-                if s < best_score - 1e-12:
-                    best, best_score = combo, s
-            for idx in np.flatnonzero(rows):
-                choice[idx] = best
-            # a SKU keeps its own best single model only when it is clearly better
+                by_origin = np.nanmean(self._combo_rmsse(y, origins, paths, combo, rows), axis=1)
+                score = np.nanmean(by_origin)
+                if score < best_score - 1e-12 and consistently_better(by_origin[None, :], base_by_origin[None, :])[0]:
+                    best, best_score = combo, score
+            choice[rows] = [best] * len(rows)
+            self.group_choice_[g] = (best, np.nanmean(self._combo_rmsse(y, origins, paths, best, rows), axis=1),
+                                     base_by_origin)
+            # a SKU keeps its own best single model only when it is clearly and consistently better
             own = np.nanargmin(np.where(np.isnan(per_sku[:, rows]), np.inf, per_sku[:, rows]), axis=0)
-            own_score = per_sku[own, np.flatnonzero(rows)]
-            group_score = np.nanmean(per_sku[list(best)][:, rows], axis=0) if len(best) else own_score
-            switch = own_score < (1 - self.switch_margin) * group_score
-            for pos, idx in enumerate(np.flatnonzero(rows)):
+            own_score = per_sku[own, rows]
+            group_by_origin = self._combo_rmsse(y, origins, paths, best, rows)  # origins x rows
+            group_score = np.nanmean(group_by_origin, axis=0)
+            own_by_origin = np.stack([self.origin_rmsse_[self.candidates[j]][:, r] for j, r in zip(own, rows, strict=True)],
+                                     axis=1) if len(rows) else group_by_origin
+            switch = (own_score < (1 - self.switch_margin) * group_score) & consistently_better(
+                own_by_origin.T, group_by_origin.T)
+            for pos, idx in enumerate(rows):
                 if switch[pos]:
                     choice[idx] = (int(own[pos]),)
         return choice, per_sku
@@ -171,16 +219,26 @@ class AutoForecast:
 
     # -- public -----------------------------------------------------------------------------
     def fit(self, y: np.ndarray, paths: dict[str, np.ndarray] | None = None,
-            mapper: Callable | None = None) -> AutoForecast:
+            mapper: Callable | None = None, *, dates=None, promo: np.ndarray | None = None) -> AutoForecast:
         """Backtest, select and calibrate on ``y`` (SKU x period, NaN before a SKU starts).
 
         ``paths`` (``forecasting.paths.candidate_paths`` of the same ``y``, e.g. computed per
         partition on a cluster) saves computing them here; ``mapper(fn, jobs)`` runs the
-        statsmodels fits when they are computed here (default: a process pool)."""
+        statsmodels fits when they are computed here (default: a process pool). With ``period``
+        set and ``dates`` (the period starts of ``y``'s columns), the paths of SKUs with calendar
+        effects are redone in place on demand divided by them; ``promo`` (SKU x (periods +
+        horizon), share of each period on promotion) is a known input."""
         y = np.where(np.isnan(y), np.nan, np.maximum(y, 0.0))
+        window = PATH_WINDOW.get(self.period) if self.period else None
         if paths is None:
             paths = candidate_paths(y, self.candidates, self.origins(y.shape[1]), self.horizon, self.season,
-                                    self.seasonal_limit, mapper)
+                                    self.seasonal_limit, mapper, window)
+        self.calendar_ = None
+        if self.period is not None and dates is not None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                self.calendar_ = calendar_paths(paths, y, dates, self.period, self.origins(y.shape[1]), self.horizon,
+                                                self.season, promo, window)
         # young SKUs have no error at some origins: their all-NaN means are expected
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -269,6 +327,20 @@ class AutoForecast:
                 rows.append({"level": level, "coverage": cov, "n": n})
         return pd.DataFrame(rows)
 
+    def season_columns(self) -> dict[str, np.ndarray]:
+        """Per SKU: ``season_index`` (the yearly profile at the first forecast period, 1 = an
+        average period), ``season_ending`` and ``season_end_periods`` (``seasons.season_end``);
+        1, False and NaN without a calendar."""
+        n = len(self.mean_)
+        if self.calendar_ is None:
+            return {"season_index": np.ones(n), "season_ending": np.zeros(n, dtype=bool),
+                    "season_end_periods": np.full(n, np.nan)}
+        cal = self.calendar_
+        ending, periods = season_end(cal.yearly, cal.future_position, self.period, self.horizon)
+        new = self.new_
+        return {"season_index": cal.yearly[:, cal.future_position[0]], "season_ending": ending & ~new,
+                "season_end_periods": np.where(new, np.nan, periods)}
+
     def period_quantiles(self) -> np.ndarray:
         return self._apply(self.mean_, self.scale_, self.group_, self.period_q_)
 
@@ -321,7 +393,8 @@ def build_result(auto: AutoForecast, ids: np.ndarray, last_period, capped: np.nd
         lead[_q_name(taus[i])] = cq[:, :, i].ravel()
     accuracy = _accuracy(auto, ids, id_col)
     summary = pd.DataFrame({id_col: ids, "model": names, "mean": auto.mean_[:, 0], "sigma": sigma,
-                            "pattern": auto.group_, "scale": auto.scale_, "outliers_capped": capped})
+                            "pattern": auto.group_, "scale": auto.scale_, "outliers_capped": capped,
+                            **auto.season_columns()})
     return ForecastResult(forecasts, lead, accuracy, auto.coverage(), summary)
 
 
@@ -332,7 +405,26 @@ def _accuracy(auto: AutoForecast, ids: np.ndarray, id_col: str) -> pd.DataFrame:
         return _accuracy_table(auto, ids, id_col)
 
 
-def _backtest_metrics(y: np.ndarray, origins: list[int], paths: list[np.ndarray], h: int) -> dict[str, np.ndarray]:
+def consistently_better(challenger: np.ndarray, default: np.ndarray, p: float = SIGN_TEST_P) -> np.ndarray:
+    """Per row (origins along axis 1, NaN where not scored): a lower mean score than ``default``
+    and more origins won than a fair coin would give at one-sided level ``p`` (sign test)."""
+    both = np.isfinite(challenger) & np.isfinite(default)
+    wins = (both & (challenger < default)).sum(axis=1)
+    n = both.sum(axis=1)
+    lower = np.nanmean(np.where(both, challenger, np.nan), axis=1) < np.nanmean(np.where(both, default, np.nan), axis=1)
+    return (n > 0) & lower & (binom.sf(wins - 1, n, 0.5) <= p)
+
+
+def _origin_rmsse(y: np.ndarray, origins: list[int], paths: list[np.ndarray], h: int, scales: list) -> np.ndarray:
+    """origins x SKUs RMSSE, each origin scaled by the history before it (``scales``: the
+    ``metrics.scales`` of each origin's history)."""
+    if not origins:
+        return np.full((1, len(y)), np.nan)
+    return np.stack([metrics.rmsse(y[:, o:o + h], paths[i], scale=scales[i][0]) for i, o in enumerate(origins)])
+
+
+def _backtest_metrics(y: np.ndarray, origins: list[int], paths: list[np.ndarray], h: int, scales: list,
+                      by_origin: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Per SKU over the backtest origins: mean RMSSE and MASE (each origin scaled by the history
     before it), WAPE and bias pooled over the origins."""
     if not origins:
@@ -340,8 +432,9 @@ def _backtest_metrics(y: np.ndarray, origins: list[int], paths: list[np.ndarray]
         return {"rmsse": nan, "mase": nan, "wape": nan, "bias": nan}
     actual = np.stack([y[:, o:o + h] for o in origins])
     path = np.stack(paths)
-    rmsse = np.nanmean(np.stack([metrics.rmsse(actual[i], path[i], y[:, :o]) for i, o in enumerate(origins)]), axis=0)
-    mase = np.nanmean(np.stack([metrics.mase(actual[i], path[i], y[:, :o]) for i, o in enumerate(origins)]), axis=0)
+    rmsse = np.nanmean(by_origin if by_origin is not None else _origin_rmsse(y, origins, paths, h, scales), axis=0)
+    mase = np.nanmean(np.stack([metrics.mase(actual[i], path[i], scale=scales[i][1]) for i in range(len(origins))]),
+                      axis=0)
     err = np.where(np.isnan(actual), np.nan, path - actual)
     total = np.nansum(actual, axis=(0, 2))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -357,7 +450,7 @@ def _accuracy_table(auto: AutoForecast, ids: np.ndarray, id_col: str) -> pd.Data
     # the chosen forecast's own backtest figures (combinations included)
     paths = [y_slice - e for y_slice, e in
              zip((auto.y_[:, o:o + auto.horizon] for o in auto.origins_), auto.errors_, strict=True)]
-    own = _backtest_metrics(auto.y_, auto.origins_, paths, auto.horizon)
+    own = _backtest_metrics(auto.y_, auto.origins_, paths, auto.horizon, auto.origin_scales_)
     rows.append(pd.DataFrame({id_col: ids, "model": chosen, **own, "selected": True}))
     out = pd.concat(rows, ignore_index=True)
     # a single model that is also the choice appears once, flagged

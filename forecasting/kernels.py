@@ -1,7 +1,9 @@
 """Pure NumPy forecast kernels over a SKU x period matrix.
 
 Every kernel takes ``y`` (n_series x n_periods, NaN before a series starts, zero-filled after)
-and a horizon ``h`` and returns the forecast path (n_series x h, units per period).
+and a horizon ``h`` and returns the forecast path (n_series x h, units per period). The ``*_cuts``
+kernels give the same forecasts as fitted on ``y[:, :c]`` for every cut ``c`` of ``cuts`` in one
+pass over the periods (cuts x n_series x h): a backtest at ten origins costs one pass, not ten.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import numpy as np
 __all__ = [
     "ALPHA_GRID", "naive", "seasonal_naive", "moving_average", "ses", "ses_optimised",
     "holt_damped", "holt_damped_optimised", "croston_sba", "tsb", "adida", "imapa", "aggregate_tail",
+    "ses_cuts", "holt_damped_cuts", "croston_cuts", "tsb_cuts", "adida_cuts", "imapa_cuts",
 ]
 
 ALPHA_GRID = np.round(np.arange(0.05, 1.0, 0.05), 2)
@@ -28,8 +31,12 @@ def _last_values(y: np.ndarray, k: int) -> np.ndarray:
 
 
 def naive(y: np.ndarray, h: int) -> np.ndarray:
-    """The last observed value, repeated."""
-    return _flat(y[:, -1], h)
+    """The last observed value, repeated (a period left out, NaN, is skipped)."""
+    if not y.size:
+        return _flat(np.zeros(len(y)), h)
+    seen = ~np.isnan(y)
+    last = y.shape[1] - 1 - np.argmax(seen[:, ::-1], axis=1)
+    return _flat(np.where(seen.any(axis=1), y[np.arange(len(y)), last], np.nan), h)
 
 
 def seasonal_naive(y: np.ndarray, h: int, season: int = 52) -> np.ndarray:
@@ -102,6 +109,35 @@ def ses_optimised(y: np.ndarray, grid: np.ndarray = ALPHA_GRID) -> tuple[np.ndar
     return fitted, level, best_alpha
 
 
+def _first_min(sse: np.ndarray) -> np.ndarray:
+    """Per column, the first grid row whose value is below every earlier one by > 1e-12 (the
+    tie rule of the one-value-at-a-time searches)."""
+    best, arg = np.full(sse.shape[1], np.inf), np.zeros(sse.shape[1], dtype=int)
+    for g, row in enumerate(sse):
+        better = row < best - 1e-12
+        best, arg = np.where(better, row, best), np.where(better, g, arg)
+    return arg
+
+
+def ses_cuts(y: np.ndarray, h: int, cuts: list[int], grid: np.ndarray = ALPHA_GRID) -> np.ndarray:
+    """``ses_optimised``'s flat forecast as fitted on ``y[:, :c]`` for every ``c`` of ``cuts``."""
+    alpha = np.asarray(grid, dtype=float)[:, None]
+    n = y.shape[0]
+    level, sse = np.full((len(grid), n), np.nan), np.zeros((len(grid), n))
+    at = {c: [i for i, cc in enumerate(cuts) if cc == c] for c in cuts}
+    out = np.zeros((len(cuts), n))
+    for t in range(max(cuts) + 1):
+        for i in at.get(t, ()):
+            out[i] = np.nan_to_num(level[_first_min(sse), np.arange(n)])
+        if t == max(cuts):
+            break
+        obs = y[:, t]
+        error = obs - level
+        sse += np.where(np.isnan(error), 0.0, error * error)
+        level = _ses_step(level, obs, error, alpha)
+    return np.repeat(out[:, :, None], h, axis=2)
+
+
 HOLT_GRID = tuple(
     (a, b, phi) for a in (0.1, 0.3, 0.5, 0.8) for b in (0.05, 0.2) for phi in (0.8, 0.9, 0.98)
 )
@@ -114,15 +150,20 @@ def _holt_pass(y: np.ndarray, alpha, beta, phi) -> tuple[np.ndarray, np.ndarray,
     shape = np.broadcast_shapes(np.shape(alpha), np.shape(beta), np.shape(phi), (n,))
     level, trend, sse = np.full(shape, np.nan), np.zeros(shape), np.zeros(shape)
     for t in range(periods):
-        obs = y[:, t]
-        started = ~np.isnan(level)
-        forecast = level + phi * trend
-        seen = ~np.isnan(obs)
-        sse += np.where(started & seen, (obs - forecast) ** 2, 0.0)
-        new_level = np.where(started, forecast + alpha * (obs - forecast), obs)
-        new_trend = np.where(started, beta * (new_level - level) + (1 - beta) * phi * trend, 0.0)
-        level, trend = np.where(seen, new_level, level), np.where(seen, new_trend, trend)
+        level, trend, sse = _holt_step(level, trend, sse, y[:, t], alpha, beta, phi)
     return level, trend, sse
+
+
+def _holt_step(level, trend, sse, obs, alpha, beta, phi) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The damped-trend recursion for one period: start at the first value, skip periods not
+    observed; ``sse`` gathers the one-step squared errors."""
+    started = ~np.isnan(level)
+    forecast = level + phi * trend
+    seen = ~np.isnan(obs)
+    sse = sse + np.where(started & seen, (obs - forecast) ** 2, 0.0)
+    new_level = np.where(started, forecast + alpha * (obs - forecast), obs)
+    new_trend = np.where(started, beta * (new_level - level) + (1 - beta) * phi * trend, 0.0)
+    return np.where(seen, new_level, level), np.where(seen, new_trend, trend), sse
 
 
 def holt_damped(y: np.ndarray, h: int, alpha: float = 0.2, beta: float = 0.1, phi: float = 0.9) -> np.ndarray:
@@ -149,6 +190,25 @@ def holt_damped_optimised(y: np.ndarray, h: int, grid: tuple = HOLT_GRID) -> np.
     return np.maximum(out, 0.0)
 
 
+def holt_damped_cuts(y: np.ndarray, h: int, cuts: list[int], grid: tuple = HOLT_GRID) -> np.ndarray:
+    """``holt_damped_optimised`` as fitted on ``y[:, :c]`` for every ``c`` of ``cuts``."""
+    n = y.shape[0]
+    alpha, beta, phi = (np.asarray(col, dtype=float)[:, None] for col in zip(*grid, strict=True))
+    level, trend, sse = np.full((len(grid), n), np.nan), np.zeros((len(grid), n)), np.zeros((len(grid), n))
+    steps = np.cumsum(phi ** np.arange(1, h + 1)[None, :], axis=1)  # grid x h
+    out = np.zeros((len(cuts), n, h))
+    for t in range(max(cuts) + 1):
+        for i, c in enumerate(cuts):
+            if c == t:
+                g = _first_min(sse)
+                path = np.nan_to_num(level[g, np.arange(n)])[:, None] + trend[g, np.arange(n)][:, None] * steps[g]
+                out[i] = np.maximum(path, 0.0)
+        if t == max(cuts):
+            break
+        level, trend, sse = _holt_step(level, trend, sse, y[:, t], alpha, beta, phi)
+    return out
+
+
 def croston_sba(y: np.ndarray, alpha: float = 0.1, *, debias: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Croston's method, with the Syntetos-Boylan correction ``(1 - alpha/2)`` when ``debias``.
 
@@ -156,12 +216,24 @@ def croston_sba(y: np.ndarray, alpha: float = 0.1, *, debias: bool = True) -> tu
     both start at the first demand (``p`` = periods from the series start to it, inclusive).
     Returns ``(fitted, forecast)``; series without any demand forecast 0.
     """
+    fitted, at = _croston_pass(y, alpha, debias, [y.shape[1]])
+    return fitted, at[0]
+
+
+def _croston_pass(y: np.ndarray, alpha: float, debias: bool, cuts: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(fitted, forecast as of each cut: cuts x n)."""
     n, periods = y.shape
     factor = 1.0 - alpha / 2.0 if debias else 1.0
     z, p = np.full(n, np.nan), np.full(n, np.nan)
     since = np.zeros(n)  # periods since the last demand (or since the series start)
     fitted = np.full((n, periods), np.nan)
-    for t in range(periods):
+    at = np.zeros((len(cuts), n))
+    for t in range(max(cuts) + 1):
+        for i, c in enumerate(cuts):
+            if c == t:
+                at[i] = np.where(np.isnan(z), 0.0, factor * z / p)
+        if t == max(cuts):
+            break
         obs = y[:, t]
         observed = ~np.isnan(obs)
         fitted[:, t] = np.where(observed, np.where(np.isnan(z), 0.0, factor * z / p), np.nan)
@@ -172,7 +244,12 @@ def croston_sba(y: np.ndarray, alpha: float = 0.1, *, debias: bool = True) -> tu
         z = np.where(first, obs, np.where(update, z + alpha * (obs - z), z))
         p = np.where(first, since, np.where(update, p + alpha * (since - p), p))
         since = np.where(demand, 0.0, since)
-    return fitted, np.where(np.isnan(z), 0.0, factor * z / p)
+    return fitted, at
+
+
+def croston_cuts(y: np.ndarray, h: int, cuts: list[int], alpha: float = 0.1, *, debias: bool = True) -> np.ndarray:
+    """``croston_sba``'s forecast as fitted on ``y[:, :c]`` for every ``c`` of ``cuts``."""
+    return np.repeat(_croston_pass(y, alpha, debias, cuts)[1][:, :, None], h, axis=2)
 
 
 def tsb(y: np.ndarray, h: int, alpha_d: float = 0.2, alpha_p: float = 0.2) -> np.ndarray:
@@ -180,16 +257,27 @@ def tsb(y: np.ndarray, h: int, alpha_d: float = 0.2, alpha_p: float = 0.2) -> np
 
     Unlike Croston, the forecast decays while an item stops selling (obsolescence).
     """
-    n, periods = y.shape
+    return tsb_cuts(y, h, [y.shape[1]], alpha_d, alpha_p)[0]
+
+
+def tsb_cuts(y: np.ndarray, h: int, cuts: list[int], alpha_d: float = 0.2, alpha_p: float = 0.2) -> np.ndarray:
+    """``tsb``'s forecast as fitted on ``y[:, :c]`` for every ``c`` of ``cuts``."""
+    n = y.shape[0]
     prob, size = np.full(n, np.nan), np.full(n, np.nan)
-    for t in range(periods):
+    at = np.zeros((len(cuts), n))
+    for t in range(max(cuts) + 1):
+        for i, c in enumerate(cuts):
+            if c == t:
+                at[i] = np.where(np.isnan(size), 0.0, np.nan_to_num(prob * size))
+        if t == max(cuts):
+            break
         obs = y[:, t]
         seen = ~np.isnan(obs)
         hit = seen & (obs > 0)
         prob = np.where(seen, np.where(np.isnan(prob), hit * 1.0, prob + alpha_p * (hit - prob)), prob)
         new_size = np.where(np.isnan(size), obs, size + alpha_d * (obs - size))
         size = np.where(hit, new_size, size)
-    return _flat(np.where(np.isnan(size), 0.0, prob * size), h)
+    return np.repeat(at[:, :, None], h, axis=2)
 
 
 def aggregate_tail(y: np.ndarray, k: int) -> np.ndarray:
@@ -228,6 +316,42 @@ def imapa(y: np.ndarray, h: int, max_level: int = 12) -> np.ndarray:
         total[rows] += _ses_level(aggregate_tail(y[rows], k)) / k
         count[rows] += 1
     return _flat(total / np.maximum(count, 1), h)
+
+
+def _bucket_levels(y: np.ndarray, k: int, cuts: list[int]) -> np.ndarray:
+    """cuts x n: ``_ses_level(aggregate_tail(y[:, :c], k))`` for every cut, one SES pass per
+    bucket alignment (cuts equal modulo ``k`` share their buckets)."""
+    out = np.zeros((len(cuts), len(y)))
+    for r in sorted({c % k for c in cuts}):
+        idx = [i for i, c in enumerate(cuts) if c % k == r]
+        buckets = (max(cuts[i] for i in idx) - r) // k
+        sums = y[:, r:r + buckets * k].reshape(len(y), buckets, k).sum(axis=2)
+        out[idx] = ses_cuts(sums, 1, [(cuts[i] - r) // k for i in idx])[:, :, 0]
+    return out
+
+
+def adida_cuts(y: np.ndarray, h: int, cuts: list[int]) -> np.ndarray:
+    """``adida`` as fitted on ``y[:, :c]`` for every ``c`` of ``cuts``."""
+    levels = np.stack([_aggregation_level(y[:, :c]) for c in cuts])  # cuts x n
+    out = np.zeros(levels.shape)
+    for k in np.unique(levels):
+        rows = (levels == k).any(axis=0)
+        at = _bucket_levels(y[rows], int(k), cuts) / k
+        out[:, rows] = np.where(levels[:, rows] == k, at, out[:, rows])
+    return np.repeat(out[:, :, None], h, axis=2)
+
+
+def imapa_cuts(y: np.ndarray, h: int, cuts: list[int], max_level: int = 12) -> np.ndarray:
+    """``imapa`` as fitted on ``y[:, :c]`` for every ``c`` of ``cuts``."""
+    top = np.minimum(np.stack([_aggregation_level(y[:, :c]) for c in cuts]), max_level)  # cuts x n
+    total, count = np.zeros(top.shape), np.zeros(top.shape)
+    for k in range(1, int(top.max(initial=1)) + 1):
+        rows = (top >= k).any(axis=0)
+        at = _bucket_levels(y[rows], k, cuts) / k
+        use = top[:, rows] >= k
+        total[:, rows] += np.where(use, at, 0.0)
+        count[:, rows] += use
+    return np.repeat((total / np.maximum(count, 1))[:, :, None], h, axis=2)
 
 
 def _aggregation_level(y: np.ndarray) -> np.ndarray:

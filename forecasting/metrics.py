@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["scales", "rmsse", "mase", "wape", "bias", "pinball", "coverage"]
+__all__ = ["scales", "rmsse", "mase", "wape", "bias", "pinball", "scaled_pinball", "coverage"]
 
 
 def scales(history: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -29,12 +29,16 @@ def _mean(x: np.ndarray) -> np.ndarray:
     return np.where(n > 0, np.nansum(x, axis=1) / np.maximum(n, 1), np.nan)
 
 
-def rmsse(actual: np.ndarray, forecast: np.ndarray, history: np.ndarray) -> np.ndarray:
-    return np.sqrt(_mean((actual - forecast) ** 2) / scales(history)[0])
+def rmsse(actual: np.ndarray, forecast: np.ndarray, history: np.ndarray | None = None, *,
+          scale: np.ndarray | None = None) -> np.ndarray:
+    """Per series; ``scale`` (``scales(history)[0]``) saves recomputing it for many forecasts."""
+    return np.sqrt(_mean((actual - forecast) ** 2) / (scales(history)[0] if scale is None else scale))
 
 
-def mase(actual: np.ndarray, forecast: np.ndarray, history: np.ndarray) -> np.ndarray:
-    return _mean(np.abs(actual - forecast)) / scales(history)[1]
+def mase(actual: np.ndarray, forecast: np.ndarray, history: np.ndarray | None = None, *,
+         scale: np.ndarray | None = None) -> np.ndarray:
+    """Per series; ``scale`` (``scales(history)[1]``) saves recomputing it."""
+    return _mean(np.abs(actual - forecast)) / (scales(history)[1] if scale is None else scale)
 
 
 def wape(actual: np.ndarray, forecast: np.ndarray) -> float:
@@ -53,6 +57,17 @@ def pinball(actual: np.ndarray, quantile: np.ndarray, tau: float) -> float:
     """Mean pinball (quantile) loss of the ``tau`` quantile forecasts, units."""
     diff = actual - quantile
     return float(np.nanmean(np.maximum(tau * diff, (tau - 1) * diff)))
+
+
+def scaled_pinball(actual: np.ndarray, quantiles: dict[float, np.ndarray], history: np.ndarray) -> np.ndarray:
+    """Per series: the pinball loss averaged over the levels ``tau -> quantile`` (n_series x h
+    each) and the steps, divided by the mean absolute naive change of ``history`` (M5's scaled
+    pinball loss); NaN where that scale is undefined."""
+    losses = []
+    for tau, q in quantiles.items():
+        diff = actual - q
+        losses.append(_mean(np.maximum(tau * diff, (tau - 1) * diff)))
+    return np.mean(losses, axis=0) / scales(history)[1]
 
 
 def coverage(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:

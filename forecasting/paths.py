@@ -16,14 +16,23 @@ import numpy as np
 
 from forecasting.ets import eligible, fit_holt_winters, process_map
 from forecasting.models import make_model
+from forecasting.seasons import MIN_FACTOR, CalendarFactors, calendar_factors
 
 __all__ = [
     "EXPENSIVE", "FALLBACK", "SeasonalJob", "backtest_origins", "cheap_paths", "seasonal_rows", "seasonal_jobs",
-    "run_seasonal_job", "apply_seasonal", "candidate_paths",
+    "run_seasonal_job", "apply_seasonal", "candidate_paths", "calendar_paths", "PATH_WINDOW",
 ]
 
 EXPENSIVE = "HoltWinters"
 FALLBACK = "HoltDamped"
+# level models see at most this much recent history (a year of days): five years of daily
+# data cost five times the time and tell an exponentially weighted level nothing more
+PATH_WINDOW = {"day": 364}
+# models whose paths are not recomputed on demand divided by the calendar factors: they carry
+# their own season
+OWN_SEASON = ("SeasonalNaive", EXPENSIVE)
+# a SKU whose factors all lie this close to 1 keeps its plain paths
+FLAT = 0.01
 # SKUs per statsmodels job: big enough to amortise a task, small enough to spread over workers
 JOB_ROWS = 50
 
@@ -34,17 +43,26 @@ def backtest_origins(periods: int, horizon: int, n_origins: int, origin_step: in
     return [o for o in (last - i * origin_step for i in range(n_origins)) if o >= 2]
 
 
+def forecast_at(model: str, y: np.ndarray, cuts: list[int], horizon: int, season: int,
+                window: int | None = None) -> np.ndarray:
+    """cuts x sku x h forecasts of ``model`` fitted on ``y[:, :c]`` for each cut; with
+    ``window``, on the periods from ``window`` before the earliest cut on."""
+    start = max(0, min(cuts) - window) if window else 0
+    return make_model(model, season).forecast_cuts(y[:, start:], [c - start for c in cuts], horizon)
+
+
 def cheap_paths(y: np.ndarray, candidates: Sequence[str], origins: list[int], horizon: int,
-                season: int) -> dict[str, np.ndarray]:
+                season: int, window: int | None = None) -> dict[str, np.ndarray]:
     """model -> (origins + 1) x sku x h forecasts (units per period); slot ``i`` is fitted on
-    ``y[:, :origins[i]]``, the last slot on all of ``y``. Holt-Winters gets its damped-Holt
-    fallback here; ``apply_seasonal`` puts the statsmodels fits in."""
+    ``y[:, :origins[i]]`` (from ``window`` periods before the earliest origin when given),
+    the last slot on all of ``y``. Holt-Winters gets its damped-Holt fallback here; ``apply_seasonal`` puts the
+    statsmodels fits in."""
     cuts = [*origins, y.shape[1]]
     out: dict[str, np.ndarray] = {}
     for m in candidates:
         if m == EXPENSIVE:
             continue
-        out[m] = np.stack([make_model(m, season).forecast(y[:, :c], horizon) for c in cuts])
+        out[m] = forecast_at(m, y, cuts, horizon, season, window)
     if EXPENSIVE in candidates:
         out[EXPENSIVE] = out[FALLBACK].copy() if FALLBACK in out else np.stack(
             [make_model(FALLBACK).forecast(y[:, :c], horizon) for c in cuts])
@@ -99,12 +117,43 @@ def apply_seasonal(paths: dict[str, np.ndarray], jobs: Sequence[SeasonalJob], re
 
 
 def candidate_paths(y: np.ndarray, candidates: Sequence[str], origins: list[int], horizon: int, season: int,
-                    seasonal_limit: int, mapper: Callable | None = None) -> dict[str, np.ndarray]:
+                    seasonal_limit: int, mapper: Callable | None = None, window: int | None = None) -> dict[str, np.ndarray]:
     """All candidates' paths for ``y`` in one process; ``mapper(fn, jobs)`` runs the statsmodels
     jobs (default: a process pool)."""
-    paths = cheap_paths(y, candidates, origins, horizon, season)
+    paths = cheap_paths(y, candidates, origins, horizon, season, window)
     if EXPENSIVE in candidates:
         jobs = seasonal_jobs(y, seasonal_rows(y, season, seasonal_limit), origins, horizon, season)
         apply_seasonal(paths, jobs, (mapper or process_map)(run_seasonal_job, jobs))
     return paths
 
+
+
+def calendar_paths(paths: dict[str, np.ndarray], y: np.ndarray, dates, period: str, origins: list[int],
+                   horizon: int, season: int, promo: np.ndarray | None = None,
+                   window: int | None = None) -> CalendarFactors:
+    """Redo, in place, the paths of the SKUs with calendar effects (``forecasting.seasons``):
+    the models see demand divided by the factors (a period whose factor is under MIN_FACTOR
+    left out) and their forecasts are multiplied by the factors ahead. The backtest origins
+    share factors learnt before the earliest of them (none sees its own future, and one pass
+    serves them all); the last slot's are learnt from all history. Pooled over all SKUs, so run
+    on the joined partitions. Returns the last slot's factors."""
+    dates = np.asarray(dates)
+    periods = y.shape[1]
+    final = calendar_factors(y, dates, period, horizon, promo)
+    sets = [(list(range(len(origins) + 1))[-1:], [periods], final)]
+    if origins:
+        sets.append((list(range(len(origins))), origins,
+                     calendar_factors(y, dates, period, horizon, promo, fit_until=min(origins))))
+    for slots, cuts, factors in sets:
+        full = np.concatenate([factors.history, factors.future], axis=1)
+        start = max(0, min(cuts) - window) if window else 0
+        rows = np.flatnonzero((np.abs(full[:, start:max(cuts) + horizon] - 1) > FLAT).any(axis=1))
+        if not len(rows):
+            continue
+        with np.errstate(divide="ignore", invalid="ignore"):
+            adjusted = np.where(full[rows, :periods] >= MIN_FACTOR, y[rows] / full[rows, :periods], np.nan)
+        ahead = np.stack([full[rows, c:c + horizon] for c in cuts])
+        for m in paths:
+            if m not in OWN_SEASON:
+                paths[m][np.ix_(slots, rows)] = forecast_at(m, adjusted, cuts, horizon, season, window) * ahead
+    return final

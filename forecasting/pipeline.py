@@ -17,6 +17,7 @@ import pandas as pd
 
 from forecasting.auto import (
     CANDIDATES,
+    N_ORIGINS,
     PERIOD_FREQ,
     SEASON,
     AutoForecast,
@@ -28,9 +29,9 @@ from forecasting.matrix import to_matrix
 from forecasting.outliers import cap_outliers
 from forecasting.paths import (
     EXPENSIVE,
+    PATH_WINDOW,
     SeasonalJob,
     apply_seasonal,
-    backtest_origins,
     cheap_paths,
     run_seasonal_job,
     seasonal_rows,
@@ -49,12 +50,37 @@ SEASONAL = (*ROW_WISE, "seasonal_limit")
 @dataclass
 class Partition:
     """SKUs ``ids`` (sorted), their demand matrix after flooring and capping (units per period,
-    NaN before a SKU starts), outliers capped per SKU, and every candidate's paths."""
+    NaN before a SKU starts), outliers capped per SKU, every candidate's paths, and the share of
+    each period on promotion over the periods and the horizon after them (None: not known)."""
 
     ids: np.ndarray
     y: np.ndarray
     capped: np.ndarray
     paths: dict[str, np.ndarray]
+    promo: np.ndarray | None = None
+
+
+def _origins(periods: int, horizon: int, n_origins: int, origin_step: int | None) -> list[int]:
+    return AutoForecast(horizon, n_origins=n_origins, origin_step=origin_step).origins(periods)
+
+
+def _promo_matrix(demand: pd.DataFrame, known_future: pd.DataFrame | None, ids: np.ndarray, periods: Sequence,
+                  horizon: int, period: str, id_col: str, time_col: str, promo_col: str) -> np.ndarray | None:
+    """SKU x (periods + horizon) share on promotion (0 where not said), or None when neither the
+    history nor ``known_future`` carries ``promo_col``."""
+    frames = [f for f in (demand, known_future) if f is not None and promo_col in f.columns]
+    if not frames:
+        return None
+    last = pd.Timestamp(pd.to_datetime(np.asarray(periods))[-1])
+    ahead = pd.date_range(last, periods=horizon + 1, freq=PERIOD_FREQ[period])[1:]
+    calendar = pd.DatetimeIndex(pd.to_datetime(np.asarray(periods))).append(ahead)
+    both = pd.concat([f[[id_col, time_col, promo_col]] for f in frames], ignore_index=True)
+    rows = pd.Index(ids).get_indexer(both[id_col])
+    cols = calendar.get_indexer(pd.to_datetime(both[time_col]))
+    keep = (rows >= 0) & (cols >= 0)
+    out = np.zeros((len(ids), len(calendar)))
+    out[rows[keep], cols[keep]] = np.clip(both[promo_col].to_numpy(dtype=float)[keep], 0.0, 1.0)
+    return out
 
 
 def _check_period(period: str) -> None:
@@ -69,22 +95,27 @@ def prepare_partition(
     *,
     period: str = "week",
     candidates: tuple[str, ...] = CANDIDATES,
-    n_origins: int = 4,
-    origin_step: int = 2,
+    n_origins: int = N_ORIGINS,
+    origin_step: int | None = None,
     outlier_factor: float | None = 5.0,
     id_col: str = "sku",
     time_col: str = "period_start",
     target_col: str = "qty",
+    known_future: pd.DataFrame | None = None,
+    promo_col: str = "promo",
 ) -> Partition:
     """The row-wise work for the SKUs in ``demand`` on the calendar ``periods`` (every period of
-    the whole run, so each partition sees the same origins)."""
+    the whole run, so each partition sees the same origins). A ``promo_col`` in ``demand`` and
+    in ``known_future`` (its rows for the periods ahead) is the share of a period on promotion."""
     _check_period(period)
     ids, _, y = to_matrix(demand, id_col, time_col, target_col, periods=periods)
     # net returns can make a period negative; forecasts use demand floored at zero
     y = np.where(np.isnan(y), np.nan, np.maximum(y, 0.0))
     y, capped = cap_outliers(y, outlier_factor) if outlier_factor else (y, np.zeros(len(ids), dtype=int))
-    origins = backtest_origins(y.shape[1], horizon, n_origins, origin_step)
-    return Partition(ids, y, capped, cheap_paths(y, candidates, origins, horizon, SEASON[period]))
+    origins = _origins(y.shape[1], horizon, n_origins, origin_step)
+    promo = _promo_matrix(demand, known_future, ids, periods, horizon, period, id_col, time_col, promo_col)
+    paths = cheap_paths(y, candidates, origins, horizon, SEASON[period], PATH_WINDOW.get(period))
+    return Partition(ids, y, capped, paths, promo)
 
 
 def _join(parts: Sequence[Partition]) -> Partition:
@@ -95,18 +126,22 @@ def _join(parts: Sequence[Partition]) -> Partition:
     if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():
         raise ValueError("partitions must hold disjoint SKUs in ascending order")
     paths = {m: np.concatenate([p.paths[m] for p in parts], axis=1) for m in parts[0].paths}
-    return Partition(ids, np.concatenate([p.y for p in parts]), np.concatenate([p.capped for p in parts]), paths)
+    promo = None
+    if any(p.promo is not None for p in parts):
+        width = next(p.promo for p in parts if p.promo is not None).shape[1]
+        promo = np.concatenate([p.promo if p.promo is not None else np.zeros((len(p.ids), width)) for p in parts])
+    return Partition(ids, np.concatenate([p.y for p in parts]), np.concatenate([p.capped for p in parts]), paths, promo)
 
 
 def seasonal_jobs(parts: Sequence[Partition], horizon: int, *, period: str = "week",
-                  candidates: tuple[str, ...] = CANDIDATES, n_origins: int = 4, origin_step: int = 2,
+                  candidates: tuple[str, ...] = CANDIDATES, n_origins: int = N_ORIGINS, origin_step: int | None = None,
                   seasonal_limit: int = 200) -> list[SeasonalJob]:
     """The statsmodels fits the joined partitions need (none unless Holt-Winters is a candidate)."""
     if EXPENSIVE not in candidates:
         return []
     joined = _join(parts)
     season = SEASON[period]
-    origins = backtest_origins(joined.y.shape[1], horizon, n_origins, origin_step)
+    origins = _origins(joined.y.shape[1], horizon, n_origins, origin_step)
     return _seasonal_jobs(joined.y, seasonal_rows(joined.y, season, seasonal_limit), origins, horizon, season)
 
 
@@ -124,12 +159,14 @@ def forecast_partitions(
     **auto_params,
 ) -> ForecastResult:
     """Select, calibrate and tabulate on the joined partitions; ``fitted`` are the results of
-    ``jobs`` (``seasonal_jobs`` of the same partitions)."""
+    ``jobs`` (``seasonal_jobs`` of the same partitions). Calendar effects (seasons pooled over
+    all SKUs, weekdays, special days, promotions) are learnt here, on all SKUs together."""
     _check_period(period)
     joined = _join(parts)
     apply_seasonal(joined.paths, jobs, fitted)
     auto_params.setdefault("season", SEASON[period])
-    auto = AutoForecast(horizon, interval_level=level, **auto_params).fit(joined.y, paths=joined.paths)
+    auto = AutoForecast(horizon, interval_level=level, period=period, **auto_params).fit(
+        joined.y, paths=joined.paths, dates=periods, promo=joined.promo)
     return build_result(auto, joined.ids, np.asarray(periods)[-1], joined.capped, period=period, level=level,
                         id_col=id_col, time_col=time_col)
 
@@ -145,13 +182,16 @@ def forecast_demand(
     target_col: str = "qty",
     outlier_factor: float | None = 5.0,
     mapper: Callable | None = None,
+    known_future: pd.DataFrame | None = None,
     **auto_params,
 ) -> ForecastResult:
     """Forecast ``horizon`` periods for every series of long ``demand`` (units per period).
 
     Outliers are capped first (``forecasting.outliers``; ``outlier_factor=None`` turns that
     off); the summary counts them per SKU. ``auto_params`` go to AutoForecast; ``mapper(fn,
-    jobs)`` runs the statsmodels fits (default: a process pool).
+    jobs)`` runs the statsmodels fits (default: a process pool). A ``promo`` column (share of
+    the period on promotion, 0-1) in ``demand`` and in ``known_future`` (``id_col, time_col,
+    promo`` for the periods ahead) makes promotions a known input.
     """
     _check_period(period)
     for col in (id_col, time_col, target_col):
@@ -162,7 +202,8 @@ def forecast_demand(
     periods = np.sort(pd.unique(demand[time_col].to_numpy()))  # hashed, then only the distinct ones sorted
     row_wise = {k: auto_params[k] for k in ROW_WISE if k in auto_params}
     part = prepare_partition(demand, periods, horizon, period=period, outlier_factor=outlier_factor,
-                             id_col=id_col, time_col=time_col, target_col=target_col, **row_wise)
+                             id_col=id_col, time_col=time_col, target_col=target_col, known_future=known_future,
+                             **row_wise)
     jobs = seasonal_jobs([part], horizon, period=period, **{k: auto_params[k] for k in SEASONAL if k in auto_params})
     fitted = (mapper or process_map)(run_seasonal_job, jobs)
     return forecast_partitions([part], periods, horizon, period=period, level=level, jobs=jobs, fitted=fitted,

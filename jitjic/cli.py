@@ -123,10 +123,13 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], kind: str) -> None:
 @click.option("--sku-col", default="sku", show_default=True)
 @click.option("--date-col", default="date", show_default=True)
 @click.option("--qty-col", default="qty", show_default=True)
+@click.option("--grain", type=click.Choice(["auto", "line", "period"]), default="auto", show_default=True,
+              help="Rows are dated sales (line) or whole periods dated on their start (period); auto: period "
+                   "when every date is a period start.")
 @click.option("--output", type=click.Path(path_type=Path), default=Path("evaluate.json"), show_default=True,
               help="Where the same table is written as JSON.")
 def evaluate(file: Path, freq: str, horizon: int | None, holdout: int, sku_col: str, date_col: str,
-             qty_col: str, output: Path) -> None:
+             qty_col: str, grain: str, output: Path) -> None:
     """Score every forecast method and the automatic choice on FILE (long sku, date, qty)."""
     import json
 
@@ -136,8 +139,9 @@ def evaluate(file: Path, freq: str, horizon: int | None, holdout: int, sku_col: 
 
     period = {"D": "day", "W": "week", "M": "month"}[freq]
     try:
-        demand = demand_from_file(file, period, sku_col=sku_col, date_col=date_col, qty_col=qty_col)
-        table = evaluate_holdout(demand, holdout, horizon=horizon)
+        read = demand_from_file(file, period, sku_col=sku_col, date_col=date_col, qty_col=qty_col, grain=grain)
+        demand = read.demand
+        table = evaluate_holdout(demand, holdout, horizon=horizon, period=period)
     except IngestError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_INPUT)
@@ -145,10 +149,13 @@ def evaluate(file: Path, freq: str, horizon: int | None, holdout: int, sku_col: 
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_CONFIG)
     skus = demand["sku"].nunique()
-    click.echo(f"{skus:,} SKUs, {demand['period_start'].nunique()} whole {period}s, last {holdout} held out")
+    rows = "one row per SKU and " + period if read.grain == "period" else "dated sales"
+    click.echo(f"{skus:,} SKUs, {read.periods_kept} whole {period}s kept of {read.periods_in_file} in the file "
+               f"({rows}), last {holdout} held out")
     click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4f}", na_rep="-"))
-    output.write_text(json.dumps({"file": str(file), "period": period, "holdout": holdout, "skus": skus,
-                                  "methods": table.to_dict("records")}, indent=2))
+    output.write_text(json.dumps({"file": str(file), "period": period, "grain": read.grain,
+                                  "periods_in_file": read.periods_in_file, "periods_kept": read.periods_kept,
+                                  "holdout": holdout, "skus": skus, "methods": table.to_dict("records")}, indent=2))
     click.echo(f"written: {output}")
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["CatalogueSpec", "generate_catalogue", "M5_SKUS", "M5_DAYS"]
+__all__ = ["CatalogueSpec", "generate_catalogue", "demand_matrix", "M5_SKUS", "M5_DAYS"]
 
 M5_SKUS, M5_DAYS = 30_490, 1_941
 SUPPLIERS = ("North Foods", "Harbour Household", "Valley Hobbies", "Metro Wholesale", "Coast Imports")
@@ -113,6 +113,25 @@ def _lines(ids: np.ndarray, qty: np.ndarray, price: np.ndarray, discount: np.nda
         "quantity": pa.array(qty[sku_i, day].astype(np.float64)),
         "unit_price": pa.array(unit_price),
     })
+
+
+def demand_matrix(spec: CatalogueSpec = CatalogueSpec()) -> tuple[np.ndarray, pd.DatetimeIndex, np.ndarray, np.ndarray]:
+    """``(ids, dates, qty, discount)`` of the catalogue in memory, without writing order lines:
+    qty is SKU x day units sold, discount the SKU x day price cut (0 = full price, > 0 on a
+    promotion). Same draws as ``generate_catalogue`` with the same spec."""
+    rng = np.random.default_rng(spec.seed)
+    dates = pd.date_range(spec.start, periods=spec.days, freq="D")
+    ids, qty, discount = [], [], []
+    for first in range(0, spec.skus, spec.block):
+        n = min(spec.block, spec.skus - first)
+        ids.append(np.array([f"SKU{i:06d}" for i in range(first, first + n)]))
+        s = _draw_skus(rng, n, spec.days)
+        discount.append(_promotions(rng, n, spec.days))
+        qty.append(_demand(rng, s, dates, discount[-1]))
+        # the item master and stock draws of generate_catalogue, so later blocks draw the same
+        _item_master(rng, ids[-1], s.price)
+        rng.uniform(0, 30, n), rng.random(n)
+    return np.concatenate(ids), dates, np.vstack(qty), np.vstack(discount)
 
 
 def generate_catalogue(out_dir: str | Path, spec: CatalogueSpec = CatalogueSpec()) -> dict[str, int | str]:

@@ -59,12 +59,36 @@ def test_evaluate_scores_every_method(tmp_path: Path):
     result = CliRunner().invoke(cli, ["evaluate", str(path), "--freq", "W", "--holdout", "6", "--sku-col", "item",
                                       "--date-col", "day", "--qty-col", "units", "--output", str(out)])
     assert result.exit_code == 0, result.output
-    assert "12 SKUs, 30 whole weeks, last 6 held out" in result.output
+    assert "12 SKUs, 30 whole weeks kept of 30 in the file (dated sales), last 6 held out" in result.output
     report = json.loads(out.read_text())
     methods = {m["method"]: m for m in report["methods"]}
     assert {"Naive", "SES", "TSB", "IMAPA", "auto"} <= set(methods)
     assert 0.5 < methods["auto"]["coverage_90"] <= 1 and methods["auto"]["pinball"] > 0
     assert all(m["rmsse"] > 0 for m in methods.values())
+
+
+def test_evaluate_takes_a_file_at_the_period_grain(tmp_path: Path):
+    """One row per SKU and week, dated the week's Monday: every week is whole, the last too."""
+    import json
+
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(4)
+    mondays = pd.date_range("2012-01-02", periods=20, freq="7D")
+    frame = pd.DataFrame([(f"M{i}", d.date(), int(rng.poisson(5)) + 1) for i in range(5) for d in mondays],
+                         columns=["sku", "week_start", "qty"])
+    path = tmp_path / "weekly.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "w.json"
+    args = ["evaluate", str(path), "--date-col", "week_start", "--holdout", "4", "--output", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "5 SKUs, 20 whole weeks kept of 20 in the file (one row per SKU and week)" in result.output
+    assert json.loads(out.read_text())["periods_kept"] == 20
+    # read as dated sales, the last Monday opens a week not yet over: it is left out, and said
+    result = CliRunner().invoke(cli, [*args, "--grain", "line"])
+    assert "19 whole weeks kept of 20 in the file (dated sales)" in result.output
 
 
 def test_evaluate_rejects_a_too_long_holdout(tmp_path: Path):

@@ -142,3 +142,15 @@ def test_global_model_learns_across_series():
     assert f.shape == (200, 4) and (f >= 0).all()
     # scaled features: the forecast follows each series' own level
     assert np.corrcoef(f[:, 0], levels)[0, 1] > 0.95
+
+
+@pytest.mark.parametrize("alias", sorted(set(MODELS) - {"GlobalGBM", "HoltWinters"}))
+def test_forecast_at_many_cuts_equals_one_fit_per_cut(alias):
+    """The backtest fits every origin in one pass: it must give what fitting each prefix does."""
+    rng = np.random.default_rng(8)
+    y = rng.poisson(2.0, size=(30, 70)).astype(float) * (rng.random((30, 70)) < 0.6)
+    y[np.arange(70)[None, :] < rng.integers(0, 65, 30)[:, None]] = np.nan  # staggered starts
+    cuts = [70, 62, 58, 54, 50, 3, 0]
+    model = make_model(alias)
+    np.testing.assert_array_equal(model.forecast_cuts(y, cuts, 5),
+                                  np.stack([model.forecast(y[:, :c], 5) for c in cuts]))

@@ -128,3 +128,58 @@ def test_history_shorter_than_one_backtest_origin():
     assert auto.origins_ == [] and set(auto.model_names()) == {NEW_ITEM}
     assert auto.mean_[:, 0].tolist() == pytest.approx([11 / 6, 5 / 6])
     assert auto.coverage().empty and np.isfinite(auto.period_quantiles()).all()
+
+
+def test_consistently_better_is_a_sign_test():
+    from forecasting.auto import consistently_better
+
+    ses = np.full((1, 10), 1.0)
+    # lower on average thanks to one origin, but lost every other: not consistent
+    lucky = np.array([[0.1] + [1.01] * 9])
+    steady = np.array([[0.95] * 9 + [1.02]])
+    coin = np.array([[0.9] * 6 + [1.05] * 4])
+    assert consistently_better(np.vstack([lucky, steady, coin]), np.vstack([ses] * 3)).tolist() == [False, True, False]
+
+
+def test_selection_never_keeps_a_model_that_lost_to_ses_on_every_origin():
+    rng = np.random.default_rng(9)
+    t = np.arange(70)
+    y = np.vstack([rng.poisson(20, (40, 70)), rng.poisson(0.4, (40, 70)) * rng.integers(1, 6, (40, 70)),
+                   rng.poisson(5 + 0.3 * t, (40, 70)), rng.poisson(np.where(t < 50, 10, 30), (40, 70))]).astype(float)
+    auto = AutoForecast(6).fit(y)
+    ses = auto.candidates.index("SES")
+    assert len(auto.origins_) >= 8
+    challengers = 0
+    for combo, by_origin, ses_by_origin in auto.group_choice_.values():
+        if combo != (ses,):
+            challengers += 1
+            assert not (by_origin >= ses_by_origin).all()
+            assert (by_origin < ses_by_origin).sum() >= 0.7 * len(by_origin)
+            assert by_origin.mean() < ses_by_origin.mean()
+    assert challengers  # the fixture must let some challenger win, or the guard is not exercised
+
+
+def test_bands_hold_per_demand_pattern():
+    """90% bands and lead-time quantiles checked on periods the fit never saw, per pattern."""
+    rng = np.random.default_rng(12)
+    n, periods, h = 200, 90, 8
+    rate = rng.uniform(2, 40, n)[:, None]
+    smooth = rng.poisson(rate, (n, periods))
+    erratic = rng.poisson(rate * rng.gamma(1.0, 1.0, (n, periods)))
+    intermittent = (rng.random((n, periods)) < 0.3) * rng.poisson(6, (n, periods))
+    lumpy = (rng.random((n, periods)) < 0.25) * rng.poisson(rate * rng.gamma(0.7, 1.4, (n, periods)))
+    y = np.vstack([smooth, erratic, intermittent, lumpy]).astype(float)
+    auto = AutoForecast(h).fit(y[:, :-h])
+    q = auto.period_quantiles()
+    lo, hi = np.argmin(abs(auto.taus_ - 0.05)), np.argmin(abs(auto.taus_ - 0.95))
+    actual = y[:, -h:]
+    inside = (actual >= q[:, :, lo]) & (actual <= q[:, :, hi])
+    for pattern in ("smooth", "erratic", "intermittent", "lumpy"):
+        rows = auto.group_ == pattern
+        assert rows.sum() >= 50, pattern
+        assert 0.85 <= inside[rows].mean() <= 0.95, (pattern, inside[rows].mean())
+    cum_mean, cq = auto.lead_time_quantiles()
+    q90 = np.argmin(abs(auto.taus_ - 0.9))
+    for span in (3, h):
+        share = (actual[:, :span].sum(axis=1) <= cq[:, span - 1, q90]).mean()
+        assert 0.85 <= share <= 0.95, (span, share)

@@ -40,7 +40,8 @@ def _partitioned(demand: pd.DataFrame, n: int, **params) -> forecasting.Forecast
 @pytest.mark.parametrize("n", [2, 5])
 def test_partitions_equal_one_process_exactly(n):
     demand = _demand()
-    params = {"seasonal_limit": 6}
+    # Holt-Winters is opt-in; the yearly-seasonal fixture also gets pooled calendar factors
+    params = {"seasonal_limit": 6, "candidates": (*forecasting.auto.CANDIDATES, "HoltWinters")}
     whole = forecasting.forecast_demand(demand, 8, mapper=process_map, **params)
     split, jobs = _partitioned(demand, n, **params)
     assert jobs, "the fixture must exercise the statsmodels Holt-Winters fits"
@@ -51,7 +52,7 @@ def test_partitions_equal_one_process_exactly(n):
 
 def test_seasonal_fits_are_bounded_and_chosen_from_the_whole_catalogue():
     demand = _demand()
-    _, jobs = _partitioned(demand, 3, seasonal_limit=4)
+    _, jobs = _partitioned(demand, 3, seasonal_limit=4, candidates=(*forecasting.auto.CANDIDATES, "HoltWinters"))
     fitted_rows = {int(r) for j in jobs for r in j.rows}
     assert 0 < len(fitted_rows) <= 4
     # the biggest eligible SKUs by volume, whichever partition they sit in
