@@ -24,6 +24,9 @@ def classify_skus(
     window: int = 52,
     new_periods: int = 13,
     dead_periods: int = 13,
+    previous: pd.DataFrame | None = None,
+    abc_hold: float = 0.02,
+    xyz_hold: float = 0.1,
 ) -> pd.DataFrame:
     """One row per SKU of ``demand`` (``sku, period_start, qty, order_lines, revenue``).
 
@@ -34,6 +37,10 @@ def classify_skus(
     Returns ``sku, abc, xyz, pattern, lifecycle, abc_basis, basis_amount, cum_share,
     annual_qty, order_lines (over the window), annual_value, value_source, cv, adi, cv2, periods, periods_since_first,
     periods_since_demand``.
+
+    ``previous`` (last run's ``sku, abc, xyz``): an item keeps its class while it sits within
+    ``abc_hold`` (share of the basis) of the ABC border it would cross, or within ``xyz_hold``
+    (a share of the cut-off) of the XYZ one, so a 0.01 change does not flip its policy.
     """
     if basis not in ("value", "volume", "hits"):
         raise ValueError(f"basis must be value, volume or hits, got {basis!r}")
@@ -64,11 +71,32 @@ def classify_skus(
     out = out.join(_lifecycle(demand, new_periods, dead_periods))
     out = out.rename(columns={"qty": "annual_qty", "hits": "order_lines"}).assign(abc_basis=basis)
     out["adi"] = out["adi"].replace(np.inf, np.nan)
+    if previous is not None and len(previous):
+        out = _hold_at_borders(out, previous, abc_cutoffs, xyz_cutoffs, abc_hold, xyz_hold)
     cols = ["abc", "xyz", "pattern", "lifecycle", "abc_basis", "basis_amount", "cum_share", "annual_qty",
             "order_lines", "annual_value", "value_source", "cv", "adi", "cv2", "periods", "periods_since_first",
             "periods_since_demand"]
     return out[cols].reset_index().sort_values("sku", kind="mergesort").reset_index(drop=True)
 
+
+
+def _hold_at_borders(out: pd.DataFrame, previous: pd.DataFrame, abc_cutoffs, xyz_cutoffs, abc_hold: float,
+                     xyz_hold: float) -> pd.DataFrame:
+    """Keep last run's ABC and XYZ class for items that crossed a border by less than the hold."""
+    prev = previous.drop_duplicates("sku").set_index("sku").reindex(out.index)
+    total = out["basis_amount"].sum()
+    before = out["cum_share"] - (out["basis_amount"] / total if total > 0 else 0.0)  # what the A rule reads
+    order = {"A": 0, "B": 1, "C": 2}
+    now, was = out["abc"].map(order), prev["abc"].map(order)
+    border = pd.Series(np.where(np.minimum(now, was) == 0, abc_cutoffs[0], abc_cutoffs[1]), index=out.index)
+    near = (before - border).abs() < abc_hold
+    keep_abc = (now - was).abs().eq(1) & near & (out["basis_amount"] > 0)
+    out["abc"] = out["abc"].where(~keep_abc, prev["abc"])
+    now_x, was_x = out["xyz"].map({"X": 0, "Y": 1, "Z": 2}), prev["xyz"].map({"X": 0, "Y": 1, "Z": 2})
+    cut = pd.Series(np.where(np.minimum(now_x, was_x) == 0, xyz_cutoffs[0], xyz_cutoffs[1]), index=out.index)
+    keep_xyz = (now_x - was_x).abs().eq(1) & ((out["cv"] - cut).abs() < xyz_hold * cut)
+    out["xyz"] = out["xyz"].where(~keep_xyz, prev["xyz"])
+    return out
 
 
 def _lifecycle(demand: pd.DataFrame, new_periods: int, dead_periods: int) -> pd.DataFrame:

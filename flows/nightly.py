@@ -28,6 +28,7 @@ from jitjic.wiring import (
     classify_params,
     column_mapping,
     expand_inputs,
+    exception_rules,
     forecast_params,
     line_rules,
     policy_params,
@@ -137,7 +138,8 @@ def build_demand(settings: Settings, run_id: str) -> dict[str, Any]:
 def _write_forecasts(con: duckdb.DuckDBPyConnection, run_id: str, result: forecasting.ForecastResult,
                      out: dict[str, Any]) -> None:
     for table, frame in (("forecasts", result.forecasts), ("forecast_lead_time", result.lead_time),
-                         ("forecast_accuracy", result.accuracy), ("forecast_coverage", result.coverage)):
+                         ("forecast_accuracy", result.accuracy), ("forecast_coverage", result.coverage),
+                         ("forecast_summary", result.summary)):
         warehouse.write_results(con, table, run_id, frame)
     cov = result.coverage.set_index("level")["coverage"].to_dict()
     out.update(rows=len(result.forecasts), skus=len(result.summary),
@@ -283,7 +285,10 @@ def classify(settings: Settings, run_id: str) -> dict[str, Any]:
     with _stage(settings, run_id, "classify") as (con, out):
         demand = warehouse.read_demand(con, run_id)
         items = warehouse.read_items(con).set_index("sku")
-        classes = classification.classify_skus(demand, items["unit_cost"].dropna(), **classify_params(settings))
+        # last completed run's classes: an item near a border keeps its class (no flip on a 0.01 change)
+        previous = warehouse.read_table(con, "latest_classes")[["sku", "abc", "xyz"]]
+        classes = classification.classify_skus(demand, items["unit_cost"].dropna(), previous=previous,
+                                               **classify_params(settings))
         warehouse.write_results(con, "sku_classes", run_id, classes)
         out.update(rows=len(classes), **{k: int(v) for k, v in classes["abc"].value_counts().sort_index().items()},
                    **{k: int(v) for k, v in classes["lifecycle"].value_counts().sort_index().items()})
@@ -295,17 +300,22 @@ def recommend(settings: Settings, run_id: str) -> dict[str, Any]:
     """JIT or JIC per SKU, with buffers, order quantities, reorder-now and reasons."""
     with _stage(settings, run_id, "policy") as (con, out):
         classes = warehouse.read_table(con, "sku_classes", run_id)
-        fc = warehouse.read_table(con, "forecasts", run_id)
-        summary = fc[fc["step"] == 1][["sku", "model", "mean", "sigma"]]
+        summary = warehouse.read_table(con, "forecast_summary", run_id)
         # the last completed run's choices: an item changes policy only when the other is clearly cheaper
-        previous = warehouse.read_table(con, "latest_recommendations")[["sku", "policy"]]
+        previous = warehouse.read_table(con, "latest_recommendations")[["sku", "policy", "capital_tied_up"]]
         recs = policy.recommend(
             classes, summary, warehouse.read_items(con), warehouse.read_latest_stock(con), policy_params(settings),
             lead_time=warehouse.read_table(con, "forecast_lead_time", run_id), previous=previous,
         )
+        as_of = warehouse.db.scalar(con, "select as_of from runs where run_id = ?", [run_id])
+        steps = warehouse.read_table(con, "forecasts", run_id)[["sku", "step", "mean"]]
+        recs = recs.merge(policy.order_proposal(recs, steps, as_of, policy_params(settings).period_days)
+                          .drop(columns="due_today"), on="sku", how="left")
+        found = policy.exceptions(recs, exception_rules(settings), previous)
         warehouse.write_results(con, "recommendations", run_id, recs)
+        warehouse.write_results(con, "run_exceptions", run_id, found)
         out.update(rows=len(recs), **{k: int(v) for k, v in recs["policy"].value_counts().sort_index().items()},
-                   reorder_now=int(recs["reorder_now"].sum()),
+                   reorder_now=int(recs["reorder_now"].sum()), exceptions=len(found),
                    by_cost=int((recs["decided_by"] == "cost").sum()))
     return out
 

@@ -117,6 +117,10 @@ class Classification(_Section):
     new_periods: int = Field(13, ge=1)
     # no demand for this many periods -> dead (phase out, never reordered)
     dead_periods: int = Field(13, ge=1)
+    # an item keeps last run's ABC class while within this share of the basis of the border, and
+    # its XYZ class while its CV is within this share of the cut-off: no flip on a 0.01 change
+    abc_hold: float = Field(0.02, ge=0, lt=0.5)
+    xyz_hold: float = Field(0.1, ge=0, lt=1.0)
 
     @field_validator("abc_cutoffs")
     @classmethod
@@ -206,6 +210,15 @@ class Policy(_Section):
         if self.stock_budget is not None and self.fill_target is not None:
             raise ValueError("set stock_budget or fill_target, not both")
         return self
+
+
+class Exceptions(_Section):
+    """What the report and the ``exceptions`` view flag for a buyer to look at."""
+
+    # stock on hand beyond the order-up-to level plus this many weeks of mean demand is excess
+    excess_weeks: float = Field(8.0, ge=0)
+    # a safety stock above this many weeks of mean demand is out of proportion
+    buffer_weeks: float = Field(10.0, ge=0)
 
 
 class Simulation(_Section):
@@ -316,6 +329,7 @@ class Settings(BaseSettings):
     forecast: Forecast = Forecast()
     classification: Classification = Classification()
     policy: Policy = Policy()
+    exceptions: Exceptions = Exceptions()
     simulation: Simulation = Simulation()
     email: Email = Email()
     schedule: Schedule = Schedule()

@@ -44,7 +44,8 @@ def simulate_demand(demand: pd.DataFrame, items: pd.DataFrame, settings: Setting
     weeks = replay_weeks(demand, settings)
     rp = prepare_replay(demand, items, params, weeks=weeks, horizon=settings.forecast.horizon,
                         forecast_params=forecast_params(settings) | {"seasonal_limit": 0},
-                        classify_params=classify_params(settings), max_skus=sim.max_skus)
+                        classify_params=classify_params(settings), max_skus=sim.max_skus,
+                        period=settings.demand.period)
     per_sku = pd.concat([run_strategy(rp, p, SCENARIOS, name) for name, p in strategy_params(params).items()],
                         ignore_index=True)
     results = summarise(per_sku, weeks, params.period_days).assign(skus_total=rp.skus_total,

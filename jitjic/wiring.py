@@ -9,10 +9,11 @@ import pandas as pd
 
 from ingest import ColumnMapping, LineRules, mapping_for
 from jitjic.settings import Settings
-from policy import PolicyParams
+from policy import ExceptionRules, PolicyParams
 
 __all__ = [
-    "PERIOD_DAYS", "column_mapping", "line_rules", "policy_params", "forecast_params", "classify_params",
+    "PERIOD_DAYS", "column_mapping", "line_rules", "policy_params", "exception_rules", "forecast_params",
+    "classify_params",
     "expand_inputs",
 ]
 
@@ -59,6 +60,12 @@ def policy_params(s: Settings) -> PolicyParams:
     )
 
 
+def exception_rules(s: Settings) -> ExceptionRules:
+    e = s.exceptions
+    return ExceptionRules(excess_weeks=e.excess_weeks, buffer_weeks=e.buffer_weeks,
+                          period_days=PERIOD_DAYS[s.demand.period])
+
+
 def forecast_params(s: Settings) -> dict:
     """Keyword arguments of ``forecasting.AutoForecast`` from [forecast]."""
     f = s.forecast
@@ -71,7 +78,8 @@ def classify_params(s: Settings) -> dict:
     """Keyword arguments of ``classification.classify_skus`` from [classification]."""
     c = s.classification
     return {"basis": c.abc_basis, "abc_cutoffs": tuple(c.abc_cutoffs), "xyz_cutoffs": tuple(c.xyz_cutoffs),
-            "window": c.window_periods, "new_periods": c.new_periods, "dead_periods": c.dead_periods}
+            "window": c.window_periods, "new_periods": c.new_periods, "dead_periods": c.dead_periods,
+            "abc_hold": c.abc_hold, "xyz_hold": c.xyz_hold}
 
 
 def expand_inputs(patterns: list[str]) -> list[Path]:

@@ -94,6 +94,7 @@ def prepare_replay(
     classify_params: dict | None = None,
     max_skus: int | None = None,
     seed: int = 0,
+    period: str = "week",
 ) -> Replay:
     """Hold out the last ``weeks`` periods of ``demand`` (``sku, period_start, qty, order_lines,
     revenue``) and fit the forecasts each replayed period would have had. The forecast horizon is
@@ -116,15 +117,19 @@ def prepare_replay(
     ids, y, classes = ids[keep], y[keep], classes.iloc[keep].reset_index(drop=True)
     horizon = max(horizon, protection_horizon(items, ids, params))
     fitted = []
-    paths = _PathCache(y, AutoForecast(horizon, **(forecast_params or {})))
+    fp = {"period": period} | (forecast_params or {})
+    paths = _PathCache(y, AutoForecast(horizon, **fp))
     for t in range(weeks):
-        auto = AutoForecast(horizon, **(forecast_params or {}))
-        auto.fit(y[:, : origin + t], paths=paths.at(origin + t))
+        auto = AutoForecast(horizon, **fp)
+        # with the period dates, as the nightly forecast: calendar factors learnt from history
+        auto.fit(y[:, : origin + t], paths=paths.at(origin + t), dates=pd.to_datetime(periods[: origin + t]))
         summary = pd.DataFrame({"sku": ids, "model": auto.model_names(), "mean": auto.mean_[:, 0],
-                                "sigma": np.nan_to_num(auto.scale_)})
+                                "sigma": np.nan_to_num(auto.scale_), **auto.season_columns(),
+                                "season_demand": _season_demand(auto)})
         # the planner classifies every night: an item dead in summer sells again by Christmas
         known_then = classes if t == 0 else classify_skus(
-            demand[demand["period_start"].isin(set(periods[: origin + t]))], **(classify_params or {}))
+            demand[demand["period_start"].isin(set(periods[: origin + t]))], previous=known_then,
+            **(classify_params or {}))
         known_then = known_then.set_index("sku").reindex(ids).reset_index()
         base, _ = item_inputs(known_then, summary, items, None, params)
         periods_t = (base["lead_time_days"].to_numpy(float) + params.review_period_days) / params.period_days
@@ -153,6 +158,15 @@ class _PathCache:
         for old in [c for c in self.cache if c < min(cuts)]:  # origins only move forward
             del self.cache[old]
         return {m: np.concatenate([self.cache[c][m] for c in cuts]) for m in self.auto.candidates}
+
+
+def _season_demand(auto: AutoForecast) -> np.ndarray:
+    """Per SKU, the forecast demand until its season ends (units; NaN where no season is ending):
+    what an order of a season-ending item may cover at most."""
+    periods = auto.season_columns()["season_end_periods"]
+    cum = np.cumsum(auto.mean_, axis=1)
+    at = np.clip(np.nan_to_num(periods, nan=1).astype(int), 1, cum.shape[1]) - 1
+    return np.where(np.isfinite(periods), cum[np.arange(len(cum)), at], np.nan)
 
 
 def _lead_time_frame(ids: np.ndarray, auto: AutoForecast) -> pd.DataFrame:
@@ -245,7 +259,8 @@ def backtest_policies(
     ``summarise`` for the columns.
     """
     rp = prepare_replay(demand, items, params, weeks=weeks, horizon=horizon, forecast_params=forecast_params,
-                        classify_params=classify_params, max_skus=max_skus, seed=seed)
+                        classify_params=classify_params, max_skus=max_skus, seed=seed,
+                        period={1.0: "day", 7.0: "week"}.get(params.period_days, "month"))
     per_sku = pd.concat([run_strategy(rp, p, scenarios, name) for name, p in strategy_params(params, jic_level).items()],
                         ignore_index=True)
     return summarise(per_sku, weeks, params.period_days).assign(skus_total=rp.skus_total, skus_replayed=len(rp.ids))

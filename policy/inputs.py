@@ -29,10 +29,13 @@ def item_inputs(classes: pd.DataFrame, forecast: pd.DataFrame, items: pd.DataFra
     """(rows, notes): the SKUs of both ``classes`` and ``forecast`` with the item master and
     stock joined and every gap filled; notes are (rows, text) pairs of what was assumed.
 
-    Adds ``lost_margin`` (currency per unit a customer does not wait for), ``waiting_cost``
+    ``forecast`` may carry ``season_ending``, ``season_end_periods`` and ``season_demand`` (the
+    forecast demand until the season ends, units). Adds ``lost_margin`` (currency per unit a
+    customer does not wait for), ``waiting_cost``
     (per unit a customer waits for: waiting_cost_rate x price) and ``supplier_group`` (integer;
     each SKU of unknown supplier alone in its group)."""
-    out = classes.merge(forecast[["sku", "model", "mean", "sigma"]], on="sku", how="inner")
+    season = [c for c in ("season_ending", "season_end_periods", "season_demand") if c in forecast]
+    out = classes.merge(forecast[["sku", "model", "mean", "sigma", *season]], on="sku", how="inner")
     out = out.merge(items, on="sku", how="left")
     for col in ITEM_DEFAULTS:
         if col not in out:

@@ -57,6 +57,7 @@ class Inputs:
     own_level: np.ndarray       # the item master's target, NaN where none
     protection: Protection      # demand over lead time + review
     previous: np.ndarray        # last run's choice: 1.0 JIC, 0.0 JIT, NaN none
+    season_demand: np.ndarray   # forecast demand until a season ending ends (units), NaN otherwise
     # set by ``under`` from the rules
     class_level: np.ndarray | None = None    # the class's (or the item master's) target
     popular: np.ndarray | None = None        # ABC class among jic_classes
@@ -93,6 +94,9 @@ class Inputs:
             protection=protection or Protection(base["sku"], lead_time, lt + review,
                                                 base["sigma"].clip(lower=0).to_numpy(float)),
             previous=np.full(len(base), np.nan) if previous is None else np.asarray(previous, float),
+            season_demand=np.where(base["season_ending"].fillna(False).to_numpy(bool),
+                                   base["season_demand"].to_numpy(float), np.nan)
+            if {"season_ending", "season_demand"} <= set(base) else np.full(len(base), np.nan),
         )
         return x.under(p)
 
@@ -139,6 +143,9 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
     raw = eoq(annual, line, holding * carrying_scale)
     capped = raw > _cap(x, p, review)
     q = _order_qty(x, p, raw, review)
+    # a season that is ending: an order covers at most what the forecast sees until it ends
+    ending = np.isfinite(x.season_demand) & (q > round_order_qty(np.maximum(x.season_demand, 0), x.moq, x.pack))
+    q = np.where(ending, round_order_qty(np.maximum(x.season_demand, 0), x.moq, x.pack), q)
     level = _level(x, p, holding * carrying_scale, q, annual)
     supplier = x.demand * x.lead_sd_periods
     sigma = np.sqrt(x.protection.one_sigma**2 + supplier**2)
@@ -177,7 +184,8 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
         "is_jic": is_jic, "by_rule": by_rule, "by_cost": by_cost, "rule_choice": chosen, "forced": x.forced,
         "level": level, "safety_stock": ss,
         "reorder_point": reorder_point, "order_up_to": np.where(is_jic, reorder_point + q, jit_level),
-        "order_qty": order_qty, "capped": capped & is_jic, "line_cost": line, "sigma": sigma,
+        "order_qty": order_qty, "capped": capped & is_jic & ~ending, "season_capped": ending & is_jic,
+        "line_cost": line, "sigma": sigma,
         "protection_demand": protection_demand, "jic": jic, "jit": jit, "chosen": pick,
         "stock_value": pick["stock"] * x.unit_cost,
     }

@@ -60,6 +60,10 @@ def reasons(base: pd.DataFrame, plan: dict[str, np.ndarray], p: PolicyParams, de
                 + " cycle service, ties up " + capital.map("{:,.2f}".format))
     if p.max_order_cover_days is not None:
         jic_text = jic_text.where(~plan["capped"], jic_text + f", orders capped at {p.max_order_cover_days:g} days of demand")
+    if "season_capped" in plan:
+        left = pd.Series(plan["order_qty"], index=idx).map(_count)
+        jic_text = jic_text.where(~plan["season_capped"], jic_text + ", season ending: an order covers at most the "
+                                  + left + " forecast until it ends")
     popular = base["abc"].isin(p.jic_classes).to_numpy()
     jit_text = pd.Series(np.where(d > 0, np.where(popular, "JIT: order to demand, no buffer",
                                                   "JIT: order to demand, no buffer (rarely requested)"),

@@ -17,6 +17,15 @@ __all__ = ["PolicyParams", "recommend"]
 UNRELIABLE_SUPPLIER_CV = 0.3
 
 
+def _until(forecast: pd.DataFrame, lead_time: pd.DataFrame) -> np.ndarray:
+    """Per forecast row, the cumulative mean demand over its ``season_end_periods`` (units; NaN
+    where none), read off the forecast's lead-time table."""
+    periods = np.clip(np.ceil(forecast["season_end_periods"].to_numpy(float)), 1, lead_time["periods"].max())
+    keys = pd.DataFrame({"sku": forecast["sku"].to_numpy(), "periods": np.nan_to_num(periods, nan=1).astype(int)})
+    found = keys.merge(lead_time[["sku", "periods", "mean"]], on=["sku", "periods"], how="left")["mean"].to_numpy()
+    return np.where(np.isfinite(forecast["season_end_periods"].to_numpy(float)), found, np.nan)
+
+
 def recommend(
     classes: pd.DataFrame,
     forecast: pd.DataFrame,
@@ -43,6 +52,8 @@ def recommend(
     Returns the columns of the ``recommendations`` table (see sql/schema/003_results.sql).
     """
     p = params
+    if "season_end_periods" in forecast and "season_demand" not in forecast and lead_time is not None:
+        forecast = forecast.assign(season_demand=_until(forecast, lead_time))
     base, notes = item_inputs(classes, forecast, items, stock, p)
     before = None
     if previous is not None and len(previous):
@@ -108,6 +119,7 @@ def recommend(
             "on_hand": base["on_hand"], "on_order": base["on_order"], "inventory_position": position,
             "reorder_now": reorder_qty > 0, "reorder_qty": reorder_qty, "reorder_value": reorder_qty * cost,
             "risk_flag": risk,
+            "season_ending": base["season_ending"].fillna(False).astype(bool) if "season_ending" in base else False,
             "service_measure": np.where(jic, "cycle" if p.targets == "cost" else p.service_measure, None),
             "expected_cost_jic": plan["jic"]["total"], "expected_cost_jit": plan["jit"]["total"],
             "decided_by": decided_by,

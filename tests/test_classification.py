@@ -96,3 +96,25 @@ def test_lifecycle_labels_and_value_source():
     assert out.loc["OLD", "periods_since_demand"] == 20 and out.loc["NEW", "periods_since_first"] == 5
     assert out.loc["LIVE", "value_source"] == "cost" and out.loc["NEW", "value_source"] == "price"
     assert classify_skus(demand, dead_periods=25).set_index("sku").loc["OLD", "lifecycle"] == "active"
+
+
+def test_an_item_near_a_border_keeps_last_runs_class():
+    from classification import classify_skus
+
+    # ten items by order lines (100 in all); S6 is the first past the A border: 80% of the lines
+    # come before it
+    lines = [30, 20, 15, 10, 5, 4.9, 5, 4, 3, 3.1]
+    periods = pd.date_range("2011-01-03", periods=20, freq="7D").date
+    rows = [(f"S{i}", p, 1.0, n / 20, 1.0) for i, n in enumerate(lines) for p in periods]
+    demand = pd.DataFrame(rows, columns=["sku", "period_start", "qty", "order_lines", "revenue"])
+    fresh = classify_skus(demand, basis="hits").set_index("sku")
+    moved = "S6"
+    assert fresh.loc[moved, "abc"] == "B" and fresh.loc["S8", "abc"] == "C"
+    previous = fresh.reset_index()[["sku", "abc", "xyz"]].assign(abc=lambda f: f["abc"].where(f["sku"] != moved, "A"))
+    held = classify_skus(demand, basis="hits", previous=previous).set_index("sku")
+    assert held.loc[moved, "abc"] == "A"  # within 2 points of the border: last run's class stays
+    loose = classify_skus(demand, basis="hits", previous=previous, abc_hold=0.0).set_index("sku")
+    assert loose.loc[moved, "abc"] == "B"
+    # a jump across two classes is never held back
+    far = previous.assign(abc=lambda f: f["abc"].where(f["sku"] != "S8", "A"))
+    assert classify_skus(demand, basis="hits", previous=far).set_index("sku").loc["S8", "abc"] == "C"

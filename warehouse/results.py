@@ -27,12 +27,12 @@ __all__ = [
 # tables a stage may write; a table name never comes from anywhere but this list
 RESULT_TABLES = (
     "forecasts", "forecast_lead_time", "forecast_accuracy", "forecast_coverage", "sku_classes", "recommendations",
-    "simulation_results", "exchange_curves",
+    "simulation_results", "exchange_curves", "forecast_summary", "run_exceptions",
 )
 READABLE = RESULT_TABLES + (
     "demand", "runs", "run_stages", "load_log", "load_report", "reorder_now", "abc_xyz_matrix",
     "abc_xyz_matrix_by_run", "abc_summary", "class_changes",
-    "latest_recommendations", "latest_classes", "latest_forecasts", "latest_run", "exchange_curve",
+    "latest_recommendations", "latest_classes", "latest_forecasts", "latest_run", "exchange_curve", "exceptions", "policy_changes",
 )
 
 

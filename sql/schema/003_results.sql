@@ -49,6 +49,21 @@ create table if not exists forecast_accuracy (
     selected boolean not null
 );
 
+-- one row per SKU: the chosen forecast and its season (what the policy reads besides the quantiles)
+create table if not exists forecast_summary (
+    run_id             varchar not null,
+    sku                varchar not null,
+    model              varchar not null,  -- the chosen forecast (a candidate or a combination)
+    mean               double not null,   -- units per period, the first forecast period
+    sigma              double,            -- RMSE of one-step backtest errors, units per period
+    pattern            varchar,           -- smooth | erratic | intermittent | lumpy | none
+    scale              double,            -- the naive scale errors are measured in, units per period
+    outliers_capped    integer,           -- history periods capped as outliers
+    season_index       double,            -- the yearly profile at the first forecast period (1 = an average period)
+    season_ending      boolean,           -- in season, and the season ends within the horizon
+    season_end_periods double             -- periods until the season ends (NaN: no season ending)
+);
+
 create table if not exists forecast_coverage (
     run_id   varchar not null,
     level    double not null,   -- nominal central interval, e.g. 0.9
@@ -121,6 +136,10 @@ create table if not exists recommendations (
     reorder_qty         double not null,   -- units to order today
     reorder_value       double not null,   -- currency
     risk_flag           varchar,
+    season_ending       boolean,           -- the forecast sees its season end: orders cover at most the rest of it
+    order_by            date,              -- when the projected position (forecast, on order) reaches the reorder point
+    days_until_stockout double,            -- days the stock on hand lasts at the forecast (NaN: beyond the horizon)
+    urgency             varchar,           -- overdue | today | this week | later (items with a stock count)
     service_measure     varchar,           -- cycle | fill_rate (JIC items)
     expected_cost_jic   double,            -- currency per year: holding + obsolescence + ordering + expected shortage
     expected_cost_jit   double,            -- currency per year, same terms under JIT
@@ -181,6 +200,20 @@ alter table recommendations add column if not exists obsolescence_cost_year doub
 alter table recommendations add column if not exists shortage_cost_year double;
 alter table recommendations add column if not exists expected_units_short double;
 alter table sku_classes add column if not exists order_lines double;
+alter table recommendations add column if not exists season_ending boolean;
+alter table recommendations add column if not exists order_by date;
+alter table recommendations add column if not exists days_until_stockout double;
+alter table recommendations add column if not exists urgency varchar;
+
+-- what a buyer should look at, each with its rule and the money at stake
+create table if not exists run_exceptions (
+    run_id         varchar not null,
+    sku            varchar not null,
+    exception      varchar not null,  -- stock-out before the next receipt | excess stock | too much on order | buffer out of proportion | season ending | policy changed
+    rule           varchar not null,  -- the rule that raised it, in words
+    money_at_stake double not null,   -- currency: stock value, margin at risk or change in capital
+    detail         varchar            -- the numbers behind it
+);
 
 -- Stock against service and cost, replayed (plain scenario): where each policy sits
 create table if not exists exchange_curves (

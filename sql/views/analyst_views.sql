@@ -28,6 +28,7 @@ select s.* from simulation_results as s join latest_run as r using (run_id);
 create or replace view exchange_curve as
 select e.* from exchange_curves as e join latest_run as r using (run_id);
 
+
 create or replace view latest_classes as
 select c.* from sku_classes as c join latest_run as r using (run_id);
 
@@ -148,5 +149,40 @@ final as (
       and (abc_from is distinct from abc_to or xyz_from is distinct from xyz_to
        or pattern_from is distinct from pattern_to or lifecycle_from is distinct from lifecycle_to)
     order by sku
+)
+select * from final;
+
+-- the latest run's exceptions, largest money at stake first
+create or replace view exceptions as
+with found as (
+    select x.* from run_exceptions as x join latest_run as r using (run_id)
+),
+final as (
+    select f.run_id, f.sku, c.description, f.exception, f.rule, f.money_at_stake, f.detail
+    from found as f left join latest_recommendations as c using (sku)
+    order by f.money_at_stake desc, f.sku
+)
+select * from final;
+
+-- items whose policy differs from the previous completed run, with the reason for the new one
+create or replace view policy_changes as
+with completed as (
+    select run_id, row_number() over (order by ended_at desc, run_id desc) as n
+    from runs where status = 'completed'
+),
+cur as (
+    select x.* from recommendations as x join completed as r using (run_id) where r.n = 1
+),
+prev as (
+    select x.* from recommendations as x join completed as r using (run_id) where r.n = 2
+),
+final as (
+    select cur.run_id, prev.run_id as previous_run_id, cur.sku, cur.description,
+           prev.policy as policy_from, cur.policy as policy_to, cur.decided_by,
+           cur.capital_tied_up - prev.capital_tied_up as capital_change,  -- currency
+           cur.expected_cost_jic, cur.expected_cost_jit, cur.reason
+    from cur join prev using (sku)
+    where cur.policy <> prev.policy
+    order by abs(cur.capital_tied_up - prev.capital_tied_up) desc, cur.sku
 )
 select * from final;
