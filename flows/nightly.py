@@ -27,8 +27,8 @@ from jitjic.simulation import simulate_demand
 from jitjic.wiring import (
     classify_params,
     column_mapping,
-    expand_inputs,
     exception_rules,
+    expand_inputs,
     forecast_params,
     line_rules,
     policy_params,

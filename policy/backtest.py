@@ -117,6 +117,7 @@ def prepare_replay(
     ids, y, classes = ids[keep], y[keep], classes.iloc[keep].reset_index(drop=True)
     horizon = max(horizon, protection_horizon(items, ids, params))
     fitted = []
+    known_then = classes
     fp = {"period": period} | (forecast_params or {})
     paths = _PathCache(y, AutoForecast(horizon, **fp))
     for t in range(weeks):
@@ -127,9 +128,9 @@ def prepare_replay(
                                 "sigma": np.nan_to_num(auto.scale_), **auto.season_columns(),
                                 "season_demand": _season_demand(auto)})
         # the planner classifies every night: an item dead in summer sells again by Christmas
-        known_then = classes if t == 0 else classify_skus(
-            demand[demand["period_start"].isin(set(periods[: origin + t]))], previous=known_then,
-            **(classify_params or {}))
+        if t:  # last week's classes: an item near a border keeps its class
+            known_then = classify_skus(demand[demand["period_start"].isin(set(periods[: origin + t]))],
+                                       previous=known_then, **(classify_params or {}))
         known_then = known_then.set_index("sku").reindex(ids).reset_index()
         base, _ = item_inputs(known_then, summary, items, None, params)
         periods_t = (base["lead_time_days"].to_numpy(float) + params.review_period_days) / params.period_days
