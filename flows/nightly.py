@@ -352,6 +352,7 @@ def publish(settings: Settings, run_id: str, counts: dict[str, Any]) -> None:
         # completed in the published copy first, in the working database only after the swap
         out["runs_published"] = warehouse.publish_analysts_db(
             con, settings.paths.analysts_database, settings.paths.keep_runs,
+            storage_version=settings.paths.analysts_storage_version,
             completing=lambda c: warehouse.finish_run(c, run_id, as_of, counts, ended, database="publish_target"))
         warehouse.finish_run(con, run_id, as_of, counts, ended)
         out["analysts_database"] = str(settings.paths.analysts_database)

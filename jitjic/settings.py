@@ -37,6 +37,9 @@ class Paths(_Section):
     database: Path = Path("data/work/jitjic_work.duckdb")
     # what analysts open (read-only): replaced as a whole at each publish
     analysts_database: Path = Path("data/jitjic.duckdb")
+    # the storage format of the analysts' file: "v1.0.0" opens in every DuckDB from 1.0 on (the
+    # DuckDB CLI from pip, BI tools on DuckDB 1.x); "latest" only in this DuckDB and newer
+    analysts_storage_version: str = Field("v1.0.0", pattern=r"^(v\d+\.\d+\.\d+|latest)$")
     reports_dir: Path = Path("data/reports")
     # completed runs whose results the analysts' database keeps (the run history keeps all)
     keep_runs: int = Field(30, ge=1)

@@ -244,3 +244,32 @@ def test_a_failed_check_publishes_nothing(two_runs, tmp_path):
     assert analysts.read_bytes() == before
     assert q(work, "select status, failed_stage from runs where run_id = 'R-bad'") == [("failed", "publish")]
     assert q(analysts, "select run_id from latest_run")[0][0] == second["run_id"]
+
+
+def test_analysts_file_opens_in_the_duckdb_1x_cli(two_runs):
+    """The analysts' file is written in DuckDB 1.0's storage format: the DuckDB CLI from pip
+    (1.x, as BI tools on DuckDB 1.x) opens it and reads every table and view."""
+    import shutil
+    import subprocess
+    import sys
+
+    import duckdb
+
+    settings, _, second, _ = two_runs
+    cli = shutil.which("duckdb", path=str(Path(sys.executable).parent))
+    assert cli, "the test dependencies install the DuckDB CLI (duckdb-cli)"
+    version = subprocess.run([cli, "--version"], capture_output=True, text=True, check=True).stdout
+    assert version.startswith("v1."), version
+    with duckdb.connect(str(settings.paths.analysts_database), read_only=True) as con:
+        names = [n for (n,) in con.execute("select table_name from information_schema.tables").fetchall()]
+    assert {"exchange_curve", "exceptions", "policy_changes", "reorder_now", "latest_run"} <= set(names)
+    sql = "; ".join(f'select \'{n}\', count(*) from "{n}"' for n in names)
+    out = subprocess.run([cli, "-readonly", "-csv", "-noheader", str(settings.paths.analysts_database), "-c", sql],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    counts = dict(line.split(",") for line in out.stdout.split())
+    assert set(counts) == set(names)
+    assert counts["latest_run"] == "1" and int(counts["latest_recommendations"]) >= 250
+    latest = subprocess.run([cli, "-readonly", "-csv", "-noheader", str(settings.paths.analysts_database), "-c",
+                             "select run_id from latest_run"], capture_output=True, text=True, check=True).stdout
+    assert latest.strip() == second["run_id"]

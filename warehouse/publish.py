@@ -31,7 +31,8 @@ _VIEWS = ("staging/stg_order_lines.sql", "views/analyst_views.sql")
 
 
 def publish_analysts_db(con: duckdb.DuckDBPyConnection, target: str | Path, keep_runs: int = 30,
-                        completing: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> int:
+                        completing: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+                        storage_version: str = "v1.0.0") -> int:
     """Copy the working database behind ``con`` into ``target`` atomically; returns runs kept.
 
     Only completed runs' results are copied (the last ``keep_runs`` of them); the run history
@@ -39,7 +40,8 @@ def publish_analysts_db(con: duckdb.DuckDBPyConnection, target: str | Path, keep
     ``target`` with os.replace. ``completing(con)`` marks the run being published completed in
     the copy (``warehouse.finish_run(..., database="publish_target")``); the working database
     marks it only after the swap, so a process killed in between leaves a run that the next start
-    records as abandoned, never one called completed but not published.
+    records as abandoned, never one called completed but not published. ``storage_version``: the
+    file format ("v1.0.0": readable by every DuckDB from 1.0 on, as analysts' tools often are).
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -49,7 +51,7 @@ def publish_analysts_db(con: duckdb.DuckDBPyConnection, target: str | Path, keep
         stale.unlink(missing_ok=True)
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     work = scalar(con, "select current_database()")
-    con.execute("attach ? as publish_target", [str(tmp)])
+    con.execute("attach ? as publish_target (storage_version ?)", [str(tmp), storage_version])
     try:
         con.execute(f'create table publish_target.main.runs as select * from "{work}".main.runs')  # noqa: S608
         if completing is not None:
