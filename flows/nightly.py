@@ -306,6 +306,7 @@ def recommend(settings: Settings, run_id: str) -> dict[str, Any]:
         recs = policy.recommend(
             classes, summary, warehouse.read_items(con), warehouse.read_latest_stock(con), policy_params(settings),
             lead_time=warehouse.read_table(con, "forecast_lead_time", run_id), previous=previous,
+            history=warehouse.read_demand(con, run_id),
         )
         as_of = warehouse.db.scalar(con, "select as_of from runs where run_id = ?", [run_id])
         steps = warehouse.read_table(con, "forecasts", run_id)[["sku", "step", "mean"]]

@@ -264,8 +264,9 @@ class AutoForecast:
         self.taus_, self.period_q_ = self._error_quantiles(errors, self.scale_, self.group_, cumulative=False)
         _, self.cum_q_ = self._error_quantiles(errors, self.scale_, self.group_, cumulative=True)
         self.widen_ = self._widening()
+        self.cum_widen_ = max(self.widen_, self._cumulative_widening())
         self.period_q_ = self._widen(self.period_q_, self.widen_)
-        self.cum_q_ = self._widen(self.cum_q_, self.widen_)
+        self.cum_q_ = self._widen(self.cum_q_, self.cum_widen_)
         finals = {m: all_paths[m][-1] for m in self.candidates}
         mean = self._combined(finals, self.choice_)
         self.mean_ = np.where(self.new_[:, None], make_model("HistoryMean").forecast(y, self.horizon), mean)
@@ -291,6 +292,30 @@ class AutoForecast:
         for factor in np.arange(1.0, 2.0001, 0.05):
             cov, _ = self._coverage_at(check, self.interval_level, factor)
             if not np.isfinite(cov) or cov >= self.interval_level:
+                return float(round(factor, 2))
+        return 2.0
+
+    def _cumulative_widening(self, levels: tuple[float, ...] = (0.9, 0.95), tests: int = 3) -> float:
+        """The smallest stretch (1.0 to 2.0) at which the upper quantiles of cumulative demand,
+        calibrated on older origins, cover each of the ``tests`` latest origins' cumulative
+        demand at their level (one-sided, over every lead time): a buffer is read off them, and
+        a buffer too small for the future fails its service level."""
+        checks = []
+        for k in range(min(tests, len(self.errors_) - 1)):
+            _, table = self._error_quantiles(self.errors_[k + 1:], self.scale_, self.group_, cumulative=True)
+            latest = np.cumsum(self.errors_[k], axis=1)
+            checks.append((table, latest, np.isfinite(latest) & ~self.new_[:, None]))
+        if not checks:
+            return 1.0
+        cols = [int(np.argmin(np.abs(self.taus_ - t))) for t in levels]
+        for factor in np.arange(1.0, 2.0001, 0.05):
+            inside, seen = np.zeros(len(cols)), 0
+            for table, latest, ok in checks:
+                widened = self._widen(table, factor)
+                upper = np.stack([widened[g] for g in self.group_])[:, :, cols] * self.scale_[:, None, None]
+                inside += (latest[:, :, None] <= upper)[ok].sum(axis=0)
+                seen += int(ok.sum())
+            if not seen or (inside / seen >= np.asarray(levels) - 1e-9).all():
                 return float(round(factor, 2))
         return 2.0
 

@@ -156,6 +156,9 @@ class Policy(_Section):
     # an item keeps last run's choice unless the other costs this share less a year (no flip on a
     # small change in the forecast)
     switch_margin: float = Field(0.1, ge=0.0, le=1.0)
+    # an item with at least this many periods of history (a year of weeks) is priced by replaying
+    # both choices on its latest periods, lumps and packs included; 0: always by the formulas
+    replay_history: int = Field(52, ge=0)
     # with per-item levels (targets = "cost", a budget or a fill target): none below its class's
     class_floor: bool = False
     # per-item levels that meet this planned average stock value (currency), or this expected

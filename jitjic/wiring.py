@@ -45,7 +45,8 @@ def policy_params(s: Settings) -> PolicyParams:
     p = s.policy
     share = {"item": None, "lost": 0.0, "backorders": 1.0}[s.simulation.unmet_demand]
     return PolicyParams(
-        decide_by=p.decide_by, targets=p.targets, switch_margin=p.switch_margin, jic_classes=tuple(p.jic_classes),
+        decide_by=p.decide_by, targets=p.targets, switch_margin=p.switch_margin, replay_history=p.replay_history,
+        jic_classes=tuple(p.jic_classes),
         service_level=dict(p.service_level), class_floor=p.class_floor, stock_budget=p.stock_budget,
         fill_target=p.fill_target, period_days=PERIOD_DAYS[s.demand.period], review_period_days=p.review_period_days,
         holding_rate=p.holding_rate, obsolescence_rate=dict(p.obsolescence_rate), order_cost=p.order_cost,

@@ -74,12 +74,16 @@ class Replay:
     params: PolicyParams
     items: ReplayItems
     skus_total: int
+    history: np.ndarray | None = None  # SKU x every period: what each replayed week knew
     _inputs: list[Inputs] | None = None
 
     def inputs(self) -> list[Inputs]:
         """Each period's plan inputs, read off its item rows once (strategies set their rules)."""
         if self._inputs is None:
-            self._inputs = [Inputs.build(base, None, self.params, protection) for base, protection in self.weeks]
+            start = None if self.history is None else self.history.shape[1] - self.actual.shape[1]
+            self._inputs = [Inputs.build(base, None, self.params, protection,
+                                         history=None if start is None else self.history[:, :start + t])
+                            for t, (base, protection) in enumerate(self.weeks)]
         return self._inputs
 
 
@@ -137,7 +141,7 @@ def prepare_replay(
         fitted.append((base, Protection(base["sku"], _lead_time_frame(ids, auto), periods_t,
                                         base["sigma"].clip(lower=0).to_numpy(float))))
     first = fitted[0][0]
-    return Replay(ids, classes, weight, y[:, origin:], fitted, params, _replay_items(first, params), total)
+    return Replay(ids, classes, weight, y[:, origin:], fitted, params, _replay_items(first, params), total, y)
 
 
 class _PathCache:

@@ -30,6 +30,9 @@ class PolicyParams:
     # an item keeps last run's choice unless the other costs this share less a year: advice that
     # does not flip back and forth on a small change in the forecast
     switch_margin: float = 0.1
+    # an item with at least this many periods of history is priced by replaying both choices on
+    # its latest periods (0: always by the formulas)
+    replay_history: int = 52
     # cost-optimal levels are kept within these bounds
     level_bounds: tuple[float, float] = (0.5, 0.995)
     period_days: float = 7.0

@@ -27,6 +27,7 @@ from policy.costs import (
 )
 from policy.inventory import eoq, round_order_qty, safety_stock_fill_rate
 from policy.params import PolicyParams
+from policy.simulate import Plan, ReplayItems, replay
 from policy.uncertainty import Protection
 
 __all__ = ["Inputs", "plan_items", "allocate"]
@@ -58,6 +59,7 @@ class Inputs:
     protection: Protection      # demand over lead time + review
     previous: np.ndarray        # last run's choice: 1.0 JIC, 0.0 JIT, NaN none
     season_demand: np.ndarray   # forecast demand until a season ending ends (units), NaN otherwise
+    history: np.ndarray | None = None  # SKU x periods: the latest demand (NaN before an item started)
     # set by ``under`` from the rules
     class_level: np.ndarray | None = None    # the class's (or the item master's) target
     popular: np.ndarray | None = None        # ABC class among jic_classes
@@ -67,10 +69,12 @@ class Inputs:
 
     @classmethod
     def build(cls, base: pd.DataFrame, lead_time: pd.DataFrame | None, p: PolicyParams,
-              protection: Protection | None = None, previous: np.ndarray | None = None) -> Inputs:
+              protection: Protection | None = None, previous: np.ndarray | None = None,
+              history: np.ndarray | None = None) -> Inputs:
         """From ``policy.inputs.item_inputs`` rows and the forecast's cumulative quantiles (or a
         ``protection`` built from them before, for the same rows and periods); ``previous``: last
-        run's choice per row (1.0 JIC, 0.0 JIT, NaN none)."""
+        run's choice per row (1.0 JIC, 0.0 JIT, NaN none); ``history``: each row's latest demand
+        per period (units), on which both choices are replayed where it is long enough."""
         d = base["mean"].clip(lower=0).to_numpy(float)
         lt = base["lead_time_days"].to_numpy(float) / p.period_days
         review = p.review_period_days / p.period_days
@@ -97,6 +101,7 @@ class Inputs:
             season_demand=np.where(base["season_ending"].fillna(False).to_numpy(bool),
                                    base["season_demand"].to_numpy(float), np.nan)
             if {"season_ending", "season_demand"} <= set(base) else np.full(len(base), np.nan),
+            history=history,
         )
         return x.under(p)
 
@@ -167,6 +172,17 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
         return jic, jit
 
     jic_c, jit_c = both(carrying_scale)
+    # an item with a year or more of history is priced by replaying both plans on it (a backtest
+    # of this plan): what its lumps, packs and lost or waiting customers really cost
+    replayed = np.zeros(len(x.demand), dtype=bool)
+    if x.history is not None and p.replay_history and x.history.shape[1] >= p.replay_history:
+        hist = x.history[:, -p.replay_history:]
+        replayed = np.isfinite(hist).all(axis=1) & x.eligible
+        if replayed.any():
+            jic_r, jit_r = _replay_both(x, p, hist, protection_demand + ss, q, line, jit_level, jit_qty,
+                                        carrying_scale)
+            jic_c = {k: np.where(replayed, jic_r[k], v) for k, v in jic_c.items()}
+            jit_c = {k: np.where(replayed, jit_r[k], v) for k, v in jit_c.items()}
     by_rule = x.popular & x.eligible
     # the other choice must be clearly cheaper to change last run's: no flip on a small change
     keep = 1.0 + p.switch_margin
@@ -175,7 +191,14 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
                                              jic_c["total"] < jit_c["total"]))
     chosen = (by_cost if p.decide_by == "cost" else by_rule) | x.always_jic
     is_jic = np.where(x.forced != None, x.forced == "JIC", chosen)  # noqa: E711 (element-wise)
-    jic, jit = both(1.0) if carrying_scale != 1.0 else (jic_c, jit_c)
+    if carrying_scale != 1.0:
+        jic, jit = both(1.0)
+        if replayed.any():
+            jic_r, jit_r = _replay_both(x, p, hist, protection_demand + ss, q, line, jit_level, jit_qty, 1.0)
+            jic = {k: np.where(replayed, jic_r[k], v) for k, v in jic.items()}
+            jit = {k: np.where(replayed, jit_r[k], v) for k, v in jit.items()}
+    else:
+        jic, jit = jic_c, jit_c
     ss = np.where(is_jic, ss, 0.0)
     reorder_point = np.where(is_jic, protection_demand + ss, protection_demand)
     order_qty = np.where(is_jic, q, jit_qty)
@@ -185,10 +208,35 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
         "level": level, "safety_stock": ss,
         "reorder_point": reorder_point, "order_up_to": np.where(is_jic, reorder_point + q, jit_level),
         "order_qty": order_qty, "capped": capped & is_jic & ~ending, "season_capped": ending & is_jic,
-        "line_cost": line, "sigma": sigma,
+        "line_cost": line, "sigma": sigma, "costs_replayed": replayed,
         "protection_demand": protection_demand, "jic": jic, "jit": jit, "chosen": pick,
         "stock_value": pick["stock"] * x.unit_cost,
     }
+
+
+def _replay_both(x: Inputs, p: PolicyParams, hist: np.ndarray, reorder_point: np.ndarray, q: np.ndarray,
+                 line: np.ndarray, jit_level: np.ndarray, jit_qty: np.ndarray, scale: float) -> tuple[dict, dict]:
+    """Each item's JIC and JIT plan replayed alone on ``hist`` (SKU x periods, units), started
+    stocked as planned; yearly costs as ``costs.jic_yearly`` returns them."""
+    n = len(x.demand)
+    items = ReplayItems(
+        lead_days=x.lead_periods * p.period_days, lead_sd_days=x.lead_sd_periods * p.period_days,
+        unit_cost=x.unit_cost, lost_margin=x.shortage, waiting_cost=x.shortage, backorder_share=1 - x.lost_share,
+        holding_rate=x.carrying_rate * scale, obsolescence_rate=np.zeros(n), order_cost=line,
+        line_cost=np.zeros(n), supplier=np.arange(n), moq=x.moq, pack=x.pack)
+    years = hist.shape[1] * p.period_days / 365.0
+    data = np.nan_to_num(hist)
+    out = []
+    for jic in (True, False):
+        s, big_s, qty = (reorder_point, reorder_point + q, q) if jic else (jit_level, jit_level, jit_qty)
+        plan = Plan(np.full(n, jic), s, big_s, qty)
+        start = s + q / 2 if jic else jit_level
+        r = replay(data, [plan], items, period_days=p.period_days, start_on_hand=np.maximum(np.nan_to_num(start), 0))
+        holding, ordering, shortage = r["holding_cost"] / years, r["ordering_cost"] / years, r["shortage_cost"] / years
+        out.append({"holding": holding, "ordering": ordering, "shortage": shortage,
+                    "total": holding + ordering + shortage, "units_short": r["short"] / years,
+                    "stock": np.where(x.unit_cost > 0, r["avg_stock_value"] / np.maximum(x.unit_cost, 1e-12), 0.0)})
+    return out[0], out[1]
 
 
 def _cap(x: Inputs, p: PolicyParams, review: float) -> np.ndarray:

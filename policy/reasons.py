@@ -86,6 +86,8 @@ def reasons(base: pd.DataFrame, plan: dict[str, np.ndarray], p: PolicyParams, de
     cost_jit, cost_jic = _money(plan["jit"]["total"]).set_axis(idx), _money(plan["jic"]["total"]).set_axis(idx)
     costs = pd.Series(np.where(jic, "JIC " + cost_jic + "/yr vs JIT " + cost_jit + "/yr",
                                "JIT " + cost_jit + "/yr vs JIC " + cost_jic + "/yr"), index=idx)
+    replayed = plan.get("costs_replayed", np.zeros(len(idx), dtype=bool))
+    costs = costs.where(~replayed, costs + f" (both replayed on its last {p.replay_history} {unit})")
     forced = plan["forced"] != None  # noqa: E711 (element-wise)
     text = text.where(~forced, text + np.where(jic != plan["rule_choice"], " (set in the item master, overriding the rule)",
                                                " (set in the item master)"))

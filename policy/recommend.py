@@ -34,6 +34,7 @@ def recommend(
     params: PolicyParams,
     lead_time: pd.DataFrame | None = None,
     previous: pd.DataFrame | None = None,
+    history: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One recommendation per SKU.
 
@@ -48,7 +49,8 @@ def recommend(
     lead_time: the forecast's cumulative quantiles (``sku, periods, mean, q50..q99``): buffers are
     read off them over lead time + review period (not off a normal curve) where given;
     previous: last run's ``sku, policy``: an item keeps its choice unless the other costs
-    ``switch_margin`` less.
+    ``switch_margin`` less; history: demand ``sku, period_start, qty`` (zero-filled): an item
+    with ``replay_history`` periods of it is priced by replaying both choices on them.
     Returns the columns of the ``recommendations`` table (see sql/schema/003_results.sql).
     """
     p = params
@@ -59,7 +61,11 @@ def recommend(
     if previous is not None and len(previous):
         said = previous.set_index("sku")["policy"].map({"JIC": 1.0, "JIT": 0.0})
         before = said.reindex(base["sku"]).to_numpy(float)
-    x = Inputs.build(base, lead_time, p, previous=before)
+    matrix = None
+    if history is not None and len(history) and p.replay_history:
+        wide = history.pivot_table(index="sku", columns="period_start", values="qty", aggfunc="sum").sort_index(axis=1)
+        matrix = wide.reindex(base["sku"]).to_numpy(float)
+    x = Inputs.build(base, lead_time, p, previous=before, history=matrix)
     plan, _ = allocate(x, p)
     lifecycle = (base["lifecycle"] if "lifecycle" in base else pd.Series("active", index=base.index)).to_numpy()
     forced = plan["forced"] != None  # noqa: E711 (element-wise)
@@ -122,6 +128,7 @@ def recommend(
             "season_ending": base["season_ending"].fillna(False).astype(bool) if "season_ending" in base else False,
             "service_measure": np.where(jic, "cycle" if p.targets == "cost" else p.service_measure, None),
             "expected_cost_jic": plan["jic"]["total"], "expected_cost_jit": plan["jit"]["total"],
+            "costs_from": np.where(plan["costs_replayed"], "replay", "formulas"),
             "decided_by": decided_by,
             "assumed": joined_notes(notes, len(base)),
         }

@@ -146,3 +146,37 @@ def test_class_floor_keeps_levels_at_or_above_the_class():
     jic = out[out["policy"] == "JIC"]
     floor = jic["abc"].map(P.service_level)
     assert (jic["service_level"] >= floor - 1e-9).all()
+
+
+def test_an_item_with_a_year_of_history_is_priced_by_replaying_both_choices():
+    # a lumpy part sold in packs of 50: one request of 40 every ten weeks
+    weeks = pd.date_range("2011-01-03", periods=60, freq="7D").date
+    qty = [40.0 if w % 10 == 0 else 0.0 for w in range(60)]
+    history = pd.DataFrame({"sku": "LUMP", "period_start": weeks, "qty": qty})
+    classes = pd.DataFrame({"sku": ["LUMP"], "abc": ["C"], "xyz": ["Z"], "pattern": ["lumpy"], "abc_basis": "hits",
+                            "cv": [3.0], "adi": [10.0], "order_lines": [6.0], "periods": [52]})
+    forecast = pd.DataFrame({"sku": ["LUMP"], "model": "SBA", "mean": [4.0], "sigma": [12.0]})
+    items = pd.DataFrame({"sku": ["LUMP"], "unit_cost": [10.0], "lead_time_days": [14.0], "lead_time_std_days": [0.0],
+                          "moq": [1.0], "pack_size": [50.0], "avg_price": [15.0]})
+    by_formula = recommend(classes, forecast, items, None, P).iloc[0]
+    replayed = recommend(classes, forecast, items, None, P, history=history).iloc[0]
+    assert by_formula["costs_from"] == "formulas" and replayed["costs_from"] == "replay"
+    assert "(both replayed on its last 52 weeks)" in replayed["reason"]
+    assert replayed["expected_cost_jic"] != pytest.approx(by_formula["expected_cost_jic"])
+    # the replay charges what the week-by-week simulation of each plan on that history charges
+    from policy.simulate import Plan, ReplayItems, replay
+
+    rows = 52
+    data = np.array([qty[-rows:]])
+    b = 0.5 * (15 - 10) + 0.5 * 0.1 * 15  # C: half wait (10% of the price), half lost (the margin)
+    items_r = ReplayItems.simple(1, lead_days=14.0, unit_cost=10.0, lost_margin=b, waiting_cost=b,
+                                 backorder_share=0.5, holding_rate=0.45, order_cost=replayed["order_line_cost"],
+                                 pack=50.0)
+    jit = Plan(np.array([False]), np.array([12.0]), np.array([12.0]), np.array([50.0]))
+    out = replay(data, [jit], items_r, start_on_hand=np.array([12.0]))
+    years = rows * 7 / 365
+    expected = (out["holding_cost"] + out["ordering_cost"] + out["shortage_cost"])[0] / years
+    assert replayed["expected_cost_jit"] == pytest.approx(expected, rel=1e-9)
+    # short history: the formulas
+    short = recommend(classes, forecast, items, None, P, history=history.iloc[:30]).iloc[0]
+    assert short["costs_from"] == "formulas"

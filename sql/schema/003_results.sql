@@ -143,6 +143,7 @@ create table if not exists recommendations (
     service_measure     varchar,           -- cycle | fill_rate (JIC items)
     expected_cost_jic   double,            -- currency per year: holding + obsolescence + ordering + expected shortage
     expected_cost_jit   double,            -- currency per year, same terms under JIT
+    costs_from          varchar,           -- replay (both choices replayed on the item's last replay_history periods) | formulas
     decided_by          varchar,           -- cost (the cheaper of JIC and JIT) | class (the popular-vs-rare rule) | lifecycle | item master
     assumed             varchar            -- inputs taken from configured defaults
 );
@@ -204,6 +205,7 @@ alter table recommendations add column if not exists season_ending boolean;
 alter table recommendations add column if not exists order_by date;
 alter table recommendations add column if not exists days_until_stockout double;
 alter table recommendations add column if not exists urgency varchar;
+alter table recommendations add column if not exists costs_from varchar;
 
 -- what a buyer should look at, each with its rule and the money at stake
 create table if not exists run_exceptions (
