@@ -37,7 +37,7 @@ CURVE_LEVELS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99)
 _SUMS = ["demand", "served", "short", "lost", "backordered", "stockout_periods", "demand_periods", "cycles",
          "stockout_cycles", "avg_stock_value", "orders", "purchase_orders", "holding_cost", "obsolescence_cost",
          "ordering_cost", "lost_margin", "waiting_cost", "shortage_cost", "target_cycles", "jic_cycles",
-         "jic_stockout_cycles", "skus", "served_cycles_share"]
+         "jic_stockout_cycles", "skus", "served_cycles_share", "switched", "switches"]
 
 
 def uniform_jic(params: PolicyParams, level: float) -> PolicyParams:
@@ -223,9 +223,11 @@ def run_strategy(rp: Replay, params: PolicyParams, scenarios: tuple[Scenario, ..
     start = np.where(first.is_jic, first.reorder_point + first.order_qty / 2, first.order_up_to)
     stacked = np.stack(levels)
     seen = np.isfinite(stacked).sum(axis=0)
-    # an item's planned level: the mean over the periods it was buffered (NaN: never buffered)
+    # an item's planned level: the mean over the periods it was buffered (NaN: never buffered);
+    # its cycles are held to it only when it was buffered throughout (a JIT week has no target)
     target = np.where(seen > 0, np.nansum(stacked, axis=0) / np.maximum(seen, 1), np.nan)
-    buffered = np.isfinite(target)
+    buffered = seen == len(levels)
+    switches = (np.diff(np.stack([pl.is_jic for pl in plans]).astype(int), axis=0) != 0).sum(axis=0)
     rows = []
     for scenario in scenarios:
         out = replay(rp.actual, plans, rp.items, period_days=params.period_days, scenario=scenario,
@@ -239,6 +241,7 @@ def run_strategy(rp: Replay, params: PolicyParams, scenarios: tuple[Scenario, ..
             "jic_cycles": np.where(buffered, out["cycles"], 0.0),
             "jic_stockout_cycles": np.where(buffered, out["stockout_cycles"], 0.0),
             "skus": 1.0, "served_cycles_share": np.nan_to_num(per_item), "cycle_service_item": per_item,
+            "switched": (switches > 0).astype(float), "switches": switches.astype(float),
         }))
     return pd.concat(rows, ignore_index=True)
 
@@ -341,8 +344,9 @@ def summarise(per_sku: pd.DataFrame, weeks: int, period_days: float = 7.0) -> pd
     """Sum per-SKU replay results (times ``weight`` when given) per scenario x strategy x class
     and overall. Columns: fill_rate, cycle_service_level (pooled: replenishment cycles with demand
     and no stock-out / cycles with demand), cycle_service_per_item (the mean of each item's own),
-    cycles_per_item, target_cycle_service (the buffered items' planned levels, weighted by their
-    cycles) beside jic_cycle_service_level (what those items reached), period_service_level,
+    cycles_per_item, target_cycle_service (the planned levels of the items buffered throughout,
+    weighted by their cycles) beside jic_cycle_service_level (what those items reached),
+    switched_items (items whose JIT/JIC choice changed during the replay), period_service_level,
     stockout_periods, avg_stock_value, orders (lines), purchase_orders, lost, backordered, and
     the costs over the replay: holding, obsolescence, ordering, shortage (lost margin + waiting),
     total."""
@@ -361,11 +365,13 @@ def summarise(per_sku: pd.DataFrame, weeks: int, period_days: float = 7.0) -> pd
         out["cycles_per_item"] = out["cycles"] / out["skus"]
         out["target_cycle_service"] = out["target_cycles"] / out["jic_cycles"]
         out["jic_cycle_service_level"] = 1 - out["jic_stockout_cycles"] / out["jic_cycles"]
+        out["switched_items"] = out["switched"]
         out["period_service_level"] = 1 - out["stockout_periods"] / out["demand_periods"]
     out["total_cost"] = out["holding_cost"] + out["obsolescence_cost"] + out["ordering_cost"] + out["shortage_cost"]
     out["weeks"] = weeks
     cols = ["scenario", "strategy", "abc", "fill_rate", "cycle_service_level", "cycle_service_per_item",
-            "cycles_per_item", "target_cycle_service", "jic_cycle_service_level", "period_service_level",
+            "cycles_per_item", "target_cycle_service", "jic_cycle_service_level", "switched_items",
+            "period_service_level",
             "stockout_periods", "avg_stock_value", "orders", "purchase_orders", "lost", "backordered",
             "holding_cost", "obsolescence_cost", "ordering_cost", "shortage_cost", "total_cost", "weeks"]
     return out[cols]

@@ -158,8 +158,9 @@ create table if not exists simulation_results (
     cycle_service_level double,
     cycle_service_per_item double,         -- the mean of each item's own cycle service level
     cycles_per_item     double,            -- replenishment cycles with demand per SKU
-    target_cycle_service double,           -- the buffered items' planned levels, weighted by their cycles
-    jic_cycle_service_level double,        -- what those buffered items reached
+    target_cycle_service double,           -- planned levels of the items buffered throughout, weighted by their cycles
+    jic_cycle_service_level double,        -- what those items reached
+    switched_items      double,            -- items whose JIT/JIC choice changed during the replay
     period_service_level double,           -- periods with demand and no stock-out / periods with demand
     stockout_periods    double not null,   -- SKU-periods with a stock-out
     avg_stock_value     double not null,   -- currency, mean over the replayed periods
@@ -193,6 +194,7 @@ alter table simulation_results add column if not exists purchase_orders double;
 alter table simulation_results add column if not exists lost double;
 alter table simulation_results add column if not exists backordered double;
 alter table simulation_results add column if not exists obsolescence_cost double;
+alter table simulation_results add column if not exists switched_items double;
 alter table recommendations add column if not exists protection_days double;
 alter table recommendations add column if not exists order_line_cost double;
 alter table recommendations add column if not exists obsolescence_rate double;
