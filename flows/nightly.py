@@ -139,7 +139,7 @@ def _write_forecasts(con: duckdb.DuckDBPyConnection, run_id: str, result: foreca
                      out: dict[str, Any]) -> None:
     for table, frame in (("forecasts", result.forecasts), ("forecast_lead_time", result.lead_time),
                          ("forecast_accuracy", result.accuracy), ("forecast_coverage", result.coverage),
-                         ("forecast_summary", result.summary)):
+                         ("forecast_summary", result.summary), ("forecast_backtests", result.backtest)):
         warehouse.write_results(con, table, run_id, frame)
     cov = result.coverage.set_index("level")["coverage"].to_dict()
     out.update(rows=len(result.forecasts), skus=len(result.summary),

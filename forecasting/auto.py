@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -84,6 +84,10 @@ class ForecastResult:
     accuracy: pd.DataFrame
     coverage: pd.DataFrame
     summary: pd.DataFrame
+    # the chosen forecast at every backtest origin beside what happened: ``sku, origin (the
+    # first forecast period), step, period_start, forecast, actual`` (units per period; actual
+    # as the forecast was scored on it: outlier periods capped)
+    backtest: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 class AutoForecast:
@@ -420,7 +424,27 @@ def build_result(auto: AutoForecast, ids: np.ndarray, last_period, capped: np.nd
     summary = pd.DataFrame({id_col: ids, "model": names, "mean": auto.mean_[:, 0], "sigma": sigma,
                             "pattern": auto.group_, "scale": auto.scale_, "outliers_capped": capped,
                             **auto.season_columns()})
-    return ForecastResult(forecasts, lead, accuracy, auto.coverage(), summary)
+    return ForecastResult(forecasts, lead, accuracy, auto.coverage(), summary,
+                          _backtest_table(auto, ids, last_period, period, id_col, time_col))
+
+
+def _backtest_table(auto: AutoForecast, ids: np.ndarray, last_period, period: str, id_col: str,
+                    time_col: str) -> pd.DataFrame:
+    """The chosen forecast at each backtest origin and the actual demand it forecast (units)."""
+    periods = auto.y_.shape[1]
+    dates = pd.date_range(end=pd.Timestamp(last_period), periods=periods, freq=PERIOD_FREQ[period])
+    h, n, frames = auto.horizon, len(ids), []
+    for origin, errors in zip(auto.origins_, auto.errors_, strict=True):
+        actual = auto.y_[:, origin:origin + h]
+        steps = actual.shape[1]
+        frame = pd.DataFrame({
+            id_col: np.repeat(ids, steps), "origin": dates[origin].date(),
+            "step": np.tile(np.arange(1, steps + 1), n), time_col: np.tile(dates[origin:origin + steps].date, n),
+            "forecast": (actual - errors[:, :steps]).ravel(), "actual": actual.ravel(),
+        })
+        frames.append(frame[np.isfinite(frame["actual"].to_numpy(float))])
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=[id_col, "origin", "step", time_col, "forecast", "actual"])
 
 
 def _accuracy(auto: AutoForecast, ids: np.ndarray, id_col: str) -> pd.DataFrame:

@@ -273,3 +273,20 @@ def test_analysts_file_opens_in_the_duckdb_1x_cli(two_runs):
     latest = subprocess.run([cli, "-readonly", "-csv", "-noheader", str(settings.paths.analysts_database), "-c",
                              "select run_id from latest_run"], capture_output=True, text=True, check=True).stdout
     assert latest.strip() == second["run_id"]
+
+
+def test_forecast_vs_actual_keeps_the_backtests(two_runs):
+    settings, _, second, _ = two_runs
+    db = settings.paths.analysts_database
+    rows = q(db, "select kind, count(*), count(distinct sku), min(step), max(step) from forecast_vs_actual "
+                 "where kind like 'backtest%' group by kind order by kind")
+    assert len(rows) >= 4 and all(n > 0 and skus >= 250 for _, n, skus, _, _ in rows)
+    # the error is the forecast minus what happened; the backtest's own actual matches the demand
+    # wherever no outlier was capped
+    assert q(db, "select count(*) from forecast_vs_actual where abs(error - (forecast - actual)) > 1e-9")[0][0] == 0
+    same = q(db, "select avg((b.actual = d.qty)::int) from forecast_backtests as b "
+                 "join latest_demand as d using (sku, period_start)")[0][0]
+    assert same > 0.95
+    # only the latest run's backtests are kept
+    assert q(db, "select count(distinct run_id) from forecast_backtests") == [(1,)]
+    assert q(db, "select distinct run_id from forecast_backtests") == [(second["run_id"],)]

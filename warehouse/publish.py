@@ -23,10 +23,11 @@ PUBLISHED_TABLES = (
     "runs", "run_stages", "load_log", "load_rule_counts", "rejects", "order_lines", "items", "stock_snapshots",
     "demand", "forecasts", "forecast_lead_time", "forecast_accuracy", "forecast_coverage", "sku_classes",
     "recommendations", "simulation_results", "exchange_curves", "forecast_summary", "run_exceptions",
+    "forecast_backtests",
 )
 _PER_RUN = {"demand", "forecasts", "forecast_lead_time", "forecast_accuracy", "forecast_coverage",
             "sku_classes", "recommendations", "simulation_results", "exchange_curves", "forecast_summary",
-            "run_exceptions", "run_stages"}
+            "run_exceptions", "forecast_backtests", "run_stages"}
 _VIEWS = ("staging/stg_order_lines.sql", "views/analyst_views.sql")
 
 

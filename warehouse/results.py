@@ -28,11 +28,13 @@ __all__ = [
 RESULT_TABLES = (
     "forecasts", "forecast_lead_time", "forecast_accuracy", "forecast_coverage", "sku_classes", "recommendations",
     "simulation_results", "exchange_curves", "forecast_summary", "run_exceptions",
+    "forecast_backtests",
 )
 READABLE = RESULT_TABLES + (
     "demand", "runs", "run_stages", "load_log", "load_report", "reorder_now", "abc_xyz_matrix",
     "abc_xyz_matrix_by_run", "abc_summary", "class_changes",
     "latest_recommendations", "latest_classes", "latest_forecasts", "latest_run", "exchange_curve", "exceptions", "policy_changes",
+    "forecast_vs_actual",
 )
 
 
@@ -159,7 +161,9 @@ def read_table(con: duckdb.DuckDBPyConnection, name: str, run_id: str | None = N
 
 
 def prune_demand(con: duckdb.DuckDBPyConnection, keep_run_id: str) -> int:
-    """Drop demand rows of every other run: demand is rebuilt from order lines each night."""
+    """Drop demand and backtest rows of every other run: both are rebuilt each night (the
+    backtests hold origins x horizon rows per SKU). Returns the demand rows dropped."""
     deleted = scalar(con, "select count(*) from demand where run_id <> ?", [keep_run_id])
     con.execute("delete from demand where run_id <> ?", [keep_run_id])
+    con.execute("delete from forecast_backtests where run_id <> ?", [keep_run_id])
     return deleted

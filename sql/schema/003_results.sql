@@ -49,6 +49,17 @@ create table if not exists forecast_accuracy (
     selected boolean not null
 );
 
+-- the chosen forecast at each backtest origin beside the demand it forecast (kept for the latest run)
+create table if not exists forecast_backtests (
+    run_id       varchar not null,
+    sku          varchar not null,
+    origin       date not null,     -- the first period the backtest forecast (history before it only)
+    step         integer not null,  -- 1 = the origin's period
+    period_start date not null,
+    forecast     double not null,   -- units per period
+    actual       double not null    -- units per period, as scored (outlier periods capped)
+);
+
 -- one row per SKU: the chosen forecast and its season (what the policy reads besides the quantiles)
 create table if not exists forecast_summary (
     run_id             varchar not null,

@@ -186,3 +186,29 @@ final as (
     order by abs(cur.capital_tied_up - prev.capital_tied_up) desc, cur.sku
 )
 select * from final;
+
+-- each completed run's forecast beside what then happened (the latest demand), and the latest
+-- run's backtests: how good the forecasts the buffers were read off have been
+create or replace view forecast_vs_actual as
+with runs_forecast as (
+    select f.run_id, f.sku, f.period_start, f.step, f.model, f.mean as forecast, f.lower, f.upper, 'run' as kind
+    from forecasts as f join runs as r using (run_id)
+    where r.status = 'completed'
+),
+backtests as (
+    select b.run_id, b.sku, b.period_start, b.step, null as model, b.forecast, null as lower, null as upper,
+           'backtest from ' || strftime(b.origin, '%Y-%m-%d') as kind
+    from forecast_backtests as b join latest_run as r using (run_id)
+),
+joined as (
+    select u.*, d.qty as actual
+    from (select * from runs_forecast union all select * from backtests) as u
+    join latest_demand as d on d.sku = u.sku and d.period_start = u.period_start
+),
+final as (
+    select run_id, kind, sku, period_start, step, model, forecast, lower, upper, actual,
+           forecast - actual as error,  -- units: > 0 over-forecast
+           actual between lower and upper as inside_band
+    from joined
+)
+select * from final;
