@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -28,7 +29,29 @@ def _settings(ctx: click.Context, **sections: dict) -> Settings:
         ctx.exit(EXIT_CONFIG)
 
 
-def _run_failure(exc: Exception, database: Path) -> tuple[int, str]:
+class _NoTraceback(logging.Formatter):
+    """Prefect's console lines, without the traceback of a failure jitjic explains itself (an
+    input refused, a database in use, a full disk, a stage's own error): the run's last line
+    says what is wrong and what to do. Unexpected errors keep theirs."""
+
+    def __init__(self, inner: logging.Formatter):
+        super().__init__()
+        self.inner = inner
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.exc_info and _run_failure(record.exc_info[1], Path())[0] != EXIT_FAILED or (
+                record.exc_info and isinstance(record.exc_info[1], RuntimeError | TimeoutError)):
+            record = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None})
+        return self.inner.format(record)
+
+
+def _explained_failures_in_one_line() -> None:
+    for handler in logging.getLogger().handlers:
+        if handler.formatter is not None and not isinstance(handler.formatter, _NoTraceback):
+            handler.setFormatter(_NoTraceback(handler.formatter))
+
+
+def _run_failure(exc: BaseException, database: Path) -> tuple[int, str]:
     """Exit code and message of a failed run: an input file refused (3); a working database that
     cannot be used, e.g. another run holds it, or a full disk (4); else the stage's error (1)."""
     from ingest import IngestError
@@ -82,6 +105,7 @@ def run(ctx: click.Context, orders: tuple[str, ...], items: tuple[str, ...], sto
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.nightly import nightly_for
 
+    _explained_failures_in_one_line()
     try:
         result = nightly_for(settings)(settings)
     except Exception as exc:

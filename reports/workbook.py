@@ -93,10 +93,11 @@ def workbook_bytes(recommendations: pd.DataFrame, reorder: pd.DataFrame, changes
 
 
 def reorder_csv(reorder: pd.DataFrame) -> str:
-    """Reorder-now lines for ERP import: one row per SKU, plain numbers, UTF-8; text that a
+    """Reorder-now lines for ERP import: one row per SKU, plain numbers, UTF-8, CRLF; text that a
     spreadsheet would run as a formula is neutralised (``csv_safe``)."""
     out = reorder[REORDER_COLUMNS].copy()
     for name in out.columns:
         if not pd.api.types.is_numeric_dtype(out[name]) or pd.api.types.is_bool_dtype(out[name]):
             out[name] = out[name].map(csv_safe, na_action="ignore")
-    return out.to_csv(index=False, float_format="%.2f")
+    # CRLF line ends (RFC 4180): a carriage return inside a text gets the field quoted too
+    return out.to_csv(index=False, float_format="%.2f", lineterminator="\r\n")
