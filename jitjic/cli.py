@@ -39,8 +39,10 @@ class _NoTraceback(logging.Formatter):
         self.inner = inner
 
     def format(self, record: logging.LogRecord) -> str:
-        if record.exc_info and _run_failure(record.exc_info[1], Path())[0] != EXIT_FAILED or (
-                record.exc_info and isinstance(record.exc_info[1], RuntimeError | TimeoutError)):
+        exc = record.exc_info[1] if record.exc_info else None
+        explained = isinstance(exc, RuntimeError | TimeoutError) or (
+            exc is not None and _run_failure(exc, Path())[0] != EXIT_FAILED)
+        if explained:
             record = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None})
         return self.inner.format(record)
 
@@ -315,8 +317,8 @@ def sql(ctx: click.Context, query: str | None, database: Path | None, csv_out: P
         text = query or _TABLES_SQL
         kinds = [st.type for st in con.extract_statements(text)]
         if len(kinds) != 1 or kinds[0] not in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN):
-            click.echo(f"error: jitjic sql is read-only: it runs one SELECT statement; got {', '.join(k.name for k in kinds) or 'none'}",
-                       err=True)
+            got = ", ".join(k.name for k in kinds) or "none"
+            click.echo(f"error: jitjic sql is read-only: it runs one SELECT statement; got {got}", err=True)
             sys.exit(EXIT_CONFIG)
         frame = con.execute(text).df()
     except duckdb.Error as exc:
@@ -380,7 +382,8 @@ def check(ctx: click.Context, run_id: str | None, max_rows: int) -> None:
         sys.exit(EXIT_FAILED)
     con = warehouse.connect(path, read_only=True)  # a locked or corrupt file: its message, exit 4
     try:
-        latest = con.execute("select run_id from runs where status <> 'unload' order by started_at desc limit 1").fetchall()
+        latest = con.execute("select run_id from runs where status <> 'unload' order by started_at desc limit 1"
+                             ).fetchall()
         run_id = run_id or (latest[0][0] if latest else None)
         if run_id is None or not con.execute("select 1 from runs where run_id = ?", [run_id]).fetchall():
             click.echo(f"error: no run {run_id!r} in {path}", err=True)
