@@ -190,3 +190,16 @@ def test_kill_while_the_report_folder_is_written(prefect_harness, tmp_path):
             "accuracy.png", "capital.png", "heatmap.png", "jitjic_recommendations.xlsx", "reorder_now.csv",
             "report.html", "report_email.html"]
     assert not list(reports.glob(".*"))  # what the killed writer left aside is gone
+    # a folder lost later: `jitjic report` (no Prefect) writes the latest run's and every unfinished one
+    import shutil
+
+    from click.testing import CliRunner
+
+    from jitjic.cli import cli
+
+    shutil.rmtree(reports / killed)
+    with duckdb.connect(str(settings.paths.database)) as con:
+        con.execute("update runs set report_status = 'failed' where run_id = ?", [killed])
+    out = CliRunner().invoke(cli, ["--config", str(cfg), "report"])
+    assert out.exit_code == 0 and f"report of run {killed} (never finished)" in out.output, out.output
+    assert (reports / killed / "report.html").exists() and (reports / final["run_id"] / "report.html").exists()
