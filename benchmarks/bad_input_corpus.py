@@ -113,6 +113,15 @@ def _unload_after(name: str, data: str, later: str | None = None) -> Callable[[P
     return make
 
 
+def _parquet_twice(folder: Path) -> list[str]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table([pa.array(["85123A"]), pa.array(["22633"]), pa.array([6.0])],
+                            names=["StockCode", "StockCode", "Quantity"]), folder / "twice.parquet")
+    return ["ingest", str(folder / "twice.parquet")]
+
+
 def _hostile_items(folder: Path) -> list[str]:
     """Descriptions that a spreadsheet would run, markup, one beyond Excel's cell limit; their
     items counted at zero on hand, so that they are reordered and reach the CSV too."""
@@ -172,6 +181,10 @@ def cases() -> list[Case]:  # noqa: PLR0915 (a list of data)
           config='[ingest]\ncolumns = { quantity = "Description" }\n'),
         c("every line dated 1900", _file("a.csv", (HEADER + good("OLD", 3)).replace("2011", "1900")), "refused", 3),
         c("every quantity 1e32", _file("a.csv", (HEADER + good("Q32", 3)).replace(",6,", ",1e32,")), "refused", 3),
+        c("thousands separators", _file("a.csv", (HEADER + good("TS", 3)).replace(",6,", ',"1,000",')), "refused", 3),
+        c("decimal points read with ingest.decimal = ','", _file("a.csv", SEMI.replace("2,55", "2.55")), "refused", 3,
+          config='[ingest]\ndelimiter = ";"\ndecimal = ","\n'),
+        c("a Parquet file with a column twice", _parquet_twice, "refused", 3),
         c("item costs with decimal commas", _file("i.csv", "sku;unit_cost\nA1;2,50\nA2;3,10\n", "items"), "refused", 3,
           config='[ingest]\ndelimiter = ";"\n'),
         c("stock counts with decimal commas", _file("s.csv", "sku;on_hand\nA1;2,0\nA2;1,5\n", "stock"), "refused", 3,
@@ -411,6 +424,14 @@ def report_files_safe(reports: Path, run_id: str) -> bool:
             and not re.search(r"(^|,)[=+@]", csv_text, re.M) and bool(formula_cells))
 
 
+def _stage_seconds(db: Path) -> dict[str, float]:
+    """Seconds per stage of the last completed run, for the stages where an old date crawled."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        return dict(con.execute(
+            "select stage, seconds from run_stages where run_id = (select run_id from latest_run) "
+            "and stage in ('demand', 'forecast', 'simulate')").fetchall())
+
+
 def timed_run(cfg: Path) -> tuple[float, int, str]:
     started = time.perf_counter()
     out = subprocess.run(JITJIC + ["--config", str(cfg), "run"], capture_output=True, text=True, env=ENV)
@@ -512,8 +533,13 @@ def main() -> None:
         started = time.perf_counter()
         res = run_corpus(configs["corpus"], scratch)
         corpus_s = time.perf_counter() - started
+        # each twice, alternating, the faster counts: the machine is shared
         run_s, code, run_id = timed_run(tmp / "corpus" / "jitjic.toml")
         safe = code == 0 and report_files_safe(tmp / "corpus" / "reports", run_id)
+        clean_s = min(clean_s, timed_run(tmp / "clean" / "jitjic.toml")[0])
+        again_s, again_code, again_id = timed_run(tmp / "corpus" / "jitjic.toml")
+        run_s, code = min(run_s, again_s), max(code, again_code)
+        stages = {name: _stage_seconds(tmp / name / "work.duckdb") for name in ("clean", "corpus")}
         attacks, succeeded = hostile_sql(tmp / "corpus" / "analysts.duckdb", scratch)
         killed = kills(tmp / "kills" / "jitjic.toml", reference, ref_lines)
     finally:
@@ -533,7 +559,9 @@ def main() -> None:
     print(f"  report files of the run after the corpus: hostile text inert and cells within Excel's limit: {safe}")
     print(f"hostile SQL through jitjic sql: {attacks} statements, {succeeded} succeeded")
     print(f"run after the corpus: {run_s:.1f} s (exit {code}) against a clean run {clean_s:.1f} s: "
-          f"{run_s / clean_s:.2f}x")
+          f"{run_s / clean_s:.2f}x (best of two each, Prefect's server already up)")
+    for name, seconds in stages.items():
+        print(f"  {name:<7} " + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(seconds.items())))
     print("kill (SIGKILL) at each stage, then the next run:")
     for stage, ok, note in killed:
         print(f"  {stage:<14} {'consistent, next run completed and equals an uninterrupted run' if ok else 'FAILED'}"

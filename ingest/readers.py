@@ -102,11 +102,7 @@ def _read_csv(path: Path, delimiter: str) -> pd.DataFrame:
                           f"with the delimiter {delimiter!r}? check ingest.delimiter and ingest.decimal") from None
     except _GZIP_ERRORS as exc:
         raise IngestError(str(path), f"not a readable gzip file (corrupt or cut short: {exc})") from None
-    header = [str(c).strip() for c in table.iloc[0]]
-    repeated = sorted({c for c in header if header.count(c) > 1})
-    if repeated:
-        raise IngestError(str(path), f"the header names {', '.join(map(repr, repeated))} more than once", line=1)
-    return table.iloc[1:].set_axis(header, axis=1).reset_index(drop=True)
+    return table.iloc[1:].set_axis(list(table.iloc[0]), axis=1).reset_index(drop=True)
 
 
 def _source_columns(columns: dict[str, str], found: list[str]) -> dict[str, str]:
@@ -136,12 +132,16 @@ def read_table(
         try:
             raw = pd.read_parquet(path)
         except Exception as exc:  # pyarrow raises several unrelated types for a bad file
-            raise IngestError(str(path), f"not a readable Parquet file: {exc}") from None
+            raise IngestError(str(path), f"not a readable Parquet file: {str(exc).splitlines()[0][:300]}") from None
         first_row = 1
     else:
         raw = _read_csv(path, delimiter)
         first_row = 2
     raw.columns = [str(c).strip() for c in raw.columns]
+    repeated = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
+    if repeated:
+        raise IngestError(str(path), f"the header names {', '.join(map(repr, repeated))} more than once",
+                          line=1 if first_row == 2 else None)
     columns = _source_columns(columns, list(raw.columns))
     missing = [c for c in required if columns.get(c, c) not in raw.columns]
     if missing:

@@ -35,10 +35,17 @@ def guess_date_format(values: pd.Series, current: str = "ISO8601") -> list[str]:
     return [f for f, n in read.items() if n == best] if best else []
 
 
-def _numbers_with_commas(values: pd.Series) -> bool:
+def _comma_hint(values: pd.Series) -> str | None:
+    """What commas in numbers mean: thousands grouped (1,000) or a decimal mark (2,55)."""
     text = _text(values).dropna().head(200)
-    fixed = pd.to_numeric(text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False), errors="coerce")
-    return bool(text.str.contains(",", regex=False).any()) and fixed.notna().mean() > 0.5
+    text = text[text.str.contains(",", regex=False)]
+    if text.empty:
+        return None
+    if text.str.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?").mean() > 0.5:
+        return "thousands separators (1,000)? export the numbers without them"
+    if text.str.fullmatch(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+").mean() > 0.5:
+        return "decimal commas? set ingest.decimal = ','"
+    return None
 
 
 def _hint(rule: str, examples: pd.Series, rules: LineRules) -> str:
@@ -53,11 +60,9 @@ def _hint(rule: str, examples: pd.Series, rules: LineRules) -> str:
         return ("day and month swapped, or the wrong column? check ingest.date_format and ingest.columns "
                 "(ingest.min_date and ingest.max_history_years bound old dates)")
     if rule in ("bad_quantity", "bad_price", "bad_number"):
-        if rules.decimal == "." and _numbers_with_commas(examples):
-            return "decimal commas? set ingest.decimal = ','"
         if rules.decimal == ",":
-            return "ingest.decimal is ',': is that right for this file? else check ingest.columns"
-        return "the wrong column? check ingest.columns (and ingest.delimiter)"
+            return "ingest.decimal is ',': does this file write 2,55? else set it to '.' (or check ingest.columns)"
+        return _comma_hint(examples) or "the wrong column? check ingest.columns (and ingest.delimiter)"
     if rule in ("quantity_too_large", "price_too_large"):
         return "another unit or the wrong column? check ingest.columns, or raise the limit in [limits]"
     if rule == "non_product_code":

@@ -90,12 +90,18 @@ def _text(col: pd.Series) -> pd.Series:
     return out.mask(out == "")
 
 
+# with decimal = ",": 1.234,5 (a point groups thousands) or 2,55; a point anywhere else, as in
+# 2.55, means the file does not write decimal commas: not a number, rather than 255
+_COMMA_NUMBER = r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?(?:[eE][+-]?\d+)?$"
+
+
 def _number(col: pd.Series, decimal: str = ".") -> pd.Series:
     if pd.api.types.is_bool_dtype(col):
         col = col.astype("float64")
     if not pd.api.types.is_numeric_dtype(col):
         col = _text(col)
-        if decimal == ",":  # 1.234,5: the point groups thousands
+        if decimal == ",":
+            col = col.where(col.str.fullmatch(_COMMA_NUMBER).fillna(False).astype(bool))
             col = col.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     values = pd.to_numeric(col, errors="coerce").astype("float64")
     return values.where(np.isfinite(values))

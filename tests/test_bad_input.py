@@ -76,6 +76,8 @@ REFUSED = [
      "rule too_old"),
     ("every quantity 1e32", HEADER + GOOD.replace(",6,", ",1e32,") + GOOD2.replace(",2,", ",1e32,"),
      "rule quantity_too_large"),
+    ("thousands separators", HEADER + GOOD.replace(",6,", ',"1,000",') + GOOD2.replace(",2,", ',"2,000",'),
+     "thousands separators (1,000)? export the numbers without them"),
 ]
 GZ = gzip.compress((HEADER + GOOD * 5_000).encode())
 # (case, file name, how to make it, words): files the reader refuses before parsing a row
@@ -226,6 +228,8 @@ MISTAKES = [
      {"columns": {"quantity": "Description"}}, "check ingest.columns", {}),
     ("an old history before ingest.min_date", "orders", HEADER + GOOD.replace("2010", "1998") + GOOD2.replace(
         "2010", "1998"), {}, "ingest.min_date", {"min_date": "1990-01-01"}),
+    ("decimal points read with ingest.decimal = ','", "orders", SEMICOLONS.replace("2,55", "2.55").replace(
+        "7,65", "7.65"), {"delimiter": ";", "decimal": ","}, "ingest.decimal is ','", {"delimiter": ";"}),
     ("item costs with decimal commas", "items", "sku;unit_cost\nA1;2,50\nA2;3,10\n", {"delimiter": ";"},
      "ingest.decimal = ','", {"delimiter": ";", "decimal": ","}),
     ("stock counts with decimal commas", "stock", "sku;on_hand\nA1;2,0\nA2;1,5\n", {"delimiter": ";"},
