@@ -247,7 +247,7 @@ def report(ctx: click.Context, run_id: str | None, send: bool) -> None:
     try:
         warehouse.ensure_schema(con)
         # without --run: the latest run, and every run whose report folder was never finished
-        unfinished = [] if run_id else [r for r in warehouse.runs_missing_a_report(con)]
+        unfinished = [] if run_id else warehouse.runs_missing_a_report(con)
         run_id = run_id or _latest_run_id(con)
         try:
             for other in [r for r in unfinished if r != run_id]:

@@ -53,8 +53,8 @@ class Paths(_Section):
     reports_dir: Path = Path("data/reports")
     # completed runs whose results the analysts' database keeps (the run history keeps all)
     keep_runs: int = Field(30, ge=1)
-    # a run (or a command that writes) waits this long for a working database another process
-    # holds, then gives up naming the holder (exit 4)
+    # the nightly run waits this long for a working database another process holds, then gives
+    # up naming the holder (exit 4)
     lock_wait_seconds: float = Field(30.0, ge=0)
 
 
