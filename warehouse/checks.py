@@ -43,8 +43,10 @@ class CheckFailure:
 
 def check_rows(con: duckdb.DuckDBPyConnection, run_id: str, **ceilings: float) -> dict[str, pd.DataFrame]:
     """Every check run on ``run_id``'s rows: check name -> the rows that break it (empty: it holds),
-    in ``CHECKS`` order. ``ceilings``: the CEILINGS (units, currency, days)."""
-    return {name: run_sql_file(con, f"checks/{name}.sql", run_id=run_id, **ceilings).df() for name in CHECKS}
+    in ``CHECKS`` order. ``ceilings``: the CEILINGS (units, currency, days); one not given does
+    not bound."""
+    bounds = {name: float("inf") for name in CEILINGS} | ceilings
+    return {name: run_sql_file(con, f"checks/{name}.sql", run_id=run_id, **bounds).df() for name in CHECKS}
 
 
 def failed_checks(con: duckdb.DuckDBPyConnection, run_id: str, **ceilings: float) -> list[CheckFailure]:
