@@ -25,6 +25,7 @@ from jitjic.reporting import ReportFiles, report_email, smtp_config, write_repor
 from jitjic.settings import Settings
 from jitjic.simulation import simulate_demand
 from jitjic.wiring import (
+    check_ceilings,
     classify_params,
     column_mapping,
     exception_rules,
@@ -47,14 +48,47 @@ def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
     a message too large): they will fail the same way in 5 seconds."""
     try:
         state.result()
-    except IngestError:
-        return False
+    except (IngestError, FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError):
+        return False  # a missing or unreadable input stays so
+    except warehouse.WarehouseError as exc:
+        return exc.locked  # a lock passes; a corrupt file does not
     except Exception as exc:
         return warehouse.db.storage_error(exc, "") is None and not refused_for_good(exc)
     return False
 
 
 _IO_RETRY = {"retries": 3, "retry_delay_seconds": [2, 5, 15], "retry_condition_fn": _worth_retrying}
+
+
+def _connect(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """The working database, waiting up to paths.lock_wait_seconds while another process holds it."""
+    return warehouse.connect(settings.paths.database, wait_seconds=settings.paths.lock_wait_seconds)
+
+
+class _Hold:
+    """Keeps the working database open in this process for the whole run: every stage's own
+    connection shares it, and no other process (a reader, a second run) can take the file between
+    two stages. Released only while Dask workers read it themselves."""
+
+    def __init__(self, settings: Settings):
+        self.settings, self.con = settings, None
+
+    def __enter__(self) -> _Hold:
+        self.con = _connect(self.settings)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+
+    @contextmanager
+    def released(self) -> Iterator[None]:
+        self.__exit__()
+        try:
+            yield
+        finally:
+            self.__enter__()
 
 
 @contextmanager
@@ -66,7 +100,7 @@ def _stage(settings: Settings, run_id: str, name: str,
     log = get_run_logger()
     started, t0 = since or (utc_now(), time.perf_counter())
     out: dict[str, Any] = {}
-    con = warehouse.connect(settings.paths.database)
+    con = _connect(settings)
     try:
         yield con, out
         seconds = time.perf_counter() - t0
@@ -84,7 +118,7 @@ def _stage(settings: Settings, run_id: str, name: str,
 def begin_run(settings: Settings) -> str:
     """Create the schema if needed, close out abandoned runs, and record this run as running."""
     run_id = new_run_id()
-    con = warehouse.connect(settings.paths.database)
+    con = _connect(settings)
     try:
         warehouse.ensure_schema(con)
         con.execute(
@@ -173,7 +207,7 @@ def plan_partitions(settings: Settings, run_id: str) -> dict[str, Any]:
     """SKU ranges and the shared calendar of the partitioned forecast; the working database is
     closed again before any worker opens it (read-only)."""
     since = (utc_now(), time.perf_counter())
-    con = warehouse.connect(settings.paths.database)
+    con = _connect(settings)
     try:
         parts = warehouse.demand_partitions(con, run_id, settings.cluster.partitions)
         periods = warehouse.demand_periods(con, run_id)
@@ -266,11 +300,13 @@ def _fail_stage(con: duckdb.DuckDBPyConnection, run_id: str, stage: str, exc: Ba
     warehouse.fail_run(con, run_id, stage, f"{type(exc).__name__}: {exc}")
 
 
-def _record_failure(settings: Settings, run_id: str, stage: str, exc: BaseException) -> None:
+def _record_failure(settings: Settings, run_id: str | None, stage: str, exc: BaseException) -> None:
     """``_fail_stage`` outside a ``_stage`` block (which would hold the database open while the
     workers read it); never hides ``exc``."""
+    if run_id is None:
+        return
     try:
-        con = warehouse.connect(settings.paths.database)
+        con = _connect(settings)
         try:
             _fail_stage(con, run_id, stage, exc)
         finally:
@@ -343,7 +379,7 @@ def publish(settings: Settings, run_id: str, counts: dict[str, Any]) -> None:
     """Check the run's results, mark the run completed, drop old demand, and swap in a new
     analysts' database. A broken check fails the stage: nothing is published."""
     with _stage(settings, run_id, "publish") as (con, out):
-        failures = warehouse.failed_checks(con, run_id)
+        failures = warehouse.failed_checks(con, run_id, **check_ceilings(settings))
         if failures:
             raise RuntimeError("data checks failed, nothing published: " + "; ".join(map(str, failures)))
         out["checks_passed"] = len(warehouse.CHECKS)
@@ -365,6 +401,13 @@ def write_report(settings: Settings, run_id: str) -> str:
     with _stage(settings, run_id, "report") as (con, out):
         files = write_report_files(con, settings, run_id)
         out["folder"] = str(files.folder)
+        # earlier runs whose report folder a kill or a failure left unfinished: written now
+        for other in [r for r in warehouse.runs_missing_a_report(con) if r != run_id]:
+            try:
+                write_report_files(con, settings, other)
+                out["reports_rewritten"] = out.get("reports_rewritten", 0) + 1
+            except Exception as exc:  # that run's report stays 'failed'; tonight's is written
+                get_run_logger().warning("the report of run %s could not be written again: %s", other, exc)
         recs = warehouse.read_table(con, "recommendations", run_id)
         create_markdown_artifact(markdown=markdown_summary(run_id, recs), key="jitjic-nightly",
                                  description=f"reorder now and headline figures of run {run_id}")
@@ -394,7 +437,7 @@ def alert_failure(settings: Settings, run_id: str | None, error: str) -> None:
         return
     stage = None
     if run_id:
-        con = warehouse.connect(settings.paths.database)
+        con = _connect(settings)
         try:
             stage = warehouse.db.scalar(con, "select failed_stage from runs where run_id = ?", [run_id])
         finally:
@@ -422,21 +465,33 @@ def _mark_failed(flow: Any, run: Any, state: Any) -> None:
 
 @flow(name="jitjic-nightly", on_failure=[_mark_failed], on_crashed=[_mark_failed], log_prints=True)
 def nightly(settings: Settings) -> dict[str, Any]:
-    """One nightly run on ``settings``; returns the run id, counts per stage, report and email."""
-    run_id = None
+    """One nightly run on ``settings``; returns the run id, counts per stage, report and email.
+    The working database stays open in this process until the report is written (another run
+    waits paths.lock_wait_seconds for it, then fails); a failure anywhere is recorded on the run
+    (failed, with its stage and error) before it is raised."""
+    run_id, counts, published = None, {}, False
     try:
-        run_id = begin_run(settings)
-        counts = {"ingest": ingest_inputs(settings, run_id)}
-        counts["demand"] = build_demand(settings, run_id)
-        counts["forecast"] = (_scaled_out(settings) if settings.cluster.enabled else forecast)(settings, run_id)
-        counts["classify"] = classify(settings, run_id)
-        counts["policy"] = recommend(settings, run_id)
-        counts["simulate"] = simulate(settings, run_id)
-        publish(settings, run_id, counts)
+        with _Hold(settings) as hold:
+            run_id = begin_run(settings)
+            counts["ingest"] = ingest_inputs(settings, run_id)
+            counts["demand"] = build_demand(settings, run_id)
+            if settings.cluster.enabled:
+                with hold.released():  # the Dask workers open it read-only themselves
+                    counts["forecast"] = _scaled_out(settings)(settings, run_id)
+            else:
+                counts["forecast"] = forecast(settings, run_id)
+            counts["classify"] = classify(settings, run_id)
+            counts["policy"] = recommend(settings, run_id)
+            counts["simulate"] = simulate(settings, run_id)
+            publish(settings, run_id, counts)
+            published = True
+            report = write_report(settings, run_id)
     except Exception as exc:
-        alert_failure(settings, run_id, f"{type(exc).__name__}: {exc}", return_state=True)
+        # a stage records its own failure; this covers the rest (a run never stays 'running')
+        _record_failure(settings, run_id, "report" if published else STAGES[len(counts)], exc)
+        if not published:  # a failed report leaves the published results as they are
+            alert_failure(settings, run_id, f"{type(exc).__name__}: {exc}", return_state=True)
         raise
-    report = write_report(settings, run_id)
     # the results are published and the report is on disk: a mail failure is logged, not fatal
     delays = settings.email.retry_delays_seconds
     sent = send_report.with_options(retries=len(delays), retry_delay_seconds=delays)(

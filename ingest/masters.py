@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ingest.rules import _datetime, _number, _text, normalise_sku
+from ingest.rules import LineRules, _datetime, _number, _text, normalise_sku, too_large
 
 __all__ = ["ITEM_COLUMNS", "STOCK_COLUMNS", "parse_items", "parse_stock"]
+
+_NO_LIMITS = LineRules()
 
 # unit_cost: currency per unit; lead times: days; moq and pack_size: units; order_cost: currency
 # per purchase order, freight included; holding_rate: share of unit cost per year; on_time_rate:
@@ -36,19 +38,20 @@ def _label(frame: pd.DataFrame, checks: list[tuple[str, pd.Series, str]]) -> pd.
     return frame.assign(rule=rule, reason=reason)
 
 
-def parse_items(raw: pd.DataFrame) -> pd.DataFrame:
+def parse_items(raw: pd.DataFrame, rules: LineRules = _NO_LIMITS) -> pd.DataFrame:
     """Item master rows; blank optional values stay missing (configured defaults apply later).
 
     A row with a negative lead time, spread or order cost, a non-positive cost, MOQ or pack size,
-    or a rate outside its range (a percentage where a share is meant) is labelled in
-    ``rule``/``reason`` and not used, so the item falls back to the defaults.
+    a rate outside its range (a percentage where a share is meant) or a value beyond the
+    ``rules``' limits is labelled in ``rule``/``reason`` and not used, so the item falls back to
+    the defaults.
     """
     items = pd.DataFrame({"source_row": raw["source_row"].astype("int64"), "sku": normalise_sku(raw["sku"])})
     items["description"] = _text(raw["description"])
     items["supplier"] = _text(raw["supplier"])
     items["policy_override"] = _text(raw["policy_override"]).str.upper()
     for col in _NUMBERS:
-        items[col] = _number(raw[col])
+        items[col] = _number(raw[col], rules.decimal)
     given = {c: raw[c].notna() & (raw[c].astype("string").str.strip() != "") for c in raw.columns}
     checks = [("missing_sku", items["sku"].isna(), "no SKU")]
     for col in _NUMBERS:
@@ -73,21 +76,42 @@ def parse_items(raw: pd.DataFrame) -> pd.DataFrame:
         ("bad_policy", items["policy_override"].notna() & ~items["policy_override"].isin(["JIC", "JIT"]),
          "policy_override must be JIC or JIT (blank: the class rule decides)"),
     ]
+    limits = [("cost_too_large", "unit_cost", rules.max_unit_cost, "limits.max_unit_cost"),
+              ("cost_too_large", "order_cost", rules.max_order_cost, "limits.max_order_cost"),
+              ("lead_time_too_long", "lead_time_days", rules.max_lead_time_days, "limits.max_lead_time_days"),
+              ("lead_time_too_long", "lead_time_std_days", rules.max_lead_time_days, "limits.max_lead_time_days"),
+              ("moq_too_large", "moq", rules.max_moq, "limits.max_moq"),
+              ("pack_too_large", "pack_size", rules.max_pack_size, "limits.max_pack_size")]
+    checks += [(name, too_large(items[col], limit), f"{col} is beyond {key} ({limit:g})")
+               for name, col, limit, key in limits if limit is not None]
     return _label(items, checks)
 
 
-def parse_stock(raw: pd.DataFrame, default_date: pd.Timestamp) -> pd.DataFrame:
-    """Stock snapshot rows (units); ``snapshot_date`` defaults to ``default_date`` when absent."""
+def parse_stock(raw: pd.DataFrame, default_date: pd.Timestamp, rules: LineRules = _NO_LIMITS) -> pd.DataFrame:
+    """Stock snapshot rows (units); ``snapshot_date`` defaults to ``default_date`` when absent.
+    Counts are never negative nor beyond ``rules.max_stock``; a snapshot is not dated in the future
+    (after ``rules.latest_date``) nor before ``rules.earliest_date``."""
     stock = pd.DataFrame({"source_row": raw["source_row"].astype("int64"), "sku": normalise_sku(raw["sku"])})
-    stock["on_hand"] = _number(raw["on_hand"])
-    stock["on_order"] = _number(raw["on_order"]).fillna(0.0)
+    stock["on_hand"] = _number(raw["on_hand"], rules.decimal)
+    given_order = raw["on_order"].notna() & (raw["on_order"].astype("string").str.strip() != "")
+    on_order = _number(raw["on_order"], rules.decimal)
+    stock["on_order"] = on_order.fillna(0.0)
     dates = _datetime(raw["snapshot_date"], "ISO8601")
     stock["snapshot_date"] = dates.fillna(default_date).dt.normalize()
     given_date = raw["snapshot_date"].notna() & (raw["snapshot_date"].astype("string").str.strip() != "")
+    never = pd.Series(False, index=stock.index)
     checks = [
         ("missing_sku", stock["sku"].isna(), "no SKU"),
         ("bad_number", stock["on_hand"].isna(), "on_hand is missing or not a finite number"),
+        ("bad_number", given_order & on_order.isna(), "on_order is not a finite number"),
         ("bad_date", given_date & dates.isna(), "snapshot_date is not a valid date"),
+        ("future_date", stock["snapshot_date"] > rules.latest_date if rules.latest_date is not None else never,
+         "snapshot_date is in the future"),
+        ("too_old", stock["snapshot_date"] < rules.earliest_date if rules.earliest_date is not None else never,
+         "snapshot_date is before ingest.min_date"),
+        ("negative_on_hand", stock["on_hand"] < 0, "on_hand is negative"),
         ("negative_on_order", stock["on_order"] < 0, "on_order is negative"),
+        ("stock_too_large", too_large(stock["on_hand"], rules.max_stock) | too_large(stock["on_order"], rules.max_stock),
+         f"on_hand or on_order is beyond limits.max_stock ({rules.max_stock or 0:g})"),
     ]
     return _label(stock, checks)

@@ -8,15 +8,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["RULES", "LINE_IDENTITY", "LineRules", "apply_line_rules", "normalise_sku"]
+__all__ = ["RULES", "LINE_IDENTITY", "LineRules", "apply_line_rules", "normalise_sku", "too_large"]
 
 # in the order they are applied: a line is rejected by the first rule it breaks
 RULES = (
     "missing_sku",
     "bad_date",
     "future_date",
+    "too_old",
     "bad_quantity",
+    "quantity_too_large",
     "bad_price",
+    "price_too_large",
     "non_product_code",
     "cancellation",
     "non_positive_quantity",
@@ -43,6 +46,34 @@ class LineRules:
     date_format: str = "ISO8601"
     # lines dated after this are typos or test data, not demand (None: no limit)
     latest_date: pd.Timestamp | None = None
+    # lines dated before this, or more than max_history_years before the newest line of the file
+    # or of ``newest_known`` (the warehouse's), are typos such as 1900 (None: no limit)
+    earliest_date: pd.Timestamp | None = None
+    max_history_years: int | None = None
+    newest_known: pd.Timestamp | None = None
+    # "." or ",": the decimal mark of numbers written as text
+    decimal: str = "."
+    # sanity limits, None: no limit. Units per line (either sign) and currency per unit; the
+    # item master's costs (currency), lead times (days), MOQ and pack size (units); stock (units)
+    max_quantity: float | None = None
+    max_unit_price: float | None = None
+    max_unit_cost: float | None = None
+    max_order_cost: float | None = None
+    max_lead_time_days: float | None = None
+    max_moq: float | None = None
+    max_pack_size: float | None = None
+    max_stock: float | None = None
+    # a file whose rows one settings-mistake rule rejects in more than this share is refused
+    refuse_share: float = 1.0
+
+    def oldest_allowed(self, newest: pd.Timestamp | None) -> pd.Timestamp | None:
+        """The earliest date accepted, given the newest date seen (None: no limit)."""
+        bounds = [self.earliest_date]
+        anchors = [pd.Timestamp(d) for d in (newest, self.newest_known) if d is not None and pd.notna(d)]
+        if self.max_history_years and anchors:
+            bounds.append(max(anchors) - pd.DateOffset(years=self.max_history_years))
+        bounds = [b for b in bounds if b is not None]
+        return max(bounds) if bounds else None
 
 
 _STR = "string[pyarrow]"
@@ -59,17 +90,39 @@ def _text(col: pd.Series) -> pd.Series:
     return out.mask(out == "")
 
 
-def _number(col: pd.Series) -> pd.Series:
+# with decimal = ",": 1.234,5 (a point groups thousands) or 2,55; a point anywhere else, as in
+# 2.55, means the file does not write decimal commas: not a number, rather than 255
+_COMMA_NUMBER = r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?(?:[eE][+-]?\d+)?$"
+
+
+def _number(col: pd.Series, decimal: str = ".") -> pd.Series:
+    if pd.api.types.is_bool_dtype(col):
+        col = col.astype("float64")
     if not pd.api.types.is_numeric_dtype(col):
         col = _text(col)
+        if decimal == ",":
+            col = col.where(col.str.fullmatch(_COMMA_NUMBER).fillna(False).astype(bool))
+            col = col.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     values = pd.to_numeric(col, errors="coerce").astype("float64")
     return values.where(np.isfinite(values))
+
+
+# a UTC offset or Z after an ISO time: the local wall-clock time is the order's time
+_OFFSET = r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?:Z|[+-]\d{2}:?\d{2})$"
 
 
 def _datetime(col: pd.Series, date_format: str) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(col):
         return col.dt.tz_localize(None) if col.dt.tz is not None else col
-    return pd.to_datetime(_text(col).astype(object), format=date_format, errors="coerce")
+    text = _text(col)
+    if date_format == "ISO8601":
+        text = text.str.replace(_OFFSET, r"\1", regex=True)
+    return pd.to_datetime(text.astype(object), format=date_format, errors="coerce")
+
+
+def too_large(values: pd.Series, limit: float | None) -> pd.Series:
+    """True where ``|values|`` exceeds ``limit`` (never with no limit)."""
+    return values.abs() > limit if limit is not None else pd.Series(False, index=values.index)
 
 
 def apply_line_rules(raw: pd.DataFrame, rules: LineRules) -> pd.DataFrame:
@@ -87,8 +140,8 @@ def apply_line_rules(raw: pd.DataFrame, rules: LineRules) -> pd.DataFrame:
             "sku": normalise_sku(raw["sku"]),
             "description": _text(raw["description"]),
             "ordered_at": _datetime(raw["ordered_at"], rules.date_format),
-            "quantity": _number(raw["quantity"]),
-            "unit_price": _number(raw["unit_price"]),
+            "quantity": _number(raw["quantity"], rules.decimal),
+            "unit_price": _number(raw["unit_price"], rules.decimal),
             # ERP exports often write integer ids as floats ("17850.0")
             "customer_id": _text(raw["customer_id"]).str.replace(r"\.0$", "", regex=True),
             "country": _text(raw["country"]),
@@ -123,10 +176,20 @@ def apply_line_rules(raw: pd.DataFrame, rules: LineRules) -> pd.DataFrame:
     if rules.latest_date is not None:
         flag("future_date", out["ordered_at"] > rules.latest_date,
              lambda h: "date " + shown("ordered_at")(h) + f" is after {rules.latest_date:%Y-%m-%d}")
+    oldest = rules.oldest_allowed(out.loc[pd.isna(rule), "ordered_at"].max())
+    if oldest is not None:
+        flag("too_old", out["ordered_at"] < oldest,
+             lambda h: "date " + shown("ordered_at")(h) + f" is before {oldest:%Y-%m-%d} (ingest.min_date, "
+             "ingest.max_history_years)")
     flag("bad_quantity", out["quantity"].isna(),
          lambda h: "quantity " + quoted("quantity")(h) + " is not a finite number")
+    flag("quantity_too_large", too_large(out["quantity"], rules.max_quantity),
+         lambda h: "quantity " + shown("quantity")(h) + f" is beyond limits.max_quantity ({rules.max_quantity:g})")
     flag("bad_price", price_given & out["unit_price"].isna(),
          lambda h: "unit price " + quoted("unit_price")(h) + " is not a finite number")
+    flag("price_too_large", too_large(out["unit_price"], rules.max_unit_price),
+         lambda h: "unit price " + shown("unit_price")(h) + f" is beyond limits.max_unit_price "
+         f"({rules.max_unit_price:g})")
     codes = {c.upper() for c in rules.non_product_codes}
     non_product = out["sku"].isin(codes).fillna(False).astype(bool)
     if rules.product_code_pattern:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -25,6 +27,46 @@ def _settings(ctx: click.Context, **sections: dict) -> Settings:
     except SettingsError as exc:
         click.echo(f"error: {exc}", err=True)
         ctx.exit(EXIT_CONFIG)
+
+
+class _NoTraceback(logging.Formatter):
+    """Prefect's console lines, without the traceback of a failure jitjic explains itself (an
+    input refused, a database in use, a full disk, a stage's own error): the run's last line
+    says what is wrong and what to do. Unexpected errors keep theirs."""
+
+    def __init__(self, inner: logging.Formatter):
+        super().__init__()
+        self.inner = inner
+
+    def format(self, record: logging.LogRecord) -> str:
+        exc = record.exc_info[1] if record.exc_info else None
+        explained = isinstance(exc, RuntimeError | TimeoutError) or (
+            exc is not None and _run_failure(exc, Path())[0] != EXIT_FAILED)
+        if explained:
+            record = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None})
+        return self.inner.format(record)
+
+
+def _explained_failures_in_one_line() -> None:
+    for handler in logging.getLogger().handlers:
+        if handler.formatter is not None and not isinstance(handler.formatter, _NoTraceback):
+            handler.setFormatter(_NoTraceback(handler.formatter))
+
+
+def _run_failure(exc: BaseException, database: Path) -> tuple[int, str]:
+    """Exit code and message of a failed run: an input file refused (3); a working database that
+    cannot be used, e.g. another run holds it, or a full disk (4); else the stage's error (1)."""
+    from ingest import IngestError
+    from warehouse.db import WarehouseError, storage_error
+
+    full = storage_error(exc, database)
+    if full:
+        return EXIT_DATABASE, full
+    if isinstance(exc, WarehouseError):
+        return EXIT_DATABASE, str(exc)
+    if isinstance(exc, IngestError):
+        return EXIT_INPUT, f"input refused: {exc} (nothing from this file was loaded)"
+    return EXIT_FAILED, f"{type(exc).__name__}: {exc}"
 
 
 def _latest_run_id(con) -> str:
@@ -65,14 +107,13 @@ def run(ctx: click.Context, orders: tuple[str, ...], items: tuple[str, ...], sto
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.nightly import nightly_for
 
+    _explained_failures_in_one_line()
     try:
         result = nightly_for(settings)(settings)
     except Exception as exc:
-        from warehouse.db import storage_error
-
-        full = storage_error(exc, settings.paths.database)
-        click.echo(f"error: run failed: {full or f'{type(exc).__name__}: {exc}'}", err=True)
-        ctx.exit(EXIT_DATABASE if full else EXIT_FAILED)
+        code, message = _run_failure(exc, settings.paths.database)
+        click.echo(f"error: run failed: {message}", err=True)
+        ctx.exit(code)
     for stage, counts in result["counts"].items():
         shown = ", ".join(f"{k}={v:,}" if isinstance(v, int) else f"{k}={v}" for k, v in counts.items())
         click.echo(f"  {stage:<9} {shown}")
@@ -218,8 +259,12 @@ def report(ctx: click.Context, run_id: str | None, send: bool) -> None:
     con = warehouse.connect(settings.paths.database)
     try:
         warehouse.ensure_schema(con)
+        # without --run: the latest run, and every run whose report folder was never finished
+        unfinished = [] if run_id else warehouse.runs_missing_a_report(con)
         run_id = run_id or _latest_run_id(con)
         try:
+            for other in [r for r in unfinished if r != run_id]:
+                click.echo(f"report of run {other} (never finished): {write_report_files(con, settings, other).html}")
             files = write_report_files(con, settings, run_id)
         except ValueError as exc:
             click.echo(f"error: {exc}", err=True)
@@ -240,6 +285,23 @@ def report(ctx: click.Context, run_id: str | None, send: bool) -> None:
         click.echo(f"sent to {', '.join(settings.email.recipients)}")
 
 
+# credentials of other tools a process may inherit; analyst SQL runs without them
+_SECRET_NAMES = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|ACCESS_KEY|CREDENTIAL|PRIVATE_KEY|^AWS_|^AZURE_",
+                           re.IGNORECASE)
+_TABLES_SQL = "select table_name, table_type from information_schema.tables order by table_type, table_name"
+
+
+def _drop_secrets() -> list[str]:
+    """Remove jitjic's settings (the SMTP password among them) and other credentials from this
+    process's environment; returns the names removed."""
+    from jitjic.settings import ENV_PREFIX
+
+    names = [k for k in os.environ if k.upper().startswith(ENV_PREFIX) or _SECRET_NAMES.search(k)]
+    for name in names:
+        del os.environ[name]
+    return names
+
+
 @cli.command()
 @click.argument("query", required=False)
 @click.option("--database", type=click.Path(path_type=Path), default=None,
@@ -251,18 +313,27 @@ def report(ctx: click.Context, run_id: str | None, send: bool) -> None:
 @click.pass_context
 def sql(ctx: click.Context, query: str | None, database: Path | None, csv_out: Path | None,
         parquet_out: Path | None, max_rows: int) -> None:
-    """Run a read-only QUERY on the analysts' database (no Prefect). Without QUERY: list the
-    tables and views."""
+    """Run one read-only QUERY (a SELECT) on the analysts' database (no Prefect). Without QUERY:
+    list the tables and views. The query reaches nothing but that database: no files, network,
+    extensions, ATTACH or settings; jitjic itself writes --csv / --parquet."""
     import duckdb
 
+    import warehouse
+
     path = database or _settings(ctx).paths.analysts_database
+    _drop_secrets()
     if not Path(path).exists():
         click.echo(f"error: {path} does not exist yet: run `jitjic run` first", err=True)
         sys.exit(EXIT_FAILED)
-    con = duckdb.connect(str(path), read_only=True)  # user SQL can never write
+    con = warehouse.connect_confined(path)  # not a database file: its message, exit 4
     try:
-        frame = con.execute(query or "select table_name, table_type from information_schema.tables "
-                            "order by table_type, table_name").df()
+        text = query or _TABLES_SQL
+        kinds = [st.type for st in con.extract_statements(text)]
+        if len(kinds) != 1 or kinds[0] not in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN):
+            got = ", ".join(k.name for k in kinds) or "none"
+            click.echo(f"error: jitjic sql is read-only: it runs one SELECT statement; got {got}", err=True)
+            sys.exit(EXIT_CONFIG)
+        frame = con.execute(text).df()
     except duckdb.Error as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_CONFIG)
@@ -281,6 +352,31 @@ def sql(ctx: click.Context, query: str | None, database: Path | None, csv_out: P
 
 
 @cli.command()
+@click.argument("load_id", type=int)
+@click.pass_context
+def unload(ctx: click.Context, load_id: int) -> None:
+    """Take back load LOAD_ID (see the load_report view): its lines or rows, its rejects and its
+    log entry; rows it replaced come back. Recorded in the run history (no Prefect). The next run
+    publishes the change; the same file can then be loaded again."""
+    import warehouse
+
+    settings = _settings(ctx)
+    con = warehouse.connect(settings.paths.database)
+    try:
+        warehouse.ensure_schema(con)
+        try:
+            done = warehouse.unload(con, load_id)
+        except warehouse.UnloadError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_FAILED)
+    finally:
+        con.close()
+    click.echo(f"unloaded load {load_id} ({done['kind']} {done['file']}): removed {done['rows_removed']:,} rows and "
+               f"{done['rejects_removed']:,} rejects, restored {done['rows_restored']:,} rows it had replaced; "
+               "the next run publishes the change")
+
+
+@cli.command()
 @click.option("--run", "run_id", default=None, help="Run id (default: the latest run, whatever its status).")
 @click.option("--max-rows", type=int, default=10, show_default=True, help="Offending rows printed per check.")
 @click.pass_context
@@ -290,19 +386,22 @@ def check(ctx: click.Context, run_id: str | None, max_rows: int) -> None:
     import pandas as pd
 
     import warehouse
+    from jitjic.wiring import check_ceilings
 
-    path = _settings(ctx).paths.database
+    settings = _settings(ctx)
+    path = settings.paths.database
     if not Path(path).exists():
         click.echo(f"error: {path} does not exist yet: run `jitjic run` first", err=True)
         sys.exit(EXIT_FAILED)
     con = warehouse.connect(path, read_only=True)  # a locked or corrupt file: its message, exit 4
     try:
-        latest = con.execute("select run_id from runs order by started_at desc limit 1").fetchall()
+        latest = con.execute("select run_id from runs where status <> 'unload' order by started_at desc limit 1"
+                             ).fetchall()
         run_id = run_id or (latest[0][0] if latest else None)
         if run_id is None or not con.execute("select 1 from runs where run_id = ?", [run_id]).fetchall():
             click.echo(f"error: no run {run_id!r} in {path}", err=True)
             sys.exit(EXIT_CONFIG)
-        results = warehouse.check_rows(con, run_id)
+        results = warehouse.check_rows(con, run_id, **check_ceilings(settings))
     finally:
         con.close()
     broken = 0

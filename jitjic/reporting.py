@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import csv
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -78,12 +82,12 @@ def _changes(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
     return changes[changes["run_id"] == run_id] if len(changes) else changes
 
 
-def write_report_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str) -> ReportFiles:
-    """Write ``reports_dir/<run_id>/``: report.html (+ PNG charts), report_email.html, the XLSX
-    and the reorder-now CSV. Files are written under a temporary name and then renamed."""
+def _write_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, aside: Path, folder: Path) -> None:
+    """Write every file of the run's report into ``aside``, one by one as each is made; ``folder``
+    is where they will live (the mail names it)."""
     runs = warehouse.read_table(con, "runs", run_id)
-    if runs.empty:
-        raise ValueError(f"no run {run_id!r} in {settings.paths.database}")
+    if runs.empty or runs["status"].iloc[0] != "completed":
+        raise ValueError(f"no completed run {run_id!r} in {settings.paths.database}")
     run = runs.iloc[0].to_dict()
     as_of = pd.Timestamp(run["as_of"]).date() if pd.notna(run.get("as_of")) else None
     run.update(as_of=as_of, period=settings.demand.period, generated_at=f"{utc_now():%Y-%m-%d %H:%M}")
@@ -92,23 +96,16 @@ def write_report_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_i
     accuracy = _accuracy_by_class(con, run_id)
     changes = _changes(con, run_id)
     curve = warehouse.read_table(con, "exchange_curves", run_id)
-    charts = {
-        "heatmap": reports.abc_xyz_heatmap(matrix),
-        "capital": reports.capital_by_class(recs),
-        "accuracy": reports.accuracy_by_class(accuracy[accuracy["abc"] != "all"]),
-    }
-    if not curve.empty:
-        charts["exchange"] = reports.exchange_curve_chart(curve)
-    folder = Path(settings.paths.reports_dir) / run_id
-    folder.mkdir(parents=True, exist_ok=True)
 
-    def put(name: str, data: bytes | str) -> Path:
-        path, tmp = folder / name, folder / (name + ".tmp")
-        tmp.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
-        tmp.replace(path)
-        return path
+    def put(name: str, data: bytes | str) -> None:
+        (aside / name).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
 
-    images = {name: put(f"{name}.png", png) for name, png in charts.items()}
+    put("heatmap.png", reports.abc_xyz_heatmap(matrix))
+    put("capital.png", reports.capital_by_class(recs))
+    put("accuracy.png", reports.accuracy_by_class(accuracy[accuracy["abc"] != "all"]))
+    if not curve.empty:  # the replay may be off
+        put("exchange.png", reports.exchange_curve_chart(curve))
+    charts = [n for n in CHARTS if (aside / f"{n}.png").exists()]
     reorder = reports.reorder_list(recs)
     sheets = {CSV: reports.reorder_csv(reorder).encode("utf-8"),
               XLSX: reports.workbook_bytes(recs, reorder[reports.REORDER_COLUMNS], changes,
@@ -121,14 +118,51 @@ def write_report_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_i
             warehouse.read_table(con, "run_stages", run_id))
     files = ReportFiles.in_folder(folder)
     put(files.html.name, reports.render_report(
-        reports.build_context(*args, images={n: p.name for n, p in images.items()}, **common)))
-    email_context = reports.build_context(*args, images={n: f"cid:{n}" for n in images}, **common)
+        reports.build_context(*args, images={n: f"{n}.png" for n in charts}, **common)))
+    email_context = reports.build_context(*args, images={n: f"cid:{n}" for n in charts}, **common)
     email_context.update(left_out=too_big, left_out_folder=str(folder.resolve()),
                          attachment_limit_mb=settings.email.max_attachments_mb)
     put(files.email_html.name, reports.render_report(email_context))
     for name, data in sheets.items():
         put(name, data)
-    return files
+
+
+@contextmanager
+def _aside(folder: Path) -> Iterator[Path]:
+    """A folder beside ``folder`` to write into, renamed into place when the block ends: ``folder``
+    is absent, the previous complete version or the new complete one, never half written. Folders
+    a killed writer left aside are removed first (one writer at a time: the run, or `jitjic
+    report`, holds the working database)."""
+    parent = folder.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    for stale in [*parent.glob(".*.partial-*"), *parent.glob(".*.old-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
+    aside, old = parent / f".{folder.name}.partial-{os.getpid()}", parent / f".{folder.name}.old-{os.getpid()}"
+    aside.mkdir()
+    try:
+        yield aside
+    except BaseException:
+        shutil.rmtree(aside, ignore_errors=True)
+        raise
+    if folder.exists():
+        folder.rename(old)
+    aside.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_report_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str) -> ReportFiles:
+    """Write ``reports_dir/<run_id>/``: report.html (+ PNG charts), report_email.html, the XLSX
+    and the reorder-now CSV, as one folder renamed into place; ``runs.report_status`` says
+    ``written`` (or ``failed``, and the error is raised)."""
+    folder = Path(settings.paths.reports_dir) / run_id
+    try:
+        with _aside(folder) as aside:
+            _write_files(con, settings, run_id, aside, folder)
+    except Exception:
+        warehouse.set_report_status(con, run_id, "failed")
+        raise
+    warehouse.set_report_status(con, run_id, "written")
+    return ReportFiles.in_folder(folder)
 
 
 def report_email(files: ReportFiles, settings: Settings, run_id: str) -> EmailMessage:
@@ -152,4 +186,5 @@ def smtp_config(settings: Settings) -> reports.SmtpConfig:
     return reports.SmtpConfig(
         host=e.host, port=e.port, security=e.security, user=e.user,
         password=e.password.get_secret_value() if e.password else None, timeout=e.timeout_seconds,
+        allow_plaintext_auth=e.allow_plaintext_auth,
     )

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
+import json
 import os
+import re
 import tomllib
-from datetime import date
+import typing
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,11 +21,20 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+from pydantic_settings import SettingsError as _SourceError
 
-__all__ = ["Settings", "SettingsError", "load_settings", "DEFAULT_CONFIG_FILE"]
+__all__ = ["Settings", "SettingsError", "load_settings", "DEFAULT_CONFIG_FILE", "ENV_PREFIX", "OTHER_ENV_NAMES"]
 
 DEFAULT_CONFIG_FILE = Path("jitjic.toml")
+ENV_PREFIX = "JITJIC_"
+# JITJIC_* variables that are not settings: prefect.yaml's project folder, a benchmark switch
+OTHER_ENV_NAMES = ("JITJIC_HOME", "JITJIC_SKIP_STATSFORECAST")
 
 
 class SettingsError(ValueError):
@@ -43,6 +56,9 @@ class Paths(_Section):
     reports_dir: Path = Path("data/reports")
     # completed runs whose results the analysts' database keeps (the run history keeps all)
     keep_runs: int = Field(30, ge=1)
+    # the nightly run waits this long for a working database another process holds, then gives
+    # up naming the holder (exit 4)
+    lock_wait_seconds: float = Field(30.0, ge=0)
 
 
 class Inputs(_Section):
@@ -70,12 +86,80 @@ class Ingest(_Section):
     cancellation_prefix: str | None = None
     non_product_codes: list[str] | None = None
     product_code_pattern: str | None = None
+    # "," for exports that write 2,55: "." then separates thousands and is dropped
+    decimal: Literal[".", ","] = "."
+    # lines dated before min_date, or more than max_history_years before the file's (or the
+    # warehouse's) newest line, are typos such as 1900 (rejected too_old): one would stretch every
+    # SKU's history back to it and make runs crawl
+    min_date: date = date(2000, 1, 1)
+    max_history_years: int = Field(10, ge=1, le=100)
+    # a file in which one rule that points at a settings mistake (bad_date, bad_quantity, ...)
+    # rejects more than this share of the rows is refused as a whole with a hint: fix the setting
+    # and load the same file again (1: never)
+    refuse_share: float = Field(0.5, gt=0, le=1)
+
+    @field_validator("date_format")
+    @classmethod
+    def _date_format_parses(cls, v: str | None) -> str | None:
+        if v is not None:
+            import pandas as pd
+
+            try:
+                if "%" not in v:
+                    raise ValueError
+                pd.to_datetime(pd.Series(["x"]), format=v, errors="coerce")  # a bad directive raises
+            except ValueError:
+                raise ValueError(f"{v!r} is not a strftime date format such as '%d/%m/%Y %H:%M'") from None
+        return v
+
+    @field_validator("delimiter")
+    @classmethod
+    def _one_character(cls, v: str | None) -> str | None:
+        if v is not None and len(v) != 1:
+            raise ValueError(f"the delimiter is one character such as ';' or '\\t', got {v!r}")
+        return v
+
+    @field_validator("product_code_pattern")
+    @classmethod
+    def _regex_compiles(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"{v!r} is not a regular expression: {exc}") from None
+        return v
+
+
+class Limits(_Section):
+    """Sanity limits: an input row beyond one is rejected with its rule; a run whose
+    recommendations pass an output ceiling fails its data checks and publishes nothing. At most
+    1e9 each, so no sum of accepted lines can overflow DuckDB's DECIMAL(38, 6)."""
+
+    max_quantity: float = Field(1e6, gt=0, le=1e9, description="units per order line (either sign)")
+    max_unit_price: float = Field(1e6, gt=0, le=1e9, description="currency per unit")
+    max_unit_cost: float = Field(1e6, gt=0, le=1e9, description="currency per unit (item master)")
+    max_order_cost: float = Field(1e6, gt=0, le=1e9, description="currency per purchase order")
+    max_lead_time_days: float = Field(730.0, gt=0, le=36500)
+    max_moq: float = Field(1e6, gt=0, le=1e9, description="units")
+    max_pack_size: float = Field(1e6, gt=0, le=1e9, description="units")
+    max_stock: float = Field(1e8, gt=0, le=1e9, description="units on hand or on order")
+    # output ceilings, checked before publishing (sql/checks/recommendations_ceilings.sql)
+    max_order_units: float = Field(1e7, gt=0, description="units in one order or order-up-to level")
+    max_order_value: float = Field(1e9, gt=0, description="currency: an order's value, capital tied up")
 
 
 class Demand(_Section):
     period: Literal["day", "week", "month"] = "week"
     # last day of observed history; default: the last order date loaded
     as_of: date | None = None
+
+    @field_validator("as_of")
+    @classmethod
+    def _not_in_the_future(cls, v: date | None) -> date | None:
+        # a future as_of would zero-fill every SKU up to it: wrong demand and a crawling run
+        if v is not None and v > date.today() + timedelta(days=1):
+            raise ValueError(f"{v} is in the future; as_of is the last day of observed history")
+        return v
 
 
 class Forecast(_Section):
@@ -251,6 +335,11 @@ class Simulation(_Section):
         return sorted(set(v))
 
 
+PLAINTEXT_AUTH = ('email.user is set with email.security = "none": the password would cross the network in '
+                  'clear text; use security = "starttls" or "ssl", or set email.allow_plaintext_auth = true '
+                  "(a relay on this machine)")
+
+
 class Email(_Section):
     """SMTP delivery of the report and of failure alerts. Set the password through the
     environment (JITJIC_EMAIL__PASSWORD), not in the file; it is never logged."""
@@ -261,6 +350,9 @@ class Email(_Section):
     security: Literal["none", "starttls", "ssl"] = "none"
     user: str | None = None
     password: SecretStr | None = None
+    # with security = "none" a login would send the password in clear text over the network;
+    # true only for a relay on this machine or a trusted link
+    allow_plaintext_auth: bool = False
     sender: str = "jitjic@localhost"
     recipients: list[str] = []
     ops_recipients: list[str] = []
@@ -276,6 +368,12 @@ class Email(_Section):
     def _recipients_when_enabled(self) -> Email:
         if self.enabled and not self.recipients:
             raise ValueError("email.enabled is true but email.recipients is empty")
+        return self
+
+    @model_validator(mode="after")
+    def _no_password_in_clear(self) -> Email:
+        if self.enabled and self.user and self.security == "none" and not self.allow_plaintext_auth:
+            raise ValueError(PLAINTEXT_AUTH)
         return self
 
 
@@ -331,6 +429,7 @@ class Settings(BaseSettings):
     paths: Paths = Paths()
     inputs: Inputs = Inputs()
     ingest: Ingest = Ingest()
+    limits: Limits = Limits()
     demand: Demand = Demand()
     forecast: Forecast = Forecast()
     classification: Classification = Classification()
@@ -351,7 +450,7 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # environment beats the TOML file (passed as init values), as operators expect
-        return (env_settings, init_settings)
+        return (_PlainEnvSource(settings_cls), init_settings)
 
     @model_validator(mode="after")
     def _policy_classes_known(self) -> Settings:
@@ -372,6 +471,59 @@ class Settings(BaseSettings):
         return self.model_dump(mode="json")
 
 
+class _PlainEnvSource(EnvSettingsSource):
+    """JITJIC_* variables, where a list may also be written plainly (``a@b.com,c@d.com``) and a
+    table as ``A=0.95,B=0.9``, besides JSON."""
+
+    def decode_complex_value(self, field_name: str, field: Any, value: Any) -> Any:
+        try:
+            return json.loads(value)
+        except ValueError:
+            pass
+        shape = _container(field.annotation if field is not None else None)
+        parts = [p.strip() for p in str(value).split(",") if p.strip()]
+        if shape in (list, tuple, set):
+            return parts
+        if shape is dict and all("=" in p for p in parts):
+            return {k.strip(): v.strip() for k, v in (p.split("=", 1) for p in parts)}
+        raise ValueError(f"{value!r} is neither JSON nor a plain list 'a,b' or table 'A=1,B=2'")
+
+
+def _container(annotation: Any) -> type | None:
+    """list, tuple, set or dict for a (possibly optional) container annotation, else None."""
+    for arg in (annotation, *typing.get_args(annotation)):
+        origin = typing.get_origin(arg) or arg
+        if origin in (list, tuple, set, dict):
+            return origin
+    return None
+
+
+def _env_names() -> list[str]:
+    """The JITJIC_* variables set, whatever their case (the settings read them case-blind)."""
+    return sorted(k for k in os.environ if k.upper().startswith(ENV_PREFIX))
+
+
+def _unknown_env_names() -> list[str]:
+    """One line per JITJIC_* variable that names no setting, with the closest known name."""
+    known = set(OTHER_ENV_NAMES)
+    tables = set()
+    for section, field in Settings.model_fields.items():
+        known.add(f"{ENV_PREFIX}{section.upper()}")
+        for key, sub in field.annotation.model_fields.items():
+            known.add(f"{ENV_PREFIX}{section.upper()}__{key.upper()}")
+            if _container(sub.annotation) is dict:
+                tables.add(f"{ENV_PREFIX}{section.upper()}__{key.upper()}__")
+    lines = []
+    for name in _env_names():
+        upper = name.upper()
+        if upper in known or any(upper.startswith(t) for t in tables):
+            continue
+        close = difflib.get_close_matches(upper, sorted(known), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else f"; settings are {ENV_PREFIX}<SECTION>__<KEY>"
+        lines.append(f"  {name}: not a setting{hint}")
+    return lines
+
+
 def _describe(err: dict[str, Any]) -> str:
     key = ".".join(str(p) for p in err["loc"]) or "(top level)"
     got = err.get("input")
@@ -379,11 +531,32 @@ def _describe(err: dict[str, Any]) -> str:
     return f"  {key}: {err['msg']}{shown}"
 
 
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The TOML file's values; UTF-8 with or without a byte-order mark (Windows editors add one)."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise SettingsError(f"configuration file {path} is a directory: pass the TOML file itself") from None
+    except OSError as exc:
+        raise SettingsError(f"cannot read configuration file {path}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise SettingsError(f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}): save the file "
+                            "as UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+
+
 def load_settings(config_file: Path | None = None, *, use_default_file: bool = True, **overrides: Any) -> Settings:
     """Read ``config_file`` (default ``./jitjic.toml`` when it exists), apply env, validate.
 
     ``overrides`` are section dicts (e.g. ``paths={"database": ...}``) merged over the file,
-    for command-line options. Raises SettingsError with one line per wrong value.
+    for command-line options. Raises SettingsError with one line per wrong value, and for every
+    ``JITJIC_*`` variable that names no setting.
     """
     values: dict[str, Any] = {}
     source = "defaults"
@@ -392,17 +565,22 @@ def load_settings(config_file: Path | None = None, *, use_default_file: bool = T
         raise SettingsError(f"configuration file {path} does not exist")
     if path.exists() and (config_file is not None or use_default_file):
         source = str(path)
-        try:
-            values = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
+        values = _read_toml(path)
     for section, items in overrides.items():
         if items:
             values.setdefault(section, {}).update(items)
+    env = _env_names()
+    origin = source + (f" and environment {', '.join(env)}" if env else "")
+    unknown = _unknown_env_names()
+    if unknown:
+        raise SettingsError(f"invalid configuration ({origin}):\n" + "\n".join(unknown))
     try:
         return Settings(**values)
     except ValidationError as exc:
-        env = sorted(k for k in os.environ if k.startswith("JITJIC_"))
-        origin = source + (f" and environment {', '.join(env)}" if env else "")
         lines = [_describe(e) for e in exc.errors()]
         raise SettingsError(f"invalid configuration ({origin}):\n" + "\n".join(lines)) from None
+    except _SourceError as exc:  # a JITJIC_* value that cannot be read at all
+        field = re.search(r'field "(\w+)"', str(exc))
+        names = [n for n in env if field and n.upper().startswith(f"{ENV_PREFIX}{field.group(1).upper()}")]
+        raise SettingsError(f"invalid configuration ({origin}):\n  {', '.join(names) or 'environment'}: "
+                            f"{exc.__cause__ or exc}") from None

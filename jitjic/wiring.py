@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest import ColumnMapping, LineRules, mapping_for
+from ingest import ColumnMapping, IngestError, LineRules, check_file, mapping_for
 from jitjic.settings import Settings
 from policy import ExceptionRules, PolicyParams
 
 __all__ = [
     "PERIOD_DAYS", "column_mapping", "line_rules", "policy_params", "exception_rules", "forecast_params",
-    "classify_params",
-    "expand_inputs",
+    "classify_params", "expand_inputs", "check_ceilings",
 ]
 
 # average days per period, for lead times given in days
@@ -31,14 +30,25 @@ def column_mapping(s: Settings) -> ColumnMapping:
 
 
 def line_rules(s: Settings) -> LineRules:
-    m = column_mapping(s)
+    m, i, lim = column_mapping(s), s.ingest, s.limits
     return LineRules(
-        returns=s.ingest.returns, cancellation_prefix=m.cancellation_prefix,
+        returns=i.returns, cancellation_prefix=m.cancellation_prefix,
         non_product_codes=m.non_product_codes, product_code_pattern=m.product_code_pattern,
         date_format=m.date_format,
         # anything dated later than tomorrow (time zones) cannot have been sold yet
         latest_date=pd.Timestamp.now().normalize() + pd.Timedelta(days=2) - pd.Timedelta(seconds=1),
+        earliest_date=pd.Timestamp(i.min_date), max_history_years=i.max_history_years, decimal=i.decimal,
+        max_quantity=lim.max_quantity, max_unit_price=lim.max_unit_price, max_unit_cost=lim.max_unit_cost,
+        max_order_cost=lim.max_order_cost, max_lead_time_days=lim.max_lead_time_days, max_moq=lim.max_moq,
+        max_pack_size=lim.max_pack_size, max_stock=lim.max_stock, refuse_share=i.refuse_share,
     )
+
+
+def check_ceilings(s: Settings) -> dict[str, float]:
+    """The output ceilings the data checks bind (warehouse.checks.CEILINGS), from [limits]."""
+    lim = s.limits
+    return {"max_order_units": lim.max_order_units, "max_order_value": lim.max_order_value,
+            "max_unit_cost": lim.max_unit_cost, "max_lead_time_days": lim.max_lead_time_days}
 
 
 def policy_params(s: Settings) -> PolicyParams:
@@ -84,11 +94,14 @@ def classify_params(s: Settings) -> dict:
 
 
 def expand_inputs(patterns: list[str]) -> list[Path]:
-    """Files matching each pattern, sorted within a pattern; a pattern matching nothing raises."""
+    """Files matching each pattern, sorted within a pattern; a pattern matching nothing, or a
+    path that is no readable file, raises IngestError (a missing input is not worth a retry)."""
     files: list[Path] = []
     for pattern in patterns:
         matched = sorted(glob.glob(pattern)) if any(ch in pattern for ch in "*?[") else [pattern]
-        if not matched or not Path(matched[0]).exists():
-            raise FileNotFoundError(f"input {pattern!r} matches no file (cwd {Path.cwd()})")
-        files.extend(Path(m) for m in matched)
+        if not matched:
+            raise IngestError(pattern, f"matches no file (cwd {Path.cwd()})")
+        for path in map(Path, matched):
+            check_file(path)
+            files.append(path)
     return files

@@ -8,7 +8,12 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-__all__ = ["SmtpConfig", "build_message", "send_message", "alert_message", "refused_for_good"]
+__all__ = ["SmtpConfig", "PlaintextAuthRefused", "build_message", "send_message", "alert_message",
+           "refused_for_good"]
+
+
+class PlaintextAuthRefused(smtplib.SMTPException):
+    """A login was asked for over a connection without TLS: the password would travel in clear."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,8 @@ class SmtpConfig:
     user: str | None = None
     password: str | None = field(default=None, repr=False)
     timeout: float = 30.0
+    # log in over a connection without TLS (security = "none") all the same: a relay on this machine
+    allow_plaintext_auth: bool = False
 
 
 def build_message(subject: str, sender: str, recipients: list[str], html: str, *,
@@ -60,13 +67,21 @@ def refused_for_good(exc: BaseException) -> bool:
     """True when the server refused with a permanent (5xx) reply — a bad password, a message too
     large, unknown recipients: sending again cannot help. Timeouts, refused connections and 4xx
     replies are worth a retry."""
+    if isinstance(exc, PlaintextAuthRefused):
+        return True
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return bool(exc.recipients) and all(code >= 500 for code, _ in exc.recipients.values())
     return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
 
 
 def send_message(msg: EmailMessage, config: SmtpConfig) -> None:
-    """Deliver ``msg`` to every To address; raises OSError / smtplib.SMTPException on failure."""
+    """Deliver ``msg`` to every To address; raises OSError / smtplib.SMTPException on failure, and
+    PlaintextAuthRefused, before connecting, for a login without TLS that is not allowed."""
+    if config.user and config.security == "none" and not config.allow_plaintext_auth:
+        raise PlaintextAuthRefused(
+            f"not logging in to {config.host}:{config.port} as {config.user!r} without TLS: the password would "
+            'cross the network in clear text; set email.security = "starttls" or "ssl" (or '
+            "email.allow_plaintext_auth = true for a relay on this machine)")
     if config.security == "ssl":
         server = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout,
                                   context=ssl.create_default_context())

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-__all__ = ["build_context", "render_report", "simulation_sentences", "markdown_summary", "reorder_list"]
+__all__ = ["build_context", "render_report", "simulation_sentences", "markdown_summary", "markdown_text", "reorder_list"]
 
 _ENV = Environment(
     loader=PackageLoader("reports", "templates"),
@@ -153,6 +155,18 @@ def render_report(context: dict[str, Any]) -> str:
     return _ENV.get_template("report.html").render(**context)
 
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~<>])")
+
+
+def markdown_text(value: Any, limit: int = 120) -> str:
+    """Data as inert Markdown text: one line, at most ``limit`` characters, HTML escaped and
+    every Markdown mark backslashed (a description cannot add a link, markup or a table cell)."""
+    missing = value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+    text = " ".join(("" if missing else str(value)).split())
+    text = text if len(text) <= limit else text[:limit - 1] + "…"
+    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
+
+
 def markdown_summary(run_id: str, recommendations: pd.DataFrame, top_n: int = 20) -> str:
     """Headline figures and the reorder-now table as Markdown (the Prefect artifact of a run)."""
     recs = recommendations
@@ -170,6 +184,6 @@ def markdown_summary(run_id: str, recommendations: pd.DataFrame, top_n: int = 20
         "| --- | --- | --- | ---: | ---: |",
     ]
     for r in reorder.head(top_n).itertuples():
-        desc = str(r.description or "").replace("|", "/")
-        lines.append(f"| {r.sku} | {desc} | {r.policy} | {r.reorder_qty:,.0f} | {r.reorder_value:,.2f} |")
+        lines.append(f"| {markdown_text(r.sku)} | {markdown_text(r.description)} | {markdown_text(r.policy)} | "
+                     f"{r.reorder_qty:,.0f} | {r.reorder_value:,.2f} |")
     return "\n".join(lines) + "\n"

@@ -27,6 +27,10 @@ GRAIN = {
     "abc_xyz_matrix_by_run": "run x ABC x XYZ", "abc_summary": "ABC class (latest run)",
     "class_changes": "SKU whose class changed since the previous completed run", "load_report": "loaded file",
     "stg_order_lines": "accepted order line, with its date",
+    "load_overlaps": "load x earlier load that had loaded some of its lines already",
+    "replaced_order_lines": "an order line a later load corrected (line_key, replaced_by)",
+    "replaced_items": "an item master row a later load replaced (sku, replaced_by)",
+    "replaced_stock": "a stock count a later load replaced (snapshot_date, sku, replaced_by)",
 }
 
 
@@ -34,6 +38,7 @@ COMMON = {
     "run_id": "the run (see `runs`)", "sku": "stock code, trimmed and upper-cased",
     "period_start": "first day of the period (weeks start on Monday)", "load_id": "the load (see `load_log`)",
     "selected": "the chosen forecast of the SKU", "description": "item description", "step": "periods ahead",
+    "replaced_by": "the load that replaced this row (see `load_log`); `jitjic unload` of it puts the row back",
 }
 
 
@@ -73,7 +78,8 @@ def schema_markdown() -> str:
     for table, kind, column, dtype in rows:
         if table != current:
             current = table
-            label = "view" if kind == "VIEW" else "table"
+            label = ("view" if kind == "VIEW" else "table" if table in warehouse.PUBLISHED_TABLES
+                     else "table, working database only")
             out += ["", f"## `{table}` ({label})", "", f"Grain: {GRAIN.get(table, '-')}.", "",
                     "| column | type | meaning |", "| --- | --- | --- |"]
         meaning = notes.get((table, column)) or COMMON.get(column) or by_name.get(column, "")

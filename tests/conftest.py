@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -35,12 +36,24 @@ def prefect_harness():
         yield
 
 
+@pytest.fixture(scope="session")
+def _schema_file(tmp_path_factory) -> Path:
+    """An empty warehouse with the schema, made once; each test gets its own copy."""
+    import warehouse
+
+    path = tmp_path_factory.mktemp("schema") / "w.duckdb"
+    c = warehouse.connect(path)
+    warehouse.ensure_schema(c)
+    c.close()
+    return path
+
+
 @pytest.fixture
-def con(tmp_path: Path):
+def con(tmp_path: Path, _schema_file: Path):
     """A fresh warehouse file with the schema, closed after the test."""
     import warehouse
 
+    shutil.copy(_schema_file, tmp_path / "w.duckdb")
     c = warehouse.connect(tmp_path / "w.duckdb")
-    warehouse.ensure_schema(c)
     yield c
     c.close()

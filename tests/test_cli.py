@@ -124,3 +124,112 @@ def test_the_installed_command_exits_with_the_documented_codes(tmp_path: Path):
     assert (refused.returncode, config.returncode, no_run.returncode, usage.returncode, ok.returncode) == (
         EXIT_INPUT, EXIT_CONFIG, 1, 2, 0)
     assert "Traceback" not in refused.stderr + config.stderr + no_run.stderr + usage.stderr
+
+
+def _jitjic(monkeypatch, capsys, *args: str) -> tuple[int, str]:
+    """The console script in this process: its exit code and what it printed (a traceback would
+    raise here instead)."""
+    from jitjic.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["jitjic", *args])
+    try:
+        main()
+    except SystemExit as exc:
+        out = capsys.readouterr()
+        return exc.code, out.out + out.err
+    raise AssertionError("main() did not exit")
+
+
+def test_files_that_cannot_be_read_get_one_line_and_exit_3(tmp_path: Path, monkeypatch, capsys):
+    import gzip
+    import os
+
+    gz = gzip.compress(b"InvoiceNo,StockCode,Quantity,InvoiceDate\n" + b"1,85123A,2,2010-12-01\n" * 3000)
+    (tmp_path / "cut.csv.gz").write_bytes(gz[: len(gz) // 2])
+    (tmp_path / "corrupt.csv.gz").write_bytes(gz[:12] + b"\xff" * 40 + gz[52:])
+    (tmp_path / "folder.csv").mkdir()
+    os.symlink("loop.csv", tmp_path / "loop.csv")
+    db = str(tmp_path / "w.duckdb")
+    for name, words in [("cut.csv.gz", "corrupt or cut short"), ("corrupt.csv.gz", "not a readable gzip"),
+                        ("folder.csv", "is a directory"), ("loop.csv", "symbolic link loop"),
+                        ("absent.csv", "file not found")]:
+        code, out = _jitjic(monkeypatch, capsys, "--db", db, "ingest", str(tmp_path / name))
+        assert code == EXIT_INPUT and words in out and "aborted" not in out, (name, out)
+        assert out.count("\n") == 1 and "nothing from this file was loaded" in out
+
+
+def test_settings_files_and_variables_that_cannot_be_read(tmp_path: Path, monkeypatch, capsys):
+    args = ["--db", str(tmp_path / "none.duckdb"), "check"]  # reads the settings, then stops: no database
+    code, out = _jitjic(monkeypatch, capsys, "--config", str(tmp_path), *args)
+    assert code == EXIT_CONFIG and "is a directory: pass the TOML file itself" in out
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes('[email]\nsender = "caf\xe9@example.com"\n'.encode("latin-1"))
+    code, out = _jitjic(monkeypatch, capsys, "--config", str(latin), *args)
+    assert code == EXIT_CONFIG and "not UTF-8 text (byte 0xe9 on line 2)" in out
+    bom = tmp_path / "bom.toml"
+    bom.write_bytes("\ufeff[forecast]\nhorizon = 5\n".encode())
+    from jitjic.settings import load_settings
+
+    assert load_settings(bom).forecast.horizon == 5  # Notepad's byte-order mark is fine
+    monkeypatch.setenv("JITJIC_EMAIL__RECIPIENTS", "a@example.com,b@example.com")
+    monkeypatch.setenv("JITJIC_POLICY__SERVICE_LEVEL", "A=0.97,B=0.9")
+    monkeypatch.setenv("jitjic_forecast__horizon", "6")
+    s = load_settings(None, use_default_file=False)
+    assert s.email.recipients == ["a@example.com", "b@example.com"] and s.policy.service_level == {"A": 0.97, "B": 0.9}
+    assert s.forecast.horizon == 6
+    monkeypatch.setenv("jitjic_forecast__horizon", "soon")  # lower case: named as it was set
+    code, out = _jitjic(monkeypatch, capsys, *args)
+    assert code == EXIT_CONFIG and ", jitjic_forecast__horizon)" in out and "forecast.horizon" in out
+    monkeypatch.delenv("jitjic_forecast__horizon")
+    monkeypatch.setenv("JITJIC_FORECAST__HORIZN", "6")
+    monkeypatch.setenv("jitjic_emial__host", "smtp")
+    code, out = _jitjic(monkeypatch, capsys, *args)
+    assert code == EXIT_CONFIG
+    assert "JITJIC_FORECAST__HORIZN: not a setting; did you mean JITJIC_FORECAST__HORIZON?" in out
+    assert "jitjic_emial__host: not a setting; did you mean JITJIC_EMAIL__HOST?" in out
+
+
+def test_no_password_in_clear_text(tmp_path: Path, monkeypatch, capsys):
+    cfg = tmp_path / "j.toml"
+    cfg.write_text('[email]\nenabled = true\nuser = "jitjic"\nrecipients = ["a@example.com"]\n')
+    code, out = _jitjic(monkeypatch, capsys, "--config", str(cfg), "--db", str(tmp_path / "x"), "check")
+    assert code == EXIT_CONFIG and 'email.security = "none"' in out and "allow_plaintext_auth" in out
+    from reports import (
+        PlaintextAuthRefused,
+        SmtpConfig,
+        build_message,
+        refused_for_good,
+        send_message,
+    )
+    from tests.smtp_server import SmtpServer
+
+    msg = build_message("s", "a@example.com", ["b@example.com"], "<p>x</p>")
+    with SmtpServer() as server:
+        try:
+            send_message(msg, SmtpConfig("127.0.0.1", server.port, user="jitjic", password="pw"))
+        except PlaintextAuthRefused as exc:
+            assert refused_for_good(exc) and "pw" not in str(exc)
+        else:
+            raise AssertionError("sent a password in clear text")
+        assert server.inbox.greetings == 0  # refused before connecting
+        send_message(msg, SmtpConfig("127.0.0.1", server.port))  # no login: fine
+        assert len(server.inbox.messages) == 1
+
+
+def test_sql_on_a_file_that_is_no_database(tmp_path: Path, monkeypatch, capsys):
+    bad = tmp_path / "notes.duckdb"
+    bad.write_text("not a database\n" * 400)
+    code, out = _jitjic(monkeypatch, capsys, "sql", "--database", str(bad), "select 1")
+    assert code == 4 and "is not a DuckDB database" in out and out.count("\n") == 1
+
+
+def test_unload_command(tmp_path: Path, monkeypatch, capsys, sample_dir: Path):
+    db = str(tmp_path / "w.duckdb")
+    items = str(sample_dir / "items.csv")
+    assert _jitjic(monkeypatch, capsys, "--db", db, "ingest", "--kind", "items", items)[0] == 0
+    code, out = _jitjic(monkeypatch, capsys, "--db", db, "unload", "1")
+    assert code == 0 and "unloaded load 1 (items" in out and "the next run publishes the change" in out
+    code, out = _jitjic(monkeypatch, capsys, "--db", db, "unload", "1")
+    assert code == 1 and "no load 1" in out
+    code, out = _jitjic(monkeypatch, capsys, "--db", db, "ingest", "--kind", "items", items)
+    assert code == 0 and "loaded" in out and "same file loaded before" not in out

@@ -153,3 +153,53 @@ def test_the_same_night_twice_gives_identical_results_and_no_duplicates(prefect_
     with duckdb.connect(str(settings.paths.analysts_database), read_only=True) as con:
         per_run = dict(con.execute("select run_id, count(*) from recommendations group by run_id").fetchall())
     assert per_run == {first["run_id"]: 299, second["run_id"]: 299}
+
+
+def test_kill_while_the_report_folder_is_written(prefect_harness, tmp_path):
+    """SIGKILL as soon as the report folder being written appears: the run is published and says
+    its report is pending; the folder is either absent or complete; the next run writes it."""
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.nightly import nightly
+    from jitjic.settings import load_settings
+
+    env = dict(os.environ, PREFECT_API_URL=PREFECT_API_URL.value(), PYTHONUNBUFFERED="1",
+               PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    cfg = _config(tmp_path, "report")
+    settings = load_settings(cfg)
+    reports = settings.paths.reports_dir
+    proc = subprocess.Popen([sys.executable, "-c", RUNNER, str(cfg)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env)
+    deadline = time.time() + 120
+    while not list(reports.glob(".*.partial-*")) and proc.poll() is None:
+        assert time.time() < deadline
+        time.sleep(0.002)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL, "the run ended before the kill"
+    with duckdb.connect(str(settings.paths.database), read_only=True) as con:
+        (killed, status, report_status), = con.execute("select run_id, status, report_status from runs").fetchall()
+    assert (status, report_status) == ("completed", "pending")  # flagged: its report was never finished
+    assert not (reports / killed).exists() or (reports / killed / "reorder_now.csv").exists()
+    final = nightly(settings)
+    with duckdb.connect(str(settings.paths.database), read_only=True) as con:
+        statuses = dict(con.execute("select run_id, report_status from runs").fetchall())
+    assert statuses == {killed: "written", final["run_id"]: "written"}
+    for run_id in (killed, final["run_id"]):
+        assert sorted(p.name for p in (reports / run_id).iterdir()) == [
+            "accuracy.png", "capital.png", "heatmap.png", "jitjic_recommendations.xlsx", "reorder_now.csv",
+            "report.html", "report_email.html"]
+    assert not list(reports.glob(".*"))  # what the killed writer left aside is gone
+    # a folder lost later: `jitjic report` (no Prefect) writes the latest run's and every unfinished one
+    import shutil
+
+    from click.testing import CliRunner
+
+    from jitjic.cli import cli
+
+    shutil.rmtree(reports / killed)
+    with duckdb.connect(str(settings.paths.database)) as con:
+        con.execute("update runs set report_status = 'failed' where run_id = ?", [killed])
+    out = CliRunner().invoke(cli, ["--config", str(cfg), "report"])
+    assert out.exit_code == 0 and f"report of run {killed} (never finished)" in out.output, out.output
+    assert (reports / killed / "report.html").exists() and (reports / final["run_id"] / "report.html").exists()

@@ -113,7 +113,7 @@ def test_failing_run_alerts_operations(prefect_harness, tmp_path):
 def test_unreachable_smtp_keeps_report_and_results(prefect_harness, tmp_path):
     from flows.nightly import nightly
 
-    settings = _settings(tmp_path, free_port(), password="s3cret-do-not-log", user="jitjic")
+    settings = _settings(tmp_path, free_port(), password="s3cret-do-not-log", user="jitjic", allow_plaintext_auth=True)
     result = nightly(settings)
     assert result["email"].startswith("failed")
     assert Path(result["report"]).exists() and (Path(result["report"]).parent / "reorder_now.csv").exists()

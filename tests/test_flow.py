@@ -183,9 +183,12 @@ def test_data_checks_pass_on_a_real_run_and_catch_broken_rows(two_runs, tmp_path
     run_id = first["run_id"]
     db = tmp_path / "copy.duckdb"
     shutil.copy(settings.paths.database, db)
+    from jitjic.wiring import check_ceilings
+
+    ceilings = check_ceilings(settings)
     con = warehouse.connect(db)
     try:
-        assert warehouse.failed_checks(con, run_id) == []
+        assert warehouse.failed_checks(con, run_id, **ceilings) == []
         sku = con.execute("select min(sku) from recommendations where run_id = ? and policy = 'JIC'", [run_id]).fetchall()[0][0]
         con.execute("update recommendations set safety_stock = -1 where run_id = ? and sku = ?", [run_id, sku])
         con.execute("update recommendations set policy = 'MAYBE' where run_id = ? and sku = "
@@ -193,11 +196,16 @@ def test_data_checks_pass_on_a_real_run_and_catch_broken_rows(two_runs, tmp_path
         con.execute("insert into sku_classes select * from sku_classes where run_id = ? limit 1", [run_id])
         con.execute("update forecasts set q80 = q50 - 1 where run_id = ? and step = 1 and sku = ?", [run_id, sku])
         con.execute("update simulation_results set fill_rate = 1.5 where run_id = ? and abc = 'all'", [run_id])
-        failures = {f.check: f for f in warehouse.failed_checks(con, run_id)}
+        # a billion-unit order passes the other checks, not the ceilings ([limits])
+        con.execute("update recommendations set reorder_qty = 1e9, order_up_to = 1e9 where run_id = ? and sku = "
+                    "(select max(sku) from recommendations where run_id = ? and policy = 'JIT')", [run_id, run_id])
+        failures = {f.check: f for f in warehouse.failed_checks(con, run_id, **ceilings)}
     finally:
         con.close()
     assert set(failures) == {"recommendations_quantities", "recommendations_accepted_values",
-                             "sku_classes_accepted_values", "forecasts_quantiles_ordered", "simulation_shares"}
+                             "sku_classes_accepted_values", "forecasts_quantiles_ordered", "simulation_shares",
+                             "recommendations_ceilings"}
+    assert failures["recommendations_ceilings"].example["reorder_qty"] == 1e9
     assert failures["recommendations_quantities"].rows == 1 and failures["recommendations_quantities"].example["sku"] == sku
     assert failures["recommendations_accepted_values"].example["policy"] == "MAYBE"
     assert str(failures["forecasts_quantiles_ordered"]).startswith("forecasts_quantiles_ordered: 1 row(s), e.g. kind=")
@@ -208,9 +216,9 @@ def test_data_checks_pass_on_a_real_run_and_catch_broken_rows(two_runs, tmp_path
     out = CliRunner().invoke(cli, ["--db", str(db), "check", "--run", run_id])
     assert out.exit_code == EXIT_FAILED
     assert "FAILED recommendations_quantities: 1 row(s)" in out.output and sku in out.output
-    assert "ok     recommendations_one_per_sku" in out.output and "1 of 6 checks hold" in out.output
+    assert "ok     recommendations_one_per_sku" in out.output and "1 of 7 checks hold" in out.output
     clean = CliRunner().invoke(cli, ["--db", str(settings.paths.database), "check"])  # the latest run
-    assert clean.exit_code == 0 and "6 of 6 checks hold" in clean.output
+    assert clean.exit_code == 0 and "7 of 7 checks hold" in clean.output
 
 
 def test_a_failed_check_publishes_nothing(two_runs, tmp_path):

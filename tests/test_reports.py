@@ -93,3 +93,48 @@ def test_workbook_keeps_text_as_text_and_formats_columns():
     assert ws["D2"].number_format == "0.0%" and ws["E2"].value is True
     assert ws["F2"].value.isoformat() == "2011-12-09T12:30:00" and ws["F3"].value is None
     assert wb["Reorder now"].max_row == 2 and wb["Class changes"].max_row == 1
+
+
+HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
+           "\tTAB", "\rCR"]
+
+
+def test_text_that_a_spreadsheet_would_run_is_neutralised():
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from reports import reorder_csv
+    from reports.workbook import CELL_LIMIT, TRUNCATED, workbook_bytes
+
+    long = "x" * (CELL_LIMIT + 10)
+    n = len(HOSTILE) + 2
+    recs = pd.DataFrame({"sku": [f"S{i}" for i in range(n)], "description": [*HOSTILE, long, "after the long one"],
+                         "supplier": ["=1+1"] + ["ACME"] * (n - 1), "policy": ["JIC"] * n,
+                         "reorder_qty": [-1.5] + [2.0] * (n - 1), "unit_cost": 1.0, "reorder_value": 2.0,
+                         "on_hand": 0.0, "on_order": 0.0, "reorder_point": 1.0, "lead_time_days": 14.0})
+    rows = list(csv.DictReader(io.StringIO(reorder_csv(recs))))
+    for row, text in zip(rows, HOSTILE, strict=False):
+        assert row["description"] == "'" + text  # OWASP: a leading apostrophe makes it text
+    assert rows[0]["supplier"] == "'=1+1" and rows[0]["reorder_qty"] == "-1.50"  # numbers stay numbers
+    assert len(rows[-2]["description"]) == CELL_LIMIT and rows[-2]["description"].endswith(TRUNCATED)
+    assert rows[-1]["description"] == "after the long one"
+    ws = load_workbook(io.BytesIO(workbook_bytes(recs, recs, recs.head(0))))["Recommendations"]
+    cells = [ws.cell(row=2 + i, column=2) for i in range(n)]
+    for cell, text in zip(cells, HOSTILE, strict=False):
+        # (openpyxl leaves XLSX's escape of a carriage return, _x000D_, as it is)
+        assert cell.data_type == "s" and cell.value.replace("_x000D_", "\r") == text and cell.quotePrefix
+    assert len(cells[-2].value) == CELL_LIMIT and cells[-2].value.endswith(TRUNCATED)
+    assert cells[-1].value == "after the long one"  # the long cell no longer blanks the rest
+
+
+def test_the_artifact_carries_no_markup_from_data():
+    from reports import markdown_summary
+
+    classes, forecast, items, stock = _inputs()
+    items["description"] = ["<script>alert(1)</script> | [x](http://evil.example) *", "a\nb", None]
+    recs = recommend(classes, forecast, items, stock, PolicyParams(cost_override_margin=None))
+    md = markdown_summary("R9", recs)
+    assert "<script>" not in md and "](http" not in md and "\\|" in md and "&lt;script&gt;" in md
+    assert md.count("\n| ") == 2 + 2  # a newline in a description does not break the table

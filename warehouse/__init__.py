@@ -1,7 +1,7 @@
 """The DuckDB warehouse: schema, loads, run history and per-run results."""
 
 from warehouse.checks import CHECKS, CheckFailure, check_rows, failed_checks
-from warehouse.db import WarehouseError, connect, ensure_schema, run_sql_file
+from warehouse.db import WarehouseError, connect, connect_confined, ensure_schema, run_sql_file
 from warehouse.loads import LoadResult, load_file
 from warehouse.publish import PUBLISHED_TABLES, publish_analysts_db
 from warehouse.results import (
@@ -17,7 +17,15 @@ from warehouse.results import (
     read_table,
     write_results,
 )
-from warehouse.runs import fail_run, finish_run, record_stage, start_run
+from warehouse.runs import (
+    fail_run,
+    finish_run,
+    record_stage,
+    runs_missing_a_report,
+    set_report_status,
+    start_run,
+)
+from warehouse.unloads import UnloadError, unload
 
 __all__ = [
     "CHECKS",
@@ -26,6 +34,7 @@ __all__ = [
     "failed_checks",
     "WarehouseError",
     "connect",
+    "connect_confined",
     "ensure_schema",
     "run_sql_file",
     "LoadResult",
@@ -47,4 +56,8 @@ __all__ = [
     "finish_run",
     "fail_run",
     "record_stage",
+    "set_report_status",
+    "runs_missing_a_report",
+    "UnloadError",
+    "unload",
 ]

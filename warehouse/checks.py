@@ -11,7 +11,7 @@ import pandas as pd
 
 from warehouse.db import run_sql_file
 
-__all__ = ["CHECKS", "CheckFailure", "check_rows", "failed_checks"]
+__all__ = ["CHECKS", "CEILINGS", "CheckFailure", "check_rows", "failed_checks"]
 
 # results only: the order lines' keys are kept unique by the load itself (tested with kills and
 # reruns); checking them here would cost 2-14 s and 1.3-3 GB at 15.7 M lines every night
@@ -21,8 +21,11 @@ CHECKS = (
     "recommendations_one_per_sku",
     "recommendations_accepted_values",
     "recommendations_quantities",
+    "recommendations_ceilings",
     "simulation_shares",
 )
+# what recommendations_ceilings.sql binds, from [limits]
+CEILINGS = ("max_order_units", "max_order_value", "max_unit_cost", "max_lead_time_days")
 
 
 @dataclass(frozen=True)
@@ -38,13 +41,15 @@ class CheckFailure:
         return f"{self.check}: {self.rows} row(s), e.g. {shown}"
 
 
-def check_rows(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, pd.DataFrame]:
+def check_rows(con: duckdb.DuckDBPyConnection, run_id: str, **ceilings: float) -> dict[str, pd.DataFrame]:
     """Every check run on ``run_id``'s rows: check name -> the rows that break it (empty: it holds),
-    in ``CHECKS`` order."""
-    return {name: run_sql_file(con, f"checks/{name}.sql", run_id=run_id).df() for name in CHECKS}
+    in ``CHECKS`` order. ``ceilings``: the CEILINGS (units, currency, days); one not given does
+    not bound."""
+    bounds = {name: float("inf") for name in CEILINGS} | ceilings
+    return {name: run_sql_file(con, f"checks/{name}.sql", run_id=run_id, **bounds).df() for name in CHECKS}
 
 
-def failed_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> list[CheckFailure]:
+def failed_checks(con: duckdb.DuckDBPyConnection, run_id: str, **ceilings: float) -> list[CheckFailure]:
     """The checks ``run_id``'s rows break, in ``CHECKS`` order (empty: all hold)."""
     return [CheckFailure(name, len(rows), rows.iloc[0].to_dict())
-            for name, rows in check_rows(con, run_id).items() if len(rows)]
+            for name, rows in check_rows(con, run_id, **ceilings).items() if len(rows)]

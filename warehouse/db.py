@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import re
+import time
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -11,12 +12,20 @@ from typing import Any
 import duckdb
 
 __all__ = [
-    "SCHEMA_FILES", "WarehouseError", "connect", "ensure_schema", "run_sql_file", "read_sql", "scalar", "storage_error",
+    "SCHEMA_FILES", "WarehouseError", "CONFINED", "connect", "connect_confined", "ensure_schema", "run_sql_file", "read_sql", "scalar", "storage_error",
 ]
 
 
 class WarehouseError(RuntimeError):
-    """The database file cannot be used; the message says why and what to do."""
+    """The database file cannot be used; the message says why and what to do. ``locked``:
+    another process holds it (worth waiting for)."""
+
+    def __init__(self, message: str, *, locked: bool = False):
+        super().__init__(message)
+        self.locked = locked
+
+    def __reduce__(self):  # keeps ``locked`` when Prefect copies the exception
+        return (type(self), (str(self),), {"locked": self.locked})
 
 # the declared order: tables before the views that read them
 SCHEMA_FILES = (
@@ -35,13 +44,50 @@ def read_sql(name: str) -> str:
     return resources.files("sql").joinpath(name).read_text(encoding="utf-8")
 
 
-def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating parent folders when writing) the warehouse file."""
+# what analysts' SQL runs under: no file or network access beyond the database itself (so no
+# ATTACH, COPY, read_text or INSTALL), no extension loading, and these settings locked
+CONFINED = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "allow_unsigned_extensions": False,
+    "lock_configuration": True,
+}
+
+
+def connect_confined(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """The database at ``path`` read-only and CONFINED: for SQL written by people, not by jitjic."""
     path = Path(path)
+    if not path.is_file():
+        raise WarehouseError(f"{path} is not a database file" + (" (a directory)" if path.is_dir() else
+                                                                   " (it does not exist)"))
+    try:
+        return _connect(path, True, CONFINED)
+    except WarehouseError as exc:
+        if "not a DuckDB database" in str(exc):
+            raise WarehouseError(f"{path} is not a DuckDB database (corrupt, or another kind of file)") from None
+        raise
+
+
+def connect(path: str | Path, *, read_only: bool = False, wait_seconds: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """Open (creating parent folders when writing) the warehouse file; while another process
+    holds it, try again for up to ``wait_seconds`` before WarehouseError names the holder."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return _connect(Path(path), read_only)
+        except WarehouseError as exc:
+            if not exc.locked or time.monotonic() >= deadline:
+                raise
+            time.sleep(min(0.25, max(deadline - time.monotonic(), 0.0)))
+
+
+def _connect(path: Path, read_only: bool, config: dict | None = None) -> duckdb.DuckDBPyConnection:
     try:
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
-        return duckdb.connect(str(path), read_only=read_only)
+        return duckdb.connect(str(path), read_only=read_only, config=config or {})
     except duckdb.IOException as exc:
         text = str(exc)
         if "lock" in text.lower():
@@ -49,7 +95,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
             who = f" by {holder.group(1)}" if holder else ""
             raise WarehouseError(
                 f"{path} is in use{who}: another jitjic run (or a writer) has it open; wait for it to finish "
-                "or stop it. Analysts should open paths.analysts_database, which never blocks a run."
+                "or stop it. Analysts should open paths.analysts_database, which never blocks a run.", locked=True
             ) from None
         if "not a valid DuckDB database" in text:
             raise WarehouseError(

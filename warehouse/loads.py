@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -11,11 +11,14 @@ import pandas as pd
 
 from ingest import (
     ColumnMapping,
+    IngestError,
     LineRules,
     apply_line_rules,
+    check_file,
     parse_items,
     parse_stock,
     read_table,
+    refusal,
 )
 from ingest.mapping import REQUIRED
 from ingest.masters import ITEM_COLUMNS, STOCK_COLUMNS
@@ -65,14 +68,20 @@ def file_digest(path: Path) -> tuple[str, int]:
 
 
 def _parse(path: Path, kind: str, mapping: ColumnMapping, rules: LineRules, snapshot_date: pd.Timestamp) -> pd.DataFrame:
+    """The file's rows labelled by the rules; IngestError when the file as a whole is refused."""
     if kind == "orders":
         raw = read_table(path, mapping.columns, REQUIRED, delimiter=mapping.delimiter)
-        return apply_line_rules(raw, rules)
-    if kind == "items":
+        parsed = apply_line_rules(raw, rules)
+    elif kind == "items":
         raw = read_table(path, {c: c for c in ITEM_COLUMNS}, ("sku",), delimiter=mapping.delimiter)
-        return parse_items(raw)
-    raw = read_table(path, {c: c for c in STOCK_COLUMNS}, ("sku", "on_hand"), delimiter=mapping.delimiter)
-    return parse_stock(raw, snapshot_date)
+        parsed = parse_items(raw, rules)
+    else:
+        raw = read_table(path, {c: c for c in STOCK_COLUMNS}, ("sku", "on_hand"), delimiter=mapping.delimiter)
+        parsed = parse_stock(raw, snapshot_date, rules)
+    why = refusal(raw, parsed, rules)
+    if why:
+        raise IngestError(str(path), why)
+    return parsed
 
 
 def _reject_frame(parsed: pd.DataFrame, kind: str, load_id: int) -> pd.DataFrame:
@@ -104,12 +113,17 @@ _INSERT_SQL = {
 }
 
 
+def _span(con: duckdb.DuckDBPyConnection) -> tuple:
+    """The staged lines' span of seconds [first, last): where an order line with their keys can be."""
+    return con.execute(
+        "select date_trunc('second', min(ordered_at)), date_trunc('second', max(ordered_at)) + interval 1 second "
+        "from staged_order_lines").fetchall()[0]
+
+
 def insert_staged_lines(con: duckdb.DuckDBPyConnection) -> None:
     """Add the lines of ``staged_order_lines`` whose keys are not loaded yet, looking for them only
     in the staged lines' own span of seconds (a constant range: the scan skips the rest)."""
-    first_at, last_at = con.execute(
-        "select date_trunc('second', min(ordered_at)), date_trunc('second', max(ordered_at)) + interval 1 second "
-        "from staged_order_lines").fetchall()[0]
+    first_at, last_at = _span(con)
     run_sql_file(con, _INSERT_SQL["orders"], first_at=first_at, last_at=last_at)
 
 
@@ -120,17 +134,26 @@ def _insert_good(con: duckdb.DuckDBPyConnection, kind: str, good: pd.DataFrame, 
     con.register("staged_rows", good.assign(load_id=load_id))
     try:
         if kind != "orders":
+            run_sql_file(con, f"ingest/keep_replaced_{kind}.sql", load_id=load_id)  # kind: items | stock
             run_sql_file(con, _INSERT_SQL[kind])
             return len(good), 0, 0
         run_sql_file(con, "ingest/stage_order_lines.sql")
-        before = scalar(con, "select count(*) from order_lines")
+        replaced = 0
         if replace_resent:
             run_sql_file(con, "ingest/replace_order_lines.sql")
+            replaced = scalar(con, "select count(*) from replaced_keys")
+            if replaced:
+                run_sql_file(con, "ingest/keep_replaced_order_lines.sql", load_id=load_id)
+                con.execute("delete from order_lines where line_key in (select line_key from replaced_keys)")
+            con.execute("drop table replaced_keys")
         kept = scalar(con, "select count(*) from order_lines")
         insert_staged_lines(con)
         loaded = scalar(con, "select count(*) from order_lines") - kept
+        if loaded < len(good):
+            first_at, last_at = _span(con)
+            run_sql_file(con, "ingest/record_overlaps.sql", load_id=load_id, first_at=first_at, last_at=last_at)
         con.execute("drop table staged_order_lines")
-        return loaded, len(good) - loaded, before - kept
+        return loaded, len(good) - loaded, replaced
     finally:
         con.unregister("staged_rows")
 
@@ -156,13 +179,21 @@ def load_file(
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {KINDS}")
     path = Path(path)
+    check_file(path)
+    before = path.stat()
     sha, size = file_digest(path)
     seen = scalar(
         con, "select min(load_id) from load_log where kind = ? and file_sha256 = ?", [kind, sha]
     )
     if seen is not None:
         return LoadResult(kind, str(path), "already_loaded", load_id=seen)
+    if kind == "orders":  # old dates are judged against the newest line loaded so far, too
+        rules = replace(rules, newest_known=scalar(con, "select max(ordered_at) from order_lines"))
     parsed = _parse(path, kind, mapping, rules, snapshot_date or pd.Timestamp.now().normalize())
+    after = path.stat()
+    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or after.st_size != size:
+        raise IngestError(str(path), "the file changed while it was read (still being written?): load it again "
+                          "once it is complete")
     good = parsed[parsed["rule"].isna()].drop(columns=["rule", "reason"])
     by_rule = parsed["rule"].value_counts().astype(int).to_dict()
     con.begin()

@@ -9,7 +9,8 @@ from typing import Any
 
 import duckdb
 
-__all__ = ["utc_now", "new_run_id", "start_run", "record_stage", "finish_run", "fail_run"]
+__all__ = ["utc_now", "new_run_id", "start_run", "record_stage", "finish_run", "fail_run", "set_report_status",
+           "runs_missing_a_report"]
 
 
 def utc_now() -> datetime:
@@ -39,11 +40,13 @@ def record_stage(con: duckdb.DuckDBPyConnection, run_id: str, stage: str, starte
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, as_of: Any, counts: dict[str, Any],
                ended_at: datetime | None = None, *, database: str = "main") -> None:
-    """Mark the run completed: from now on the analyst views show its results. ``database``:
-    ``main`` (the working database) or ``publish_target`` (the analysts' file being built)."""
+    """Mark the run completed: from now on the analyst views show its results; its report is
+    ``pending`` until written. ``database``: ``main`` (the working database) or
+    ``publish_target`` (the analysts' file being built)."""
     sql = {"main": "update runs", "publish_target": "update publish_target.main.runs"}[database]
     con.execute(
-        sql + " set status = 'completed', ended_at = ?, as_of = ?, counts = ? where run_id = ?",
+        sql + " set status = 'completed', report_status = 'pending', ended_at = ?, as_of = ?, counts = ? "
+        "where run_id = ?",
         [ended_at or utc_now(), as_of, json.dumps(counts, default=str), run_id],
     )
 
@@ -55,3 +58,16 @@ def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, stage: str | None, err
         "where run_id = ? and status = 'running'",
         [utc_now(), stage, error[:4000], run_id],
     )
+
+
+def set_report_status(con: duckdb.DuckDBPyConnection, run_id: str, status: str) -> None:
+    """Record whether the run's report folder is ``written`` or ``failed``."""
+    con.execute("update runs set report_status = ? where run_id = ?", [status, run_id])
+
+
+def runs_missing_a_report(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Completed runs whose report folder was never finished (killed or failed while writing it),
+    oldest first."""
+    return [r for (r,) in con.execute(
+        "select run_id from runs where status = 'completed' and report_status in ('pending', 'failed') "
+        "order by started_at").fetchall()]

@@ -88,3 +88,17 @@ create table if not exists stock_snapshots (
     load_id       bigint not null,
     primary key (snapshot_date, sku)
 );
+
+-- Rows a later load replaced (a corrected re-send, a newer item master or count), kept with the
+-- load that replaced them: `jitjic unload` of that load puts them back. Same columns as their
+-- table, plus replaced_by.
+create table if not exists replaced_order_lines as select *, 0::bigint as replaced_by from order_lines limit 0;
+create table if not exists replaced_items as select *, 0::bigint as replaced_by from items limit 0;
+create table if not exists replaced_stock as select *, 0::bigint as replaced_by from stock_snapshots limit 0;
+
+create table if not exists load_overlaps (
+    load_id         bigint not null,   -- a load some of whose lines were loaded already ...
+    earlier_load_id bigint not null,   -- ... by this earlier load
+    rows            bigint not null,   -- lines of load_id counted as already loaded from earlier_load_id
+    primary key (load_id, earlier_load_id)
+);

@@ -4,13 +4,16 @@ create table if not exists runs (
     flow_run_id  varchar,
     started_at   timestamp not null,
     ended_at     timestamp,
-    status       varchar not null,   -- running | completed | failed
+    status       varchar not null,   -- running | completed | failed | abandoned | unload (a `jitjic unload`)
     as_of        date,               -- last day of history the run used
     parameters   varchar,            -- the validated settings, JSON
     counts       varchar,            -- rows per stage, JSON
     failed_stage varchar,
-    error        varchar
+    error        varchar,
+    report_status varchar            -- pending (published, report not written yet) | written | failed
 );
+-- working databases created before report folders were tracked
+alter table runs add column if not exists report_status varchar;
 
 create table if not exists run_stages (
     run_id     varchar not null,
