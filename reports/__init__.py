@@ -1,6 +1,11 @@
 """The purchasing report: figures, charts, spreadsheet and email from a run's results."""
 
-from reports.charts import abc_xyz_heatmap, accuracy_by_class, capital_by_class, exchange_curve_chart
+from reports.charts import (
+    abc_xyz_heatmap,
+    accuracy_by_class,
+    capital_by_class,
+    exchange_curve_chart,
+)
 from reports.email import (
     PlaintextAuthRefused,
     SmtpConfig,

@@ -187,8 +187,8 @@ def test_kill_while_the_report_folder_is_written(prefect_harness, tmp_path):
     assert statuses == {killed: "written", final["run_id"]: "written"}
     for run_id in (killed, final["run_id"]):
         assert sorted(p.name for p in (reports / run_id).iterdir()) == [
-            "accuracy.png", "capital.png", "heatmap.png", "jitjic_recommendations.xlsx", "reorder_now.csv",
-            "report.html", "report_email.html"]
+            "accuracy.png", "capital.png", "exchange.png", "heatmap.png", "jitjic_recommendations.xlsx",
+            "reorder_now.csv", "report.html", "report_email.html"]
     assert not list(reports.glob(".*"))  # what the killed writer left aside is gone
     # a folder lost later: `jitjic report` (no Prefect) writes the latest run's and every unfinished one
     import shutil

@@ -134,7 +134,7 @@ def test_the_artifact_carries_no_markup_from_data():
 
     classes, forecast, items, stock = _inputs()
     items["description"] = ["<script>alert(1)</script> | [x](http://evil.example) *", "a\nb", None]
-    recs = recommend(classes, forecast, items, stock, PolicyParams(cost_override_margin=None))
+    recs = recommend(classes, forecast, items, stock, PolicyParams(decide_by="class"))
     md = markdown_summary("R9", recs)
     assert "<script>" not in md and "](http" not in md and "\\|" in md and "&lt;script&gt;" in md
     assert md.count("\n| ") == 2 + 2  # a newline in a description does not break the table
