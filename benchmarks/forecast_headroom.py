@@ -101,7 +101,7 @@ def main(source: Path) -> None:
     train, test = series[series["ds"] < cut], series[series["ds"] >= cut]
     ids, periods, history = to_matrix(train, "unique_id", "ds", "y")
     actual = test.pivot(index="unique_id", columns="ds", values="y").reindex(ids).to_numpy()
-    part = prepare_partition(train, periods, H, candidates=MODELS, n_origins=META_ORIGINS, origin_step=1,
+    part = prepare_partition(train, periods, H, models=MODELS, backtest_origins=META_ORIGINS, origin_step=1,
                              id_col="unique_id", time_col="ds", target_col="y")
     y, origins = part.y, backtest_origins(history.shape[1], H, META_ORIGINS, 1)
     holdout = {m: part.paths[m][-1] for m in MODELS}

@@ -206,7 +206,7 @@ def _jitjic(cat, train: pd.DataFrame, test: pd.DataFrame, ids, train_y, actual) 
     known = test[["unique_id", "ds", "promo"]].rename(columns=rename) if "promo" in test else None
     t0 = time.perf_counter()
     extra = {"known_future": known} if known is not None else {}
-    result = forecast_demand(train.rename(columns=rename), cat.horizon, period=cat.period, level=0.9, **extra)
+    result = forecast_demand(train.rename(columns=rename), cat.horizon, period=cat.period, interval_level=0.9, **extra)
     seconds = time.perf_counter() - t0
     fc = result.forecasts
 

@@ -6,9 +6,8 @@ import numpy as np
 import pandas as pd
 
 from classification.abc import abc_classes
-from classification.pattern import demand_pattern
 from classification.xyz import coefficient_of_variation, xyz_classes
-from forecasting.intermittency import adi_cv2
+from forecasting.intermittency import adi_cv2, demand_pattern
 from forecasting.matrix import to_matrix
 
 __all__ = ["classify_skus"]
@@ -18,10 +17,10 @@ def classify_skus(
     demand: pd.DataFrame,
     unit_cost: pd.Series | None = None,
     *,
-    basis: str = "value",
+    abc_basis: str = "hits",
     abc_cutoffs: tuple[float, float] = (0.8, 0.95),
     xyz_cutoffs: tuple[float, float] = (0.5, 1.0),
-    window: int = 52,
+    window_periods: int = 52,
     new_periods: int = 13,
     dead_periods: int = 13,
     previous: pd.DataFrame | None = None,
@@ -30,7 +29,7 @@ def classify_skus(
 ) -> pd.DataFrame:
     """One row per SKU of ``demand`` (``sku, period_start, qty, order_lines, revenue``).
 
-    Only the last ``window`` periods count for the classes. Value = units x ``unit_cost``
+    Only the last ``window_periods`` periods count for the classes. Value = units x ``unit_cost``
     (currency per unit, index SKU) where given (``value_source`` "cost"), else the revenue at
     selling price ("price"). Lifecycle: ``new`` with fewer than ``new_periods`` periods since the
     first sale, ``dead`` with no demand in the last ``dead_periods`` periods, else ``active``.
@@ -42,9 +41,9 @@ def classify_skus(
     ``abc_hold`` (share of the basis) of the ABC border it would cross, or within ``xyz_hold``
     (a share of the cut-off) of the XYZ one, so a 0.01 change does not flip its policy.
     """
-    if basis not in ("value", "volume", "hits"):
-        raise ValueError(f"basis must be value, volume or hits, got {basis!r}")
-    periods = np.sort(demand["period_start"].unique())[-window:]
+    if abc_basis not in ("value", "volume", "hits"):
+        raise ValueError(f"abc_basis must be value, volume or hits, got {abc_basis!r}")
+    periods = np.sort(demand["period_start"].unique())[-window_periods:]
     recent = demand[demand["period_start"].isin(periods)]
     per_sku = recent.groupby("sku").agg(qty=("qty", "sum"), hits=("order_lines", "sum"), revenue=("revenue", "sum"))
     value = per_sku["revenue"].copy()
@@ -53,7 +52,7 @@ def classify_skus(
         cost = unit_cost.reindex(per_sku.index)
         value = (per_sku["qty"] * cost).where(cost.notna(), value)
         source = source.where(cost.isna(), "cost")
-    amount = {"value": value, "volume": per_sku["qty"], "hits": per_sku["hits"]}[basis].clip(lower=0)
+    amount = {"value": value, "volume": per_sku["qty"], "hits": per_sku["hits"]}[abc_basis].clip(lower=0)
     abc = abc_classes(amount, abc_cutoffs).set_index("sku")
 
     ids, _, y = to_matrix(recent, "sku", "period_start", "qty")
@@ -69,7 +68,7 @@ def classify_skus(
     out["annual_value"] = value.reindex(out.index).clip(lower=0)
     out["value_source"] = source.reindex(out.index)
     out = out.join(_lifecycle(demand, new_periods, dead_periods))
-    out = out.rename(columns={"qty": "annual_qty", "hits": "order_lines"}).assign(abc_basis=basis)
+    out = out.rename(columns={"qty": "annual_qty", "hits": "order_lines"}).assign(abc_basis=abc_basis)
     out["adi"] = out["adi"].replace(np.inf, np.nan)
     if previous is not None and len(previous):
         out = _hold_at_borders(out, previous, abc_cutoffs, xyz_cutoffs, abc_hold, xyz_hold)

@@ -195,8 +195,7 @@ def forecast(settings: Settings, run_id: str) -> dict[str, Any]:
         params = forecast_params(settings)
         demand = warehouse.read_demand(con, run_id)
         horizon = _horizon(con, settings, demand["sku"].unique())
-        result = forecasting.forecast_demand(demand, horizon, period=settings.demand.period,
-                                             level=params.pop("interval_level"), **params)
+        result = forecasting.forecast_demand(demand, horizon, period=settings.demand.period, **params)
         out["horizon"] = horizon
         _write_forecasts(con, run_id, result, out)
     return out
@@ -229,7 +228,7 @@ def forecast_partition(settings: Settings, run_id: str, skus: tuple[str, str], p
         demand = warehouse.read_demand(con, run_id, skus=tuple(skus))
     finally:
         con.close()
-    row_wise = {k: v for k, v in forecast_params(settings).items() if k in forecasting.pipeline.ROW_WISE}
+    row_wise = {k: v for k, v in forecast_params(settings).items() if k in forecasting.pipeline.ROW_WISE_PARAMS}
     return forecasting.prepare_partition(demand, periods, horizon, period=settings.demand.period, **row_wise)
 
 
@@ -243,7 +242,7 @@ def fit_seasonal(job: forecasting.SeasonalJob) -> Any:
 def plan_seasonal(settings: Settings, parts: list[forecasting.Partition], horizon: int) -> list[forecasting.SeasonalJob]:
     params = forecast_params(settings)
     return forecasting.seasonal_jobs(parts, horizon, period=settings.demand.period,
-                                     **{k: v for k, v in params.items() if k in forecasting.pipeline.SEASONAL})
+                                     **{k: v for k, v in params.items() if k in forecasting.pipeline.SEASONAL_PARAMS})
 
 
 @task(cache_policy=NO_CACHE)
@@ -254,7 +253,7 @@ def finish_forecast(settings: Settings, run_id: str, plan: dict[str, Any], parts
         params = forecast_params(settings)
         result = forecasting.forecast_partitions(
             parts, plan["periods"], plan["horizon"], period=settings.demand.period,
-            level=params.pop("interval_level"), jobs=jobs, fitted=fitted, **params,
+            jobs=jobs, fitted=fitted, **params,
         )
         _write_forecasts(con, run_id, result, out)
         out["partitions"] = len(parts)

@@ -7,7 +7,7 @@ chance would (a one-sided sign test at 10%); the best such challenger serves the
 own best model replaces its group's choice only when it is ``switch_margin`` better and passes
 the same test against it. Choosing per SKU on a handful of origins alone chases noise (measured:
 worse on the Online Retail holdout). Quantiles are calibrated per demand pattern (smooth,
-erratic, intermittent, lumpy). With a calendar (``period`` and the period dates), the candidates
+erratic, intermittent, lumpy). With a calendar (``period`` and the period dates), the models
 see demand divided by its calendar factors (``forecasting.seasons``).
 """
 
@@ -28,7 +28,7 @@ from forecasting.models import make_model
 from forecasting.paths import PATH_WINDOW, backtest_origins, calendar_paths, candidate_paths
 from forecasting.seasons import season_end
 
-__all__ = ["AutoForecast", "ForecastResult", "PERIOD_FREQ", "QUANTILES", "CANDIDATES", "SEASON", "build_result",
+__all__ = ["AutoForecast", "ForecastResult", "lead_time_table", "summary_table", "PERIOD_FREQ", "QUANTILES", "CANDIDATES", "SEASON", "build_result",
            "consistently_better"]
 
 PERIOD_FREQ = {"day": "D", "week": "7D", "month": "MS"}
@@ -93,12 +93,12 @@ class ForecastResult:
 class AutoForecast:
     """Backtest every candidate, select per pattern, calibrate quantiles, refit on all history."""
 
-    def __init__(self, horizon: int = 8, *, candidates: tuple[str, ...] = CANDIDATES, n_origins: int = N_ORIGINS,
+    def __init__(self, horizon: int = 8, *, models: tuple[str, ...] = CANDIDATES, backtest_origins: int = N_ORIGINS,
                  origin_step: int | None = None, combine_top: int = 4, switch_margin: float = 0.5,
                  quantiles: tuple[float, ...] = QUANTILES, interval_level: float = 0.9,
                  select_by: str = "trend", season: int = 52, seasonal_limit: int = 200, period: str | None = None):
-        self.horizon, self.candidates, self.n_origins = horizon, candidates, n_origins
-        # default: half the horizon, so the origins span about n_origins x h / 2 periods
+        self.horizon, self.models, self.backtest_origins = horizon, models, backtest_origins
+        # default: half the horizon, so the origins span about backtest_origins x h / 2 periods
         self.origin_step = origin_step or max(1, horizon // 2)
         self.combine_top, self.switch_margin = combine_top, switch_margin
         # period ("day", "week", "month"): with the period dates given to fit, calendar effects
@@ -113,19 +113,19 @@ class AutoForecast:
     # -- backtest ---------------------------------------------------------------------------
     def origins(self, periods: int) -> list[int]:
         """Backtest origins for a history of ``periods``, latest first."""
-        return backtest_origins(periods, self.horizon, self.n_origins, self.origin_step)
+        return backtest_origins(periods, self.horizon, self.backtest_origins, self.origin_step)
 
     def _backtest(self, y: np.ndarray, paths: dict[str, np.ndarray]) -> tuple[list[int], dict, np.ndarray]:
         """(origins, forecast paths per model and origin, mean backtest RMSSE: model x SKU)."""
         origins = self.origins(y.shape[1])
-        paths = {m: list(paths[m][: len(origins)]) for m in self.candidates}
+        by_origin = {m: list(paths[m][: len(origins)]) for m in self.models}
         self.origin_scales_ = [metrics.scales(y[:, :o]) for o in origins]
-        self.origin_rmsse_ = {m: _origin_rmsse(y, origins, paths[m], self.horizon, self.origin_scales_)
-                              for m in self.candidates}
-        self.candidate_metrics_ = {m: _backtest_metrics(y, origins, paths[m], self.horizon, self.origin_scales_,
-                                                        self.origin_rmsse_[m]) for m in self.candidates}
-        per_sku = np.stack([self.candidate_metrics_[m]["rmsse"] for m in self.candidates])
-        return origins, paths, per_sku
+        self.origin_rmsse_ = {m: _origin_rmsse(y, origins, by_origin[m], self.horizon, self.origin_scales_)
+                              for m in self.models}
+        self.candidate_metrics_ = {m: _backtest_metrics(y, origins, by_origin[m], self.horizon, self.origin_scales_,
+                                                        self.origin_rmsse_[m]) for m in self.models}
+        per_sku = np.stack([self.candidate_metrics_[m]["rmsse"] for m in self.models])
+        return origins, by_origin, per_sku
 
     def _combos(self, ranked: list[int]) -> list[tuple[int, ...]]:
         top = ranked[: self.combine_top]
@@ -134,9 +134,9 @@ class AutoForecast:
     def _combo_rmsse(self, y, origins, paths, combo, rows) -> np.ndarray:
         """origins x SKUs (of ``rows``) RMSSE of the equal-weight mean of ``combo``."""
         if len(combo) == 1 or not origins:
-            return self.origin_rmsse_[self.candidates[combo[0]]][:, rows]
+            return self.origin_rmsse_[self.models[combo[0]]][:, rows]
         return np.stack([metrics.rmsse(y[rows, o:o + self.horizon],
-                                       np.mean([paths[self.candidates[j]][i][rows] for j in combo], axis=0),
+                                       np.mean([paths[self.models[j]][i][rows] for j in combo], axis=0),
                                        scale=self.origin_scales_[i][0][rows]) for i, o in enumerate(origins)])
 
     def _select(self, y, origins, paths, per_sku, group):
@@ -144,7 +144,7 @@ class AutoForecast:
         choice = np.empty(y.shape[0], dtype=object)
         # per group: (choice, its mean RMSSE per origin, the default's): what the guard compared
         self.group_choice_ = {}
-        default = self.candidates.index(DEFAULT_MODEL) if DEFAULT_MODEL in self.candidates else None
+        default = self.models.index(DEFAULT_MODEL) if DEFAULT_MODEL in self.models else None
         for g in np.unique(group):
             rows = np.flatnonzero(group == g)
             pooled = np.nanmean(per_sku[:, rows], axis=1)
@@ -165,7 +165,7 @@ class AutoForecast:
             own_score = per_sku[own, rows]
             group_by_origin = self._combo_rmsse(y, origins, paths, best, rows)  # origins x rows
             group_score = np.nanmean(group_by_origin, axis=0)
-            own_by_origin = np.stack([self.origin_rmsse_[self.candidates[j]][:, r] for j, r in zip(own, rows, strict=True)],
+            own_by_origin = np.stack([self.origin_rmsse_[self.models[j]][:, r] for j, r in zip(own, rows, strict=True)],
                                      axis=1) if len(rows) else group_by_origin
             switch = (own_score < (1 - self.switch_margin) * group_score) & consistently_better(
                 own_by_origin.T, group_by_origin.T)
@@ -178,7 +178,7 @@ class AutoForecast:
         out = np.zeros_like(next(iter(paths_by_model.values())))
         for combo in set(choice):
             rows = np.array([c == combo for c in choice])
-            out[rows] = np.mean([paths_by_model[self.candidates[j]][rows] for j in combo], axis=0)
+            out[rows] = np.mean([paths_by_model[self.models[j]][rows] for j in combo], axis=0)
         return out
 
     # -- calibration ------------------------------------------------------------------------
@@ -235,7 +235,7 @@ class AutoForecast:
         y = np.where(np.isnan(y), np.nan, np.maximum(y, 0.0))
         window = PATH_WINDOW.get(self.period) if self.period else None
         if paths is None:
-            paths = candidate_paths(y, self.candidates, self.origins(y.shape[1]), self.horizon, self.season,
+            paths = candidate_paths(y, self.models, self.origins(y.shape[1]), self.horizon, self.season,
                                     self.seasonal_limit, mapper, window)
         self.calendar_ = None
         if self.period is not None and dates is not None:
@@ -262,7 +262,7 @@ class AutoForecast:
         self.scale_ = np.where(np.isfinite(self.scale_), self.scale_, level)
         errors = []
         for i, o in enumerate(self.origins_):
-            path = self._combined({m: paths[m][i] for m in self.candidates}, self.choice_)
+            path = self._combined({m: paths[m][i] for m in self.models}, self.choice_)
             errors.append(y[:, o:o + self.horizon] - path)
         self.errors_ = errors
         self.taus_, self.period_q_ = self._error_quantiles(errors, self.scale_, self.group_, cumulative=False)
@@ -271,14 +271,14 @@ class AutoForecast:
         self.cum_widen_ = max(self.widen_, self._cumulative_widening())
         self.period_q_ = self._widen(self.period_q_, self.widen_)
         self.cum_q_ = self._widen(self.cum_q_, self.cum_widen_)
-        finals = {m: all_paths[m][-1] for m in self.candidates}
+        finals = {m: all_paths[m][-1] for m in self.models}
         mean = self._combined(finals, self.choice_)
         self.mean_ = np.where(self.new_[:, None], make_model("HistoryMean").forecast(y, self.horizon), mean)
         self.y_ = y
         return self
 
     def model_names(self) -> np.ndarray:
-        names = np.array(["+".join(self.candidates[j] for j in c) for c in self.choice_], dtype=object)
+        names = np.array(["+".join(self.models[j] for j in c) for c in self.choice_], dtype=object)
         return np.where(self.new_, NEW_ITEM, names)
 
     def _widen(self, table: dict, factor: float) -> dict:
@@ -365,6 +365,7 @@ class AutoForecast:
             return {"season_index": np.ones(n), "season_ending": np.zeros(n, dtype=bool),
                     "season_end_periods": np.full(n, np.nan)}
         cal = self.calendar_
+        assert self.period is not None  # a calendar is fitted only where the period is known
         ending, periods = season_end(cal.yearly, cal.future_position, self.period, self.horizon)
         new = self.new_
         return {"season_index": cal.yearly[:, cal.future_position[0]], "season_ending": ending & ~new,
@@ -385,6 +386,43 @@ def _q_name(tau: float) -> str:
     return f"q{round(tau * 1000) / 10:g}".replace(".", "_")
 
 
+def _kept_levels(taus: np.ndarray) -> list[int]:
+    """Indexes of the published quantile levels (QUANTILES) among the calibrated ones."""
+    return [i for i, t in enumerate(taus) if any(np.isclose(t, q) for q in QUANTILES)]
+
+
+def _one_step_sigma(auto: AutoForecast) -> np.ndarray:
+    """Per SKU, the RMSE of the one-step backtest errors; the naive scale where none was seen."""
+    n = len(auto.mean_)
+    step1_err = np.stack([e[:, 0] for e in auto.errors_]) if auto.errors_ else np.full((1, n), np.nan)
+    finite = np.isfinite(step1_err)
+    mse1 = (np.where(finite, step1_err, 0.0) ** 2).sum(axis=0) / np.maximum(finite.sum(axis=0), 1)
+    return np.where(finite.any(axis=0), np.sqrt(mse1), auto.scale_)
+
+
+def lead_time_table(auto: AutoForecast, ids: np.ndarray, id_col: str = "sku") -> pd.DataFrame:
+    """``id_col, periods, mean, q50 .. q99``: quantiles of cumulative demand over the next L =
+    1..horizon periods (units), what buffers are read off."""
+    horizon, n = auto.horizon, len(ids)
+    cum_mean, cq = auto.lead_time_quantiles()
+    lead = pd.DataFrame({id_col: np.repeat(ids, horizon), "periods": np.tile(np.arange(1, horizon + 1), n),
+                         "mean": cum_mean.ravel()})
+    for i in _kept_levels(auto.taus_):
+        lead[_q_name(auto.taus_[i])] = cq[:, :, i].ravel()
+    return lead
+
+
+def summary_table(auto: AutoForecast, ids: np.ndarray, capped: np.ndarray | None = None,
+                  id_col: str = "sku") -> pd.DataFrame:
+    """One row per SKU: the chosen ``model``, ``mean`` (first period) and ``sigma`` (one-step
+    backtest RMSE), units per period; ``pattern``, ``scale``, ``outliers_capped`` and the season
+    columns (see ForecastResult)."""
+    return pd.DataFrame({id_col: ids, "model": auto.model_names(), "mean": auto.mean_[:, 0],
+                         "sigma": _one_step_sigma(auto), "pattern": auto.group_, "scale": auto.scale_,
+                         "outliers_capped": np.zeros(len(ids), dtype=int) if capped is None else capped,
+                         **auto.season_columns()})
+
+
 def build_result(auto: AutoForecast, ids: np.ndarray, last_period, capped: np.ndarray, *, period: str,
                  level: float, id_col: str = "sku", time_col: str = "period_start") -> ForecastResult:
     """The tables of a fitted AutoForecast: forecasts from the period after ``last_period``."""
@@ -396,11 +434,7 @@ def build_result(auto: AutoForecast, ids: np.ndarray, last_period, capped: np.nd
     hi_i = int(np.argmin(np.abs(taus - (1 + level) / 2)))
     future = pd.date_range(pd.Timestamp(last_period), periods=horizon + 1, freq=PERIOD_FREQ[period])[1:]
     n = len(ids)
-    step1_err = np.stack([e[:, 0] for e in auto.errors_]) if auto.errors_ else np.full((1, n), np.nan)
-    finite = np.isfinite(step1_err)
-    # RMSE of the one-step backtest errors; the naive scale where no error was seen
-    mse1 = (np.where(finite, step1_err, 0.0) ** 2).sum(axis=0) / np.maximum(finite.sum(axis=0), 1)
-    sigma = np.where(finite.any(axis=0), np.sqrt(mse1), auto.scale_)
+    sigma = _one_step_sigma(auto)
     forecasts = pd.DataFrame({
         id_col: np.repeat(ids, horizon),
         "step": np.tile(np.arange(1, horizon + 1), n),
@@ -412,19 +446,11 @@ def build_result(auto: AutoForecast, ids: np.ndarray, last_period, capped: np.nd
         "level": level,
         "sigma": np.repeat(sigma, horizon),
     })
-    keep = [i for i, t in enumerate(taus) if any(np.isclose(t, q) for q in QUANTILES)]
-    for i in keep:
+    for i in _kept_levels(taus):
         forecasts[_q_name(taus[i])] = pq[:, :, i].ravel()
-    cum_mean, cq = auto.lead_time_quantiles()
-    lead = pd.DataFrame({id_col: np.repeat(ids, horizon), "periods": np.tile(np.arange(1, horizon + 1), n),
-                         "mean": cum_mean.ravel()})
-    for i in keep:
-        lead[_q_name(taus[i])] = cq[:, :, i].ravel()
     accuracy = _accuracy(auto, ids, id_col)
-    summary = pd.DataFrame({id_col: ids, "model": names, "mean": auto.mean_[:, 0], "sigma": sigma,
-                            "pattern": auto.group_, "scale": auto.scale_, "outliers_capped": capped,
-                            **auto.season_columns()})
-    return ForecastResult(forecasts, lead, accuracy, auto.coverage(), summary,
+    return ForecastResult(forecasts, lead_time_table(auto, ids, id_col), accuracy, auto.coverage(),
+                          summary_table(auto, ids, capped, id_col),
                           _backtest_table(auto, ids, last_period, period, id_col, time_col))
 
 
@@ -495,7 +521,7 @@ def _backtest_metrics(y: np.ndarray, origins: list[int], paths: list[np.ndarray]
 def _accuracy_table(auto: AutoForecast, ids: np.ndarray, id_col: str) -> pd.DataFrame:
     chosen = auto.model_names()
     rows = [pd.DataFrame({id_col: ids, "model": m, **auto.candidate_metrics_[m], "selected": False})
-            for m in auto.candidates]
+            for m in auto.models]
     # the chosen forecast's own backtest figures (combinations included)
     paths = [y_slice - e for y_slice, e in
              zip((auto.y_[:, o:o + auto.horizon] for o in auto.origins_), auto.errors_, strict=True)]

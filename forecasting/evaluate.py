@@ -64,7 +64,7 @@ def evaluate_holdout(
     if period is not None:
         auto_params.setdefault("season", SEASON[period])
     auto = AutoForecast(horizon, period=period, **auto_params)
-    for alias in auto.candidates:
+    for alias in auto.models:
         t0 = time.perf_counter()
         mean = make_model(alias, auto.season).forecast(train, horizon)[:, :steps]
         rows.append(_row(alias, train, actual, mean, time.perf_counter() - t0))

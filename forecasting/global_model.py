@@ -38,15 +38,16 @@ def _features(y: np.ndarray, origin: int) -> tuple[np.ndarray, np.ndarray]:
 def global_gbm(y: np.ndarray, h: int, n_origins: int = 20, max_iter: int = 150, random_state: int = 0) -> np.ndarray:
     """Train on the last ``n_origins`` origins of ``y`` and forecast ``h`` periods (units)."""
     periods = y.shape[1]
-    X, target = [], []
+    rows: list[np.ndarray] = []
+    targets: list[np.ndarray] = []
     for origin in range(max(4, periods - h - n_origins + 1), periods - h + 1):
         feats, scale = _features(y, origin)
         for step in range(1, h + 1):
-            X.append(np.column_stack([feats, np.full(len(y), step)]))
-            target.append(y[:, origin + step - 1] / scale)
-    if not X:
+            rows.append(np.column_stack([feats, np.full(len(y), step)]))
+            targets.append(y[:, origin + step - 1] / scale)
+    if not rows:
         return np.zeros((len(y), h))
-    X, target = np.vstack(X), np.concatenate(target)
+    X, target = np.vstack(rows), np.concatenate(targets)
     keep = np.isfinite(target)
     if keep.sum() < MIN_ROWS or target[keep].sum() <= 0:
         # too little to learn from: the mean of the last 8 periods

@@ -12,7 +12,7 @@ __all__ = ["to_matrix", "from_matrix"]
 
 def to_matrix(
     df: pd.DataFrame, id_col: str = "sku", time_col: str = "period_start", target_col: str = "qty",
-    periods: Sequence | None = None,
+    periods: Sequence | np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pivot long demand into ``(ids, periods, Y)``.
 
@@ -27,17 +27,18 @@ def to_matrix(
     # sorted hash factorisation: the result of np.unique(..., return_inverse=True), without
     # sorting millions of Python strings
     id_codes, ids = pd.factorize(df[id_col].to_numpy(dtype=object), sort=True)
+    calendar: np.ndarray
     if periods is None:
-        t_codes, periods = pd.factorize(df[time_col].to_numpy(), sort=True)
+        t_codes, calendar = pd.factorize(df[time_col].to_numpy(), sort=True)
     else:
         t_codes = pd.DatetimeIndex(pd.to_datetime(np.asarray(periods))).get_indexer(pd.to_datetime(df[time_col]))
         if (t_codes < 0).any():
             bad = df[time_col].iloc[int(np.flatnonzero(t_codes < 0)[0])]
             raise ValueError(f"'{time_col}' value {bad} is not in the periods given")
-        periods = np.asarray(periods)
-    y = np.full((len(ids), len(periods)), np.nan)
+        calendar = np.asarray(periods)
+    y = np.full((len(ids), len(calendar)), np.nan)
     y[id_codes, t_codes] = df[target_col].to_numpy(dtype=float)
-    return ids, periods, y
+    return ids, calendar, y
 
 
 def from_matrix(ids: np.ndarray, periods: np.ndarray, values: np.ndarray, name: str,

@@ -29,16 +29,22 @@ def _mean(x: np.ndarray) -> np.ndarray:
     return np.where(n > 0, np.nansum(x, axis=1) / np.maximum(n, 1), np.nan)
 
 
+def _scales(history: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    if history is None:
+        raise ValueError("give the history or its scale")
+    return scales(history)
+
+
 def rmsse(actual: np.ndarray, forecast: np.ndarray, history: np.ndarray | None = None, *,
           scale: np.ndarray | None = None) -> np.ndarray:
     """Per series; ``scale`` (``scales(history)[0]``) saves recomputing it for many forecasts."""
-    return np.sqrt(_mean((actual - forecast) ** 2) / (scales(history)[0] if scale is None else scale))
+    return np.sqrt(_mean((actual - forecast) ** 2) / (_scales(history)[0] if scale is None else scale))
 
 
 def mase(actual: np.ndarray, forecast: np.ndarray, history: np.ndarray | None = None, *,
          scale: np.ndarray | None = None) -> np.ndarray:
     """Per series; ``scale`` (``scales(history)[1]``) saves recomputing it."""
-    return _mean(np.abs(actual - forecast)) / (scales(history)[1] if scale is None else scale)
+    return _mean(np.abs(actual - forecast)) / (_scales(history)[1] if scale is None else scale)
 
 
 def wape(actual: np.ndarray, forecast: np.ndarray) -> float:

@@ -19,7 +19,7 @@ from forecasting.models import make_model
 from forecasting.seasons import MIN_FACTOR, CalendarFactors, calendar_factors
 
 __all__ = [
-    "EXPENSIVE", "FALLBACK", "SeasonalJob", "backtest_origins", "cheap_paths", "seasonal_rows", "seasonal_jobs",
+    "EXPENSIVE", "FALLBACK", "SeasonalJob", "backtest_origins", "cheap_paths", "seasonal_rows", "holt_winters_jobs",
     "run_seasonal_job", "apply_seasonal", "candidate_paths", "calendar_paths", "PATH_WINDOW",
 ]
 
@@ -92,7 +92,7 @@ class SeasonalJob:
     season: int
 
 
-def seasonal_jobs(y: np.ndarray, rows: np.ndarray, origins: list[int], horizon: int, season: int,
+def holt_winters_jobs(y: np.ndarray, rows: np.ndarray, origins: list[int], horizon: int, season: int,
                   job_rows: int = JOB_ROWS) -> list[SeasonalJob]:
     """The statsmodels fits to run: per slot, the chosen rows eligible at that cut, in chunks."""
     jobs = []
@@ -122,7 +122,7 @@ def candidate_paths(y: np.ndarray, candidates: Sequence[str], origins: list[int]
     jobs (default: a process pool)."""
     paths = cheap_paths(y, candidates, origins, horizon, season, window)
     if EXPENSIVE in candidates:
-        jobs = seasonal_jobs(y, seasonal_rows(y, season, seasonal_limit), origins, horizon, season)
+        jobs = holt_winters_jobs(y, seasonal_rows(y, season, seasonal_limit), origins, horizon, season)
         apply_seasonal(paths, jobs, (mapper or process_map)(run_seasonal_job, jobs))
     return paths
 
@@ -155,5 +155,5 @@ def calendar_paths(paths: dict[str, np.ndarray], y: np.ndarray, dates, period: s
         ahead = np.stack([full[rows, c:c + horizon] for c in cuts])
         for m in paths:
             if m not in OWN_SEASON:
-                paths[m][np.ix_(slots, rows)] = forecast_at(m, adjusted, cuts, horizon, season, window) * ahead
+                paths[m][np.ix_(np.asarray(slots), rows)] = forecast_at(m, adjusted, cuts, horizon, season, window) * ahead
     return final

@@ -33,18 +33,18 @@ from forecasting.paths import (
     SeasonalJob,
     apply_seasonal,
     cheap_paths,
+    holt_winters_jobs,
     run_seasonal_job,
     seasonal_rows,
 )
-from forecasting.paths import seasonal_jobs as _seasonal_jobs
 
 __all__ = ["Partition", "prepare_partition", "seasonal_jobs", "forecast_partitions", "forecast_demand",
-           "ROW_WISE", "SEASONAL"]
+           "ROW_WISE_PARAMS", "SEASONAL_PARAMS"]
 
 # the auto_params that shape the row-wise paths (the rest only matter when pooling), and those
 # that choose the statsmodels fits
-ROW_WISE = ("candidates", "n_origins", "origin_step")
-SEASONAL = (*ROW_WISE, "seasonal_limit")
+ROW_WISE_PARAMS = ("models", "backtest_origins", "origin_step")
+SEASONAL_PARAMS = (*ROW_WISE_PARAMS, "seasonal_limit")
 
 
 @dataclass
@@ -60,11 +60,11 @@ class Partition:
     promo: np.ndarray | None = None
 
 
-def _origins(periods: int, horizon: int, n_origins: int, origin_step: int | None) -> list[int]:
-    return AutoForecast(horizon, n_origins=n_origins, origin_step=origin_step).origins(periods)
+def _origins(periods: int, horizon: int, backtest_origins: int, origin_step: int | None) -> list[int]:
+    return AutoForecast(horizon, backtest_origins=backtest_origins, origin_step=origin_step).origins(periods)
 
 
-def _promo_matrix(demand: pd.DataFrame, known_future: pd.DataFrame | None, ids: np.ndarray, periods: Sequence,
+def _promo_matrix(demand: pd.DataFrame, known_future: pd.DataFrame | None, ids: np.ndarray, periods: Sequence | np.ndarray,
                   horizon: int, period: str, id_col: str, time_col: str, promo_col: str) -> np.ndarray | None:
     """SKU x (periods + horizon) share on promotion (0 where not said), or None when neither the
     history nor ``known_future`` carries ``promo_col``."""
@@ -90,12 +90,12 @@ def _check_period(period: str) -> None:
 
 def prepare_partition(
     demand: pd.DataFrame,
-    periods: Sequence,
+    periods: Sequence | np.ndarray,
     horizon: int,
     *,
     period: str = "week",
-    candidates: tuple[str, ...] = CANDIDATES,
-    n_origins: int = N_ORIGINS,
+    models: tuple[str, ...] = CANDIDATES,
+    backtest_origins: int = N_ORIGINS,
     origin_step: int | None = None,
     outlier_factor: float | None = 5.0,
     id_col: str = "sku",
@@ -112,9 +112,9 @@ def prepare_partition(
     # net returns can make a period negative; forecasts use demand floored at zero
     y = np.where(np.isnan(y), np.nan, np.maximum(y, 0.0))
     y, capped = cap_outliers(y, outlier_factor) if outlier_factor else (y, np.zeros(len(ids), dtype=int))
-    origins = _origins(y.shape[1], horizon, n_origins, origin_step)
+    origins = _origins(y.shape[1], horizon, backtest_origins, origin_step)
     promo = _promo_matrix(demand, known_future, ids, periods, horizon, period, id_col, time_col, promo_col)
-    paths = cheap_paths(y, candidates, origins, horizon, SEASON[period], PATH_WINDOW.get(period))
+    paths = cheap_paths(y, models, origins, horizon, SEASON[period], PATH_WINDOW.get(period))
     return Partition(ids, y, capped, paths, promo)
 
 
@@ -134,24 +134,24 @@ def _join(parts: Sequence[Partition]) -> Partition:
 
 
 def seasonal_jobs(parts: Sequence[Partition], horizon: int, *, period: str = "week",
-                  candidates: tuple[str, ...] = CANDIDATES, n_origins: int = N_ORIGINS, origin_step: int | None = None,
+                  models: tuple[str, ...] = CANDIDATES, backtest_origins: int = N_ORIGINS, origin_step: int | None = None,
                   seasonal_limit: int = 200) -> list[SeasonalJob]:
     """The statsmodels fits the joined partitions need (none unless Holt-Winters is a candidate)."""
-    if EXPENSIVE not in candidates:
+    if EXPENSIVE not in models:
         return []
     joined = _join(parts)
     season = SEASON[period]
-    origins = _origins(joined.y.shape[1], horizon, n_origins, origin_step)
-    return _seasonal_jobs(joined.y, seasonal_rows(joined.y, season, seasonal_limit), origins, horizon, season)
+    origins = _origins(joined.y.shape[1], horizon, backtest_origins, origin_step)
+    return holt_winters_jobs(joined.y, seasonal_rows(joined.y, season, seasonal_limit), origins, horizon, season)
 
 
 def forecast_partitions(
     parts: Sequence[Partition],
-    periods: Sequence,
+    periods: Sequence | np.ndarray,
     horizon: int,
     *,
     period: str = "week",
-    level: float = 0.9,
+    interval_level: float = 0.9,
     jobs: Sequence[SeasonalJob] = (),
     fitted: Sequence[np.ndarray] = (),
     id_col: str = "sku",
@@ -165,9 +165,9 @@ def forecast_partitions(
     joined = _join(parts)
     apply_seasonal(joined.paths, jobs, fitted)
     auto_params.setdefault("season", SEASON[period])
-    auto = AutoForecast(horizon, interval_level=level, period=period, **auto_params).fit(
+    auto = AutoForecast(horizon, interval_level=interval_level, period=period, **auto_params).fit(
         joined.y, paths=joined.paths, dates=periods, promo=joined.promo)
-    return build_result(auto, joined.ids, np.asarray(periods)[-1], joined.capped, period=period, level=level,
+    return build_result(auto, joined.ids, np.asarray(periods)[-1], joined.capped, period=period, level=interval_level,
                         id_col=id_col, time_col=time_col)
 
 
@@ -176,7 +176,7 @@ def forecast_demand(
     horizon: int,
     *,
     period: str = "week",
-    level: float = 0.9,
+    interval_level: float = 0.9,
     id_col: str = "sku",
     time_col: str = "period_start",
     target_col: str = "qty",
@@ -200,11 +200,11 @@ def forecast_demand(
     if demand.empty:
         raise ValueError("no demand to forecast: the demand frame is empty")
     periods = np.sort(pd.unique(demand[time_col].to_numpy()))  # hashed, then only the distinct ones sorted
-    row_wise = {k: auto_params[k] for k in ROW_WISE if k in auto_params}
+    row_wise = {k: auto_params[k] for k in ROW_WISE_PARAMS if k in auto_params}
     part = prepare_partition(demand, periods, horizon, period=period, outlier_factor=outlier_factor,
                              id_col=id_col, time_col=time_col, target_col=target_col, known_future=known_future,
                              **row_wise)
-    jobs = seasonal_jobs([part], horizon, period=period, **{k: auto_params[k] for k in SEASONAL if k in auto_params})
+    jobs = seasonal_jobs([part], horizon, period=period, **{k: auto_params[k] for k in SEASONAL_PARAMS if k in auto_params})
     fitted = (mapper or process_map)(run_seasonal_job, jobs)
-    return forecast_partitions([part], periods, horizon, period=period, level=level, jobs=jobs, fitted=fitted,
+    return forecast_partitions([part], periods, horizon, period=period, interval_level=interval_level, jobs=jobs, fitted=fitted,
                                id_col=id_col, time_col=time_col, **auto_params)

@@ -286,7 +286,7 @@ def _day_keys(dates: pd.DatetimeIndex) -> list[tuple]:
     sundays = {int(yr): e for yr, e in zip(np.unique(dates.year), easter(np.unique(dates.year)), strict=True)}
     out = []
     for d in dates:
-        keys = [("md", d.month, d.day)]
+        keys: list[tuple] = [("md", d.month, d.day)]
         offset = int((np.datetime64(d.date()) - sundays[d.year]).astype(int))
         if offset in EASTER_OFFSETS:
             keys.append(("easter", offset))
@@ -367,16 +367,17 @@ def calendar_factors(y: np.ndarray, dates, period: str, h: int, promo: np.ndarra
         factor = factor * special[None, :] * weekday_profiles(fit, fit_dates, usual)[:, every.dayofweek.to_numpy()]
     with np.errstate(divide="ignore", invalid="ignore"):
         rest = np.where(usual[None, :], fit / np.maximum(factor[:, :cut], MIN_FACTOR), np.nan)
-    promoted = promo is not None and np.nanmax(promo, initial=0) > 0
+    if promo is not None and not np.nanmax(promo, initial=0) > 0:
+        promo = None  # no promotion in sight: nothing to take out
     lifted = np.ones((n, periods + h))
-    if promoted:
+    if promo is not None:
         # promotions bunched in a season would read as season, and the season as lift: the lift
         # seen before any season is taken out leaves the season's estimate, then the lift is
         # measured again on demand without the season (one backfitting round)
         lifted = 1 + (promotion_lift(rest, promo[:, :cut])[:, None] - 1) * promo[:, : periods + h]
     yearly = yearly_profiles(rest / lifted[:, :cut], pos[:cut], period)
     factor = factor * yearly[:, pos]
-    if promoted:
+    if promo is not None:
         with np.errstate(divide="ignore", invalid="ignore"):
             x = np.where(factor[:, :cut] >= MIN_FACTOR, fit / factor[:, :cut], np.nan)
         lift = promotion_lift(x, promo[:, :cut])

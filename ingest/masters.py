@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ingest.rules import LineRules, _datetime, _number, _text, normalise_sku, too_large
+from ingest.rules import (
+    LineRules,
+    clean_text,
+    normalise_sku,
+    parse_datetime,
+    parse_number,
+    too_large,
+)
 
 __all__ = ["ITEM_COLUMNS", "STOCK_COLUMNS", "parse_items", "parse_stock"]
 
@@ -47,11 +54,11 @@ def parse_items(raw: pd.DataFrame, rules: LineRules = _NO_LIMITS) -> pd.DataFram
     the defaults.
     """
     items = pd.DataFrame({"source_row": raw["source_row"].astype("int64"), "sku": normalise_sku(raw["sku"])})
-    items["description"] = _text(raw["description"])
-    items["supplier"] = _text(raw["supplier"])
-    items["policy_override"] = _text(raw["policy_override"]).str.upper()
+    items["description"] = clean_text(raw["description"])
+    items["supplier"] = clean_text(raw["supplier"])
+    items["policy_override"] = clean_text(raw["policy_override"]).str.upper()
     for col in _NUMBERS:
-        items[col] = _number(raw[col], rules.decimal)
+        items[col] = parse_number(raw[col], rules.decimal)
     given = {c: raw[c].notna() & (raw[c].astype("string").str.strip() != "") for c in raw.columns}
     checks = [("missing_sku", items["sku"].isna(), "no SKU")]
     for col in _NUMBERS:
@@ -92,11 +99,11 @@ def parse_stock(raw: pd.DataFrame, default_date: pd.Timestamp, rules: LineRules 
     Counts are never negative nor beyond ``rules.max_stock``; a snapshot is not dated in the future
     (after ``rules.latest_date``) nor before ``rules.earliest_date``."""
     stock = pd.DataFrame({"source_row": raw["source_row"].astype("int64"), "sku": normalise_sku(raw["sku"])})
-    stock["on_hand"] = _number(raw["on_hand"], rules.decimal)
+    stock["on_hand"] = parse_number(raw["on_hand"], rules.decimal)
     given_order = raw["on_order"].notna() & (raw["on_order"].astype("string").str.strip() != "")
-    on_order = _number(raw["on_order"], rules.decimal)
+    on_order = parse_number(raw["on_order"], rules.decimal)
     stock["on_order"] = on_order.fillna(0.0)
-    dates = _datetime(raw["snapshot_date"], "ISO8601")
+    dates = parse_datetime(raw["snapshot_date"], "ISO8601")
     stock["snapshot_date"] = dates.fillna(default_date).dt.normalize()
     given_date = raw["snapshot_date"].notna() & (raw["snapshot_date"].astype("string").str.strip() != "")
     never = pd.Series(False, index=stock.index)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ingest.rules import LineRules, _text
+from ingest.rules import LineRules, clean_text
 
 __all__ = ["SETTINGS_RULES", "DATE_FORMATS", "refusal", "guess_date_format"]
 
@@ -26,7 +26,7 @@ DATE_FORMATS = (
 def guess_date_format(values: pd.Series, current: str = "ISO8601") -> list[str]:
     """The formats in DATE_FORMATS (other than ``current``) that read the most of ``values``,
     best first: several when they read as many (01/02/2011: day or month first?)."""
-    sample = _text(values).dropna().astype(object).head(200)
+    sample = clean_text(values).dropna().astype(object).head(200)
     if sample.empty:
         return []
     read = {f: int(pd.to_datetime(sample, format=f, errors="coerce").notna().sum())
@@ -37,7 +37,7 @@ def guess_date_format(values: pd.Series, current: str = "ISO8601") -> list[str]:
 
 def _comma_hint(values: pd.Series) -> str | None:
     """What commas in numbers mean: thousands grouped (1,000) or a decimal mark (2,55)."""
-    text = _text(values).dropna().head(200)
+    text = clean_text(values).dropna().head(200)
     text = text[text.str.contains(",", regex=False)]
     if text.empty:
         return None
@@ -86,7 +86,7 @@ def refusal(raw: pd.DataFrame, parsed: pd.DataFrame, rules: LineRules) -> str | 
     # bad_number's reason starts with the column: "unit_cost is not a finite number"
     column = SETTINGS_RULES[rule] or str(parsed.loc[hit, "reason"].iloc[0]).split()[0]
     examples = raw.loc[hit, column] if column in raw else pd.Series([], dtype=object)
-    shown = ", ".join(repr(v) for v in _text(examples).dropna().drop_duplicates().head(3)) or "blank"
+    shown = ", ".join(repr(v) for v in clean_text(examples).dropna().drop_duplicates().head(3)) or "blank"
     return (f"{n:,} of {len(parsed):,} rows break rule {rule} (e.g. {shown}), more than ingest.refuse_share "
             f"({rules.refuse_share:.0%}): the settings do not fit this file; {_hint(rule, examples, rules)}. "
             "Nothing was loaded: load it again after the fix")

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["RULES", "LINE_IDENTITY", "LineRules", "apply_line_rules", "normalise_sku", "too_large"]
+__all__ = ["RULES", "LINE_IDENTITY", "LineRules", "apply_line_rules", "normalise_sku", "too_large", "clean_text",
+           "parse_number", "parse_datetime"]
 
 # in the order they are applied: a line is rejected by the first rule it breaks
 RULES = (
@@ -68,11 +69,10 @@ class LineRules:
 
     def oldest_allowed(self, newest: pd.Timestamp | None) -> pd.Timestamp | None:
         """The earliest date accepted, given the newest date seen (None: no limit)."""
-        bounds = [self.earliest_date]
+        bounds: list[pd.Timestamp] = [self.earliest_date] if self.earliest_date is not None else []
         anchors = [pd.Timestamp(d) for d in (newest, self.newest_known) if d is not None and pd.notna(d)]
         if self.max_history_years and anchors:
             bounds.append(max(anchors) - pd.DateOffset(years=self.max_history_years))
-        bounds = [b for b in bounds if b is not None]
         return max(bounds) if bounds else None
 
 
@@ -85,7 +85,7 @@ def normalise_sku(sku: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
-def _text(col: pd.Series) -> pd.Series:
+def clean_text(col: pd.Series) -> pd.Series:
     out = col.astype(_STR).str.strip()
     return out.mask(out == "")
 
@@ -95,11 +95,11 @@ def _text(col: pd.Series) -> pd.Series:
 _COMMA_NUMBER = r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?(?:[eE][+-]?\d+)?$"
 
 
-def _number(col: pd.Series, decimal: str = ".") -> pd.Series:
+def parse_number(col: pd.Series, decimal: str = ".") -> pd.Series:
     if pd.api.types.is_bool_dtype(col):
         col = col.astype("float64")
     if not pd.api.types.is_numeric_dtype(col):
-        col = _text(col)
+        col = clean_text(col)
         if decimal == ",":
             col = col.where(col.str.fullmatch(_COMMA_NUMBER).fillna(False).astype(bool))
             col = col.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
@@ -111,10 +111,10 @@ def _number(col: pd.Series, decimal: str = ".") -> pd.Series:
 _OFFSET = r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?:Z|[+-]\d{2}:?\d{2})$"
 
 
-def _datetime(col: pd.Series, date_format: str) -> pd.Series:
+def parse_datetime(col: pd.Series, date_format: str) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(col):
         return col.dt.tz_localize(None) if col.dt.tz is not None else col
-    text = _text(col)
+    text = clean_text(col)
     if date_format == "ISO8601":
         text = text.str.replace(_OFFSET, r"\1", regex=True)
     return pd.to_datetime(text.astype(object), format=date_format, errors="coerce")
@@ -136,15 +136,15 @@ def apply_line_rules(raw: pd.DataFrame, rules: LineRules) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "source_row": raw["source_row"].astype("int64"),
-            "order_id": _text(raw["order_id"]),
+            "order_id": clean_text(raw["order_id"]),
             "sku": normalise_sku(raw["sku"]),
-            "description": _text(raw["description"]),
-            "ordered_at": _datetime(raw["ordered_at"], rules.date_format),
-            "quantity": _number(raw["quantity"], rules.decimal),
-            "unit_price": _number(raw["unit_price"], rules.decimal),
+            "description": clean_text(raw["description"]),
+            "ordered_at": parse_datetime(raw["ordered_at"], rules.date_format),
+            "quantity": parse_number(raw["quantity"], rules.decimal),
+            "unit_price": parse_number(raw["unit_price"], rules.decimal),
             # ERP exports often write integer ids as floats ("17850.0")
-            "customer_id": _text(raw["customer_id"]).str.replace(r"\.0$", "", regex=True),
-            "country": _text(raw["country"]),
+            "customer_id": clean_text(raw["customer_id"]).str.replace(r"\.0$", "", regex=True),
+            "country": clean_text(raw["country"]),
         }
     )
     rule = np.full(len(out), None, dtype=object)
@@ -164,7 +164,7 @@ def apply_line_rules(raw: pd.DataFrame, rules: LineRules) -> pd.DataFrame:
     def shown(col: str) -> Callable[[pd.Series], pd.Series]:
         return lambda hit: out.loc[hit, col].astype(str)
 
-    price_text = _text(raw["unit_price"]) if not pd.api.types.is_numeric_dtype(raw["unit_price"]) else raw["unit_price"]
+    price_text = clean_text(raw["unit_price"]) if not pd.api.types.is_numeric_dtype(raw["unit_price"]) else raw["unit_price"]
     price_given = price_text.notna()
     is_cancel = pd.Series(False, index=out.index)
     if rules.cancellation_prefix:

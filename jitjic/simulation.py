@@ -8,8 +8,8 @@ import pandas as pd
 
 from jitjic.settings import Settings
 from jitjic.wiring import classify_params, forecast_params, policy_params
-from policy.backtest import exchange_curve, prepare_replay, run_strategy, strategy_params, summarise
 from policy.simulate import SCENARIOS
+from replay import exchange_curve, prepare_replay, run_strategy, strategy_params, summarise
 
 __all__ = ["SimulationResult", "replay_weeks", "simulate_demand"]
 

@@ -80,16 +80,16 @@ def exception_rules(s: Settings) -> ExceptionRules:
 def forecast_params(s: Settings) -> dict:
     """Keyword arguments of ``forecasting.AutoForecast`` from [forecast]."""
     f = s.forecast
-    return {"n_origins": f.backtest_origins, "origin_step": f.origin_step, "switch_margin": f.switch_margin,
-            "select_by": f.select_by, "candidates": tuple(f.models), "interval_level": f.interval_level,
+    return {"backtest_origins": f.backtest_origins, "origin_step": f.origin_step, "switch_margin": f.switch_margin,
+            "select_by": f.select_by, "models": tuple(f.models), "interval_level": f.interval_level,
             "seasonal_limit": f.seasonal_limit}
 
 
 def classify_params(s: Settings) -> dict:
     """Keyword arguments of ``classification.classify_skus`` from [classification]."""
     c = s.classification
-    return {"basis": c.abc_basis, "abc_cutoffs": tuple(c.abc_cutoffs), "xyz_cutoffs": tuple(c.xyz_cutoffs),
-            "window": c.window_periods, "new_periods": c.new_periods, "dead_periods": c.dead_periods,
+    return {"abc_basis": c.abc_basis, "abc_cutoffs": tuple(c.abc_cutoffs), "xyz_cutoffs": tuple(c.xyz_cutoffs),
+            "window_periods": c.window_periods, "new_periods": c.new_periods, "dead_periods": c.dead_periods,
             "abc_hold": c.abc_hold, "xyz_hold": c.xyz_hold}
 
 

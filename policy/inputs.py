@@ -99,7 +99,7 @@ def joined_notes(notes: list[tuple[np.ndarray, str]], n: int) -> np.ndarray:
     text = np.full(n, "", dtype=object)
     for rows, note in notes:
         text = np.where(rows, np.where(text == "", note, text + "; " + note), text)
-    return np.where(text == "", None, text)
+    return np.where(text == "", None, text)  # type: ignore[call-overload,arg-type]  # numpy stubs: no object-array where
 
 
 def protection_horizon(items: pd.DataFrame, ids: np.ndarray, params: PolicyParams, limit: int = 52) -> int:

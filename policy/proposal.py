@@ -69,5 +69,5 @@ def order_proposal(recommendations: pd.DataFrame, forecast: pd.DataFrame, as_of:
     return pd.DataFrame({
         "sku": recs["sku"], "order_by": order_by,
         "days_until_stockout": np.where(np.isfinite(stockout_days), stockout_days, np.nan),
-        "urgency": np.where(live, urgency, None), "due_today": live & (due_days <= 0),
+        "urgency": np.where(live, urgency, None), "due_today": live & (due_days <= 0),  # type: ignore[call-overload,arg-type]  # numpy stubs: no object-array where
     })

@@ -11,7 +11,8 @@ multiplier), found by bisection, so the stock goes where it buys the most.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -60,12 +61,12 @@ class Inputs:
     previous: np.ndarray        # last run's choice: 1.0 JIC, 0.0 JIT, NaN none
     season_demand: np.ndarray   # forecast demand until a season ending ends (units), NaN otherwise
     history: np.ndarray | None = None  # SKU x periods: the latest demand (NaN before an item started)
-    # set by ``under`` from the rules
-    class_level: np.ndarray | None = None    # the class's (or the item master's) target
-    popular: np.ndarray | None = None        # ABC class among jic_classes
-    eligible: np.ndarray | None = None       # may be buffered at all (live, with demand, new as the rule says)
-    forced: np.ndarray | None = None         # "JIC" / "JIT" from the item master, None elsewhere
-    always_jic: np.ndarray | None = None     # new items where new_item_policy is "JIC"
+    # set by ``under`` from the rules (empty until then)
+    class_level: np.ndarray = field(default_factory=lambda: np.empty(0))  # the class's (or the item master's) target
+    popular: np.ndarray = field(default_factory=lambda: np.empty(0))      # ABC class among jic_classes
+    eligible: np.ndarray = field(default_factory=lambda: np.empty(0))     # may be buffered at all (live, with demand, new as the rule says)
+    forced: np.ndarray = field(default_factory=lambda: np.empty(0))       # "JIC" / "JIT" from the item master, None elsewhere
+    always_jic: np.ndarray = field(default_factory=lambda: np.empty(0))   # new items where new_item_policy is "JIC"
 
     @classmethod
     def build(cls, base: pd.DataFrame, lead_time: pd.DataFrame | None, p: PolicyParams,
@@ -93,7 +94,7 @@ class Inputs:
             demand_share=np.where(np.isfinite(adi) & (adi > 0), np.minimum(1.0 / adi, 1.0), 1.0),
             abc=base["abc"].astype(str).to_numpy(),
             lifecycle=(base["lifecycle"] if "lifecycle" in base else pd.Series("active", index=base.index)).to_numpy(),
-            override=np.where(np.isin(override.astype(str), ["JIC", "JIT"]), override, None),
+            override=np.where(np.isin(override.astype(str), ["JIC", "JIT"]), override, None),  # type: ignore[call-overload,arg-type]  # numpy stubs: no object-array where
             own_level=base["target_service_level"].to_numpy(float),
             protection=protection or Protection(base["sku"], lead_time, lt + review,
                                                 base["sigma"].clip(lower=0).to_numpy(float)),
@@ -129,7 +130,7 @@ def _level(x: Inputs, p: PolicyParams, holding: np.ndarray, q: np.ndarray, annua
     return np.where(np.isnan(x.own_level), level, x.own_level)
 
 
-def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[str, np.ndarray]:
+def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[str, Any]:
     """Both choices for every SKU, the choice, and its quantities (units, currency per year).
 
     ``carrying_scale`` multiplies the carrying cost in the choices (1: the true cost; above 1:
@@ -250,7 +251,7 @@ def _order_qty(x: Inputs, p: PolicyParams, raw: np.ndarray, review: float) -> np
     return round_order_qty(np.minimum(raw, _cap(x, p, review)), x.moq, x.pack)
 
 
-def allocate(x: Inputs, p: PolicyParams) -> tuple[dict[str, np.ndarray], float]:
+def allocate(x: Inputs, p: PolicyParams) -> tuple[dict[str, Any], float]:
     """The plan that meets ``p.stock_budget`` (planned average stock value, currency) or
     ``p.fill_target`` (expected fill rate over all demand) at the least expected cost, and the
     carrying-cost multiplier that does it (1.0 without either)."""

@@ -98,7 +98,7 @@ def recommend(
     unsteady = base["xyz"].eq("Z").to_numpy() & base["pattern"].isin(["erratic", "lumpy"]).to_numpy()
     risk = np.where(~jic & unreliable & unsteady, "JIT risk: unreliable supplier and erratic demand",
                     np.where(~jic & unreliable, "JIT risk: unreliable supplier",
-                             np.where(~jic & unsteady & x.popular, "JIT risk: erratic demand", None)))
+                             np.where(~jic & unsteady & x.popular, "JIT risk: erratic demand", None)))  # type: ignore[call-overload,arg-type]  # numpy stubs: no object-array where
     decided_by = np.where(forced, "item master", np.where(dead | (new & ~jic), "lifecycle", p.decide_by))
     plan = plan | {"is_jic": jic, "safety_stock": ss, "chosen": chosen}
     return pd.DataFrame(
@@ -126,7 +126,7 @@ def recommend(
             "reorder_now": reorder_qty > 0, "reorder_qty": reorder_qty, "reorder_value": reorder_qty * cost,
             "risk_flag": risk,
             "season_ending": base["season_ending"].fillna(False).astype(bool) if "season_ending" in base else False,
-            "service_measure": np.where(jic, "cycle" if p.targets == "cost" else p.service_measure, None),
+            "service_measure": np.where(jic, "cycle" if p.targets == "cost" else p.service_measure, None),  # type: ignore[call-overload,arg-type]  # numpy stubs: no object-array where
             "expected_cost_jic": plan["jic"]["total"], "expected_cost_jit": plan["jit"]["total"],
             "costs_from": np.where(plan["costs_replayed"], "replay", "formulas"),
             "decided_by": decided_by,

@@ -14,6 +14,7 @@ period that starts at or after its arrival. It never serves a period it could no
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -64,7 +65,7 @@ class ReplayItems:
     @classmethod
     def simple(cls, n: int, **values) -> ReplayItems:
         """n SKUs, each its own supplier, no costs but those given (scalars broadcast)."""
-        zero = {f: 0.0 for f in cls.__dataclass_fields__}
+        zero: dict[str, Any] = {f: 0.0 for f in cls.__dataclass_fields__}
         zero.update(moq=1.0, pack=1.0, unit_cost=1.0, supplier=np.arange(n))
         zero.update(values)
         return cls(**{k: np.broadcast_to(np.asarray(v, float if k != "supplier" else int), (n,)).copy()

@@ -1,1 +1,1 @@
-"""SQL files of the warehouse, run by ``warehouse.sqlfiles`` in the order it declares."""
+"""SQL files of the warehouse, run by ``warehouse.db`` in the order ``SCHEMA_FILES`` declares."""

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LAYERS = ["ingest", "warehouse", "forecasting", "classification", "policy", "reports"]
-PURE = {"forecasting", "classification", "policy", "reports"}  # DataFrames in, DataFrames out
+LAYERS = ["ingest", "warehouse", "forecasting", "classification", "policy", "replay", "reports"]
+PURE = {"forecasting", "classification", "policy", "replay", "reports"}  # DataFrames in, DataFrames out
 PROJECT = set(LAYERS) | {"flows", "jitjic", "sql"}
 
 
@@ -61,3 +61,12 @@ def test_cli_import_does_not_load_prefect():
     code = "import sys, jitjic.cli; print('prefect' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_policy_is_a_leaf_of_inventory_logic():
+    """The replay composes forecasting, classification and policy; policy itself uses none of them."""
+    for path, names in imports_of("policy").items():
+        tops = {n.split(".")[0] for n in names}
+        assert not tops & {"forecasting", "classification", "replay"}, f"{path} reaches beyond inventory logic"
+    assert any({"forecasting", "classification", "policy"} <= {n.split(".")[0] for n in names}
+               for names in imports_of("replay").values())

@@ -63,9 +63,9 @@ def _demand(seed=3, n=40, weeks=60):
 
 def test_classify_window_value_and_order_invariance():
     demand = _demand()
-    out = classify_skus(demand, window=52)
+    out = classify_skus(demand, window_periods=52, abc_basis="value")
     assert (out["periods"] == 52).all()
-    shuffled = classify_skus(demand.sample(frac=1, random_state=0), window=52)
+    shuffled = classify_skus(demand.sample(frac=1, random_state=0), window_periods=52, abc_basis="value")
     pd.testing.assert_frame_equal(out, shuffled)
     recent = demand[demand["period_start"] >= sorted(demand["period_start"].unique())[-52]]
     assert out.set_index("sku")["annual_value"].sum() == pytest.approx(recent["revenue"].sum())
@@ -74,7 +74,7 @@ def test_classify_window_value_and_order_invariance():
 def test_unit_cost_replaces_price_where_known():
     demand = _demand(n=5)
     cost = pd.Series({"S00": 0.01})
-    out = classify_skus(demand, cost).set_index("sku")
+    out = classify_skus(demand, cost, abc_basis="value").set_index("sku")
     assert out.loc["S00", "annual_value"] == pytest.approx(out.loc["S00", "annual_qty"] * 0.01)
 
 
@@ -82,7 +82,7 @@ def test_scaling_quantities_changes_no_class():
     demand = _demand()
     scaled = demand.assign(qty=demand["qty"] * 12.5, revenue=demand["revenue"] * 12.5)
     cols = ["sku", "abc", "xyz", "pattern"]
-    pd.testing.assert_frame_equal(classify_skus(demand)[cols], classify_skus(scaled)[cols])
+    pd.testing.assert_frame_equal(classify_skus(demand, abc_basis="value")[cols], classify_skus(scaled, abc_basis="value")[cols])
 
 
 def test_lifecycle_labels_and_value_source():
@@ -91,11 +91,11 @@ def test_lifecycle_labels_and_value_source():
     rows += [("NEW", p, 2.0) for p in periods[-5:]]                                    # 5 periods of history
     rows += [("LIVE", p, float(i % 3)) for i, p in enumerate(periods)]
     demand = pd.DataFrame(rows, columns=["sku", "period_start", "qty"]).assign(order_lines=1, revenue=lambda d: d.qty * 2)
-    out = classify_skus(demand, pd.Series({"LIVE": 1.0}), new_periods=13, dead_periods=13).set_index("sku")
+    out = classify_skus(demand, pd.Series({"LIVE": 1.0}), new_periods=13, dead_periods=13, abc_basis="value").set_index("sku")
     assert out["lifecycle"].to_dict() == {"LIVE": "active", "NEW": "new", "OLD": "dead"}
     assert out.loc["OLD", "periods_since_demand"] == 20 and out.loc["NEW", "periods_since_first"] == 5
     assert out.loc["LIVE", "value_source"] == "cost" and out.loc["NEW", "value_source"] == "price"
-    assert classify_skus(demand, dead_periods=25).set_index("sku").loc["OLD", "lifecycle"] == "active"
+    assert classify_skus(demand, dead_periods=25, abc_basis="value").set_index("sku").loc["OLD", "lifecycle"] == "active"
 
 
 def test_an_item_near_a_border_keeps_last_runs_class():
@@ -107,14 +107,14 @@ def test_an_item_near_a_border_keeps_last_runs_class():
     periods = pd.date_range("2011-01-03", periods=20, freq="7D").date
     rows = [(f"S{i}", p, 1.0, n / 20, 1.0) for i, n in enumerate(lines) for p in periods]
     demand = pd.DataFrame(rows, columns=["sku", "period_start", "qty", "order_lines", "revenue"])
-    fresh = classify_skus(demand, basis="hits").set_index("sku")
+    fresh = classify_skus(demand, abc_basis="hits").set_index("sku")
     moved = "S6"
     assert fresh.loc[moved, "abc"] == "B" and fresh.loc["S8", "abc"] == "C"
     previous = fresh.reset_index()[["sku", "abc", "xyz"]].assign(abc=lambda f: f["abc"].where(f["sku"] != moved, "A"))
-    held = classify_skus(demand, basis="hits", previous=previous).set_index("sku")
+    held = classify_skus(demand, abc_basis="hits", previous=previous).set_index("sku")
     assert held.loc[moved, "abc"] == "A"  # within 2 points of the border: last run's class stays
-    loose = classify_skus(demand, basis="hits", previous=previous, abc_hold=0.0).set_index("sku")
+    loose = classify_skus(demand, abc_basis="hits", previous=previous, abc_hold=0.0).set_index("sku")
     assert loose.loc[moved, "abc"] == "B"
     # a jump across two classes is never held back
     far = previous.assign(abc=lambda f: f["abc"].where(f["sku"] != "S8", "A"))
-    assert classify_skus(demand, basis="hits", previous=far).set_index("sku").loc["S8", "abc"] == "C"
+    assert classify_skus(demand, abc_basis="hits", previous=far).set_index("sku").loc["S8", "abc"] == "C"

@@ -55,8 +55,8 @@ def test_classify_skus_is_unit_free_and_order_free(seed, factor):
     demand = pd.DataFrame(rows, columns=["sku", "period_start", "qty"]).assign(order_lines=1)
     demand["revenue"] = demand["qty"] * 2.5
     cols = ["sku", "abc", "xyz", "pattern", "lifecycle"]
-    base = classify_skus(demand)[cols]
-    scaled = classify_skus(demand.assign(qty=demand["qty"] * factor, revenue=demand["revenue"] * factor))[cols]
-    shuffled = classify_skus(demand.sample(frac=1, random_state=seed))[cols]
+    base = classify_skus(demand, abc_basis="value")[cols]
+    scaled = classify_skus(demand.assign(qty=demand["qty"] * factor, revenue=demand["revenue"] * factor), abc_basis="value")[cols]
+    shuffled = classify_skus(demand.sample(frac=1, random_state=seed), abc_basis="value")[cols]
     pd.testing.assert_frame_equal(base, scaled)
     pd.testing.assert_frame_equal(base, shuffled)

@@ -28,7 +28,7 @@ def result():
     series |= {f"rare{i}": rng.poisson(0.3, 60) * rng.integers(1, 9, 60) for i in range(40)}
     series |= {"new": [4, 6], "zero": [0] * 60, "one": [0] * 59 + [7],
                "returns": [5, -3] + [4] * 58, "spike": [3] * 30 + [900] + [3] * 29}
-    return forecast_demand(long(series), 6, level=0.9)
+    return forecast_demand(long(series), 6, interval_level=0.9)
 
 
 def test_shapes_and_labels(result):
@@ -147,7 +147,7 @@ def test_selection_never_keeps_a_model_that_lost_to_ses_on_every_origin():
     y = np.vstack([rng.poisson(20, (40, 70)), rng.poisson(0.4, (40, 70)) * rng.integers(1, 6, (40, 70)),
                    rng.poisson(5 + 0.3 * t, (40, 70)), rng.poisson(np.where(t < 50, 10, 30), (40, 70))]).astype(float)
     auto = AutoForecast(6).fit(y)
-    ses = auto.candidates.index("SES")
+    ses = auto.models.index("SES")
     assert len(auto.origins_) >= 8
     challengers = 0
     for combo, by_origin, ses_by_origin in auto.group_choice_.values():

@@ -6,7 +6,7 @@ import pytest
 
 import forecasting
 from forecasting.paths import process_map, run_seasonal_job
-from forecasting.pipeline import ROW_WISE
+from forecasting.pipeline import ROW_WISE_PARAMS
 
 
 def _demand(skus: int = 60, weeks: int = 120, seed: int = 3) -> pd.DataFrame:
@@ -28,11 +28,11 @@ def _demand(skus: int = 60, weeks: int = 120, seed: int = 3) -> pd.DataFrame:
 def _partitioned(demand: pd.DataFrame, n: int, **params) -> forecasting.ForecastResult:
     periods = np.unique(demand["period_start"])
     skus = np.unique(demand["sku"])
-    row_wise = {k: v for k, v in params.items() if k in ROW_WISE}
+    row_wise = {k: v for k, v in params.items() if k in ROW_WISE_PARAMS}
     # each partition only sees its own SKUs' rows, as a worker reading DuckDB would
     parts = [forecasting.prepare_partition(demand[demand["sku"].isin(chunk)], periods, 8, **row_wise)
              for chunk in np.array_split(skus, n)]
-    jobs = forecasting.seasonal_jobs(parts, 8, **{k: v for k, v in params.items() if k in (*ROW_WISE, "seasonal_limit")})
+    jobs = forecasting.seasonal_jobs(parts, 8, **{k: v for k, v in params.items() if k in (*ROW_WISE_PARAMS, "seasonal_limit")})
     fitted = [run_seasonal_job(j) for j in jobs]
     return forecasting.forecast_partitions(parts, periods, 8, jobs=jobs, fitted=fitted, **params), jobs
 
@@ -41,7 +41,7 @@ def _partitioned(demand: pd.DataFrame, n: int, **params) -> forecasting.Forecast
 def test_partitions_equal_one_process_exactly(n):
     demand = _demand()
     # Holt-Winters is opt-in; the yearly-seasonal fixture also gets pooled calendar factors
-    params = {"seasonal_limit": 6, "candidates": (*forecasting.auto.CANDIDATES, "HoltWinters")}
+    params = {"seasonal_limit": 6, "models": (*forecasting.auto.CANDIDATES, "HoltWinters")}
     whole = forecasting.forecast_demand(demand, 8, mapper=process_map, **params)
     split, jobs = _partitioned(demand, n, **params)
     assert jobs, "the fixture must exercise the statsmodels Holt-Winters fits"
@@ -52,7 +52,7 @@ def test_partitions_equal_one_process_exactly(n):
 
 def test_seasonal_fits_are_bounded_and_chosen_from_the_whole_catalogue():
     demand = _demand()
-    _, jobs = _partitioned(demand, 3, seasonal_limit=4, candidates=(*forecasting.auto.CANDIDATES, "HoltWinters"))
+    _, jobs = _partitioned(demand, 3, seasonal_limit=4, models=(*forecasting.auto.CANDIDATES, "HoltWinters"))
     fitted_rows = {int(r) for j in jobs for r in j.rows}
     assert 0 < len(fitted_rows) <= 4
     # the biggest eligible SKUs by volume, whichever partition they sit in

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from policy import PolicyParams, eoq, lead_time_sigma, recommend, round_order_qty, safety_stock
+from tests.factories import policy_inputs
 
 # the popular-vs-rare rule alone at the class targets (the cost comparison and per-item targets off)
 RULE = PolicyParams(decide_by="class", targets="class")
@@ -27,26 +28,8 @@ def test_eoq_and_rounding():
     np.testing.assert_allclose(round_order_qty([7, 0, 25, 12], [10, 1, 1, 1], [6, 1, 12, 12]), [12, 0, 36, 12])
 
 
-def _inputs():
-    classes = pd.DataFrame({
-        "sku": ["POP", "RARE", "DEAD"], "abc": ["A", "C", "B"], "xyz": ["X", "Z", "Z"],
-        "pattern": ["smooth", "lumpy", "none"], "abc_basis": "value", "cv": [0.4, 2.5, np.nan],
-    })
-    forecast = pd.DataFrame({"sku": ["POP", "RARE", "DEAD"], "model": ["SES", "SBA", "SBA"],
-                             "mean": [100.0, 0.5, 0.0], "sigma": [20.0, 1.0, 0.0]})
-    items = pd.DataFrame({
-        "sku": ["POP", "RARE", "DEAD"], "description": ["Popular <b>mug</b>", "Rare vase", "Old lamp"],
-        "unit_cost": [2.0, np.nan, 5.0], "supplier": ["S", None, "S"],
-        "lead_time_days": [28.0, np.nan, 7.0], "lead_time_std_days": [7.0, np.nan, 1.0],
-        "moq": [1.0, np.nan, 1.0], "pack_size": [10.0, np.nan, 1.0], "avg_price": [4.0, 10.0, 8.0],
-        "order_cost": [25.0, np.nan, 25.0], "holding_rate": [0.25, np.nan, 0.25], "on_time_rate": np.nan,
-    })
-    stock = pd.DataFrame({"sku": ["POP", "RARE"], "on_hand": [300.0, 0.0], "on_order": [100.0, 0.0]})
-    return classes, forecast, items, stock
-
-
 def test_popular_gets_a_buffer_rare_goes_jit():
-    out = recommend(*_inputs(), RULE).set_index("sku")
+    out = recommend(*policy_inputs(), RULE).set_index("sku")
     pop, rare, dead = out.loc["POP"], out.loc["RARE"], out.loc["DEAD"]
     assert pop["policy"] == "JIC" and rare["policy"] == "JIT" and dead["policy"] == "JIT"
     # weekly periods, weekly review: protection = L + R = 4 + 1 weeks, supplier ± 1 week, 95% cycle service
@@ -64,7 +47,7 @@ def test_popular_gets_a_buffer_rare_goes_jit():
 
 
 def test_reorder_now_and_quantities():
-    out = recommend(*_inputs(), RULE).set_index("sku")
+    out = recommend(*policy_inputs(), RULE).set_index("sku")
     pop = out.loc["POP"]
     # position 400 <= reorder point ~680: order at least an EOQ, in whole packs
     assert pop["inventory_position"] == 400 and bool(pop["reorder_now"])
@@ -78,13 +61,13 @@ def test_reorder_now_and_quantities():
 
 
 def test_reasons_and_assumptions_in_plain_words():
-    out = recommend(*_inputs(), RULE).set_index("sku")
+    out = recommend(*policy_inputs(), RULE).set_index("sku")
     assert out.loc["POP", "reason"].startswith("A-item (top 80% of value), steady demand (CV 0.4), supplier 28±7 days -> JIC: buffer ")
     assert "for 95% cycle service, ties up" in out.loc["POP", "reason"]
     # both choices' yearly cost, the numbers the choice rests on
     pop = out.loc["POP"]
     assert f"JIC {pop['expected_cost_jic']:,.2f}/yr vs JIT {pop['expected_cost_jit']:,.2f}/yr" in pop["reason"]
-    classes, *rest = _inputs()
+    classes, *rest = policy_inputs()
     by_hits = recommend(classes.assign(abc_basis="hits"), *rest, RULE).set_index("sku")
     assert by_hits.loc["POP", "reason"].startswith("A-item (top 80% of order lines), steady demand")
     assert "JIT: order to demand" in out.loc["RARE", "reason"]
@@ -102,20 +85,20 @@ def test_reasons_and_assumptions_in_plain_words():
 
 
 def test_unreliable_supplier_is_flagged_for_jit():
-    classes, forecast, items, stock = _inputs()
+    classes, forecast, items, stock = policy_inputs()
     items.loc[items["sku"] == "RARE", ["lead_time_days", "lead_time_std_days"]] = [42.0, 14.0]
     out = recommend(classes, forecast, items, stock, RULE).set_index("sku")
     assert out.loc["RARE", "risk_flag"] == "JIT risk: unreliable supplier and erratic demand"
 
 
 def test_jic_classes_configurable():
-    out = recommend(*_inputs(), replace(RULE, jic_classes=("A", "B", "C"))).set_index("sku")
+    out = recommend(*policy_inputs(), replace(RULE, jic_classes=("A", "B", "C"))).set_index("sku")
     assert out.loc["RARE", "policy"] == "JIC"
     assert out.loc["RARE", "service_level"] == 0.85
 
 
 def test_per_item_order_cost_and_holding_rate():
-    classes, forecast, items, stock = _inputs()
+    classes, forecast, items, stock = policy_inputs()
     items.loc[items["sku"] == "POP", ["order_cost", "holding_rate"]] = [100.0, 0.5]
     pop = recommend(classes, forecast, items, stock, RULE).set_index("sku").loc["POP"]
     # EOQ sqrt(2 x 5214.3 x (100 + 1) / (2.00 x (0.5 + 0.05))) = 978.6 -> 980 in packs of 10
@@ -129,7 +112,7 @@ def test_per_item_order_cost_and_holding_rate():
 
 
 def test_on_time_rate_stands_in_for_a_missing_spread():
-    classes, forecast, items, stock = _inputs()
+    classes, forecast, items, stock = policy_inputs()
     items.loc[items["sku"] == "POP", ["lead_time_std_days", "on_time_rate"]] = [np.nan, 0.8]
     items.loc[items["sku"] == "RARE", "on_time_rate"] = 0.5
     items.loc[items["sku"] == "DEAD", "on_time_rate"] = 0.1  # its spread is known: the rate is not used
@@ -151,7 +134,7 @@ def test_on_time_rate_stands_in_for_a_missing_spread():
 
 
 def test_the_item_master_can_set_policy_and_target():
-    classes, forecast, items, stock = _inputs()
+    classes, forecast, items, stock = policy_inputs()
     classes["lifecycle"] = ["active", "active", "dead"]
     items["policy_override"] = ["JIT", "JIC", "JIC"]
     items["target_service_level"] = [np.nan, 0.975, np.nan]
@@ -176,23 +159,23 @@ def test_the_item_master_can_set_policy_and_target():
 def test_order_quantity_capped_at_a_year_of_demand():
     # no obsolescence and no line cost, so EOQ is the textbook one
     every = replace(RULE, jic_classes=("A", "B", "C"), obsolescence_rate={"A": 0, "B": 0, "C": 0}, order_line_cost=0)
-    out = recommend(*_inputs(), every).set_index("sku")
+    out = recommend(*policy_inputs(), every).set_index("sku")
     # RARE: 0.5/week at 6.00 (60% of price): EOQ sqrt(2 x 26.07 x 25 / 1.5) = 29.5 units, 59 weeks;
     # the cap is 365 days = 26.07 units, rounded up to 27
     rare, pop = out.loc["RARE"], out.loc["POP"]
     assert rare["order_qty"] == 27 and rare["orders_per_year"] == pytest.approx(0.5 * 365 / 7 / 27)
     assert ", orders capped at 365 days of demand;" in rare["reason"]
     assert "capped" not in pop["reason"]  # 7 weeks of EOQ: untouched
-    uncapped = recommend(*_inputs(), replace(every, max_order_cover_days=None)).set_index("sku")
+    uncapped = recommend(*policy_inputs(), replace(every, max_order_cover_days=None)).set_index("sku")
     assert uncapped.loc["RARE", "order_qty"] == 30 and "capped" not in uncapped.loc["RARE", "reason"]
     assert uncapped.loc["POP", "order_qty"] == pop["order_qty"]
     # never below one review period's demand
-    tight = recommend(*_inputs(), replace(every, max_order_cover_days=1.0)).set_index("sku")
+    tight = recommend(*policy_inputs(), replace(every, max_order_cover_days=1.0)).set_index("sku")
     assert tight.loc["POP", "order_qty"] == 100 and tight.loc["RARE", "order_qty"] == 1
 
 
 def test_dead_items_phase_out_and_new_items_go_jit():
-    classes, forecast, items, stock = _inputs()
+    classes, forecast, items, stock = policy_inputs()
     classes["lifecycle"] = ["new", "dead", "active"]
     classes["periods_since_first"] = [5, 40, 40]
     classes["periods_since_demand"] = [0, 20, 1]

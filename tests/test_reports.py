@@ -5,11 +5,11 @@ import pandas as pd
 
 from policy import PolicyParams, recommend
 from reports import build_context, render_report
-from tests.test_policy import _inputs
+from tests.factories import policy_inputs
 
 
 def _context(description: str):
-    classes, forecast, items, stock = _inputs()
+    classes, forecast, items, stock = policy_inputs()
     items.loc[0, "description"] = description
     recs = recommend(classes, forecast, items, stock, PolicyParams(decide_by="class"))
     matrix = pd.DataFrame({"abc": ["A"], "xyz": ["X"], "skus": [1], "share_of_volume": [0.5], "share_of_value": [0.7]})
@@ -38,7 +38,7 @@ def test_reorder_list_goes_per_supplier():
     assert "<td>S</td>" in render_report(ctx)
     from reports import reorder_csv, reorder_list
 
-    classes, forecast, items, stock = _inputs()
+    classes, forecast, items, stock = policy_inputs()
     recs = recommend(classes, forecast, items, stock, PolicyParams(decide_by="class"))
     assert reorder_csv(reorder_list(recs)).splitlines()[0].startswith("sku,description,supplier,policy,reorder_qty")
 
@@ -51,7 +51,7 @@ def test_render_escapes_data_and_shows_figures():
 
 
 def test_items_set_in_the_item_master_are_listed():
-    classes, forecast, items, stock = _inputs()
+    classes, forecast, items, stock = policy_inputs()
     items["policy_override"] = [None, "JIC", None]
     items["target_service_level"] = [np.nan, 0.975, np.nan]
     recs = recommend(classes, forecast, items, stock, PolicyParams(decide_by="class"))
@@ -66,7 +66,7 @@ def test_items_set_in_the_item_master_are_listed():
 def test_markdown_summary_for_the_artifact():
     from reports import markdown_summary
 
-    classes, forecast, items, stock = _inputs()
+    classes, forecast, items, stock = policy_inputs()
     recs = recommend(classes, forecast, items, stock, PolicyParams(decide_by="class"))
     md = markdown_summary("R9", recs)
     assert md.startswith("## jitjic run R9") and "reorder today: 2 SKUs" in md
@@ -132,7 +132,7 @@ def test_text_that_a_spreadsheet_would_run_is_neutralised():
 def test_the_artifact_carries_no_markup_from_data():
     from reports import markdown_summary
 
-    classes, forecast, items, stock = _inputs()
+    classes, forecast, items, stock = policy_inputs()
     items["description"] = ["<script>alert(1)</script> | [x](http://evil.example) *", "a\nb", None]
     recs = recommend(classes, forecast, items, stock, PolicyParams(decide_by="class"))
     md = markdown_summary("R9", recs)

@@ -1,10 +1,13 @@
 """Settings: TOML + environment, validated once with messages naming the key."""
 
+import dataclasses
+import importlib
+import inspect
 from pathlib import Path
 
 import pytest
 
-from jitjic.settings import SettingsError, load_settings
+from jitjic.settings import Settings, SettingsError, load_settings
 
 
 def test_defaults_are_valid():
@@ -85,3 +88,36 @@ def test_example_config_is_valid_and_complete():
         for key in field.annotation.model_fields:
             assert f"{key} =" in text or f"# {key}" in text, f"[{section}] {key} is not in jitjic.example.toml"
     assert settings.email.enabled is False
+
+
+# -- one default per key: the settings' defaults are the library's -----------------------------
+def _library_defaults(target) -> dict:
+    if dataclasses.is_dataclass(target):
+        return {f.name: f.default if f.default is not dataclasses.MISSING else f.default_factory()
+                for f in dataclasses.fields(target)
+                if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING}
+    return {name: p.default for name, p in inspect.signature(target).parameters.items()
+            if p.default is not inspect.Parameter.empty}
+
+
+def _plain(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+@pytest.mark.parametrize(("section", "target", "least"), [
+    ("forecast", "forecasting.AutoForecast", 7),
+    ("forecast", "forecasting.forecast_demand", 1),
+    ("classification", "classification.classify_skus", 8),
+    ("policy", "policy.PolicyParams", 25),
+    ("exceptions", "policy.ExceptionRules", 2),
+])
+def test_the_settings_defaults_are_the_librarys(section, target, least):
+    """A key means one thing with one default from TOML to library: where a library function or
+    parameter class takes a key of the section by the same name, both defaults agree."""
+    module, name = target.rsplit(".", 1)
+    library = _library_defaults(getattr(importlib.import_module(module), name))
+    ours = getattr(Settings(), section).model_dump()
+    shared = sorted(set(library) & set(ours))
+    assert len(shared) >= least, f"{target} shares only {shared} with [{section}]: names drifted apart"
+    differ = {k: (_plain(ours[k]), _plain(library[k])) for k in shared if _plain(ours[k]) != _plain(library[k])}
+    assert not differ, f"[{section}] default (settings, library) differ: {differ}"

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from policy import PolicyParams
-from policy.backtest import (
+from policy.simulate import SCENARIOS
+from replay import (
     STRATEGIES,
     backtest_policies,
     exchange_curve,
@@ -14,7 +15,6 @@ from policy.backtest import (
     prepare_replay,
     strategy_params,
 )
-from policy.simulate import SCENARIOS
 
 
 def _demand(seed=8, periods=40):
@@ -137,7 +137,7 @@ def test_strategies_differ_only_where_they_should():
 def test_cached_paths_equal_a_fresh_fit_each_period():
     from forecasting import AutoForecast
     from forecasting.paths import cheap_paths
-    from policy.backtest import _PathCache
+    from replay.backtest import _PathCache
 
     rng = np.random.default_rng(2)
     y = rng.poisson(rng.uniform(0.2, 20, (25, 1)), (25, 40)).astype(float)
@@ -145,9 +145,9 @@ def test_cached_paths_equal_a_fresh_fit_each_period():
     cache = _PathCache(y, auto)
     for periods in range(24, 32):  # consecutive periods share origins: most paths come from the cache
         got = cache.at(periods)
-        fresh = cheap_paths(y[:, :periods], auto.candidates, auto.origins(periods), 4, auto.season)
+        fresh = cheap_paths(y[:, :periods], auto.models, auto.origins(periods), 4, auto.season)
         assert set(got) == set(fresh)
         for model in fresh:
             np.testing.assert_array_equal(got[model], fresh[model])
     # old history lengths are dropped: only those from the earliest origin to the end are kept
-    assert len(cache.cache) <= auto.horizon + (auto.n_origins - 1) * auto.origin_step + 1
+    assert len(cache.cache) <= auto.horizon + (auto.backtest_origins - 1) * auto.origin_step + 1

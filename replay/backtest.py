@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from classification import classify_skus
-from forecasting import AutoForecast
+from forecasting import AutoForecast, lead_time_table, summary_table
 from forecasting.matrix import to_matrix
 from forecasting.paths import cheap_paths
 from policy.inputs import item_inputs, protection_horizon
@@ -27,8 +27,8 @@ from policy.simulate import SCENARIOS, Plan, ReplayItems, Scenario, replay
 from policy.uncertainty import Protection
 
 __all__ = [
-    "STRATEGIES", "CURVE_LEVELS", "Replay", "prepare_replay", "strategy_params", "uniform_jic", "run_strategy",
-    "backtest_policies", "exchange_curve", "equal_stock_level", "summarise",
+    "STRATEGIES", "CURVE_LEVELS", "Replay", "prepare_replay", "strategy_params", "uniform_jic", "plan_weeks",
+    "run_strategy", "backtest_policies", "exchange_curve", "equal_stock_level", "summarise",
 ]
 
 STRATEGIES = ("JIT everywhere", "JIC everywhere", "class rule", "recommended")
@@ -80,9 +80,11 @@ class Replay:
     def inputs(self) -> list[Inputs]:
         """Each period's plan inputs, read off its item rows once (strategies set their rules)."""
         if self._inputs is None:
-            start = None if self.history is None else self.history.shape[1] - self.actual.shape[1]
+            history, start = self.history, 0
+            if history is not None:
+                start = history.shape[1] - self.actual.shape[1]
             self._inputs = [Inputs.build(base, None, self.params, protection,
-                                         history=None if start is None else self.history[:, :start + t])
+                                         history=None if history is None else history[:, :start + t])
                             for t, (base, protection) in enumerate(self.weeks)]
         return self._inputs
 
@@ -128,9 +130,7 @@ def prepare_replay(
         auto = AutoForecast(horizon, **fp)
         # with the period dates, as the nightly forecast: calendar factors learnt from history
         auto.fit(y[:, : origin + t], paths=paths.at(origin + t), dates=pd.to_datetime(periods[: origin + t]))
-        summary = pd.DataFrame({"sku": ids, "model": auto.model_names(), "mean": auto.mean_[:, 0],
-                                "sigma": np.nan_to_num(auto.scale_), **auto.season_columns(),
-                                "season_demand": _season_demand(auto)})
+        summary = summary_table(auto, ids).assign(season_demand=_season_demand(auto))
         # the planner classifies every night: an item dead in summer sells again by Christmas
         if t:  # last week's classes: an item near a border keeps its class
             known_then = classify_skus(demand[demand["period_start"].isin(set(periods[: origin + t]))],
@@ -138,7 +138,7 @@ def prepare_replay(
         known_then = known_then.set_index("sku").reindex(ids).reset_index()
         base, _ = item_inputs(known_then, summary, items, None, params)
         periods_t = (base["lead_time_days"].to_numpy(float) + params.review_period_days) / params.period_days
-        fitted.append((base, Protection(base["sku"], _lead_time_frame(ids, auto), periods_t,
+        fitted.append((base, Protection(base["sku"], lead_time_table(auto, ids), periods_t,
                                         base["sigma"].clip(lower=0).to_numpy(float))))
     first = fitted[0][0]
     return Replay(ids, classes, weight, y[:, origin:], fitted, params, _replay_items(first, params), total, y)
@@ -150,7 +150,8 @@ class _PathCache:
     before its origin (row-wise), so each is fitted once for the whole replay."""
 
     def __init__(self, y: np.ndarray, auto: AutoForecast):
-        self.y, self.auto, self.cache = y, auto, {}
+        self.y, self.auto = y, auto
+        self.cache: dict[int, dict[str, np.ndarray]] = {}
 
     def at(self, periods: int) -> dict[str, np.ndarray]:
         """model -> (origins + 1) x sku x h, as ``forecasting.paths.candidate_paths`` of
@@ -158,11 +159,11 @@ class _PathCache:
         cuts = [*self.auto.origins(periods), periods]
         for cut in cuts:
             if cut not in self.cache:
-                self.cache[cut] = cheap_paths(self.y[:, :cut], self.auto.candidates, [], self.auto.horizon,
+                self.cache[cut] = cheap_paths(self.y[:, :cut], self.auto.models, [], self.auto.horizon,
                                               self.auto.season)
         for old in [c for c in self.cache if c < min(cuts)]:  # origins only move forward
             del self.cache[old]
-        return {m: np.concatenate([self.cache[c][m] for c in cuts]) for m in self.auto.candidates}
+        return {m: np.concatenate([self.cache[c][m] for c in cuts]) for m in self.auto.models}
 
 
 def _season_demand(auto: AutoForecast) -> np.ndarray:
@@ -172,16 +173,6 @@ def _season_demand(auto: AutoForecast) -> np.ndarray:
     cum = np.cumsum(auto.mean_, axis=1)
     at = np.clip(np.nan_to_num(periods, nan=1).astype(int), 1, cum.shape[1]) - 1
     return np.where(np.isfinite(periods), cum[np.arange(len(cum)), at], np.nan)
-
-
-def _lead_time_frame(ids: np.ndarray, auto: AutoForecast) -> pd.DataFrame:
-    cum_mean, q = auto.lead_time_quantiles()
-    n, h = cum_mean.shape
-    frame = pd.DataFrame({"sku": np.repeat(ids, h), "periods": np.tile(np.arange(1, h + 1), n),
-                          "mean": cum_mean.ravel()})
-    for name, tau in {"q50": 0.5, "q80": 0.8, "q90": 0.9, "q95": 0.95, "q99": 0.99}.items():
-        frame[name] = q[:, :, int(np.argmin(np.abs(auto.taus_ - tau)))].ravel()
-    return frame
 
 
 def _replay_items(base: pd.DataFrame, p: PolicyParams) -> ReplayItems:
@@ -216,8 +207,8 @@ def plan_weeks(rp: Replay, params: PolicyParams) -> tuple[list[Plan], list[np.nd
 def run_strategy(rp: Replay, params: PolicyParams, scenarios: tuple[Scenario, ...] = (SCENARIOS[0],),
                  name: str = "", plans: tuple[list[Plan], list[np.ndarray]] | None = None) -> pd.DataFrame:
     """Per-SKU replay results of one strategy under ``scenarios`` (rows: scenario x SKU)."""
-    plans, levels = plans or plan_weeks(rp, params)
-    first = plans[0]
+    weekly, levels = plans or plan_weeks(rp, params)
+    first = weekly[0]
     # each strategy starts stocked as it plans: JIC at the reorder point plus half an order, JIT
     # at its order-up-to level (the forecast over lead time + review)
     start = np.where(first.is_jic, first.reorder_point + first.order_qty / 2, first.order_up_to)
@@ -227,10 +218,10 @@ def run_strategy(rp: Replay, params: PolicyParams, scenarios: tuple[Scenario, ..
     # its cycles are held to it only when it was buffered throughout (a JIT week has no target)
     target = np.where(seen > 0, np.nansum(stacked, axis=0) / np.maximum(seen, 1), np.nan)
     buffered = seen == len(levels)
-    switches = (np.diff(np.stack([pl.is_jic for pl in plans]).astype(int), axis=0) != 0).sum(axis=0)
+    switches = (np.diff(np.stack([pl.is_jic for pl in weekly]).astype(int), axis=0) != 0).sum(axis=0)
     rows = []
     for scenario in scenarios:
-        out = replay(rp.actual, plans, rp.items, period_days=params.period_days, scenario=scenario,
+        out = replay(rp.actual, weekly, rp.items, period_days=params.period_days, scenario=scenario,
                      start_on_hand=np.nan_to_num(start))
         with np.errstate(divide="ignore", invalid="ignore"):
             per_item = np.where(out["cycles"] > 0, 1 - out["stockout_cycles"] / out["cycles"], np.nan)
