@@ -22,7 +22,7 @@ import pandas as pd
 from _full_data import DEFAULT, full_demand, manufacturing  # noqa: I001 (the benchmarks folder is on sys.path)
 
 from jitjic.settings import load_settings
-from jitjic.simulation import simulate_demand
+from jitjic.simulation import simulate_demand, simulation_params
 
 CATALOGUES = {"online_retail": lambda s: full_demand(DEFAULT, s), "manufacturing": manufacturing}
 
@@ -34,7 +34,7 @@ def run(name: str) -> dict:
     t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        sim = simulate_demand(demand, items, settings)
+        sim = simulate_demand(demand, items, simulation_params(settings))
     seconds = time.perf_counter() - t0
     res, curve = sim.results, sim.curve
     print(f"\n=== {name}: {demand['sku'].nunique():,} SKUs, last {sim.weeks} weeks replayed in {seconds:.0f} s ===")

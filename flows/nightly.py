@@ -20,20 +20,23 @@ import classification
 import forecasting
 import policy
 import warehouse
+from flows.stages import (
+    ClassifyStage,
+    DemandStage,
+    ForecastStage,
+    IngestStage,
+    PolicyStage,
+    PublishStage,
+    ReportStage,
+    SimulateStage,
+    Store,
+    resolve,
+)
 from ingest import IngestError
 from jitjic.reporting import ReportFiles, report_email, smtp_config, write_report_files
 from jitjic.settings import Settings
 from jitjic.simulation import simulate_demand
-from jitjic.wiring import (
-    check_ceilings,
-    classify_params,
-    column_mapping,
-    exception_rules,
-    expand_inputs,
-    forecast_params,
-    line_rules,
-    policy_params,
-)
+from jitjic.wiring import expand_inputs
 from reports import alert_message, markdown_summary, refused_for_good, send_message
 from warehouse.runs import new_run_id, utc_now
 
@@ -60,21 +63,17 @@ def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
 _IO_RETRY = {"retries": 3, "retry_delay_seconds": [2, 5, 15], "retry_condition_fn": _worth_retrying}
 
 
-def _connect(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """The working database, waiting up to paths.lock_wait_seconds while another process holds it."""
-    return warehouse.connect(settings.paths.database, wait_seconds=settings.paths.lock_wait_seconds)
-
-
 class _Hold:
     """Keeps the working database open in this process for the whole run: every stage's own
     connection shares it, and no other process (a reader, a second run) can take the file between
     two stages. Released only while Dask workers read it themselves."""
 
-    def __init__(self, settings: Settings):
-        self.settings, self.con = settings, None
+    def __init__(self, store: Store):
+        self.store: Store = store
+        self.con: duckdb.DuckDBPyConnection | None = None
 
     def __enter__(self) -> _Hold:
-        self.con = _connect(self.settings)
+        self.con = self.store.connect()
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -92,7 +91,7 @@ class _Hold:
 
 
 @contextmanager
-def _stage(settings: Settings, run_id: str, name: str,
+def _stage(store: Store, run_id: str, name: str,
            since: tuple[datetime, float] | None = None) -> Iterator[tuple[duckdb.DuckDBPyConnection, dict]]:
     """Open the warehouse for one stage; time it (from ``since``, the wall clock and
     ``perf_counter`` when the stage began, if it began in earlier tasks), log it, and record it
@@ -100,7 +99,7 @@ def _stage(settings: Settings, run_id: str, name: str,
     log = get_run_logger()
     started, t0 = since or (utc_now(), time.perf_counter())
     out: dict[str, Any] = {}
-    con = _connect(settings)
+    con = store.connect()
     try:
         yield con, out
         seconds = time.perf_counter() - t0
@@ -115,36 +114,31 @@ def _stage(settings: Settings, run_id: str, name: str,
 
 
 @task(cache_policy=NO_CACHE, **_IO_RETRY)
-def begin_run(settings: Settings) -> str:
-    """Create the schema if needed, close out abandoned runs, and record this run as running."""
+def begin_run(store: Store, parameters: dict[str, Any]) -> str:
+    """Create the schema if needed, close out abandoned runs, and record this run as running
+    (with the settings it runs on, ``parameters``)."""
     run_id = new_run_id()
-    con = _connect(settings)
+    con = store.connect()
     try:
         warehouse.ensure_schema(con)
-        con.execute(
-            "update runs set status = 'abandoned', ended_at = ?, "
-            "error = coalesce(error, 'process ended before the run finished; found by run ' || ?) "
-            "where status = 'running'",
-            [utc_now(), run_id],
-        )
-        warehouse.start_run(con, run_id, str(flow_run.id) if flow_run.id else None, settings.as_dict())
+        warehouse.abandon_running(con, found_by=run_id)
+        warehouse.start_run(con, run_id, str(flow_run.id) if flow_run.id else None, parameters)
     finally:
         con.close()
-    get_run_logger().info("run %s started; warehouse %s", run_id, settings.paths.database)
+    get_run_logger().info("run %s started; warehouse %s", run_id, store.database)
     return run_id
 
 
 @task(cache_policy=NO_CACHE, timeout_seconds=1800, **_IO_RETRY)
-def ingest_inputs(settings: Settings, run_id: str) -> dict[str, Any]:
+def ingest_inputs(p: IngestStage, run_id: str) -> dict[str, Any]:
     """Load every configured input file not loaded before (order lines, item master, stock)."""
     log = get_run_logger()
-    mapping, rules = column_mapping(settings), line_rules(settings)
-    with _stage(settings, run_id, "ingest") as (con, out):
+    with _stage(p.store, run_id, "ingest") as (con, out):
         totals = {"files": 0, "new_files": 0, "rows": 0, "rejected": 0}
-        for kind in ("orders", "items", "stock"):
-            for path in expand_inputs(getattr(settings.inputs, kind)):
-                result = warehouse.load_file(con, path, kind, mapping=mapping, rules=rules, run_id=run_id,
-                                             replace_resent=settings.ingest.replace_resent)
+        for kind, patterns in p.inputs.items():
+            for path in expand_inputs(list(patterns)):
+                result = warehouse.load_file(con, path, kind, mapping=p.mapping, rules=p.rules, run_id=run_id,
+                                             replace_resent=p.replace_resent)
                 log.info(result.summary())
                 totals["files"] += 1
                 totals["new_files"] += result.status == "loaded"
@@ -155,16 +149,16 @@ def ingest_inputs(settings: Settings, run_id: str) -> dict[str, Any]:
 
 
 @task(cache_policy=NO_CACHE)
-def build_demand(settings: Settings, run_id: str) -> dict[str, Any]:
+def build_demand(p: DemandStage, run_id: str) -> dict[str, Any]:
     """Zero-filled demand per SKU per whole period up to as_of."""
-    with _stage(settings, run_id, "demand") as (con, out):
-        as_of = settings.demand.as_of or warehouse.latest_as_of(con)
+    with _stage(p.store, run_id, "demand") as (con, out):
+        as_of = p.as_of or warehouse.latest_as_of(con)
         if as_of is None:
             raise RuntimeError("no order lines in the warehouse: configure inputs.orders or run `jitjic ingest`")
-        rows = warehouse.build_demand(con, run_id, settings.demand.period, as_of)
+        rows = warehouse.build_demand(con, run_id, p.period, as_of)
         if rows == 0:
-            raise RuntimeError(f"no whole {settings.demand.period} of demand up to {as_of}")
-        con.execute("update runs set as_of = ? where run_id = ?", [as_of, run_id])
+            raise RuntimeError(f"no whole {p.period} of demand up to {as_of}")
+        warehouse.set_as_of(con, run_id, as_of)
         out.update(rows=rows, as_of=str(as_of))
     return out
 
@@ -181,37 +175,35 @@ def _write_forecasts(con: duckdb.DuckDBPyConnection, run_id: str, result: foreca
                coverage_90=round(cov.get(0.9, float("nan")), 3))
 
 
-def _horizon(con: duckdb.DuckDBPyConnection, settings: Settings, demand_skus) -> int:
+def _horizon(con: duckdb.DuckDBPyConnection, p: ForecastStage, demand_skus) -> int:
     """forecast.horizon, raised to the longest lead time + review period among the SKUs: every
     reorder point is read off quantiles of its own protection interval."""
-    return max(settings.forecast.horizon,
-               policy.protection_horizon(warehouse.read_items(con), demand_skus, policy_params(settings)))
+    return max(p.horizon, policy.protection_horizon(warehouse.read_items(con), demand_skus, p.policy))
 
 
 @task(cache_policy=NO_CACHE)
-def forecast(settings: Settings, run_id: str) -> dict[str, Any]:
+def forecast(p: ForecastStage, run_id: str) -> dict[str, Any]:
     """Per-SKU forecasts with intervals, in this process."""
-    with _stage(settings, run_id, "forecast") as (con, out):
-        params = forecast_params(settings)
+    with _stage(p.store, run_id, "forecast") as (con, out):
         demand = warehouse.read_demand(con, run_id)
-        horizon = _horizon(con, settings, demand["sku"].unique())
-        result = forecasting.forecast_demand(demand, horizon, period=settings.demand.period, **params)
+        horizon = _horizon(con, p, demand["sku"].unique())
+        result = forecasting.forecast_demand(demand, horizon, period=p.period, **p.model)
         out["horizon"] = horizon
         _write_forecasts(con, run_id, result, out)
     return out
 
 
 @task(cache_policy=NO_CACHE, **_IO_RETRY)
-def plan_partitions(settings: Settings, run_id: str) -> dict[str, Any]:
+def plan_partitions(p: ForecastStage, partitions: int, run_id: str) -> dict[str, Any]:
     """SKU ranges and the shared calendar of the partitioned forecast; the working database is
     closed again before any worker opens it (read-only)."""
     since = (utc_now(), time.perf_counter())
-    con = _connect(settings)
+    con = p.store.connect()
     try:
-        parts = warehouse.demand_partitions(con, run_id, settings.cluster.partitions)
+        parts = warehouse.demand_partitions(con, run_id, partitions)
         periods = warehouse.demand_periods(con, run_id)
-        skus = con.execute("select distinct sku from demand where run_id = ?", [run_id]).df()["sku"].to_numpy()
-        horizon = _horizon(con, settings, skus)
+        skus = warehouse.demand_skus(con, run_id)
+        horizon = _horizon(con, p, skus)
     finally:
         con.close()
     if not parts:
@@ -220,16 +212,15 @@ def plan_partitions(settings: Settings, run_id: str) -> dict[str, Any]:
 
 
 @task(cache_policy=NO_CACHE, **_IO_RETRY)
-def forecast_partition(settings: Settings, run_id: str, skus: tuple[str, str], periods: list,
+def forecast_partition(p: ForecastStage, run_id: str, skus: tuple[str, str], periods: list,
                        horizon: int) -> forecasting.Partition:
     """One partition's row-wise forecasting work, on a Dask worker: its SKUs' demand only."""
-    con = warehouse.connect(settings.paths.database, read_only=True)
+    con = p.store.read()
     try:
         demand = warehouse.read_demand(con, run_id, skus=tuple(skus))
     finally:
         con.close()
-    row_wise = {k: v for k, v in forecast_params(settings).items() if k in forecasting.pipeline.ROW_WISE_PARAMS}
-    return forecasting.prepare_partition(demand, periods, horizon, period=settings.demand.period, **row_wise)
+    return forecasting.prepare_partition(demand, periods, horizon, period=p.period, **p.row_wise())
 
 
 @task(cache_policy=NO_CACHE)
@@ -239,21 +230,17 @@ def fit_seasonal(job: forecasting.SeasonalJob) -> Any:
 
 
 @task(cache_policy=NO_CACHE)
-def plan_seasonal(settings: Settings, parts: list[forecasting.Partition], horizon: int) -> list[forecasting.SeasonalJob]:
-    params = forecast_params(settings)
-    return forecasting.seasonal_jobs(parts, horizon, period=settings.demand.period,
-                                     **{k: v for k, v in params.items() if k in forecasting.pipeline.SEASONAL_PARAMS})
+def plan_seasonal(p: ForecastStage, parts: list[forecasting.Partition], horizon: int) -> list[forecasting.SeasonalJob]:
+    return forecasting.seasonal_jobs(parts, horizon, period=p.period, **p.seasonal())
 
 
 @task(cache_policy=NO_CACHE)
-def finish_forecast(settings: Settings, run_id: str, plan: dict[str, Any], parts: list[forecasting.Partition],
+def finish_forecast(p: ForecastStage, run_id: str, plan: dict[str, Any], parts: list[forecasting.Partition],
                     jobs: list[forecasting.SeasonalJob], fitted: list) -> dict[str, Any]:
     """Select and calibrate over all partitions (the same numbers as one process), then write."""
-    with _stage(settings, run_id, "forecast", since=plan["since"]) as (con, out):
-        params = forecast_params(settings)
+    with _stage(p.store, run_id, "forecast", since=plan["since"]) as (con, out):
         result = forecasting.forecast_partitions(
-            parts, plan["periods"], plan["horizon"], period=settings.demand.period,
-            jobs=jobs, fitted=fitted, **params,
+            parts, plan["periods"], plan["horizon"], period=p.period, jobs=jobs, fitted=fitted, **p.model,
         )
         _write_forecasts(con, run_id, result, out)
         out["partitions"] = len(parts)
@@ -275,22 +262,22 @@ def _gather(futures: Any, deadline: float, what: str, limit: float) -> list:
 
 
 @flow(name="jitjic-forecast-partitions")
-def forecast_partitioned(settings: Settings, run_id: str) -> dict[str, Any]:
+def forecast_partitioned(p: ForecastStage, partitions: int, run_id: str) -> dict[str, Any]:
     """The forecast stage over SKU partitions, a subflow on its own task runner (Dask when
     configured): a LocalCluster lives only while the partitions are forecast."""
-    limit = settings.cluster.timeout_seconds
+    limit = p.timeout_seconds
     deadline = time.monotonic() + limit
     try:
-        plan = plan_partitions(settings, run_id)
-        parts = _gather(forecast_partition.map(unmapped(settings), unmapped(run_id), plan["ranges"],
+        plan = plan_partitions(p, partitions, run_id)
+        parts = _gather(forecast_partition.map(unmapped(p), unmapped(run_id), plan["ranges"],
                                                unmapped(plan["periods"]), unmapped(plan["horizon"])),
                         deadline, "forecast partitions", limit)
-        jobs = plan_seasonal(settings, parts, plan["horizon"])
+        jobs = plan_seasonal(p, parts, plan["horizon"])
         fitted = _gather(fit_seasonal.map(jobs), deadline, "Holt-Winters fits", limit) if jobs else []
     except Exception as exc:
-        _record_failure(settings, run_id, "forecast", exc)
+        _record_failure(p.store, run_id, "forecast", exc)
         raise
-    return finish_forecast(settings, run_id, plan, parts, jobs, fitted)
+    return finish_forecast(p, run_id, plan, parts, jobs, fitted)
 
 
 def _fail_stage(con: duckdb.DuckDBPyConnection, run_id: str, stage: str, exc: BaseException) -> None:
@@ -299,13 +286,13 @@ def _fail_stage(con: duckdb.DuckDBPyConnection, run_id: str, stage: str, exc: Ba
     warehouse.fail_run(con, run_id, stage, f"{type(exc).__name__}: {exc}")
 
 
-def _record_failure(settings: Settings, run_id: str | None, stage: str, exc: BaseException) -> None:
+def _record_failure(store: Store, run_id: str | None, stage: str, exc: BaseException) -> None:
     """``_fail_stage`` outside a ``_stage`` block (which would hold the database open while the
     workers read it); never hides ``exc``."""
     if run_id is None:
         return
     try:
-        con = _connect(settings)
+        con = store.connect()
         try:
             _fail_stage(con, run_id, stage, exc)
         finally:
@@ -315,15 +302,15 @@ def _record_failure(settings: Settings, run_id: str | None, stage: str, exc: Bas
 
 
 @task(cache_policy=NO_CACHE)
-def classify(settings: Settings, run_id: str) -> dict[str, Any]:
+def classify(p: ClassifyStage, run_id: str) -> dict[str, Any]:
     """ABC, XYZ and demand pattern per SKU."""
-    with _stage(settings, run_id, "classify") as (con, out):
+    with _stage(p.store, run_id, "classify") as (con, out):
         demand = warehouse.read_demand(con, run_id)
         items = warehouse.read_items(con).set_index("sku")
         # last completed run's classes: an item near a border keeps its class (no flip on a 0.01 change)
         previous = warehouse.read_table(con, "latest_classes")[["sku", "abc", "xyz"]]
         classes = classification.classify_skus(demand, items["unit_cost"].dropna(), previous=previous,
-                                               **classify_params(settings))
+                                               **p.params)
         warehouse.write_results(con, "sku_classes", run_id, classes)
         out.update(rows=len(classes), **{k: int(v) for k, v in classes["abc"].value_counts().sort_index().items()},
                    **{k: int(v) for k, v in classes["lifecycle"].value_counts().sort_index().items()})
@@ -331,23 +318,23 @@ def classify(settings: Settings, run_id: str) -> dict[str, Any]:
 
 
 @task(cache_policy=NO_CACHE)
-def recommend(settings: Settings, run_id: str) -> dict[str, Any]:
+def recommend(p: PolicyStage, run_id: str) -> dict[str, Any]:
     """JIT or JIC per SKU, with buffers, order quantities, reorder-now and reasons."""
-    with _stage(settings, run_id, "policy") as (con, out):
+    with _stage(p.store, run_id, "policy") as (con, out):
         classes = warehouse.read_table(con, "sku_classes", run_id)
         summary = warehouse.read_table(con, "forecast_summary", run_id)
         # the last completed run's choices: an item changes policy only when the other is clearly cheaper
         previous = warehouse.read_table(con, "latest_recommendations")[["sku", "policy", "capital_tied_up"]]
         recs = policy.recommend(
-            classes, summary, warehouse.read_items(con), warehouse.read_latest_stock(con), policy_params(settings),
+            classes, summary, warehouse.read_items(con), warehouse.read_latest_stock(con), p.policy,
             lead_time=warehouse.read_table(con, "forecast_lead_time", run_id), previous=previous,
             history=warehouse.read_demand(con, run_id),
         )
-        as_of = warehouse.db.scalar(con, "select as_of from runs where run_id = ?", [run_id])
+        as_of = warehouse.run_as_of(con, run_id)
         steps = warehouse.read_table(con, "forecasts", run_id)[["sku", "step", "mean"]]
-        recs = recs.merge(policy.order_proposal(recs, steps, as_of, policy_params(settings).period_days)
+        recs = recs.merge(policy.order_proposal(recs, steps, as_of, p.policy.period_days)
                           .drop(columns="due_today"), on="sku", how="left")
-        found = policy.exceptions(recs, exception_rules(settings), previous)
+        found = policy.exceptions(recs, p.exceptions, previous)
         warehouse.write_results(con, "recommendations", run_id, recs)
         warehouse.write_results(con, "run_exceptions", run_id, found)
         out.update(rows=len(recs), **{k: int(v) for k, v in recs["policy"].value_counts().sort_index().items()},
@@ -357,14 +344,14 @@ def recommend(settings: Settings, run_id: str) -> dict[str, Any]:
 
 
 @task(cache_policy=NO_CACHE)
-def simulate(settings: Settings, run_id: str) -> dict[str, Any]:
+def simulate(p: SimulateStage, run_id: str) -> dict[str, Any]:
     """Replay the past through JIT everywhere, JIC everywhere, the class rule and the
     recommendation, under every scenario, and the exchange curve."""
-    with _stage(settings, run_id, "simulate") as (con, out):
-        if not settings.simulation.enabled:
+    with _stage(p.store, run_id, "simulate") as (con, out):
+        if not p.enabled:
             out["skipped"] = "simulation.enabled = false"
             return out
-        sim = simulate_demand(warehouse.read_demand(con, run_id), warehouse.read_items(con), settings)
+        sim = simulate_demand(warehouse.read_demand(con, run_id), warehouse.read_items(con), p.replay)
         warehouse.write_results(con, "simulation_results", run_id, sim.results)
         warehouse.write_results(con, "exchange_curves", run_id, sim.curve)
         plain = sim.results[(sim.results["scenario"] == "plain") & (sim.results["abc"] == "all")].set_index("strategy")
@@ -374,36 +361,35 @@ def simulate(settings: Settings, run_id: str) -> dict[str, Any]:
 
 
 @task(cache_policy=NO_CACHE, timeout_seconds=1800, **_IO_RETRY)
-def publish(settings: Settings, run_id: str, counts: dict[str, Any]) -> None:
+def publish(p: PublishStage, run_id: str, counts: dict[str, Any]) -> None:
     """Check the run's results, mark the run completed, drop old demand, and swap in a new
     analysts' database. A broken check fails the stage: nothing is published."""
-    with _stage(settings, run_id, "publish") as (con, out):
-        failures = warehouse.failed_checks(con, run_id, **check_ceilings(settings))
+    with _stage(p.store, run_id, "publish") as (con, out):
+        failures = warehouse.failed_checks(con, run_id, **p.ceilings)
         if failures:
             raise RuntimeError("data checks failed, nothing published: " + "; ".join(map(str, failures)))
         out["checks_passed"] = len(warehouse.CHECKS)
-        as_of = warehouse.db.scalar(con, "select as_of from runs where run_id = ?", [run_id])
+        as_of = warehouse.run_as_of(con, run_id)
         ended = utc_now()
         out["pruned_demand_rows"] = warehouse.prune_demand(con, run_id)
         # completed in the published copy first, in the working database only after the swap
         out["runs_published"] = warehouse.publish_analysts_db(
-            con, settings.paths.analysts_database, settings.paths.keep_runs,
-            storage_version=settings.paths.analysts_storage_version,
+            con, p.analysts_database, p.keep_runs, storage_version=p.storage_version,
             completing=lambda c: warehouse.finish_run(c, run_id, as_of, counts, ended, database="publish_target"))
         warehouse.finish_run(con, run_id, as_of, counts, ended)
-        out["analysts_database"] = str(settings.paths.analysts_database)
+        out["analysts_database"] = str(p.analysts_database)
 
 
 @task(cache_policy=NO_CACHE, **_IO_RETRY)
-def write_report(settings: Settings, run_id: str) -> str:
+def write_report(p: ReportStage, run_id: str) -> str:
     """Write the report folder of this run: HTML, charts, XLSX, reorder-now CSV."""
-    with _stage(settings, run_id, "report") as (con, out):
-        files = write_report_files(con, settings, run_id)
+    with _stage(p.store, run_id, "report") as (con, out):
+        files = write_report_files(con, p.settings, run_id)
         out["folder"] = str(files.folder)
         # earlier runs whose report folder a kill or a failure left unfinished: written now
         for other in [r for r in warehouse.runs_missing_a_report(con) if r != run_id]:
             try:
-                write_report_files(con, settings, other)
+                write_report_files(con, p.settings, other)
                 out["reports_rewritten"] = out.get("reports_rewritten", 0) + 1
             except Exception as exc:  # that run's report stays 'failed'; tonight's is written
                 get_run_logger().warning("the report of run %s could not be written again: %s", other, exc)
@@ -414,10 +400,11 @@ def write_report(settings: Settings, run_id: str) -> str:
 
 
 @task(cache_policy=NO_CACHE, timeout_seconds=600, retry_condition_fn=_worth_retrying)
-def send_report(settings: Settings, run_id: str, folder: str) -> str:
+def send_report(p: ReportStage, run_id: str, folder: str) -> str:
     """Email the report written in ``folder`` (retried); the files on disk and the published
     results never depend on it."""
     log = get_run_logger()
+    settings = p.settings
     if not settings.email.enabled:
         log.info("email disabled (email.enabled = false): report left on disk only")
         return "disabled"
@@ -429,19 +416,19 @@ def send_report(settings: Settings, run_id: str, folder: str) -> str:
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 5])
-def alert_failure(settings: Settings, run_id: str | None, error: str) -> None:
+def alert_failure(p: ReportStage, run_id: str | None, error: str) -> None:
     """Tell operations by email that the run failed: run id, failed stage, error."""
-    e = settings.email
+    e = p.settings.email
     if not (e.enabled and e.ops_recipients):
         return
     stage = None
     if run_id:
-        con = _connect(settings)
+        con = p.store.connect()
         try:
-            stage = warehouse.db.scalar(con, "select failed_stage from runs where run_id = ?", [run_id])
+            stage = warehouse.failed_stage(con, run_id)
         finally:
             con.close()
-    send_message(alert_message(e.sender, e.ops_recipients, run_id, stage, error), smtp_config(settings))
+    send_message(alert_message(e.sender, e.ops_recipients, run_id, stage, error), smtp_config(p.settings))
 
 
 def _mark_failed(flow: Any, run: Any, state: Any) -> None:
@@ -451,11 +438,7 @@ def _mark_failed(flow: Any, run: Any, state: Any) -> None:
         path = settings["paths"]["database"] if isinstance(settings, dict) else settings.paths.database
         con = warehouse.connect(path)
         try:
-            con.execute(
-                "update runs set status = 'failed', ended_at = ?, error = coalesce(error, ?) "
-                "where flow_run_id = ? and status = 'running'",
-                [utc_now(), str(state.message)[:4000], str(run.id)],
-            )
+            warehouse.fail_flow_run(con, str(run.id), str(state.message))
         finally:
             con.close()
     except Exception:  # the hook must never hide the original failure
@@ -469,32 +452,33 @@ def nightly(settings: Settings) -> dict[str, Any]:
     waits paths.lock_wait_seconds for it, then fails); a failure anywhere is recorded on the run
     (failed, with its stage and error) before it is raised."""
     run_id, counts, published = None, {}, False
+    stages = resolve(settings)  # each task takes its stage's parameters only
     try:
-        with _Hold(settings) as hold:
-            run_id = begin_run(settings)
-            counts["ingest"] = ingest_inputs(settings, run_id)
-            counts["demand"] = build_demand(settings, run_id)
+        with _Hold(stages.store) as hold:
+            run_id = begin_run(stages.store, settings.as_dict())
+            counts["ingest"] = ingest_inputs(stages.ingest, run_id)
+            counts["demand"] = build_demand(stages.demand, run_id)
             if settings.cluster.enabled:
                 with hold.released():  # the Dask workers open it read-only themselves
-                    counts["forecast"] = _scaled_out(settings)(settings, run_id)
+                    counts["forecast"] = _scaled_out(settings)(stages.forecast, settings.cluster.partitions, run_id)
             else:
-                counts["forecast"] = forecast(settings, run_id)
-            counts["classify"] = classify(settings, run_id)
-            counts["policy"] = recommend(settings, run_id)
-            counts["simulate"] = simulate(settings, run_id)
-            publish(settings, run_id, counts)
+                counts["forecast"] = forecast(stages.forecast, run_id)
+            counts["classify"] = classify(stages.classify, run_id)
+            counts["policy"] = recommend(stages.policy, run_id)
+            counts["simulate"] = simulate(stages.simulate, run_id)
+            publish(stages.publish, run_id, counts)
             published = True
-            report = write_report(settings, run_id)
+            report = write_report(stages.report, run_id)
     except Exception as exc:
         # a stage records its own failure; this covers the rest (a run never stays 'running')
-        _record_failure(settings, run_id, "report" if published else STAGES[len(counts)], exc)
+        _record_failure(stages.store, run_id, "report" if published else STAGES[len(counts)], exc)
         if not published:  # a failed report leaves the published results as they are
-            alert_failure(settings, run_id, f"{type(exc).__name__}: {exc}", return_state=True)
+            alert_failure(stages.report, run_id, f"{type(exc).__name__}: {exc}", return_state=True)
         raise
     # the results are published and the report is on disk: a mail failure is logged, not fatal
     delays = settings.email.retry_delays_seconds
     sent = send_report.with_options(retries=len(delays), retry_delay_seconds=delays)(
-        settings, run_id, str(Path(report).parent), return_state=True)
+        stages.report, run_id, str(Path(report).parent), return_state=True)
     email = sent.result() if sent.is_completed() else f"failed: {sent.message}"
     if not sent.is_completed():
         get_run_logger().error("report email failed after retries; the report is in %s", Path(report).parent)

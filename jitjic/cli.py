@@ -71,11 +71,13 @@ def _run_failure(exc: BaseException, database: Path) -> tuple[int, str]:
 
 def _latest_run_id(con) -> str:
     """The latest completed run, or exit with a message saying how to get one."""
-    latest = con.execute("select run_id from latest_run").fetchall()
-    if not latest:
+    import warehouse
+
+    latest = warehouse.latest_run_id(con)
+    if latest is None:
         click.echo("error: no completed run in the warehouse yet: run `jitjic run` first", err=True)
         sys.exit(EXIT_FAILED)
-    return latest[0][0]
+    return latest
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -210,7 +212,7 @@ def simulate(ctx: click.Context, weeks: int | None, backorders: bool | None, out
     """Replay the latest run's history through JIT everywhere, JIC everywhere, the class rule and
     the recommendation, and print the exchange curve."""
     import warehouse
-    from jitjic.simulation import simulate_demand
+    from jitjic.simulation import simulate_demand, simulation_params
 
     sim = {}
     if weeks is not None:
@@ -223,7 +225,7 @@ def simulate(ctx: click.Context, weeks: int | None, backorders: bool | None, out
         warehouse.ensure_schema(con)
         run_id = _latest_run_id(con)
         try:
-            sim = simulate_demand(warehouse.read_demand(con, run_id), warehouse.read_items(con), settings)
+            sim = simulate_demand(warehouse.read_demand(con, run_id), warehouse.read_items(con), simulation_params(settings))
         except ValueError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_CONFIG)
@@ -288,9 +290,6 @@ def report(ctx: click.Context, run_id: str | None, send: bool) -> None:
 # credentials of other tools a process may inherit; analyst SQL runs without them
 _SECRET_NAMES = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|ACCESS_KEY|CREDENTIAL|PRIVATE_KEY|^AWS_|^AZURE_",
                            re.IGNORECASE)
-_TABLES_SQL = "select table_name, table_type from information_schema.tables order by table_type, table_name"
-
-
 def _drop_secrets() -> list[str]:
     """Remove jitjic's settings (the SMTP password among them) and other credentials from this
     process's environment; returns the names removed."""
@@ -327,7 +326,7 @@ def sql(ctx: click.Context, query: str | None, database: Path | None, csv_out: P
         sys.exit(EXIT_FAILED)
     con = warehouse.connect_confined(path)  # not a database file: its message, exit 4
     try:
-        text = query or _TABLES_SQL
+        text = query or warehouse.db.RELATIONS_SQL
         kinds = [st.type for st in con.extract_statements(text)]
         if len(kinds) != 1 or kinds[0] not in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN):
             got = ", ".join(k.name for k in kinds) or "none"
@@ -395,10 +394,8 @@ def check(ctx: click.Context, run_id: str | None, max_rows: int) -> None:
         sys.exit(EXIT_FAILED)
     con = warehouse.connect(path, read_only=True)  # a locked or corrupt file: its message, exit 4
     try:
-        latest = con.execute("select run_id from runs where status <> 'unload' order by started_at desc limit 1"
-                             ).fetchall()
-        run_id = run_id or (latest[0][0] if latest else None)
-        if run_id is None or not con.execute("select 1 from runs where run_id = ?", [run_id]).fetchall():
+        run_id = run_id or warehouse.latest_run_id(con, completed=False)
+        if run_id is None or not warehouse.run_exists(con, run_id):
             click.echo(f"error: no run {run_id!r} in {path}", err=True)
             sys.exit(EXIT_CONFIG)
         results = warehouse.check_rows(con, run_id, **check_ceilings(settings))

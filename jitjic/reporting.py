@@ -57,26 +57,6 @@ def mailed_files(sizes: dict[str, int], limit_mb: float) -> list[str]:
     return chosen
 
 
-def _accuracy_by_class(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
-    return con.execute(
-        """
-        with chosen as (
-            select a.sku, a.rmsse, a.wape, c.abc
-            from forecast_accuracy as a join sku_classes as c using (run_id, sku)
-            where a.run_id = ? and a.selected
-        ),
-        by_class as (
-            select abc, count(*) as skus, median(rmsse) as rmsse, median(wape) as wape from chosen group by abc
-        ),
-        overall as (
-            select 'all' as abc, count(*) as skus, median(rmsse) as rmsse, median(wape) as wape from chosen
-        )
-        select * from (select * from by_class order by abc) union all select * from overall
-        """,
-        [run_id],
-    ).df()
-
-
 def _changes(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
     changes = warehouse.read_table(con, "class_changes")
     return changes[changes["run_id"] == run_id] if len(changes) else changes
@@ -93,7 +73,7 @@ def _write_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str
     run.update(as_of=as_of, period=settings.demand.period, generated_at=f"{utc_now():%Y-%m-%d %H:%M}")
     recs = warehouse.read_table(con, "recommendations", run_id)
     matrix = warehouse.read_table(con, "abc_xyz_matrix_by_run", run_id)
-    accuracy = _accuracy_by_class(con, run_id)
+    accuracy = warehouse.accuracy_by_class(con, run_id)
     changes = _changes(con, run_id)
     curve = warehouse.read_table(con, "exchange_curves", run_id)
 

@@ -3,15 +3,42 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from jitjic.settings import Settings
 from jitjic.wiring import classify_params, forecast_params, policy_params
+from policy import PolicyParams
 from policy.simulate import SCENARIOS
 from replay import exchange_curve, prepare_replay, run_strategy, strategy_params, summarise
 
-__all__ = ["SimulationResult", "replay_weeks", "simulate_demand"]
+__all__ = ["SimulationParams", "SimulationResult", "simulation_params", "replay_weeks", "simulate_demand"]
+
+
+@dataclass(frozen=True)
+class SimulationParams:
+    """What the replay takes from [simulation], [forecast], [classification] and [policy]."""
+
+    policy: PolicyParams
+    forecast: dict[str, Any]  # forecasting.AutoForecast's keywords
+    classify: dict[str, Any]  # classification.classify_skus's keywords
+    horizon: int
+    period: str
+    weeks: int  # 0: all but the warm-up, at most 104
+    warmup_periods: int
+    max_skus: int
+    curve_levels: tuple[float, ...]
+
+
+def simulation_params(settings: Settings) -> SimulationParams:
+    sim = settings.simulation
+    return SimulationParams(
+        policy=policy_params(settings), forecast=forecast_params(settings) | {"seasonal_limit": 0},
+        classify=classify_params(settings), horizon=settings.forecast.horizon, period=settings.demand.period,
+        weeks=sim.weeks, warmup_periods=sim.warmup_periods, max_skus=sim.max_skus,
+        curve_levels=tuple(sim.curve_levels),
+    )
 
 
 @dataclass
@@ -23,34 +50,29 @@ class SimulationResult:
     weeks: int
 
 
-def replay_weeks(demand: pd.DataFrame, settings: Settings) -> int:
-    """Periods to replay: ``simulation.weeks``, or (0) all but the warm-up, at most 104."""
-    sim = settings.simulation
-    if sim.weeks:
-        return sim.weeks
+def replay_weeks(demand: pd.DataFrame, p: SimulationParams) -> int:
+    """Periods to replay: ``weeks``, or (0) all but the warm-up, at most 104."""
+    if p.weeks:
+        return p.weeks
     periods = demand["period_start"].nunique()
-    return max(2, min(104, periods - sim.warmup_periods))
+    return max(2, min(104, periods - p.warmup_periods))
 
 
-def simulate_demand(demand: pd.DataFrame, items: pd.DataFrame, settings: Settings,
+def simulate_demand(demand: pd.DataFrame, items: pd.DataFrame, p: SimulationParams,
                     curve: bool = True) -> SimulationResult:
     """Replay ``demand`` (a run's demand table) with ``items`` (``warehouse.read_items``) as
-    configured in [simulation], [forecast], [classification] and [policy]: every strategy under
-    every scenario, and the exchange curve (plain scenario). The replay refits every period, so
-    it leaves out the statsmodels Holt-Winters fits (damped Holt stands in): the nightly forecast
-    keeps them."""
-    sim = settings.simulation
-    params = policy_params(settings)
-    weeks = replay_weeks(demand, settings)
-    rp = prepare_replay(demand, items, params, weeks=weeks, horizon=settings.forecast.horizon,
-                        forecast_params=forecast_params(settings) | {"seasonal_limit": 0},
-                        classify_params=classify_params(settings), max_skus=sim.max_skus,
-                        period=settings.demand.period)
-    per_sku = pd.concat([run_strategy(rp, p, SCENARIOS, name) for name, p in strategy_params(params).items()],
+    configured (``simulation_params``): every strategy under every scenario, and the exchange
+    curve (plain scenario). The replay refits every period, so it leaves out the statsmodels
+    Holt-Winters fits (damped Holt stands in): the nightly forecast keeps them."""
+    params = p.policy
+    weeks = replay_weeks(demand, p)
+    rp = prepare_replay(demand, items, params, weeks=weeks, horizon=p.horizon, forecast_params=p.forecast,
+                        classify_params=p.classify, max_skus=p.max_skus, period=p.period)
+    per_sku = pd.concat([run_strategy(rp, pp, SCENARIOS, name) for name, pp in strategy_params(params).items()],
                         ignore_index=True)
     results = summarise(per_sku, weeks, params.period_days).assign(skus_total=rp.skus_total,
                                                                    skus_replayed=len(rp.ids))
-    table = exchange_curve(rp, params, tuple(sim.curve_levels)) if curve else pd.DataFrame()
+    table = exchange_curve(rp, params, p.curve_levels) if curve else pd.DataFrame()
     if not table.empty:
         table = table.assign(weeks=weeks, skus_total=rp.skus_total, skus_replayed=len(rp.ids))
     return SimulationResult(results, table, weeks)

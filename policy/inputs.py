@@ -102,7 +102,7 @@ def joined_notes(notes: list[tuple[np.ndarray, str]], n: int) -> np.ndarray:
     return np.where(text == "", None, text)  # type: ignore[call-overload,arg-type]  # numpy stubs: no object-array where
 
 
-def protection_horizon(items: pd.DataFrame, ids: np.ndarray, params: PolicyParams, limit: int = 52) -> int:
+def protection_horizon(items: pd.DataFrame, ids: np.ndarray | list[str], params: PolicyParams, limit: int = 52) -> int:
     """Periods of the longest lead time + review period among ``ids`` (default lead time where
     the item master has none), at most ``limit``."""
     lead = items.set_index("sku")["lead_time_days"].reindex(ids) if "lead_time_days" in items else pd.Series(

@@ -4,6 +4,7 @@ Only flows/ imports prefect; library packages never import the layers above them
 """
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -70,3 +71,35 @@ def test_policy_is_a_leaf_of_inventory_logic():
         assert not tops & {"forecasting", "classification", "replay"}, f"{path} reaches beyond inventory logic"
     assert any({"forecasting", "classification", "policy"} <= {n.split(".")[0] for n in names}
                for names in imports_of("replay").values())
+
+
+# a statement's opening words, in a string literal: what the warehouse alone may say to DuckDB
+_SQL = re.compile(r"^\s*(select\s.+\sfrom\s|insert\s+(or\s+replace\s+)?into\s|update\s+\w+\s+set\s|delete\s+from\s"
+                  r"|create\s+(or\s+replace\s+)?(table|view)\s|with\s+\w+\s+as\s*\()", re.I | re.S)
+# where SQL text may live: the sql/ files and the warehouse functions that run them; analysts'
+# own statements pass through `jitjic sql` as data, not as text of ours
+SQL_HOMES = {"warehouse", "sql"}
+
+
+def test_sql_text_lives_only_in_the_warehouse():
+    """One place owns the SQL: a statement written anywhere else (flows, the CLI, the reports,
+    the library) is a second copy of the schema's knowledge that drifts."""
+    found = []
+    for package in PROJECT - SQL_HOMES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) and _SQL.match(node.value):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value.strip()[:60]!r}")
+    assert not found, "SQL outside sql/ and warehouse/:\n" + "\n".join(found)
+
+
+def test_flow_tasks_take_their_stage_not_the_settings():
+    """The settings are resolved once at flow start (flows.stages.resolve); a task given the
+    whole Settings would wire them again, and its stage could read any other stage's keys."""
+    tree = ast.parse((ROOT / "flows" / "nightly.py").read_text(encoding="utf-8"))
+    tasks = [node for node in tree.body if isinstance(node, ast.FunctionDef)
+             and any("task" in ast.unparse(d) for d in node.decorator_list)]
+    assert len(tasks) >= 12
+    wide = [f"{t.name}({a.arg}: {ast.unparse(a.annotation)})" for t in tasks for a in t.args.args
+            if a.annotation is not None and ast.unparse(a.annotation) == "Settings"]
+    assert not wide, f"tasks still taking the whole settings: {wide}"

@@ -1,14 +1,23 @@
 """The DuckDB warehouse: schema, loads, run history and per-run results."""
 
 from warehouse.checks import CHECKS, CheckFailure, check_rows, failed_checks
-from warehouse.db import WarehouseError, connect, connect_confined, ensure_schema, run_sql_file
+from warehouse.db import (
+    WarehouseError,
+    connect,
+    connect_confined,
+    ensure_schema,
+    run_sql_file,
+    transaction,
+)
 from warehouse.loads import LoadResult, load_file
 from warehouse.publish import PUBLISHED_TABLES, publish_analysts_db
 from warehouse.results import (
     RESULT_TABLES,
+    accuracy_by_class,
     build_demand,
     demand_partitions,
     demand_periods,
+    demand_skus,
     latest_as_of,
     prune_demand,
     read_demand,
@@ -18,16 +27,26 @@ from warehouse.results import (
     write_results,
 )
 from warehouse.runs import (
+    abandon_running,
+    fail_flow_run,
     fail_run,
+    failed_stage,
     finish_run,
+    latest_run_id,
     record_stage,
+    run_as_of,
+    run_exists,
     runs_missing_a_report,
+    set_as_of,
     set_report_status,
     start_run,
 )
 from warehouse.unloads import UnloadError, unload
 
 __all__ = [
+    "demand_skus", "abandon_running", "fail_flow_run", "failed_stage", "latest_run_id", "run_as_of", "set_as_of",
+    "run_exists",
+    "transaction", "accuracy_by_class",
     "CHECKS",
     "CheckFailure",
     "check_rows",

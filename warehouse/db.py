@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ import duckdb
 
 __all__ = [
     "SCHEMA_FILES", "WarehouseError", "CONFINED", "connect", "connect_confined", "ensure_schema", "run_sql_file", "read_sql", "scalar", "storage_error",
+    "transaction",
 ]
 
 
@@ -43,6 +46,9 @@ def read_sql(name: str) -> str:
     """The text of ``sql/<name>``, from the installed package."""
     return resources.files("sql").joinpath(name).read_text(encoding="utf-8")
 
+
+# what `jitjic sql` lists when given no statement
+RELATIONS_SQL = "select table_name, table_type from information_schema.tables order by table_type, table_name"
 
 # what analysts' SQL runs under: no file or network access beyond the database itself (so no
 # ATTACH, COPY, read_text or INSTALL), no extension loading, and these settings locked
@@ -122,16 +128,11 @@ def _unkey_order_lines(con: duckdb.DuckDBPyConnection) -> None:
                         "and constraint_type = 'PRIMARY KEY'")
     if not keyed:
         return
-    con.begin()
-    try:
+    with transaction(con):
         con.execute("alter table order_lines rename to order_lines_keyed")
         con.execute(read_sql("schema/001_ingest.sql"))
         con.execute("insert into order_lines by name select * from order_lines_keyed order by ordered_at")
         con.execute("drop table order_lines_keyed")
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
 
 
 def run_sql_file(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.DuckDBPyConnection:
@@ -142,6 +143,19 @@ def run_sql_file(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> du
     if missing:
         raise ValueError(f"sql/{name} needs parameters {sorted(missing)}")
     return con.execute(text, {k: v for k, v in params.items() if k in wanted})
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction: committed when the block ends, rolled back (and the error raised on)
+    when anything in it fails, a kill included, so a reader never sees half of it."""
+    con.begin()
+    try:
+        yield con
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:

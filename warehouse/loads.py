@@ -22,7 +22,7 @@ from ingest import (
 )
 from ingest.mapping import REQUIRED
 from ingest.masters import ITEM_COLUMNS, STOCK_COLUMNS
-from warehouse.db import run_sql_file, scalar
+from warehouse.db import run_sql_file, scalar, transaction
 from warehouse.runs import utc_now
 
 __all__ = ["KINDS", "LoadResult", "file_digest", "insert_staged_lines", "load_file"]
@@ -196,8 +196,7 @@ def load_file(
                           "once it is complete")
     good = parsed[parsed["rule"].isna()].drop(columns=["rule", "reason"])
     by_rule = parsed["rule"].value_counts().astype(int).to_dict()
-    con.begin()
-    try:
+    with transaction(con):
         load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from load_log")
         loaded, present, replaced = _insert_good(con, kind, good, load_id, replace_resent)
         rejects = _reject_frame(parsed, kind, load_id)
@@ -215,9 +214,5 @@ def load_file(
             [load_id, kind, str(path), sha, size, run_id, utc_now(), len(parsed), loaded,
              len(rejects), present, replaced],
         )
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
     return LoadResult(kind, str(path), "loaded", load_id, len(parsed), loaded, len(rejects), present,
                       {str(k): int(v) for k, v in by_rule.items()}, replaced)

@@ -7,9 +7,11 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from warehouse.db import run_sql_file, scalar
+from warehouse.db import run_sql_file, scalar, transaction
 
 __all__ = [
+    "accuracy_by_class",
+    "demand_skus",
     "RESULT_TABLES",
     "READABLE",
     "build_demand",
@@ -69,6 +71,17 @@ def demand_partitions(con: duckdb.DuckDBPyConnection, run_id: str, n: int) -> li
         "select min(sku), max(sku) from parts group by part order by part",
         [run_id, n],
     ).fetchall()]
+
+
+def accuracy_by_class(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
+    """Median RMSSE and WAPE of the selected forecasts per ABC class and over all (``abc`` "all"),
+    with the count of SKUs."""
+    return run_sql_file(con, "reports/accuracy_by_class.sql", run_id=run_id).df()
+
+
+def demand_skus(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
+    """Every SKU of one run's demand."""
+    return [r[0] for r in con.execute("select distinct sku from demand where run_id = ?", [run_id]).fetchall()]
 
 
 def demand_periods(con: duckdb.DuckDBPyConnection, run_id: str) -> list:
@@ -138,16 +151,11 @@ def write_results(con: duckdb.DuckDBPyConnection, table: str, run_id: str, frame
     """Replace this run's rows of ``table`` (one of RESULT_TABLES) with ``frame``."""
     if table not in RESULT_TABLES:
         raise ValueError(f"{table!r} is not a result table; expected one of {RESULT_TABLES}")
-    con.begin()
-    try:
+    with transaction(con):
         con.execute("delete from " + table + " where run_id = ?", [run_id])  # noqa: S608 (allow-listed name)
         con.register("staged_results", frame.assign(run_id=run_id))
         con.execute("insert into " + table + " by name select * from staged_results")  # noqa: S608
         con.unregister("staged_results")
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
     return len(frame)
 
 

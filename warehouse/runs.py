@@ -10,7 +10,8 @@ from typing import Any
 import duckdb
 
 __all__ = ["utc_now", "new_run_id", "start_run", "record_stage", "finish_run", "fail_run", "set_report_status",
-           "runs_missing_a_report"]
+           "runs_missing_a_report", "abandon_running", "set_as_of", "run_as_of", "failed_stage",
+           "fail_flow_run", "latest_run_id", "run_exists"]
 
 
 def utc_now() -> datetime:
@@ -23,6 +24,17 @@ def new_run_id(now: datetime | None = None) -> str:
 
     now = now or utc_now()
     return f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(2)}"
+
+
+def abandon_running(con: duckdb.DuckDBPyConnection, found_by: str) -> None:
+    """Close out runs still marked running: their process ended before they finished (a new run
+    can only start once the working database is free, so none of them is still going)."""
+    con.execute(
+        "update runs set status = 'abandoned', ended_at = ?, "
+        "error = coalesce(error, 'process ended before the run finished; found by run ' || ?) "
+        "where status = 'running'",
+        [utc_now(), found_by],
+    )
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow_run_id: str | None, parameters: dict[str, Any]) -> None:
@@ -71,3 +83,42 @@ def runs_missing_a_report(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r for (r,) in con.execute(
         "select run_id from runs where status = 'completed' and report_status in ('pending', 'failed') "
         "order by started_at").fetchall()]
+
+
+def set_as_of(con: duckdb.DuckDBPyConnection, run_id: str, as_of: Any) -> None:
+    """The run's business date: the last day of demand it saw."""
+    con.execute("update runs set as_of = ? where run_id = ?", [as_of, run_id])
+
+
+def run_as_of(con: duckdb.DuckDBPyConnection, run_id: str) -> Any:
+    """The run's business date (None before its demand stage)."""
+    rows = con.execute("select as_of from runs where run_id = ?", [run_id]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def failed_stage(con: duckdb.DuckDBPyConnection, run_id: str) -> str | None:
+    """The stage a failed run stopped in (None: not failed, or outside a stage)."""
+    rows = con.execute("select failed_stage from runs where run_id = ?", [run_id]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def fail_flow_run(con: duckdb.DuckDBPyConnection, flow_run_id: str, error: str) -> None:
+    """Mark failed the running run of one Prefect flow run (a failure outside any stage)."""
+    con.execute(
+        "update runs set status = 'failed', ended_at = ?, error = coalesce(error, ?) "
+        "where flow_run_id = ? and status = 'running'",
+        [utc_now(), error[:4000], flow_run_id],
+    )
+
+
+def latest_run_id(con: duckdb.DuckDBPyConnection, *, completed: bool = True) -> str | None:
+    """The newest completed run (``completed=False``: the newest run of any status but an
+    unload record), or None."""
+    sql = ("select run_id from latest_run" if completed else
+           "select run_id from runs where status <> 'unload' order by started_at desc limit 1")
+    rows = con.execute(sql).fetchall()
+    return rows[0][0] if rows else None
+
+
+def run_exists(con: duckdb.DuckDBPyConnection, run_id: str) -> bool:
+    return bool(con.execute("select 1 from runs where run_id = ?", [run_id]).fetchall())

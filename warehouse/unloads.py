@@ -7,7 +7,7 @@ import json
 
 import duckdb
 
-from warehouse.db import scalar
+from warehouse.db import scalar, transaction
 from warehouse.runs import new_run_id, utc_now
 
 __all__ = ["UnloadError", "unload"]
@@ -43,8 +43,7 @@ def unload(con: duckdb.DuckDBPyConnection, load_id: int) -> dict[str, int | str]
     if later:
         raise UnloadError(f"loads {', '.join(map(str, later))} came later and replaced or repeated rows of load "
                           f"{load_id}: unload them first (newest first), then this one")
-    con.begin()
-    try:
+    with transaction(con):
         counts = {"kind": kind, "file": file_path, "load_id": load_id,
                   "rows_removed": scalar(con, f"select count(*) from {table} where load_id = ?", [load_id]),  # noqa: S608
                   "rows_restored": scalar(con, f"select count(*) from {replaced} where replaced_by = ?", [load_id]),  # noqa: S608
@@ -61,8 +60,4 @@ def unload(con: duckdb.DuckDBPyConnection, load_id: int) -> dict[str, int | str]
             "values (?, ?, ?, 'unload', ?, ?)",
             [new_run_id(now), now, now, json.dumps({"unload": load_id, "kind": kind, "file": file_path,
                                                    "file_sha256": sha}), json.dumps(counts)])
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
     return counts
