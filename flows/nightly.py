@@ -152,7 +152,7 @@ def ingest_inputs(p: IngestStage, run_id: str) -> dict[str, Any]:
 def build_demand(p: DemandStage, run_id: str) -> dict[str, Any]:
     """Zero-filled demand per SKU per whole period up to as_of."""
     with _stage(p.store, run_id, "demand") as (con, out):
-        as_of = p.as_of or warehouse.latest_as_of(con)
+        as_of = p.end_of_history(warehouse.latest_as_of(con))
         if as_of is None:
             raise RuntimeError("no order lines in the warehouse: configure inputs.orders or run `jitjic ingest`")
         rows = warehouse.build_demand(con, run_id, p.period, as_of)

@@ -16,6 +16,7 @@ import duckdb
 import forecasting
 import warehouse
 from ingest import ColumnMapping, LineRules
+from jitjic.evaluation import period_end
 from jitjic.settings import Settings
 from jitjic.simulation import SimulationParams, simulation_params
 from jitjic.wiring import (
@@ -62,6 +63,14 @@ class DemandStage:
     store: Store
     period: str
     as_of: date | None  # None: the last day of the order lines
+    grain: str  # "period": rows stand for whole periods dated on their start
+
+    def end_of_history(self, last_order_date: date | None) -> date | None:
+        """The run's as_of: the setting, else the last order date (with ``grain`` "period", the
+        last day of the period that date starts: the last row stands for the whole period)."""
+        if self.as_of is not None or last_order_date is None:
+            return self.as_of or last_order_date
+        return period_end(last_order_date, self.period) if self.grain == "period" else last_order_date
 
 
 @dataclass(frozen=True)
@@ -139,7 +148,7 @@ def resolve(settings: Settings) -> Stages:
         store=store,
         ingest=IngestStage(store, {kind: tuple(getattr(settings.inputs, kind)) for kind in ("orders", "items", "stock")},
                            column_mapping(settings), line_rules(settings), settings.ingest.replace_resent),
-        demand=DemandStage(store, settings.demand.period, settings.demand.as_of),
+        demand=DemandStage(store, settings.demand.period, settings.demand.as_of, settings.demand.grain),
         forecast=ForecastStage(store, settings.demand.period, settings.forecast.horizon, forecast_params(settings),
                                params, settings.cluster.timeout_seconds),
         classify=ClassifyStage(store, classify_params(settings)),

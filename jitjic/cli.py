@@ -53,6 +53,19 @@ def _explained_failures_in_one_line() -> None:
             handler.setFormatter(_NoTraceback(handler.formatter))
 
 
+# Prefect waits 20 s for its temporary API server, which took 21-22 s to start on a busy
+# 2-core machine (3 of 10 runs died before any stage); a slow start is no reason to fail
+EPHEMERAL_STARTUP_SECONDS = "120"
+
+
+def _prefect_environment() -> None:
+    """Before Prefect loads (only in the commands that run the flow): no telemetry from an
+    offline machine, and time for the temporary API server to start. Set either variable
+    yourself to override."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", EPHEMERAL_STARTUP_SECONDS)
+
+
 def _run_failure(exc: BaseException, database: Path) -> tuple[int, str]:
     """Exit code and message of a failed run: an input file refused (3); a working database that
     cannot be used, e.g. another run holds it, or a full disk (4); else the stage's error (1)."""
@@ -66,6 +79,11 @@ def _run_failure(exc: BaseException, database: Path) -> tuple[int, str]:
         return EXIT_DATABASE, str(exc)
     if isinstance(exc, IngestError):
         return EXIT_INPUT, f"input refused: {exc} (nothing from this file was loaded)"
+    if "ephemeral Prefect API server" in str(exc):
+        waited = os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "20")
+        return EXIT_FAILED, (f"Prefect's temporary API server did not start within {waited} s, so no stage ran and "
+                             "nothing changed: try again, raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or "
+                             "run `prefect server start` and set PREFECT_API_URL")
     return EXIT_FAILED, f"{type(exc).__name__}: {exc}"
 
 
@@ -105,8 +123,7 @@ def run(ctx: click.Context, orders: tuple[str, ...], items: tuple[str, ...], sto
     settings = _settings(ctx, inputs=inputs, demand={"as_of": as_of} if as_of else {})
     click.echo(f"jitjic: nightly run on {settings.paths.database} (starting Prefect)...", err=True)
     t0 = time.perf_counter()
-    # no telemetry from an offline machine; Prefect loads only here
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    _prefect_environment()
     from flows.nightly import nightly_for
 
     _explained_failures_in_one_line()
@@ -443,7 +460,7 @@ def serve(ctx: click.Context) -> None:
     Needs a Prefect API to register with (PREFECT_API_URL, e.g. a `prefect server start`).
     """
     settings = _settings(ctx)
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    _prefect_environment()
     from flows.deploy import serve_nightly
 
     config = str(ctx.obj["config"]) if ctx.obj["config"] else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -11,10 +12,16 @@ import warehouse
 from ingest import LineRules, apply_line_rules, read_table
 from ingest.mapping import CANONICAL
 
-__all__ = ["EvaluationDemand", "demand_from_file", "period_grain"]
+__all__ = ["EvaluationDemand", "demand_from_file", "period_grain", "period_end"]
 
 # the last day a row dated on a period's start stands for
 _PERIOD_END = {"day": pd.DateOffset(days=0), "week": pd.DateOffset(days=6), "month": pd.offsets.MonthEnd(0)}
+
+
+def period_end(start: date, period: str) -> date:
+    """The last day of the period that starts on ``start``: a row dated on a period's start
+    stands for the whole period."""
+    return (pd.Timestamp(start) + _PERIOD_END[period]).date()
 
 
 @dataclass(frozen=True)
@@ -70,7 +77,7 @@ def demand_from_file(path: Path, period: str, *, sku_col: str, date_col: str, qt
         as_of = warehouse.latest_as_of(con)
         if grain == "period" and as_of is not None:
             # a row dated on the last period's start stands for the whole period
-            as_of = (pd.Timestamp(as_of) + _PERIOD_END[period]).date()
+            as_of = period_end(as_of, period)
         warehouse.build_demand(con, "evaluate", period, as_of)
         demand = warehouse.read_demand(con, "evaluate")
     finally:

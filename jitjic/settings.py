@@ -152,6 +152,10 @@ class Demand(_Section):
     period: Literal["day", "week", "month"] = "week"
     # last day of observed history; default: the last order date loaded
     as_of: date | None = None
+    # "line": the order lines are dated sales (a last period not yet over is partial, left out);
+    # "period": each row is a whole period's demand dated on its first day (a Monday for weeks),
+    # so the default as_of is the end of the last period and that period is kept
+    grain: Literal["line", "period"] = "line"
 
     @field_validator("as_of")
     @classmethod
@@ -551,6 +555,26 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise SettingsError(f"{path}: not valid TOML: {exc}") from None
 
 
+# file and folder settings: relative ones in a settings file mean relative to that file's folder
+# (a job started from another folder reads and writes the same files)
+_FILE_KEYS = {"paths": ("database", "analysts_database", "reports_dir"), "inputs": ("orders", "items", "stock")}
+
+
+def _from_its_folder(values: dict[str, Any], folder: Path) -> dict[str, Any]:
+    for section, keys in _FILE_KEYS.items():
+        given = values.get(section)
+        if not isinstance(given, dict):
+            continue
+        for key in keys:
+            v = given.get(key)
+            if isinstance(v, str) and v:
+                given[key] = str(folder / Path(v).expanduser()) if not Path(v).expanduser().is_absolute() else v
+            elif isinstance(v, list):
+                given[key] = [str(folder / p) if isinstance(p, str) and not Path(p).expanduser().is_absolute()
+                              else p for p in v]
+    return values
+
+
 def load_settings(config_file: Path | None = None, *, use_default_file: bool = True, **overrides: Any) -> Settings:
     """Read ``config_file`` (default ``./jitjic.toml`` when it exists), apply env, validate.
 
@@ -565,7 +589,7 @@ def load_settings(config_file: Path | None = None, *, use_default_file: bool = T
         raise SettingsError(f"configuration file {path} does not exist")
     if path.exists() and (config_file is not None or use_default_file):
         source = str(path)
-        values = _read_toml(path)
+        values = _from_its_folder(_read_toml(path), path.parent)
     for section, items in overrides.items():
         if items:
             values.setdefault(section, {}).update(items)

@@ -1,5 +1,6 @@
 """The jitjic command without Prefect: help, ingest, configuration errors and exit codes."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -233,3 +234,19 @@ def test_unload_command(tmp_path: Path, monkeypatch, capsys, sample_dir: Path):
     assert code == 1 and "no load 1" in out
     code, out = _jitjic(monkeypatch, capsys, "--db", db, "ingest", "--kind", "items", items)
     assert code == 0 and "loaded" in out and "same file loaded before" not in out
+
+
+def test_a_slow_prefect_start_is_waited_for_and_explained(monkeypatch):
+    """Prefect's temporary API server took 21-22 s to start on a busy machine, past Prefect's
+    20 s default: jitjic waits longer, keeps an operator's own value, and says what happened."""
+    from jitjic import cli
+
+    monkeypatch.delenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", raising=False)
+    cli._prefect_environment()
+    assert int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]) >= 60
+    monkeypatch.setenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")
+    cli._prefect_environment()
+    assert os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] == "300"
+    code, message = cli._run_failure(
+        RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server."), Path("x.duckdb"))
+    assert code == 1 and "300 s" in message and "no stage ran" in message and "PREFECT_API_URL" in message

@@ -121,3 +121,19 @@ def test_the_settings_defaults_are_the_librarys(section, target, least):
     assert len(shared) >= least, f"{target} shares only {shared} with [{section}]: names drifted apart"
     differ = {k: (_plain(ours[k]), _plain(library[k])) for k in shared if _plain(ours[k]) != _plain(library[k])}
     assert not differ, f"[{section}] default (settings, library) differ: {differ}"
+
+
+def test_relative_files_in_a_settings_file_are_read_from_its_folder(tmp_path, monkeypatch):
+    """A nightly job started from another folder must use the files its settings name, not an
+    empty warehouse beside wherever cron happened to start it."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "jitjic.toml").write_text(
+        '[paths]\ndatabase = "out/work.duckdb"\nanalysts_database = "/abs/analysts.duckdb"\n'
+        '[inputs]\norders = ["in/*.csv", "/abs/more.csv"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    s = load_settings(folder / "jitjic.toml", paths={"reports_dir": "reports"})
+    assert s.paths.database == folder / "out" / "work.duckdb"
+    assert s.paths.analysts_database == Path("/abs/analysts.duckdb")
+    assert s.inputs.orders == [str(folder / "in" / "*.csv"), "/abs/more.csv"]
+    assert s.paths.reports_dir == Path("reports")  # a command-line option: relative to where it was typed
