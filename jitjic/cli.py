@@ -47,6 +47,30 @@ class _NoTraceback(logging.Formatter):
         return self.inner.format(record)
 
 
+# Prefect's log lines carry the date as well as the time (a log kept over nights needs both)
+LOG_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def _prefect_environment() -> None:
+    """Before Prefect loads: no telemetry from an offline machine, and log timestamps with the
+    date (Prefect's own default shows the time of day only)."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    for formatter in ("STANDARD", "SIMPLE", "DEBUG"):
+        os.environ.setdefault(f"PREFECT_LOGGING_FORMATTERS_{formatter}_DATEFMT", LOG_DATE_FORMAT)
+
+
+def _console():
+    """The console Prefect logs to (so the live stage line and the log lines share it), else
+    one on stderr."""
+    from rich.console import Console
+
+    for handler in logging.getLogger().handlers:
+        console = getattr(handler, "console", None)
+        if isinstance(console, Console):
+            return console
+    return Console(stderr=True)
+
+
 def _explained_failures_in_one_line() -> None:
     for handler in logging.getLogger().handlers:
         if handler.formatter is not None and not isinstance(handler.formatter, _NoTraceback):
@@ -103,13 +127,14 @@ def run(ctx: click.Context, orders: tuple[str, ...], items: tuple[str, ...], sto
     settings = _settings(ctx, inputs=inputs, demand={"as_of": as_of} if as_of else {})
     click.echo(f"jitjic: nightly run on {settings.paths.database} (starting Prefect)...", err=True)
     t0 = time.perf_counter()
-    # no telemetry from an offline machine; Prefect loads only here
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    _prefect_environment()
     from flows.nightly import nightly_for
+    from jitjic.progress import StageLines, listening
 
     _explained_failures_in_one_line()
     try:
-        result = nightly_for(settings)(settings)
+        with StageLines(_console()) as lines, listening(lines):
+            result = nightly_for(settings)(settings)
     except Exception as exc:
         code, message = _run_failure(exc, settings.paths.database)
         click.echo(f"error: run failed: {message}", err=True)
@@ -288,7 +313,29 @@ def report(ctx: click.Context, run_id: str | None, send: bool) -> None:
 # credentials of other tools a process may inherit; analyst SQL runs without them
 _SECRET_NAMES = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|ACCESS_KEY|CREDENTIAL|PRIVATE_KEY|^AWS_|^AZURE_",
                            re.IGNORECASE)
-_TABLES_SQL = "select table_name, table_type from information_schema.tables order by table_type, table_name"
+# what analysts query: tables and views with their one-line description (sql/views/comments.sql);
+# staging views are the pipeline's own
+_TABLES_SQL = """
+    with listed as (
+        select table_name as name, 'table' as kind, comment from duckdb_tables()
+        where database_name = current_database() and schema_name = 'main'
+        union all
+        select view_name, 'view', comment from duckdb_views()
+        where database_name = current_database() and schema_name = 'main' and not internal
+    )
+    select name, kind, comment as description from listed
+    where not starts_with(name, 'stg_')
+    order by kind desc, name
+"""
+
+
+def _catalogue(con) -> pd.DataFrame:  # noqa: F821 (pandas loads with the command)
+    """Every table and view but staging with its description and row count (a view's rows are
+    counted by running it)."""
+    frame = con.execute(_TABLES_SQL).df()
+    quoted = ['"' + name.replace('"', '""') + '"' for name in frame["name"]]  # names from the catalogue
+    frame.insert(2, "rows", [con.execute("select count(*) from " + q).fetchall()[0][0] for q in quoted])  # noqa: S608
+    return frame
 
 
 def _drop_secrets() -> list[str]:
@@ -314,7 +361,7 @@ def _drop_secrets() -> list[str]:
 def sql(ctx: click.Context, query: str | None, database: Path | None, csv_out: Path | None,
         parquet_out: Path | None, max_rows: int) -> None:
     """Run one read-only QUERY (a SELECT) on the analysts' database (no Prefect). Without QUERY:
-    list the tables and views. The query reaches nothing but that database: no files, network,
+    list the tables and views with their row counts and what each holds. The query reaches nothing but that database: no files, network,
     extensions, ATTACH or settings; jitjic itself writes --csv / --parquet."""
     import duckdb
 
@@ -327,7 +374,10 @@ def sql(ctx: click.Context, query: str | None, database: Path | None, csv_out: P
         sys.exit(EXIT_FAILED)
     con = warehouse.connect_confined(path)  # not a database file: its message, exit 4
     try:
-        text = query or _TABLES_SQL
+        if not query:
+            _print_catalogue(_catalogue(con))
+            return
+        text = query
         kinds = [st.type for st in con.extract_statements(text)]
         if len(kinds) != 1 or kinds[0] not in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN):
             got = ", ".join(k.name for k in kinds) or "none"
@@ -349,6 +399,15 @@ def sql(ctx: click.Context, query: str | None, database: Path | None, csv_out: P
         click.echo(frame.head(max_rows).to_string(index=False))
     if len(frame) > max_rows:
         click.echo(f"... {len(frame) - max_rows:,} more rows ({len(frame):,} in all)")
+
+
+def _print_catalogue(frame) -> None:
+    width = max(len(n) for n in frame["name"]) if len(frame) else 4
+    for r in frame.itertuples():
+        rows = f"{r.rows:,} row" + ("" if r.rows == 1 else "s")
+        click.echo(f"{r.name:<{width}}  {r.kind:<5}  {rows:>16}  {r.description or ''}")
+    click.echo(f"{len(frame)} tables and views; columns and units: docs/schema.md, or "
+               "jitjic sql \"describe <name>\"")
 
 
 @cli.command()
@@ -446,7 +505,7 @@ def serve(ctx: click.Context) -> None:
     Needs a Prefect API to register with (PREFECT_API_URL, e.g. a `prefect server start`).
     """
     settings = _settings(ctx)
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    _prefect_environment()
     from flows.deploy import serve_nightly
 
     config = str(ctx.obj["config"]) if ctx.obj["config"] else None

@@ -7,11 +7,12 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")  # files only: no screen on a nightly server
+import matplotlib.dates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-__all__ = ["abc_xyz_heatmap", "capital_by_class", "accuracy_by_class", "exchange_curve_chart"]
+__all__ = ["abc_xyz_heatmap", "capital_by_class", "accuracy_by_class", "exchange_curve_chart", "sku_drilldown"]
 
 
 def _png(fig) -> bytes:
@@ -39,8 +40,8 @@ def abc_xyz_heatmap(matrix: pd.DataFrame) -> bytes:
     return _png(fig)
 
 
-def capital_by_class(recommendations: pd.DataFrame) -> bytes:
-    """Capital tied up (currency) per ABC class, stacked by policy."""
+def capital_by_class(recommendations: pd.DataFrame, currency: str = "currency") -> bytes:
+    """Capital tied up (``currency``) per ABC class, stacked by policy."""
     table = (recommendations.pivot_table(index="abc", columns="policy", values="capital_tied_up", aggfunc="sum")
              .reindex(index=list("ABC")).fillna(0.0))
     fig, ax = plt.subplots(figsize=(4.2, 2.8))
@@ -49,7 +50,7 @@ def capital_by_class(recommendations: pd.DataFrame) -> bytes:
     for policy in [p for p in ("JIC", "JIT", "PHASE_OUT") if p in table]:
         ax.bar(table.index, table[policy], bottom=bottom, label=policy, color=colors[policy])
         bottom += table[policy].to_numpy()
-    ax.set_ylabel("capital tied up (currency)")
+    ax.set_ylabel(f"capital tied up ({currency})")
     ax.set_title("Capital by class and policy", fontsize=9)
     ax.legend(fontsize=8, frameon=False)
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
@@ -66,7 +67,7 @@ def accuracy_by_class(accuracy: pd.DataFrame) -> bytes:
     return _png(fig)
 
 
-def exchange_curve_chart(curve: pd.DataFrame) -> bytes:
+def exchange_curve_chart(curve: pd.DataFrame, currency: str = "currency") -> bytes:
     """Fill rate and yearly total cost against average stock value, replayed: JIC everywhere at
     each uniform target (the line), JIT everywhere, the class rule and the recommendation (marked)."""
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(5.2, 4.8), sharex=True)
@@ -87,8 +88,47 @@ def exchange_curve_chart(curve: pd.DataFrame) -> bytes:
         ax.set_ylabel(label)
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
             (lambda v, _: f"{v:.0%}") if col == "fill_rate" else (lambda v, _: f"{v:,.0f}")))
-    bottom.set_xlabel("average stock value (currency)")
+    bottom.set_xlabel(f"average stock value ({currency})")
     bottom.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     top.set_title("Exchange curve: service and cost for the stock held (replayed)", fontsize=9)
     top.legend(fontsize=7, frameon=False, loc="lower right")
+    return _png(fig)
+
+
+def sku_drilldown(history: pd.DataFrame, forecast: pd.DataFrame, item: dict, period: str = "week") -> bytes:
+    """One SKU at a glance: its demand history (``period_start, qty``), the forecast
+    (``period_start, mean, lower, upper``: units per period) with its band, and against the
+    right-hand scale the stock the forecast leaves on hand (no new order) and the position
+    (with what is on order) beside the reorder point. item: ``sku, description, on_hand,
+    on_order, reorder_point`` (units)."""
+    fig, ax = plt.subplots(figsize=(5.4, 2.3))
+    if len(history):
+        ax.step(pd.to_datetime(history["period_start"]), history["qty"], where="post", color="#7a869a", lw=1,
+                label=f"demand per {period}")
+    if len(forecast):
+        when = pd.to_datetime(forecast["period_start"])
+        ax.fill_between(when, forecast["lower"], forecast["upper"], step="post", color="#9cc3e6", alpha=0.5,
+                        label="forecast band")
+        ax.step(when, forecast["mean"], where="post", color="#2f6db3", lw=1.5, label="forecast")
+        stock = ax.twinx()
+        used = np.cumsum(forecast["mean"].to_numpy(float))
+        on_hand = float(np.nan_to_num(item.get("on_hand")))
+        on_order = float(np.nan_to_num(item.get("on_order")))
+        ends = when + (when.iloc[1] - when.iloc[0] if len(when) > 1 else pd.Timedelta(days=7))
+        stock.plot(ends, np.maximum(on_hand - used, 0), color="#d9480f", lw=1.5, label="on hand (no new order)")
+        stock.plot(ends, on_hand + on_order - used, color="#d9480f", lw=1, ls=":", label="position (with on order)")
+        stock.axhline(float(np.nan_to_num(item.get("reorder_point"))), color="#1d2430", lw=1, ls="--",
+                      label="reorder point")
+        stock.set_ylabel("stock (units)", fontsize=7, color="#d9480f")
+        stock.tick_params(labelsize=7)
+        stock.set_ylim(bottom=min(0, stock.get_ylim()[0]))
+        lines, labels = ax.get_legend_handles_labels()
+        more, more_labels = stock.get_legend_handles_labels()
+        ax.legend(lines + more, labels + more_labels, fontsize=6, frameon=False, loc="upper left", ncol=3)
+    ax.set_ylabel(f"units per {period}", fontsize=7)
+    ax.set_ylim(bottom=0)
+    ax.tick_params(labelsize=7)
+    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %y"))
+    title = f"{item.get('sku')}  {item.get('description') or ''}".strip()
+    ax.set_title(title[:70], fontsize=8, loc="left")
     return _png(fig)

@@ -21,9 +21,11 @@ from warehouse.runs import (
     fail_run,
     finish_run,
     record_stage,
+    record_stock_used,
     runs_missing_a_report,
     set_report_status,
     start_run,
+    stock_status,
 )
 from warehouse.unloads import UnloadError, unload
 
@@ -58,6 +60,8 @@ __all__ = [
     "record_stage",
     "set_report_status",
     "runs_missing_a_report",
+    "record_stock_used",
+    "stock_status",
     "UnloadError",
     "unload",
 ]

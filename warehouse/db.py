@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 
 __all__ = [
-    "SCHEMA_FILES", "WarehouseError", "CONFINED", "connect", "connect_confined", "ensure_schema", "run_sql_file", "read_sql", "scalar", "storage_error",
+    "SCHEMA_FILES", "COMMENTS_FILE", "describe_objects", "WarehouseError", "CONFINED", "connect", "connect_confined", "ensure_schema", "run_sql_file", "read_sql", "scalar", "storage_error",
 ]
 
 
@@ -35,6 +35,9 @@ SCHEMA_FILES = (
     "staging/stg_order_lines.sql",
     "views/analyst_views.sql",
 )
+# one line per table and view (run after them; see describe_objects)
+COMMENTS_FILE = "views/comments.sql"
+_COMMENT = re.compile(r"^comment on (?:table|view) (\w+) is .*;$", re.MULTILINE)
 
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
@@ -112,6 +115,23 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     _unkey_order_lines(con)
     for name in SCHEMA_FILES:
         con.execute(read_sql(name))
+    describe_objects(con)
+
+
+def describe_objects(con: duckdb.DuckDBPyConnection) -> int:
+    """Give each table and view of the current database its one-line description from
+    ``sql/views/comments.sql`` (shown by duckdb_tables(), duckdb_views() and `jitjic sql`);
+    objects this database lacks (the analysts' file has no replaced_* tables) are skipped.
+    Returns the number described."""
+    present = {name for (name,) in con.execute(
+        "select table_name from duckdb_tables() where database_name = current_database() union all "
+        "select view_name from duckdb_views() where database_name = current_database()").fetchall()}
+    done = 0
+    for statement in _COMMENT.finditer(read_sql(COMMENTS_FILE)):
+        if statement.group(1) in present:  # the statement is jitjic's own text, not data
+            con.execute(statement.group(0))
+            done += 1
+    return done
 
 
 def _unkey_order_lines(con: duckdb.DuckDBPyConnection) -> None:
