@@ -15,9 +15,11 @@ import pandas as pd  # noqa: E402
 __all__ = ["abc_xyz_heatmap", "capital_by_class", "accuracy_by_class", "exchange_curve_chart", "sku_drilldown"]
 
 
-def _png(fig) -> bytes:
+def _png(fig, tight: bool = True) -> bytes:
+    """The figure as PNG; ``tight`` crops it to what is drawn (a second drawing pass: a figure
+    laid out by hand, such as the per-SKU charts of which a report has many, goes without)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight" if tight else None)
     plt.close(fig)
     return buf.getvalue()
 
@@ -96,39 +98,42 @@ def exchange_curve_chart(curve: pd.DataFrame, currency: str = "currency") -> byt
 
 
 def sku_drilldown(history: pd.DataFrame, forecast: pd.DataFrame, item: dict, period: str = "week") -> bytes:
-    """One SKU at a glance: its demand history (``period_start, qty``), the forecast
-    (``period_start, mean, lower, upper``: units per period) with its band, and against the
-    right-hand scale the stock the forecast leaves on hand (no new order) and the position
-    (with what is on order) beside the reorder point. item: ``sku, description, on_hand,
-    on_order, reorder_point`` (units)."""
-    fig, ax = plt.subplots(figsize=(5.4, 2.3))
+    """One SKU at a glance, two panels. Left: its demand history (``period_start, qty``) and the
+    forecast (``period_start, mean, lower, upper``: units per period) with its band. Right, over
+    the forecast's periods: the stock the forecast leaves on hand with no new order, the
+    position with what is on order, and the reorder point (units); below zero is a stock-out.
+    item: ``sku, description, on_hand, on_order, reorder_point`` (units)."""
+    fig, (ax, stock) = plt.subplots(1, 2, figsize=(6.0, 2.4), gridspec_kw={"width_ratios": [3, 1.4]})
     if len(history):
         ax.step(pd.to_datetime(history["period_start"]), history["qty"], where="post", color="#7a869a", lw=1,
-                label=f"demand per {period}")
+                label="demand")
     if len(forecast):
         when = pd.to_datetime(forecast["period_start"])
         ax.fill_between(when, forecast["lower"], forecast["upper"], step="post", color="#9cc3e6", alpha=0.5,
                         label="forecast band")
         ax.step(when, forecast["mean"], where="post", color="#2f6db3", lw=1.5, label="forecast")
-        stock = ax.twinx()
-        used = np.cumsum(forecast["mean"].to_numpy(float))
+        step = when.iloc[1] - when.iloc[0] if len(when) > 1 else pd.Timedelta(days=7)
+        days = np.arange(len(when) + 1) * step.days
+        used = np.r_[0.0, np.cumsum(forecast["mean"].to_numpy(float))]
         on_hand = float(np.nan_to_num(item.get("on_hand")))
-        on_order = float(np.nan_to_num(item.get("on_order")))
-        ends = when + (when.iloc[1] - when.iloc[0] if len(when) > 1 else pd.Timedelta(days=7))
-        stock.plot(ends, np.maximum(on_hand - used, 0), color="#d9480f", lw=1.5, label="on hand (no new order)")
-        stock.plot(ends, on_hand + on_order - used, color="#d9480f", lw=1, ls=":", label="position (with on order)")
+        position = on_hand + float(np.nan_to_num(item.get("on_order"))) - used
+        stock.axhspan(min(position.min(), 0) * 1.05 - 1, 0, color="#fde2e1", lw=0)
+        stock.plot(days, on_hand - used, color="#d9480f", lw=1.5, label="on hand (< 0: short)")
+        stock.plot(days, position, color="#d9480f", lw=1, ls=":", label="with on order")
         stock.axhline(float(np.nan_to_num(item.get("reorder_point"))), color="#1d2430", lw=1, ls="--",
                       label="reorder point")
-        stock.set_ylabel("stock (units)", fontsize=7, color="#d9480f")
-        stock.tick_params(labelsize=7)
-        stock.set_ylim(bottom=min(0, stock.get_ylim()[0]))
-        lines, labels = ax.get_legend_handles_labels()
-        more, more_labels = stock.get_legend_handles_labels()
-        ax.legend(lines + more, labels + more_labels, fontsize=6, frameon=False, loc="upper left", ncol=3)
+        stock.set_xlabel("days from today, no new order", fontsize=7)
+        stock.legend(fontsize=6, frameon=False, loc="upper right")
+    stock.set_title("stock (units)", fontsize=7)
+    stock.tick_params(labelsize=7)
+    stock.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_ylabel(f"units per {period}", fontsize=7)
     ax.set_ylim(bottom=0)
     ax.tick_params(labelsize=7)
+    ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator(bymonth=(1, 4, 7, 10)))
     ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %y"))
+    ax.legend(fontsize=6, frameon=False, loc="upper left")
     title = f"{item.get('sku')}  {item.get('description') or ''}".strip()
-    ax.set_title(title[:70], fontsize=8, loc="left")
-    return _png(fig)
+    ax.set_title(title[:60], fontsize=8, loc="left")
+    fig.subplots_adjust(left=0.09, right=0.985, bottom=0.19, top=0.89, wspace=0.3)
+    return _png(fig, tight=False)

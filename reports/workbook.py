@@ -62,6 +62,10 @@ _UNITS = _LEVELS | {"qty", "reorder_qty", "moq", "pack_size", "on_hand", "on_ord
                     "order_qty", "expected_units_short"}
 _WHOLE = {"days_until_stockout", "days_of_cover", "orders_per_year"}
 _DATES = {"order_by"}
+# the widest a column is made (characters), so that a sheet printed one page wide stays legible
+# (the order proposal at about 60%); a longer text is whole in its cell, cut in print only (a
+# wrapped reason would make each printed line five lines tall: 29 pages instead of 5 on the sample)
+_WIDEST = {"description": 28, "supplier": 18, **dict.fromkeys(("reason", "detail", "why", "rule", "assumed"), 45)}
 # Excel holds at most this many characters in a cell: XlsxWriter refuses a longer string, and
 # stopped writing the rest of its column there
 CELL_LIMIT = 32_767
@@ -112,6 +116,22 @@ def _buyer_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _width(title: str, column: pd.Series, name: str) -> float:
+    """A column's width in characters: its values' as shown (the first 200), at most ``_WIDEST``
+    (30 by default), and at least the title's longest word (the header wraps onto a second line
+    rather than widening a column of small numbers)."""
+    shown = column.head(200).dropna()
+    if name in _DATES:
+        values = 10  # yyyy-mm-dd
+    elif pd.api.types.is_float_dtype(column):  # as shown: whole units, cents, percentages
+        pattern = "{:,.0f}" if name in _UNITS | _WHOLE else "{:.1%}" if name in _SHARE else "{:,.2f}"
+        values = max((len(pattern.format(v)) for v in shown), default=0)
+    else:
+        values = max((len(str(v)) for v in shown), default=0)
+    longest_word = max((len(w) for w in title.split()), default=0)
+    return float(max(min(values, _WIDEST.get(name, 30)), longest_word, 4) + 2)
+
+
 def _sheet(wb: xlsxwriter.Workbook, title: str, frame: pd.DataFrame, formats: dict, currency: str,
            notices: list[str]) -> None:
     """One sheet: the notices above the table (a warning on every sheet), a bold frozen header
@@ -136,8 +156,7 @@ def _sheet(wb: xlsxwriter.Workbook, title: str, frame: pd.DataFrame, formats: di
                           else "whole" if name in _UNITS | _WHOLE else "number"]
         if name in _DATES or pd.api.types.is_datetime64_any_dtype(column):
             fmt = formats["date" if name in _DATES else "time"]
-        width = max([len(column_title(name, currency))] + [len(str(v)) for v in column.head(200)])
-        ws.set_column(j, j, min(max(width + 2, 8), 60), fmt)
+        ws.set_column(j, j, _width(column_title(name, currency), column, name), fmt)
         cells = _cells(column)
         ws.write_column(top + 1, j, cells)
         # text that would read as a formula: stored as text already; the quote prefix keeps it
@@ -147,6 +166,7 @@ def _sheet(wb: xlsxwriter.Workbook, title: str, frame: pd.DataFrame, formats: di
                 ws.write_string(top + 1 + i, j, v, formats["text"])
     ws.set_landscape()
     ws.set_paper(9)  # A4
+    ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.6)
     ws.fit_to_pages(1, 0)  # one page wide, as many long as it takes
     ws.repeat_rows(top)
     ws.set_footer(f"&L{title.replace('&', '&&')}&RPage &P of &N")
@@ -173,7 +193,8 @@ def workbook_bytes(recommendations: pd.DataFrame, proposal: pd.DataFrame, change
     with xlsxwriter.Workbook(buf, options) as wb:
         wb.set_properties({"created": created or datetime(2000, 1, 1)})
         formats = {
-            "header": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#2F6DB3"}),
+            "header": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#2F6DB3", "text_wrap": True,
+                                     "valign": "top"}),
             "warning": wb.add_format({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"}),
             "money": wb.add_format({"num_format": "#,##0.00"}),
             "share": wb.add_format({"num_format": "0.0%"}),

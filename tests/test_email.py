@@ -374,3 +374,12 @@ def test_sql_lists_what_analysts_query_with_descriptions_and_rows(delivered):
     for name in ("exceptions", "policy_changes", "forecast_vs_actual", "runs"):
         assert name in lines
     assert listing.output.splitlines()[-1].startswith(f"{len(lines)} tables and views")
+
+
+def test_the_mail_page_on_disk_shows_its_images(delivered):
+    """report_email.html beside its charts: every image it shows is a file in its folder."""
+    _, result, _, _ = delivered
+    folder = Path(result["report"]).parent
+    sources = re.findall(r'src="([^"]+)"', (folder / "report_email.html").read_text())
+    assert sources and all((folder / s).is_file() for s in sources), sources
+    assert not any(s.startswith("cid:") for s in sources)

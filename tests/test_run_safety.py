@@ -40,7 +40,7 @@ def _config(tmp_path: Path, orders: str | None = None) -> Path:
         f'reports_dir = "{tmp_path / "reports"}"\nlock_wait_seconds = 1\n'
         f'[inputs]\norders = ["{orders or SAMPLE / "online_retail_sample.csv.gz"}"]\n'
         f'items = ["{SAMPLE / "items.csv"}"]\nstock = ["{SAMPLE / "stock.csv"}"]\n'
-        '[simulation]\nenabled = false\n', encoding="utf-8")
+        '[simulation]\nenabled = false\n[report]\ndrilldowns = 1\n', encoding="utf-8")
     return cfg
 
 
