@@ -33,7 +33,14 @@ from flows.stages import (
     resolve,
 )
 from ingest import IngestError
-from jitjic.reporting import ReportFiles, report_email, smtp_config, write_report_files
+from jitjic import progress
+from jitjic.reporting import (
+    ReportFiles,
+    mail_withheld,
+    report_email,
+    smtp_config,
+    write_report_files,
+)
 from jitjic.settings import Settings
 from jitjic.simulation import simulate_demand
 from jitjic.wiring import expand_inputs
@@ -99,6 +106,7 @@ def _stage(store: Store, run_id: str, name: str,
     log = get_run_logger()
     started, t0 = since or (utc_now(), time.perf_counter())
     out: dict[str, Any] = {}
+    progress.tell("started", name)
     con = store.connect()
     try:
         yield con, out
@@ -106,7 +114,9 @@ def _stage(store: Store, run_id: str, name: str,
         warehouse.record_stage(con, run_id, name, started, seconds, out.get("rows"))
         details = ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in out.items())
         log.info("stage %-8s done in %6.2f s: %s", name, seconds, details)
+        progress.tell("done", name, seconds=seconds, **out)
     except BaseException as exc:
+        progress.tell("failed", name, error=f"{type(exc).__name__}: {exc}")
         _fail_stage(con, run_id, name, exc)
         raise
     finally:
@@ -144,6 +154,7 @@ def ingest_inputs(p: IngestStage, run_id: str) -> dict[str, Any]:
                 totals["new_files"] += result.status == "loaded"
                 totals["rows"] += result.rows_loaded
                 totals["rejected"] += result.rows_rejected
+                progress.tell("update", "ingest", **totals)
         out.update(totals)
     return totals
 
@@ -337,6 +348,7 @@ def recommend(p: PolicyStage, run_id: str) -> dict[str, Any]:
         found = policy.exceptions(recs, p.exceptions, previous)
         warehouse.write_results(con, "recommendations", run_id, recs)
         warehouse.write_results(con, "run_exceptions", run_id, found)
+        warehouse.record_stock_used(con, run_id)  # the next run can tell whether its stock is newer
         out.update(rows=len(recs), **{k: int(v) for k, v in recs["policy"].value_counts().sort_index().items()},
                    reorder_now=int(recs["reorder_now"].sum()), exceptions=len(found),
                    by_cost=int((recs["decided_by"] == "cost").sum()))
@@ -394,7 +406,8 @@ def write_report(p: ReportStage, run_id: str) -> str:
             except Exception as exc:  # that run's report stays 'failed'; tonight's is written
                 get_run_logger().warning("the report of run %s could not be written again: %s", other, exc)
         recs = warehouse.read_table(con, "recommendations", run_id)
-        create_markdown_artifact(markdown=markdown_summary(run_id, recs), key="jitjic-nightly",
+        create_markdown_artifact(markdown=markdown_summary(run_id, recs, currency=p.settings.report.currency),
+                                 key="jitjic-nightly",
                                  description=f"reorder now and headline figures of run {run_id}")
     return str(files.html)
 
@@ -408,8 +421,12 @@ def send_report(p: ReportStage, run_id: str, folder: str) -> str:
     if not settings.email.enabled:
         log.info("email disabled (email.enabled = false): report left on disk only")
         return "disabled"
-    msg = report_email(ReportFiles.in_folder(folder), settings, run_id)
-    send_message(msg, smtp_config(settings))
+    files = ReportFiles.in_folder(folder)
+    withheld = mail_withheld(files, settings)
+    if withheld:
+        log.info("report not mailed: %s", withheld)
+        return f"not sent: {withheld}"
+    send_message(report_email(files, settings, run_id), smtp_config(settings))
     log.info("report sent to %s via %s:%s", ", ".join(settings.email.recipients), settings.email.host,
              settings.email.port)
     return "sent"

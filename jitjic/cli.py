@@ -47,6 +47,30 @@ class _NoTraceback(logging.Formatter):
         return self.inner.format(record)
 
 
+# Prefect's log lines carry the date as well as the time (a log kept over nights needs both)
+LOG_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def _prefect_environment() -> None:
+    """Before Prefect loads: no telemetry from an offline machine, and log timestamps with the
+    date (Prefect's own default shows the time of day only)."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    for formatter in ("STANDARD", "SIMPLE", "DEBUG"):
+        os.environ.setdefault(f"PREFECT_LOGGING_FORMATTERS_{formatter}_DATEFMT", LOG_DATE_FORMAT)
+
+
+def _console():
+    """The console Prefect logs to (so the live stage line and the log lines share it), else
+    one on stderr."""
+    from rich.console import Console
+
+    for handler in logging.getLogger().handlers:
+        console = getattr(handler, "console", None)
+        if isinstance(console, Console):
+            return console
+    return Console(stderr=True)
+
+
 def _explained_failures_in_one_line() -> None:
     for handler in logging.getLogger().handlers:
         if handler.formatter is not None and not isinstance(handler.formatter, _NoTraceback):
@@ -125,10 +149,12 @@ def run(ctx: click.Context, orders: tuple[str, ...], items: tuple[str, ...], sto
     t0 = time.perf_counter()
     _prefect_environment()
     from flows.nightly import nightly_for
+    from jitjic.progress import StageLines, listening
 
     _explained_failures_in_one_line()
     try:
-        result = nightly_for(settings)(settings)
+        with StageLines(_console()) as lines, listening(lines):
+            result = nightly_for(settings)(settings)
     except Exception as exc:
         code, message = _run_failure(exc, settings.paths.database)
         click.echo(f"error: run failed: {message}", err=True)
@@ -330,7 +356,7 @@ def _drop_secrets() -> list[str]:
 def sql(ctx: click.Context, query: str | None, database: Path | None, csv_out: Path | None,
         parquet_out: Path | None, max_rows: int) -> None:
     """Run one read-only QUERY (a SELECT) on the analysts' database (no Prefect). Without QUERY:
-    list the tables and views. The query reaches nothing but that database: no files, network,
+    list the tables and views with their row counts and what each holds. The query reaches nothing but that database: no files, network,
     extensions, ATTACH or settings; jitjic itself writes --csv / --parquet."""
     import duckdb
 
@@ -343,7 +369,10 @@ def sql(ctx: click.Context, query: str | None, database: Path | None, csv_out: P
         sys.exit(EXIT_FAILED)
     con = warehouse.connect_confined(path)  # not a database file: its message, exit 4
     try:
-        text = query or warehouse.db.RELATIONS_SQL
+        if not query:
+            _print_catalogue(warehouse.catalogue(con))
+            return
+        text = query
         kinds = [st.type for st in con.extract_statements(text)]
         if len(kinds) != 1 or kinds[0] not in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN):
             got = ", ".join(k.name for k in kinds) or "none"
@@ -365,6 +394,15 @@ def sql(ctx: click.Context, query: str | None, database: Path | None, csv_out: P
         click.echo(frame.head(max_rows).to_string(index=False))
     if len(frame) > max_rows:
         click.echo(f"... {len(frame) - max_rows:,} more rows ({len(frame):,} in all)")
+
+
+def _print_catalogue(frame) -> None:
+    width = max(len(n) for n in frame["name"]) if len(frame) else 4
+    for r in frame.itertuples():
+        rows = f"{r.rows:,} row" + ("" if r.rows == 1 else "s")
+        click.echo(f"{r.name:<{width}}  {r.kind:<5}  {rows:>16}  {r.description or ''}")
+    click.echo(f"{len(frame)} tables and views; columns and units: docs/schema.md, or "
+               "jitjic sql \"describe <name>\"")
 
 
 @cli.command()

@@ -67,6 +67,10 @@ class Inputs(_Section):
     orders: list[str] = ["data/sample/online_retail_sample.csv.gz"]
     items: list[str] = ["data/sample/items.csv"]
     stock: list[str] = ["data/sample/stock.csv"]
+    # a newest stock count this many days older than the run's business date (as_of) is a
+    # warning on every page of the report, the mail and the workbook: the proposal is then
+    # computed from stock that has moved since
+    max_stock_age_days: float = Field(7.0, ge=0)
 
 
 class Ingest(_Section):
@@ -367,6 +371,9 @@ class Email(_Section):
     # files larger than this (together) stay on disk, and the mail says where: many mail servers
     # refuse messages over 10-25 MB, and the workbook of a large catalogue passes 10 MB
     max_attachments_mb: float = Field(10.0, gt=0)
+    # "new_stock": the nightly mail goes out only when the run saw a newer stock count than the
+    # previous completed run (else the same list would be proposed twice); "always": every run
+    send_when: Literal["new_stock", "always"] = "new_stock"
 
     @model_validator(mode="after")
     def _recipients_when_enabled(self) -> Email:
@@ -379,6 +386,18 @@ class Email(_Section):
         if self.enabled and self.user and self.security == "none" and not self.allow_plaintext_auth:
             raise ValueError(PLAINTEXT_AUTH)
         return self
+
+
+class Report(_Section):
+    """What the report, the mail and the workbook show."""
+
+    # the currency of the input prices and costs, as money is labelled (an ISO code such as GBP)
+    currency: str = Field("GBP", min_length=1, max_length=8)
+    # order lines and exceptions listed in the report and the mail (the workbook has every row)
+    top_lines: int = Field(25, ge=1, le=1000)
+    # per-SKU charts (history, forecast, reorder point, projected stock) for the top order lines
+    # and exceptions, inline in the mail: each adds about 25 kB
+    drilldowns: int = Field(10, ge=0, le=50)
 
 
 class Schedule(_Section):
@@ -441,6 +460,7 @@ class Settings(BaseSettings):
     exceptions: Exceptions = Exceptions()
     simulation: Simulation = Simulation()
     email: Email = Email()
+    report: Report = Report()
     schedule: Schedule = Schedule()
     cluster: Cluster = Cluster()
 

@@ -5,6 +5,7 @@ from reports.charts import (
     accuracy_by_class,
     capital_by_class,
     exchange_curve_chart,
+    sku_drilldown,
 )
 from reports.email import (
     PlaintextAuthRefused,
@@ -16,15 +17,25 @@ from reports.email import (
 )
 from reports.html import (
     build_context,
-    markdown_summary,
+    drilldown_picks,
+    mail_subject,
+    render_email,
     render_report,
+    render_text,
     reorder_list,
-    simulation_sentences,
+    stock_age_days,
+    stock_notices,
 )
-from reports.workbook import REORDER_COLUMNS, reorder_csv, workbook_bytes
+from reports.markdown import markdown_summary, markdown_text
+from reports.proposal import NO_SUPPLIER, by_supplier, due_today, proposal_lines
+from reports.sentences import forecast_quality, simulation_sentences
+from reports.workbook import ORDER_COLUMNS, REORDER_COLUMNS, reorder_csv, workbook_bytes
 
 __all__ = [
-    "build_context", "markdown_summary", "render_report", "reorder_list", "simulation_sentences", "abc_xyz_heatmap", "accuracy_by_class",
-    "capital_by_class", "exchange_curve_chart", "workbook_bytes", "reorder_csv", "REORDER_COLUMNS", "SmtpConfig",
-    "build_message", "send_message", "alert_message", "refused_for_good", "PlaintextAuthRefused",
+    "build_context", "render_report", "render_email", "render_text", "mail_subject", "reorder_list", "stock_notices",
+    "stock_age_days", "drilldown_picks", "markdown_summary", "markdown_text", "simulation_sentences",
+    "forecast_quality", "proposal_lines", "due_today", "by_supplier", "NO_SUPPLIER", "abc_xyz_heatmap",
+    "accuracy_by_class", "capital_by_class", "exchange_curve_chart", "sku_drilldown", "workbook_bytes", "reorder_csv",
+    "REORDER_COLUMNS", "ORDER_COLUMNS", "SmtpConfig", "build_message", "send_message", "alert_message",
+    "refused_for_good", "PlaintextAuthRefused",
 ]

@@ -6,7 +6,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 
 __all__ = ["SmtpConfig", "PlaintextAuthRefused", "build_message", "send_message", "alert_message",
            "refused_for_good"]
@@ -31,31 +31,44 @@ class SmtpConfig:
 
 
 def build_message(subject: str, sender: str, recipients: list[str], html: str, *,
-                  images: dict[str, bytes] | None = None,
+                  text: str | None = None, images: dict[str, bytes] | None = None,
                   attachments: list[tuple[str, bytes, str]] | None = None) -> EmailMessage:
-    """multipart/mixed( multipart/related( text, html, inline PNGs by Content-ID ), files ).
+    """multipart/mixed( multipart/alternative( text/plain, multipart/related( text/html, inline
+    PNGs by Content-ID ) ), files ), with ``Date`` and ``Message-ID``.
 
-    ``html`` refers to each image as ``cid:<name>``; attachments are (file name, bytes, MIME type).
+    ``html`` refers to each image as ``cid:<name>``; an image travels with ``Content-Disposition:
+    inline`` and no file name, so clients show it in the page and do not list it beside the
+    attachments. ``text`` is the plain part (clients that show no HTML, previews, screen
+    readers); attachments are (file name, bytes, MIME type).
     """
-    msg = EmailMessage()
-    msg["Subject"], msg["From"], msg["To"] = subject, sender, ", ".join(recipients)
-    msg["Message-ID"] = make_msgid(domain="jitjic.local")
-    msg.set_content("This report is HTML: open it in a mail client that shows HTML, or the attached files.")
+    msg = _headers(subject, sender, recipients)
+    msg.set_content(text or "This report is HTML: open it in a mail client that shows HTML, or the attached files.")
     msg.add_alternative(html, subtype="html")
-    html_part = msg.get_payload()[1]
+    html_part = msg.get_payload()[1]  # type: ignore[index]  # the alternative just added
     for name, png in (images or {}).items():
-        html_part.add_related(png, maintype="image", subtype="png", cid=f"<{name}>", filename=f"{name}.png")
+        html_part.add_related(png, maintype="image", subtype="png", cid=f"<{name}>",  # type: ignore[union-attr]
+                              disposition="inline")
     for filename, data, mime in attachments or []:
         maintype, subtype = mime.split("/", 1)
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return msg
 
 
+def _headers(subject: str, sender: str, recipients: list[str]) -> EmailMessage:
+    """A message with Subject, From, To, Date (now, local time) and a Message-ID in the
+    sender's domain: mail without them is often filed as spam or sorted by arrival."""
+    msg = EmailMessage()
+    msg["Subject"], msg["From"], msg["To"] = subject, sender, ", ".join(recipients)
+    msg["Date"] = formatdate(localtime=True)
+    domain = sender.rpartition("@")[2] or "jitjic.local"
+    msg["Message-ID"] = make_msgid(domain=domain.strip(">").strip() or "jitjic.local")
+    return msg
+
+
 def alert_message(sender: str, recipients: list[str], run_id: str | None, stage: str | None, error: str) -> EmailMessage:
     """A short plain-text alert for operations when the nightly run fails."""
-    msg = EmailMessage()
-    msg["Subject"] = f"[jitjic] nightly run {run_id or '(not started)'} FAILED at {stage or 'start'}"
-    msg["From"], msg["To"] = sender, ", ".join(recipients)
+    msg = _headers(f"[jitjic] nightly run {run_id or '(not started)'} FAILED at {stage or 'start'}", sender,
+                   recipients)
     msg.set_content(
         f"The nightly jitjic run failed.\n\nrun id: {run_id}\nstage:  {stage}\nerror:  {error}\n\n"
         "Yesterday's published results are unchanged. Fix the cause and rerun with `jitjic run`."
@@ -82,6 +95,7 @@ def send_message(msg: EmailMessage, config: SmtpConfig) -> None:
             f"not logging in to {config.host}:{config.port} as {config.user!r} without TLS: the password would "
             'cross the network in clear text; set email.security = "starttls" or "ssl" (or '
             "email.allow_plaintext_auth = true for a relay on this machine)")
+    server: smtplib.SMTP
     if config.security == "ssl":
         server = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout,
                                   context=ssl.create_default_context())

@@ -1,15 +1,21 @@
-"""Build the report's figures from result frames and render the HTML template."""
+"""Build the report's figures from result frames and render the HTML page, the mail's HTML (CSS
+inlined, table layout) and its plain-text part."""
 
 from __future__ import annotations
 
-import html
-import re
+import math
 from typing import Any
 
+import css_inline
+import numpy as np
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-__all__ = ["build_context", "render_report", "simulation_sentences", "markdown_summary", "markdown_text", "reorder_list"]
+from reports.proposal import by_supplier, due_today, proposal_lines
+from reports.sentences import forecast_quality, simulation_sentences
+
+__all__ = ["build_context", "render_report", "render_email", "render_text", "reorder_list", "stock_notices",
+           "stock_age_days", "drilldown_picks", "mail_subject"]
 
 _ENV = Environment(
     loader=PackageLoader("reports", "templates"),
@@ -23,69 +29,101 @@ _ENV.filters["pct"] = lambda v: "" if pd.isna(v) else f"{v:.0%}"
 _ENV.filters["pct1"] = lambda v: "" if pd.isna(v) else f"{v:.1%}"
 _ENV.filters["target"] = lambda v: "" if pd.isna(v) else f"{v:.1%}".replace(".0%", "%")  # 95%, 97.5%
 _ENV.filters["num"] = lambda v: "" if pd.isna(v) else f"{v:.2f}"
+_ENV.filters["signed"] = lambda v: "" if pd.isna(v) else f"{v:+,.2f}"
+_ENV.filters["days"] = lambda v: _days(v)
+_ENV.filters["date"] = lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)[:10]
+_ENV.filters["text"] = lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+
+
+def _days(value: Any) -> str:
+    """Days a stock lasts in words: beyond the forecast (missing), less than a day, 1 day, 12 days
+    (whole days, rounded down)."""
+    if value is None or pd.isna(value):
+        return "beyond the forecast"
+    whole = int(np.floor(value + 1e-9))  # whole days, as reorder_now.csv writes them
+    if whole < 1:
+        return "less than a day"
+    return "1 day" if whole == 1 else f"{whole:,} days"
 
 
 def reorder_list(recommendations: pd.DataFrame) -> pd.DataFrame:
-    """The SKUs to reorder today, largest value first (ties by SKU): what purchasing acts on."""
-    due = recommendations[recommendations["reorder_now"]]
-    return due.sort_values(["reorder_value", "sku"], ascending=[False, True])
+    """The lines due today (overdue first, then today; per supplier, largest value first): what
+    purchasing orders now, and what reorder_now.csv carries."""
+    return due_today(proposal_lines(_with_urgency(recommendations)))
 
 
-def simulation_sentences(simulation: pd.DataFrame | None, curve: pd.DataFrame | None = None,
-                         weeks: int | None = None) -> list[str]:
-    """Plain sentences from a run's ``simulation_results`` (and ``exchange_curves``) rows: what
-    the recommendation would have done against the simple alternatives, at equal stock, and
-    under each disruption."""
-    if simulation is None or simulation.empty:
+def _with_urgency(recs: pd.DataFrame) -> pd.DataFrame:
+    """Recommendations as the nightly writes them; older frames without the proposal's columns
+    get them empty (every line due today is then 'today')."""
+    missing = {c: None for c in ("urgency", "order_by", "days_until_stockout") if c not in recs}
+    return recs.assign(**missing) if missing else recs
+
+
+def stock_notices(stock: dict[str, Any] | None, max_age_days: float, counted: bool = True) -> list[str]:
+    """Warnings about the stock the proposal was computed from, for the top of every page:
+    the same counts as the previous completed run (the same list proposed again), counts older
+    than ``max_age_days`` before the business date, or no counts at all (``counted``: some item
+    has its stock on hand). ``stock``: as ``warehouse.stock_status`` returns it."""
+    if not stock:
         return []
-    rows = simulation[simulation["abc"] == "all"].set_index(["scenario", "strategy"])
-    weeks = weeks or int(simulation["weeks"].iloc[0])
     out = []
-    plain = rows.loc["plain"]
-    rec, cls, jit = plain.loc["recommended"], plain.loc["class rule"], plain.loc["JIT everywhere"]
-    out.append(
-        f"Replayed over the last {weeks} weeks (orders arriving when they truly would), the recommendation would have "
-        f"served {rec['fill_rate']:.1%} of demand from stock, holding {rec['avg_stock_value']:,.0f} on average, for "
-        f"{rec['total_cost']:,.0f} in holding, obsolescence, orders and lost or waiting customers. Buffering the "
-        f"popular classes and nothing else: {cls['fill_rate']:.1%} with {cls['avg_stock_value']:,.0f}, "
-        f"{cls['total_cost']:,.0f}; JIT everywhere: {jit['fill_rate']:.1%} with {jit['avg_stock_value']:,.0f}, "
-        f"{jit['total_cost']:,.0f}."
-    )
-    if curve is not None and not curve.empty:
-        matched = curve[curve["setting"].str.contains("equal stock")]
-        recommended = curve[curve["policy"] == "recommended"]
-        if len(matched) and len(recommended):
-            m, r = matched.iloc[0], recommended.iloc[0]
-            level = m["setting"].split()[0]
-            out.append(
-                f"At the same stock, JIC everywhere at one target ({level}) would have served {m['fill_rate']:.1%} "
-                f"for {m['total_cost']:,.0f} a year against the recommendation's {r['fill_rate']:.1%} for "
-                f"{r['total_cost']:,.0f} a year (the exchange curve below).")
-    a = simulation[(simulation["scenario"] == "plain") & (simulation["strategy"] == "recommended")
-                   & (simulation["abc"] == "A")]
-    if len(a) and pd.notna(a["target_cycle_service"].iloc[0]):
-        r = a.iloc[0]
-        out.append(f"A items reached a cycle service level of {r['jic_cycle_service_level']:.1%} against their "
-                   f"{r['target_cycle_service']:.1%} target, over {r['cycles_per_item']:.1f} replenishment cycles "
-                   "each.")
-    sampled = simulation.get("skus_replayed")
-    if sampled is not None and pd.notna(sampled.iloc[0]) and sampled.iloc[0] < simulation["skus_total"].iloc[0]:
-        out[0] += (f" Replayed on a sample of {int(sampled.iloc[0]):,} of {int(simulation['skus_total'].iloc[0]):,} SKUs "
-                   "drawn per ABC class; stock and costs are scaled up to the whole catalogue.")
-    for scenario in [s for s in rows.index.get_level_values(0).unique() if s != "plain"]:
-        r = rows.loc[scenario]
-        if scenario.startswith("freight"):
-            out.append(f"With freight at double cost ({scenario}), the recommendation would cost "
-                       f"{r.loc['recommended', 'total_cost']:,.0f} over the {weeks} weeks, JIT everywhere "
-                       f"{r.loc['JIT everywhere', 'total_cost']:,.0f}.")
-        else:
-            out.append(f"A {scenario} would cut the fill rate of JIT everywhere to "
-                       f"{r.loc['JIT everywhere', 'fill_rate']:.1%}; the recommendation would keep "
-                       f"{r.loc['recommended', 'fill_rate']:.1%}.")
-    out.append("What JIT is exposed to is what these scenarios show: a late supplier, a spike, dearer freight. "
-               "No buffer here is sized for a black swan (a supplier gone for months, a pandemic): the buffers "
-               "cover the demand and lead-time spread seen in the history, nothing beyond it.")
+    if not counted:
+        out.append("No stock count has been loaded: nothing can be proposed (an item needs its stock on hand to "
+                   "be listed). Load one with inputs.stock or `jitjic ingest FILE --kind stock`.")
+        return out
+    if stock.get("same_stock"):
+        out.append(f"No newer stock count than the previous run ({stock.get('previous_run_id')}, business date "
+                   f"{_day(stock.get('previous_as_of'))}): this proposal comes from the same stock. Whatever was "
+                   "ordered from that run is not in this stock yet: do not order these lines twice.")
+    age = stock_age_days(stock)
+    if age is not None and age > max_age_days:
+        out.append(f"The stock count is {age:,.0f} days old (counted {_day(stock.get('stock_date'))}, business date "
+                   f"{_day(stock.get('as_of'))}; inputs.max_stock_age_days = {max_age_days:g}): stock has moved "
+                   "since. Check on hand before ordering.")
     return out
+
+
+def stock_age_days(stock: dict[str, Any]) -> float | None:
+    """Days from the newest stock count to the business date (as_of), or None."""
+    counted, as_of = stock.get("stock_date"), stock.get("as_of")
+    if counted is None or as_of is None or pd.isna(counted) or pd.isna(as_of):
+        return None
+    return float((pd.Timestamp(as_of) - pd.Timestamp(counted)).days)
+
+
+def _day(value: Any) -> str:
+    return "-" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)[:10]
+
+
+def _money(currency: str, value: float, decimals: int = 0) -> str:
+    return f"{currency} {value:,.{decimals}f}".strip()
+
+
+def drilldown_picks(lines: pd.DataFrame, exceptions: pd.DataFrame | None, n: int) -> list[dict[str, str]]:
+    """Up to ``n`` SKUs to chart: the top order lines (by urgency, then value) and the top
+    exceptions (by money), taken in turn, each once, with why it was picked."""
+    top_lines = [(r.sku, f"{r.urgency}: order {r.qty:,.0f} units by {_day(r.order_by)}")
+                 for r in lines.sort_values(["due_today", "value"], ascending=[False, False]).itertuples()]
+    found = [] if exceptions is None or exceptions.empty else [
+        (r.sku, f"{r.exception}: {r.detail or r.rule}") for r in exceptions.itertuples()]
+    picks: dict[str, str] = {}
+    for pair in _alternate(top_lines, found):
+        if len(picks) >= n:
+            break
+        sku, why = pair
+        picks[sku] = picks[sku] + "; " + why if sku in picks else why
+    return [{"sku": sku, "why": why} for sku, why in picks.items()]
+
+
+def _alternate(a: list, b: list) -> list:
+    out = []
+    for i in range(max(len(a), len(b))):
+        out += ([a[i]] if i < len(a) else []) + ([b[i]] if i < len(b) else [])
+    return out
+
+
+def _top(frame: pd.DataFrame | None, n: int) -> list[dict[str, Any]]:
+    return [] if frame is None or frame.empty else frame.head(n).to_dict("records")
 
 
 def build_context(
@@ -99,54 +137,102 @@ def build_context(
     accuracy: pd.DataFrame | None = None,
     simulation: pd.DataFrame | None = None,
     curve: pd.DataFrame | None = None,
+    exceptions: pd.DataFrame | None = None,
+    policy_changes: pd.DataFrame | None = None,
+    stock: dict[str, Any] | None = None,
+    max_stock_age_days: float = 7.0,
+    currency: str = "",
     images: dict[str, str] | None = None,
+    drilldowns: list[dict[str, str]] | None = None,
     top_n: int = 25,
 ) -> dict[str, Any]:
-    """Everything the template shows, as plain values (currency as given, units as units).
+    """Everything the report, the mail and its text part show, as plain values (money in
+    ``currency``, quantities in whole units), each table sorted by what a buyer acts on first.
 
-    accuracy: per ABC class ``abc, skus, rmsse, wape`` of the chosen forecasts; images: chart
-    name -> the ``src`` to use (``cid:...`` in the email, a file name on disk).
+    recommendations: a run's ``recommendations`` rows (with ``moq``, ``pack_size`` where known);
+    accuracy: per ABC class ``abc, skus, rmsse, wape`` of the chosen forecasts, then ``all``;
+    exceptions: ``run_exceptions`` rows (with ``description``); policy_changes: the
+    ``policy_changes`` view's rows; stock: ``warehouse.stock_status``; images: chart name -> the
+    ``src`` to use (a file name on disk, ``cid:...`` in the mail); drilldowns: ``sku, why,
+    description, src`` per per-SKU chart.
     """
-    recs = recommendations
+    recs = _with_urgency(recommendations)
     by_policy = (
         recs.groupby("policy")
         .agg(skus=("sku", "size"), capital=("capital_tied_up", "sum"), orders_per_year=("orders_per_year", "sum"))
         .reindex(["JIC", "JIT", "PHASE_OUT"]).fillna(0).reset_index()
     )
-    reorder = reorder_list(recs)
-    # purchase orders go per supplier: what each one gets today, largest first
-    by_supplier = (reorder.assign(supplier=reorder["supplier"].fillna("(no supplier in the item master)"))
-                   .groupby("supplier").agg(skus=("sku", "size"), value=("reorder_value", "sum"))
-                   .reset_index().sort_values(["value", "supplier"], ascending=[False, True]))
+    lines = proposal_lines(recs)
+    today = due_today(lines)
+    suppliers = by_supplier(lines)
+    shown = lines.head(top_n)
+    groups = [{**s, "rows": shown[shown["supplier"] == s["supplier"]].to_dict("records")}
+              for s in suppliers.to_dict("records")]
+    exceptions = exceptions if exceptions is not None else pd.DataFrame(columns=["sku", "money_at_stake"])
+    policy_changes = policy_changes if policy_changes is not None else pd.DataFrame()
     changes = changes if changes is not None else pd.DataFrame()
+    if len(changes):  # the items with the most capital first
+        capital = recs.set_index("sku")["capital_tied_up"]
+        changes = changes.assign(capital=changes["sku"].map(capital)).sort_values(
+            ["capital", "sku"], ascending=[False, True], na_position="last")
+    risks = recs[recs["risk_flag"].notna()].sort_values(["capital_tied_up", "sku"], ascending=[False, True]) \
+        if "risk_flag" in recs else recs.head(0)
+    overall = None if accuracy is None or accuracy.empty else accuracy[accuracy["abc"] == "all"]
+    quality = forecast_quality(None if overall is None or overall.empty else overall["rmsse"].iloc[0],
+                               None if overall is None or overall.empty else overall["wape"].iloc[0],
+                               run.get("period", "week"))
+    counts = {
+        "skus": len(recs), "jic": int((recs["policy"] == "JIC").sum()), "jit": int((recs["policy"] == "JIT").sum()),
+        "phase_out": int((recs["policy"] == "PHASE_OUT").sum()),
+        "due_today": len(today), "overdue": int((lines["urgency"] == "overdue").sum()),
+        "this_week": int((lines["urgency"] == "this week").sum()),
+        "value_today": float(today["value"].sum()), "value_week": float(lines.loc[~lines["due_today"], "value"].sum()),
+        "exceptions": len(exceptions), "exceptions_money": float(exceptions["money_at_stake"].sum()),
+        "capital_jic": float(recs.loc[recs["policy"] == "JIC", "capital_tied_up"].sum()),
+        "orders_per_year": float(recs["orders_per_year"].sum()),
+    }
+    c = counts
+    tiles = [
+        (f"{c['due_today']:,} lines", f"due today ({c['overdue']:,} overdue), worth {_money(currency, c['value_today'])}"),
+        (f"{c['this_week']:,} lines", f"due later this week, worth {_money(currency, c['value_week'])}"),
+        (f"{c['exceptions']:,} exceptions", f"{_money(currency, c['exceptions_money'])} at stake, the largest first below"),
+        (_money(currency, c["capital_jic"]), f"tied up in buffer stock (JIC) over {c['jic']:,} SKUs"),
+        (f"{c['skus']:,} SKUs", f"{c['jic']:,} buffered (JIC), {c['jit']:,} ordered to demand (JIT), "
+                                f"{c['phase_out']:,} phased out"),
+        ("Forecasts", quality),
+    ]
     return {
         "run": run,
-        "skus": len(recs),
-        "jic": int((recs["policy"] == "JIC").sum()),
-        "jit": int((recs["policy"] == "JIT").sum()),
-        "phase_out": int((recs["policy"] == "PHASE_OUT").sum()),
-        "capital_jic": float(recs.loc[recs["policy"] == "JIC", "capital_tied_up"].sum()),
-        "capital_total": float(recs["capital_tied_up"].sum()),
-        "orders_per_year": float(recs["orders_per_year"].sum()),
+        "currency": currency,
+        "notices": stock_notices(stock, max_stock_age_days, counted=bool(recs["on_hand"].notna().any())),
+        "stock": stock or {},
+        "tiles": [{"figure": f, "words": w} for f, w in tiles],
+        **counts,
         "by_policy": by_policy.to_dict("records"),
-        "reorder_count": len(reorder),
-        "reorder_value": float(reorder["reorder_value"].sum()),
-        "reorder_top": reorder.head(top_n).to_dict("records"),
-        "reorder_by_supplier": by_supplier.to_dict("records"),
+        "proposal": groups,
+        "proposal_shown": len(shown),
+        "proposal_count": len(lines),
+        "exceptions_top": _top(exceptions, top_n),
+        "policy_changes": _top(policy_changes, top_n),
+        "policy_changes_count": len(policy_changes),
+        "drilldowns": drilldowns or [],
         "matrix": matrix.to_dict("records"),
         "loads": loads.to_dict("records"),
         "stages": stages.to_dict("records"),
-        "assumed_count": int(recs["assumed"].notna().sum()),
+        "assumed_count": int(recs["assumed"].notna().sum()) if "assumed" in recs else 0,
         "decided_by": [{"by": by, "skus": int(n)} for by, n in recs["decided_by"].value_counts().sort_index().items()],
         "set_by_master": recs[recs["decided_by"] == "item master"].sort_values("sku").head(top_n).to_dict("records"),
         "set_by_master_count": int((recs["decided_by"] == "item master").sum()),
-        "risks": recs[recs["risk_flag"].notna()].sort_values("sku").head(top_n).to_dict("records"),
+        "risks": risks.head(top_n).to_dict("records"),
+        "risks_count": len(risks),
         "changes": changes.head(top_n).to_dict("records"),
         "changes_count": len(changes),
         "accuracy": [] if accuracy is None else accuracy.to_dict("records"),
-        "simulation": simulation_sentences(simulation, curve),
+        "forecast_quality": quality,
+        "simulation": simulation_sentences(simulation, curve, currency=currency),
         "curve": [] if curve is None or curve.empty else curve.to_dict("records"),
         "images": images or {},
+        "top_n": top_n,
     }
 
 
@@ -155,35 +241,27 @@ def render_report(context: dict[str, Any]) -> str:
     return _ENV.get_template("report.html").render(**context)
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~<>])")
+def render_email(context: dict[str, Any]) -> str:
+    """The report for mail clients: every style inlined on its element (Outlook and Gmail drop
+    or ignore a <style> block), table layout only, no <style> left."""
+    return css_inline.inline(render_report(context))
 
 
-def markdown_text(value: Any, limit: int = 120) -> str:
-    """Data as inert Markdown text: one line, at most ``limit`` characters, HTML escaped and
-    every Markdown mark backslashed (a description cannot add a link, markup or a table cell)."""
-    missing = value is None or (not isinstance(value, str) and bool(pd.isna(value)))
-    text = " ".join(("" if missing else str(value)).split())
-    text = text if len(text) <= limit else text[:limit - 1] + "…"
-    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
+def render_text(context: dict[str, Any], lines: int = 15) -> str:
+    """The mail's text/plain part: warnings, headline figures and the top ``lines`` order lines."""
+    return _ENV.get_template("report_email.txt").render(**context, text_lines=lines)
 
 
-def markdown_summary(run_id: str, recommendations: pd.DataFrame, top_n: int = 20) -> str:
-    """Headline figures and the reorder-now table as Markdown (the Prefect artifact of a run)."""
-    recs = recommendations
-    reorder = reorder_list(recs)
-    capital = recs.loc[recs["policy"] == "JIC", "capital_tied_up"].sum()
-    lines = [
-        f"## jitjic run {run_id}",
-        "",
-        f"- SKUs planned: {len(recs):,} — JIC {int((recs['policy'] == 'JIC').sum()):,}, "
-        f"JIT {int((recs['policy'] == 'JIT').sum()):,}, phase out {int((recs['policy'] == 'PHASE_OUT').sum()):,}",
-        f"- capital in JIC stock: {capital:,.2f} (currency)",
-        f"- reorder today: {len(reorder):,} SKUs worth {reorder['reorder_value'].sum():,.2f} (currency)",
-        "",
-        "| SKU | description | policy | order (units) | value (currency) |",
-        "| --- | --- | --- | ---: | ---: |",
-    ]
-    for r in reorder.head(top_n).itertuples():
-        lines.append(f"| {markdown_text(r.sku)} | {markdown_text(r.description)} | {markdown_text(r.policy)} | "
-                     f"{r.reorder_qty:,.0f} | {r.reorder_value:,.2f} |")
-    return "\n".join(lines) + "\n"
+def mail_subject(prefix: str, facts: dict[str, Any]) -> str:
+    """The subject: the business date and the lines due, and whether this is the same stock as
+    the previous run (the list must not be ordered twice) or an old count."""
+    due = (f"{facts['due_today']:,} order lines due today ({facts['overdue']:,} overdue), "
+           f"{facts['this_week']:,} more this week")
+    head = f"{prefix} Purchasing {facts['as_of']}:".strip()
+    if facts.get("same_stock"):
+        head += f" SAME STOCK as run {facts.get('previous_run_id')}, already proposed -"
+    subject = f"{head} {due}"
+    age = facts.get("stock_age_days")
+    if facts.get("stale") and age is not None and not math.isnan(age):
+        subject += f"; stock count {age:,.0f} days old"
+    return subject

@@ -60,6 +60,9 @@ def schema_markdown() -> str:
     con = duckdb.connect(":memory:")
     warehouse.ensure_schema(con)
     notes = _comments()
+    described = dict(con.execute(
+        "select table_name, comment from duckdb_tables() union all "
+        "select view_name, comment from duckdb_views() where not internal").fetchall())
     rows = con.execute(
         "select t.table_name, t.table_type, c.column_name, c.data_type from information_schema.tables t "
         "join information_schema.columns c using (table_schema, table_name) where t.table_schema = 'main' "
@@ -80,7 +83,8 @@ def schema_markdown() -> str:
             current = table
             label = ("view" if kind == "VIEW" else "table" if table in warehouse.PUBLISHED_TABLES
                      else "table, working database only")
-            out += ["", f"## `{table}` ({label})", "", f"Grain: {GRAIN.get(table, '-')}.", "",
+            out += ["", f"## `{table}` ({label})", "", f"{described.get(table) or '-'}.", "",
+                    f"Grain: {GRAIN.get(table, '-')}.", "",
                     "| column | type | meaning |", "| --- | --- | --- |"]
         meaning = notes.get((table, column)) or COMMON.get(column) or by_name.get(column, "")
         out.append(f"| `{column}` | {dtype} | {meaning.replace('|', '/')} |")

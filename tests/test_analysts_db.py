@@ -47,7 +47,7 @@ def test_readers_never_block_the_run_nor_see_a_mix(prefect_harness, tmp_path):
         paths={"database": tmp_path / "work.duckdb", "analysts_database": analysts, "reports_dir": tmp_path / "r"},
         inputs={"orders": [str(SAMPLE / "online_retail_sample.csv.gz")], "items": [str(SAMPLE / "items.csv")],
                 "stock": [str(SAMPLE / "stock.csv")]},
-        simulation={"enabled": False},
+        simulation={"enabled": False}, report={"drilldowns": 1},
     )
     first = nightly(settings)
     (tmp_path / "script.py").write_text(READER)

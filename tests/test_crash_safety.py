@@ -45,7 +45,9 @@ def _config(tmp_path: Path, name: str) -> Path:
         f'reports_dir = "{tmp_path / name / "reports"}"\n'
         f'[inputs]\norders = ["{SAMPLE / "online_retail_sample.csv.gz"}"]\n'
         f'items = ["{SAMPLE / "items.csv"}"]\nstock = ["{SAMPLE / "stock.csv"}"]\n'
-        '[demand]\nas_of = "2011-12-09"\n[simulation]\nweeks = 4\nmax_skus = 100\n',
+        '[demand]\nas_of = "2011-12-09"\n[simulation]\nweeks = 4\nmax_skus = 100\n'
+        # two per-SKU charts are enough to show the folder is whole (the default draws ten)
+        '[report]\ndrilldowns = 2\n',
         encoding="utf-8",
     )
     return cfg
@@ -186,9 +188,11 @@ def test_kill_while_the_report_folder_is_written(prefect_harness, tmp_path):
         statuses = dict(con.execute("select run_id, report_status from runs").fetchall())
     assert statuses == {killed: "written", final["run_id"]: "written"}
     for run_id in (killed, final["run_id"]):
-        assert sorted(p.name for p in (reports / run_id).iterdir()) == [
+        names = sorted(p.name for p in (reports / run_id).iterdir())
+        assert [n for n in names if not n.startswith("drill_")] == [
             "accuracy.png", "capital.png", "exchange.png", "heatmap.png", "jitjic_recommendations.xlsx",
-            "reorder_now.csv", "report.html", "report_email.html"]
+            "reorder_now.csv", "report.html", "report.json", "report_email.html", "report_email.txt"]
+        assert "drill_01.png" in names  # the per-SKU charts
     assert not list(reports.glob(".*"))  # what the killed writer left aside is gone
     # a folder lost later: `jitjic report` (no Prefect) writes the latest run's and every unfinished one
     import shutil

@@ -2,9 +2,11 @@
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 from openpyxl import load_workbook
 
@@ -54,12 +56,72 @@ def test_report_arrives_with_everything(delivered):
     rcpts, msg = messages[0]
     assert sorted(rcpts) == ["buyer@example.test", "planner@example.test"]
     assert "buyer@example.test" in msg["To"] and "planner@example.test" in msg["To"]
-    assert result["run_id"] in msg["Subject"] and "to reorder today" in msg["Subject"]
     html = msg.get_body(preferencelist=("html",)).get_content()
     cids = {part["Content-ID"].strip("<>") for part in msg.walk() if part.get("Content-ID")}
     for name in ("heatmap", "capital", "accuracy"):
         assert f"cid:{name}" in html and name in cids
     assert "http://" not in html and "https://" not in html and "<script" not in html.lower().replace("&lt;script", "")
+
+
+def _due(settings, run_id):
+    con = duckdb.connect(str(settings.paths.database), read_only=True)
+    try:
+        as_of = con.execute("select as_of from runs where run_id = ?", [run_id]).fetchall()[0][0]
+        due = con.execute("select sku, urgency from recommendations where run_id = ? and reorder_now "
+                          "order by sku", [run_id]).fetchall()
+    finally:
+        con.close()
+    return as_of, due
+
+
+def test_mail_structure_survives_clients(delivered):
+    from email.utils import parsedate_to_datetime
+
+    settings, result, messages, _ = delivered
+    _, msg = messages[0]
+    assert parsedate_to_datetime(msg["Date"]).tzinfo is not None  # a Date header, with its zone
+    assert re.fullmatch(r"<[^@>]+@example\.test>", msg["Message-ID"])
+    # mixed( alternative( text, related( html, images ) ), workbook, csv )
+    assert msg.get_content_type() == "multipart/mixed"
+    body, *attached = msg.get_payload()
+    assert body.get_content_type() == "multipart/alternative"
+    text, related = body.get_payload()
+    assert text.get_content_type() == "text/plain" and related.get_content_type() == "multipart/related"
+    html_part, *images = related.get_payload()
+    assert html_part.get_content_type() == "text/html" and len(images) >= 4
+    for image in images:  # shown in the page, never listed as a file
+        assert image.get_content_type() == "image/png" and image.get_content_disposition() == "inline"
+        assert image.get_filename() is None and image["Content-ID"]
+    assert [p.get_filename() for p in attached] == ["jitjic_recommendations.xlsx", "reorder_now.csv"]
+    assert [p.get_filename() for p in msg.iter_attachments()] == ["jitjic_recommendations.xlsx", "reorder_now.csv"]
+    html = html_part.get_content()
+    referenced = set(re.findall(r'src="cid:([^"]+)"', html))
+    assert referenced == {i["Content-ID"].strip("<>") for i in images}  # every image shown, none missing
+    assert {n for n in referenced if n.startswith("drill_")}  # per-SKU charts for the top lines
+    assert "<style" not in html and "flex" not in html and 'style="' in html  # CSS inlined by css-inline
+
+
+def test_subject_and_text_carry_the_figures(delivered):
+    settings, result, messages, _ = delivered
+    _, msg = messages[0]
+    as_of, due = _due(settings, result["run_id"])
+    overdue = sum(u == "overdue" for _, u in due)
+    assert msg["Subject"].startswith(f"[jitjic] Purchasing {as_of:%Y-%m-%d}: {len(due)} order lines due today "
+                                     f"({overdue} overdue)")
+    assert result["run_id"] not in msg["Subject"] and "SAME STOCK" not in msg["Subject"]
+    text = msg.get_body(preferencelist=("plain",)).get_content()
+    assert f"business date {as_of:%Y-%m-%d}" in text and f"Due today: {len(due)} order lines ({overdue} overdue)" in text
+    assert "Exceptions: " in text and "Buffer stock (JIC): GBP " in text and "Forecasts: " in text
+    rows = list(csv.DictReader(io.StringIO(_attachment(msg, "reorder_now.csv"))))
+    top = rows[0]  # the CSV and the text list the lines in the same order: the first is the most urgent
+    assert re.search(rf"{top['urgency']}\s+by {top['order_by']}\s+{re.escape(top['sku'])}\s+"
+                     rf"{int(top['reorder_qty']):,} units", text)
+    assert "more lines in the attached workbook" in text
+
+
+def _attachment(msg, name):
+    data = next(p.get_content() for p in msg.iter_attachments() if p.get_filename() == name)
+    return data.decode() if isinstance(data, bytes) else data
 
 
 def test_attachments_match_the_warehouse(delivered):
@@ -69,16 +131,58 @@ def test_attachments_match_the_warehouse(delivered):
     con = duckdb.connect(str(settings.paths.database), read_only=True)
     run = result["run_id"]
     n_recs = con.execute("select count(*) from recommendations where run_id = ?", [run]).fetchall()[0][0]
-    reorder = con.execute("select sku, reorder_qty from recommendations where run_id = ? and reorder_now "
-                          "order by reorder_value desc, sku", [run]).fetchall()
+    reorder = dict(con.execute("select sku, reorder_qty from recommendations where run_id = ? and reorder_now",
+                               [run]).fetchall())
+    n_exceptions = con.execute("select count(*) from run_exceptions where run_id = ?", [run]).fetchall()[0][0]
     con.close()
     wb = load_workbook(io.BytesIO(files["jitjic_recommendations.xlsx"]))
-    assert f": {len(reorder)} SKUs to reorder today" in msg["Subject"]
-    assert wb.sheetnames == ["Recommendations", "Reorder now", "Class changes"]
-    assert wb["Recommendations"].max_row == n_recs + 1 and wb["Reorder now"].max_row == len(reorder) + 1
-    assert wb["Recommendations"].freeze_panes == "A2" and wb["Recommendations"]["A1"].font.bold
-    rows = list(csv.DictReader(io.StringIO(files["reorder_now.csv"].decode() if isinstance(files["reorder_now.csv"], bytes) else files["reorder_now.csv"])))
-    assert [(r["sku"], float(r["reorder_qty"])) for r in rows] == [(s, q) for s, q in reorder]
+    assert wb.sheetnames == ["Order proposal", "Exceptions", "Policy changes", "Recommendations", "Class changes"]
+    assert wb["Recommendations"].max_row == n_recs + 1 and wb["Exceptions"].max_row == n_exceptions + 1
+    assert wb["Recommendations"].freeze_panes == "B2" and wb["Recommendations"]["A1"].font.bold
+    assert wb["Recommendations"]["A1"].value == "SKU" and wb["Recommendations"].auto_filter.ref
+    order = wb["Order proposal"]
+    header = [c.value for c in order[1]]
+    urgency = [r[header.index("Urgency")] for r in order.iter_rows(min_row=2, values_only=True)]
+    assert set(urgency) <= {"overdue", "today", "this week"} and urgency.count("overdue") + urgency.count("today") \
+        == len(reorder)
+    rows = list(csv.DictReader(io.StringIO(_attachment(msg, "reorder_now.csv"))))
+    assert {r["sku"]: int(r["reorder_qty"]) for r in rows} == {s: int(np.ceil(q - 1e-6)) for s, q in reorder.items()}
+    ranks = [("overdue", "today").index(r["urgency"]) for r in rows]
+    by_supplier = {}
+    for r, rank in zip(rows, ranks, strict=True):  # per supplier: overdue lines first, then by value
+        by_supplier.setdefault(r["supplier"], []).append((rank, -float(r["reorder_value"])))
+    assert all(v == sorted(v) for v in by_supplier.values())
+
+
+def test_the_report_says_what_jit_is_exposed_to(delivered):
+    _, result, messages, _ = delivered
+    page = Path(result["report"]).read_text()
+    assert "Would the advice have paid off?" in page
+    assert "No buffer here is sized for a black swan" in page and "a late supplier" in page
+
+
+def test_the_mail_reads_on_a_phone_and_a_desktop(delivered, tmp_path):
+    """The received HTML in headless Chromium at 390 px and 1280 px: nothing wider than the
+    screen, every image shown."""
+    screenshots = _screenshots_module()
+    if screenshots.chromium() is None:
+        pytest.skip("no Chromium on this machine (apt-get install -y chromium)")
+    _, msg = delivered[2][0]
+    html = screenshots.received_html(msg)
+    for width in screenshots.WIDTHS:
+        seen = screenshots.measure(html, width, tmp_path)
+        assert seen["width"] == width and seen["scroll_width"] <= width, seen
+        assert seen["wider_than_screen"] == [] and seen["images"] >= 4 and seen["broken"] == 0, seen
+
+
+def _screenshots_module():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "screenshots.py"
+    spec = importlib.util.spec_from_file_location("jitjic_docs_screenshots", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_markup_from_data_arrives_escaped(delivered):
@@ -203,3 +307,79 @@ def test_permanent_and_passing_smtp_failures():
     assert not refused_for_good(smtplib.SMTPDataError(451, b"try again later"))
     assert not refused_for_good(smtplib.SMTPServerDisconnected("gone"))
     assert not refused_for_good(TimeoutError("timed out")) and not refused_for_good(ConnectionRefusedError())
+
+
+def test_a_rerun_on_the_same_stock_says_so_and_is_not_mailed_again(delivered, tmp_path):
+    """No new stock count since the mailed run: the report says so at the top, the nightly mail
+    stays home (email.send_when = "new_stock"), and a mail sent by hand says so in its subject."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from flows.nightly import nightly
+    from jitjic.cli import cli
+
+    settings, first, _, _ = delivered
+    shutil.copy(settings.paths.database, tmp_path / "j.duckdb")  # a copy: the other tests keep theirs
+    with SmtpServer() as server:
+        again = settings.model_copy(update={
+            "paths": settings.paths.model_copy(update={"database": tmp_path / "j.duckdb",
+                                                       "analysts_database": tmp_path / "analysts.duckdb",
+                                                       "reports_dir": tmp_path / "reports"}),
+            "email": settings.email.model_copy(update={"port": server.port})})
+        result = nightly(again)
+        assert server.inbox.messages == []
+    assert result["email"].startswith("not sent: no newer stock count than run " + first["run_id"])
+    page = Path(result["report"]).read_text()
+    notice = f"No newer stock count than the previous run ({first['run_id']}"
+    assert notice in page and page.index(notice) < page.index("Order proposal")
+    wb = load_workbook(Path(result["report"]).parent / "jitjic_recommendations.xlsx")
+    assert all(ws["A1"].value.startswith("WARNING: " + notice) for ws in wb)
+    cfg = tmp_path / "j.toml"
+    with SmtpServer() as server:
+        cfg.write_text(f'[email]\nhost = "127.0.0.1"\nport = {server.port}\nrecipients = ["boss@example.test"]\n'
+                       f'[paths]\nreports_dir = "{tmp_path / "out"}"\n')
+        ok = CliRunner().invoke(cli, ["--config", str(cfg), "--db", str(tmp_path / "j.duckdb"), "report", "--send"])
+        assert ok.exit_code == 0, ok.output
+        (_, msg), = server.inbox.messages
+    assert f"SAME STOCK as run {first['run_id']}" in msg["Subject"]
+    assert msg.get_body(preferencelist=("plain",)).get_content().index("WARNING: " + notice) < 200
+
+
+def test_sql_lists_what_analysts_query_with_descriptions_and_rows(delivered):
+    """`jitjic sql` on the published file: each table and view with its row count and its one
+    line, staging hidden; the DuckDB catalogue carries the same descriptions."""
+    from click.testing import CliRunner
+
+    from jitjic.cli import cli
+
+    settings, result, _, _ = delivered
+    listing = CliRunner().invoke(cli, ["sql", "--database", str(settings.paths.analysts_database)])
+    assert listing.exit_code == 0, listing.output
+    lines = {line.split()[0]: line for line in listing.output.splitlines()[:-1]}
+    assert "stg_order_lines" not in listing.output
+    con = duckdb.connect(str(settings.paths.analysts_database), read_only=True)
+    try:
+        n_recs = con.execute("select count(*) from recommendations").fetchall()[0][0]
+        n_due = con.execute("select count(*) from reorder_now").fetchall()[0][0]
+        undescribed = con.execute("select table_name from duckdb_tables() where comment is null union all "
+                                  "select view_name from duckdb_views() where not internal and comment is null "
+                                  "and view_name not like 'stg_%'").fetchall()
+    finally:
+        con.close()
+    assert undescribed == []
+    assert re.fullmatch(rf"recommendations\s+table\s+{n_recs:,} rows\s+Every run's advice per SKU.*",
+                        lines["recommendations"])
+    assert re.fullmatch(rf"reorder_now\s+view\s+{n_due:,} rows\s+What to order today.*", lines["reorder_now"])
+    for name in ("exceptions", "policy_changes", "forecast_vs_actual", "runs"):
+        assert name in lines
+    assert listing.output.splitlines()[-1].startswith(f"{len(lines)} tables and views")
+
+
+def test_the_mail_page_on_disk_shows_its_images(delivered):
+    """report_email.html beside its charts: every image it shows is a file in its folder."""
+    _, result, _, _ = delivered
+    folder = Path(result["report"]).parent
+    sources = re.findall(r'src="([^"]+)"', (folder / "report_email.html").read_text())
+    assert sources and all((folder / s).is_file() for s in sources), sources
+    assert not any(s.startswith("cid:") for s in sources)

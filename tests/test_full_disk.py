@@ -53,7 +53,7 @@ def test_nightly_run_on_a_full_disk_keeps_the_published_results(prefect_harness,
         f'[paths]\ndatabase = "{tmp_path / "work.duckdb"}"\nanalysts_database = "{tmp_path / "analysts.duckdb"}"\n'
         f'reports_dir = "{tmp_path / "reports"}"\n'
         f'[inputs]\norders = ["{SAMPLE / "online_retail_sample.csv.gz"}"]\nitems = ["{SAMPLE / "items.csv"}"]\n'
-        f'stock = ["{SAMPLE / "stock.csv"}"]\n[simulation]\nenabled = false\n', encoding="utf-8")
+        f'stock = ["{SAMPLE / "stock.csv"}"]\n[simulation]\nenabled = false\n[report]\ndrilldowns = 1\n', encoding="utf-8")
     settings = load_settings(cfg)
     first = nightly(settings)
     published = (tmp_path / "analysts.duckdb").read_bytes()

@@ -23,31 +23,30 @@ def _context(description: str):
 def test_headline_figures():
     ctx = _context("mug")
     assert (ctx["skus"], ctx["jic"], ctx["jit"]) == (3, 1, 2)
-    assert ctx["reorder_count"] == 2
+    assert ctx["due_today"] == 2  # both counted items are at or below their trigger
     assert ctx["capital_jic"] > 0
 
 
 def test_reorder_list_goes_per_supplier():
     ctx = _context("mug")
-    pop, rare = (next(r for r in ctx["reorder_top"] if r["sku"] == s) for s in ("POP", "RARE"))
-    assert pop["supplier"] == "S" and rare["supplier"] is None
-    assert ctx["reorder_by_supplier"] == [
-        {"supplier": "S", "skus": 1, "value": pop["reorder_value"]},
-        {"supplier": "(no supplier in the item master)", "skus": 1, "value": rare["reorder_value"]},
-    ]
-    assert "<td>S</td>" in render_report(ctx)
+    groups = {g["supplier"]: g for g in ctx["proposal"]}
+    pop, rare = groups["S"]["rows"][0], groups["(no supplier in the item master)"]["rows"][0]
+    assert (pop["sku"], rare["sku"]) == ("POP", "RARE")
+    assert groups["S"]["lines"] == 1 and groups["S"]["value"] == pop["value"] == pop["qty"] * 2.0
+    assert pop["qty"] == int(pop["qty"])  # whole units
+    assert "S: 1 line, " in render_report(ctx)
     from reports import reorder_csv, reorder_list
 
     classes, forecast, items, stock = policy_inputs()
     recs = recommend(classes, forecast, items, stock, PolicyParams(decide_by="class"))
-    assert reorder_csv(reorder_list(recs)).splitlines()[0].startswith("sku,description,supplier,policy,reorder_qty")
+    assert reorder_csv(reorder_list(recs)).splitlines()[0].startswith("sku,description,supplier,urgency,order_by")
 
 
 def test_render_escapes_data_and_shows_figures():
     html = render_report(_context("<script>alert(1)</script>"))
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "Run R1" in html and "cancellation=2" in html and "Reorder now" in html
+    assert "run R1" in html and "cancellation=2" in html and "Order proposal" in html
 
 
 def test_items_set_in_the_item_master_are_listed():
@@ -87,12 +86,14 @@ def test_workbook_keeps_text_as_text_and_formats_columns():
     })
     wb = load_workbook(io.BytesIO(workbook_bytes(recs, recs.head(1), recs.head(0))))
     ws = wb["Recommendations"]
-    assert [c.value for c in ws[1]] == list(recs.columns) and ws["A1"].font.bold and ws.freeze_panes == "A2"
+    assert [c.value for c in ws[1]] == ["SKU", "Description", "Unit cost (currency)", "Service target (%)",
+                                        "Due today", "Created at"]
+    assert ws["A1"].font.bold and ws.freeze_panes == "B2"
     assert ws["B2"].data_type == "s" and ws["B2"].value.startswith("=HYPERLINK") and ws["B3"].hyperlink is None
     assert ws["C2"].value == 1.5 and ws["C2"].number_format == "#,##0.00" and ws["C3"].value is None
     assert ws["D2"].number_format == "0.0%" and ws["E2"].value is True
     assert ws["F2"].value.isoformat() == "2011-12-09T12:30:00" and ws["F3"].value is None
-    assert wb["Reorder now"].max_row == 2 and wb["Class changes"].max_row == 1
+    assert wb["Order proposal"].max_row == 2 and wb["Class changes"].max_row == 1
 
 
 HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
@@ -117,7 +118,7 @@ def test_text_that_a_spreadsheet_would_run_is_neutralised():
     rows = list(csv.DictReader(io.StringIO(reorder_csv(recs))))
     for row, text in zip(rows, HOSTILE, strict=False):
         assert row["description"] == "'" + text  # OWASP: a leading apostrophe makes it text
-    assert rows[0]["supplier"] == "'=1+1" and rows[0]["reorder_qty"] == "-1.50"  # numbers stay numbers
+    assert rows[0]["supplier"] == "'=1+1" and rows[0]["reorder_qty"] == "-2"  # numbers stay numbers (whole units)
     assert len(rows[-2]["description"]) == CELL_LIMIT and rows[-2]["description"].endswith(TRUNCATED)
     assert rows[-1]["description"] == "after the long one"
     ws = load_workbook(io.BytesIO(workbook_bytes(recs, recs, recs.head(0))))["Recommendations"]

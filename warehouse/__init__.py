@@ -18,12 +18,17 @@ from warehouse.results import (
     demand_partitions,
     demand_periods,
     demand_skus,
+    item_packs,
     latest_as_of,
+    policy_changes_between,
     prune_demand,
+    ranked_exceptions,
     read_demand,
     read_items,
     read_latest_stock,
     read_table,
+    recent_demand,
+    sku_forecasts,
     write_results,
 )
 from warehouse.runs import (
@@ -34,19 +39,22 @@ from warehouse.runs import (
     finish_run,
     latest_run_id,
     record_stage,
+    record_stock_used,
     run_as_of,
     run_exists,
     runs_missing_a_report,
     set_as_of,
     set_report_status,
     start_run,
+    stock_status,
 )
 from warehouse.unloads import UnloadError, unload
 
 __all__ = [
     "demand_skus", "abandon_running", "fail_flow_run", "failed_stage", "latest_run_id", "run_as_of", "set_as_of",
     "run_exists",
-    "transaction", "accuracy_by_class",
+    "transaction", "accuracy_by_class", "item_packs", "policy_changes_between", "ranked_exceptions",
+    "recent_demand", "sku_forecasts", "catalogue",
     "CHECKS",
     "CheckFailure",
     "check_rows",
@@ -77,6 +85,8 @@ __all__ = [
     "record_stage",
     "set_report_status",
     "runs_missing_a_report",
+    "record_stock_used",
+    "stock_status",
     "UnloadError",
     "unload",
 ]

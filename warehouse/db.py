@@ -14,8 +14,8 @@ from typing import Any
 import duckdb
 
 __all__ = [
-    "SCHEMA_FILES", "WarehouseError", "CONFINED", "connect", "connect_confined", "ensure_schema", "run_sql_file", "read_sql", "scalar", "storage_error",
-    "transaction",
+    "SCHEMA_FILES", "COMMENTS_FILE", "describe_objects", "WarehouseError", "CONFINED", "connect", "connect_confined",
+    "ensure_schema", "run_sql_file", "read_sql", "scalar", "storage_error", "transaction", "catalogue",
 ]
 
 
@@ -38,6 +38,9 @@ SCHEMA_FILES = (
     "staging/stg_order_lines.sql",
     "views/analyst_views.sql",
 )
+# one line per table and view (run after them; see describe_objects)
+COMMENTS_FILE = "views/comments.sql"
+_COMMENT = re.compile(r"^comment on (?:table|view) (\w+) is .*;$", re.MULTILINE)
 
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
@@ -47,8 +50,29 @@ def read_sql(name: str) -> str:
     return resources.files("sql").joinpath(name).read_text(encoding="utf-8")
 
 
-# what `jitjic sql` lists when given no statement
-RELATIONS_SQL = "select table_name, table_type from information_schema.tables order by table_type, table_name"
+# what `jitjic sql` lists when given no statement: the tables and views analysts query, with
+# their one-line description (sql/views/comments.sql); staging views are the pipeline's own
+_CATALOGUE_SQL = """
+    with listed as (
+        select table_name as name, 'table' as kind, comment from duckdb_tables()
+        where database_name = current_database() and schema_name = 'main'
+        union all
+        select view_name, 'view', comment from duckdb_views()
+        where database_name = current_database() and schema_name = 'main' and not internal
+    )
+    select name, kind, comment as description from listed
+    where not starts_with(name, 'stg_')
+    order by kind desc, name
+"""
+
+
+def catalogue(con: duckdb.DuckDBPyConnection) -> Any:
+    """Every table and view but staging with its description and row count (a view's rows are
+    counted by running it), as a DataFrame."""
+    frame = con.execute(_CATALOGUE_SQL).df()
+    quoted = ['"' + name.replace('"', '""') + '"' for name in frame["name"]]  # names from the catalogue
+    frame.insert(2, "rows", [con.execute("select count(*) from " + q).fetchall()[0][0] for q in quoted])  # noqa: S608
+    return frame
 
 # what analysts' SQL runs under: no file or network access beyond the database itself (so no
 # ATTACH, COPY, read_text or INSTALL), no extension loading, and these settings locked
@@ -118,6 +142,23 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     _unkey_order_lines(con)
     for name in SCHEMA_FILES:
         con.execute(read_sql(name))
+    describe_objects(con)
+
+
+def describe_objects(con: duckdb.DuckDBPyConnection) -> int:
+    """Give each table and view of the current database its one-line description from
+    ``sql/views/comments.sql`` (shown by duckdb_tables(), duckdb_views() and `jitjic sql`);
+    objects this database lacks (the analysts' file has no replaced_* tables) are skipped.
+    Returns the number described."""
+    present = {name for (name,) in con.execute(
+        "select table_name from duckdb_tables() where database_name = current_database() union all "
+        "select view_name from duckdb_views() where database_name = current_database()").fetchall()}
+    done = 0
+    for statement in _COMMENT.finditer(read_sql(COMMENTS_FILE)):
+        if statement.group(1) in present:  # the statement is jitjic's own text, not data
+            con.execute(statement.group(0))
+            done += 1
+    return done
 
 
 def _unkey_order_lines(con: duckdb.DuckDBPyConnection) -> None:

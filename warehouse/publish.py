@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import read_sql, scalar
+from warehouse.db import describe_objects, read_sql, scalar
 
 __all__ = ["PUBLISHED_TABLES", "publish_analysts_db"]
 
@@ -69,6 +69,7 @@ def publish_analysts_db(con: duckdb.DuckDBPyConnection, target: str | Path, keep
         con.execute("use publish_target")
         for name in _VIEWS:
             con.execute(read_sql(name))
+        describe_objects(con)
         con.execute(f'use "{work}"')
         con.execute("detach publish_target")
     except BaseException:

@@ -11,6 +11,11 @@ from warehouse.db import run_sql_file, scalar, transaction
 
 __all__ = [
     "accuracy_by_class",
+    "item_packs",
+    "ranked_exceptions",
+    "policy_changes_between",
+    "recent_demand",
+    "sku_forecasts",
     "demand_skus",
     "RESULT_TABLES",
     "READABLE",
@@ -71,6 +76,31 @@ def demand_partitions(con: duckdb.DuckDBPyConnection, run_id: str, n: int) -> li
         "select min(sku), max(sku) from parts group by part order by part",
         [run_id, n],
     ).fetchall()]
+
+
+def item_packs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """``sku, moq, pack_size`` of every item master row."""
+    return run_sql_file(con, "reports/item_packs.sql").df()
+
+
+def ranked_exceptions(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
+    """One run's exceptions, the most money at stake first, with the item's description."""
+    return run_sql_file(con, "reports/run_exceptions.sql", run_id=run_id).df()
+
+
+def policy_changes_between(con: duckdb.DuckDBPyConnection, run_id: str, previous: str | None) -> pd.DataFrame:
+    """The items whose policy changed from run ``previous`` to ``run_id``, largest capital change first."""
+    return run_sql_file(con, "reports/policy_changes_between.sql", run_id=run_id, previous=previous).df()
+
+
+def recent_demand(con: duckdb.DuckDBPyConnection, run_id: str, skus: list[str], periods: int) -> pd.DataFrame:
+    """The last ``periods`` periods of demand of ``skus`` in one run (``sku, period_start, qty``)."""
+    return run_sql_file(con, "reports/recent_demand.sql", run_id=run_id, skus=skus, periods=periods).df()
+
+
+def sku_forecasts(con: duckdb.DuckDBPyConnection, run_id: str, skus: list[str]) -> pd.DataFrame:
+    """One run's forecast of ``skus`` (``sku, period_start, mean, lower, upper``), step by step."""
+    return run_sql_file(con, "reports/sku_forecasts.sql", run_id=run_id, skus=skus).df()
 
 
 def accuracy_by_class(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:

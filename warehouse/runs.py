@@ -11,7 +11,7 @@ import duckdb
 
 __all__ = ["utc_now", "new_run_id", "start_run", "record_stage", "finish_run", "fail_run", "set_report_status",
            "runs_missing_a_report", "abandon_running", "set_as_of", "run_as_of", "failed_stage",
-           "fail_flow_run", "latest_run_id", "run_exists"]
+           "fail_flow_run", "latest_run_id", "run_exists", "record_stock_used", "stock_status"]
 
 
 def utc_now() -> datetime:
@@ -122,3 +122,49 @@ def latest_run_id(con: duckdb.DuckDBPyConnection, *, completed: bool = True) -> 
 
 def run_exists(con: duckdb.DuckDBPyConnection, run_id: str) -> bool:
     return bool(con.execute("select 1 from runs where run_id = ?", [run_id]).fetchall())
+
+
+def record_stock_used(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """Record on the run which stock counts its proposal used (each SKU's latest): the newest
+    load among them and its snapshot date. A later run that finds no newer load proposes from
+    the same stock, and says so."""
+    con.execute(
+        """
+        update runs set
+            stock_load_id = (select max(load_id) from (
+                select load_id from stock_snapshots
+                qualify row_number() over (partition by sku order by snapshot_date desc) = 1)),
+            stock_date = (select max(snapshot_date) from stock_snapshots)
+        where run_id = ?
+        """,
+        [run_id],
+    )
+
+
+def stock_status(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
+    """The stock a run proposed from beside the previous completed run's: ``as_of``,
+    ``stock_load_id``, ``stock_date`` (None without counts), ``previous_run_id``,
+    ``previous_as_of``, ``previous_stock_load_id``, ``previous_stock_date``, and
+    ``same_stock`` (True when both used counts and this run's are no newer)."""
+    row = con.execute(
+        """
+        with this as (
+            select * from runs where run_id = $run_id
+        ),
+        previous as (
+            select r.* from runs as r, this as t
+            where r.status = 'completed' and r.run_id <> t.run_id
+              and r.ended_at < coalesce(t.ended_at, t.started_at)
+            order by r.ended_at desc limit 1
+        )
+        select t.as_of, t.stock_load_id, t.stock_date, p.run_id, p.as_of, p.stock_load_id, p.stock_date
+        from this as t left join previous as p on true
+        """,
+        {"run_id": run_id},
+    ).fetchall()
+    keys = ("as_of", "stock_load_id", "stock_date", "previous_run_id", "previous_as_of",
+            "previous_stock_load_id", "previous_stock_date")
+    out = dict(zip(keys, row[0] if row else (None,) * len(keys), strict=True))
+    now, before = out["stock_load_id"], out["previous_stock_load_id"]
+    out["same_stock"] = now is not None and before is not None and now <= before
+    return out

@@ -10,10 +10,15 @@ create table if not exists runs (
     counts       varchar,            -- rows per stage, JSON
     failed_stage varchar,
     error        varchar,
-    report_status varchar            -- pending (published, report not written yet) | written | failed
+    report_status varchar,           -- pending (published, report not written yet) | written | failed
+    stock_load_id bigint,            -- the newest load among the stock counts the run's proposal used (see load_log)
+    stock_date    date               -- the newest of those counts' snapshot dates
 );
 -- working databases created before report folders were tracked
 alter table runs add column if not exists report_status varchar;
+-- working databases created before the stock a run used was recorded
+alter table runs add column if not exists stock_load_id bigint;
+alter table runs add column if not exists stock_date date;
 
 create table if not exists run_stages (
     run_id     varchar not null,

@@ -40,10 +40,11 @@ with recs as (
     select * from latest_recommendations where reorder_now
 ),
 final as (
-    select run_id, sku, description, policy, on_hand, on_order, inventory_position,
-           reorder_point, reorder_qty, reorder_value, unit_cost, lead_time_days, reason
+    select run_id, sku, description, supplier, urgency, order_by, days_until_stockout, policy, on_hand, on_order,
+           inventory_position, reorder_point, reorder_qty, reorder_value, unit_cost, lead_time_days, reason
     from recs
-    order by reorder_value desc, sku
+    -- what purchasing acts on first: overdue, then due today; then the largest orders
+    order by case urgency when 'overdue' then 0 when 'today' then 1 else 2 end, reorder_value desc, sku
 )
 select * from final;
 
