@@ -448,6 +448,21 @@ def alert_failure(p: ReportStage, run_id: str | None, error: str) -> None:
     send_message(alert_message(e.sender, e.ops_recipients, run_id, stage, error), smtp_config(p.settings))
 
 
+def _record_mail(store: Store, run_id: str, email: str) -> None:
+    """The mail's outcome on the run (the next run's "same stock" compares with the last list
+    that reached the buyers); never fails the run."""
+    status = ("sent" if email == "sent" else "disabled" if email == "disabled"
+              else "withheld" if email.startswith("not sent") else "failed")
+    try:
+        con = store.connect()
+        try:
+            warehouse.set_mail_status(con, run_id, status)
+        finally:
+            con.close()
+    except Exception as exc:
+        get_run_logger().warning("the mail's outcome (%s) could not be recorded: %s", status, exc)
+
+
 def _mark_failed(flow: Any, run: Any, state: Any) -> None:
     """Flow-level failure outside a stage (e.g. bad parameters): close the run row if any."""
     try:
@@ -469,8 +484,9 @@ def nightly(settings: Settings) -> dict[str, Any]:
     waits paths.lock_wait_seconds for it, then fails); a failure anywhere is recorded on the run
     (failed, with its stage and error) before it is raised."""
     run_id, counts, published = None, {}, False
-    stages = resolve(settings)  # each task takes its stage's parameters only
+    stages = None
     try:
+        stages = resolve(settings)  # each task takes its stage's parameters only
         with _Hold(stages.store) as hold:
             run_id = begin_run(stages.store, settings.as_dict())
             counts["ingest"] = ingest_inputs(stages.ingest, run_id)
@@ -488,9 +504,11 @@ def nightly(settings: Settings) -> dict[str, Any]:
             report = write_report(stages.report, run_id)
     except Exception as exc:
         # a stage records its own failure; this covers the rest (a run never stays 'running')
-        _record_failure(stages.store, run_id, "report" if published else STAGES[len(counts)], exc)
+        store = stages.store if stages else Store(Path(settings.paths.database), settings.paths.lock_wait_seconds)
+        _record_failure(store, run_id, "report" if published else STAGES[len(counts)], exc)
         if not published:  # a failed report leaves the published results as they are
-            alert_failure(stages.report, run_id, f"{type(exc).__name__}: {exc}", return_state=True)
+            alert_failure(stages.report if stages else ReportStage(store, settings), run_id,
+                          f"{type(exc).__name__}: {exc}", return_state=True)
         raise
     # the results are published and the report is on disk: a mail failure is logged, not fatal
     delays = settings.email.retry_delays_seconds
@@ -499,6 +517,7 @@ def nightly(settings: Settings) -> dict[str, Any]:
     email = sent.result() if sent.is_completed() else f"failed: {sent.message}"
     if not sent.is_completed():
         get_run_logger().error("report email failed after retries; the report is in %s", Path(report).parent)
+    _record_mail(stages.store, run_id, email)
     return {"run_id": run_id, "counts": counts, "report": report, "email": email}
 
 

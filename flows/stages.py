@@ -67,10 +67,14 @@ class DemandStage:
 
     def end_of_history(self, last_order_date: date | None) -> date | None:
         """The run's as_of: the setting, else the last order date (with ``grain`` "period", the
-        last day of the period that date starts: the last row stands for the whole period)."""
+        last day of the period that date starts, or today if that is earlier: the last row stands
+        for the whole period once it is over)."""
         if self.as_of is not None or last_order_date is None:
             return self.as_of or last_order_date
-        return period_end(last_order_date, self.period) if self.grain == "period" else last_order_date
+        if self.grain != "period":
+            return last_order_date
+        # never past today: a period not over yet is partial (an export made mid-week)
+        return min(period_end(last_order_date, self.period), date.today())
 
 
 @dataclass(frozen=True)

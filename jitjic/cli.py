@@ -51,10 +51,17 @@ class _NoTraceback(logging.Formatter):
 LOG_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
+# Prefect waits 20 s for its temporary API server, which took 21-22 s to start on a busy
+# 2-core machine (3 of 10 runs died before any stage); a slow start is no reason to fail
+EPHEMERAL_STARTUP_SECONDS = "120"
+
+
 def _prefect_environment() -> None:
-    """Before Prefect loads: no telemetry from an offline machine, and log timestamps with the
-    date (Prefect's own default shows the time of day only)."""
+    """Before Prefect loads (only in the commands that run the flow): no telemetry from an
+    offline machine, time for the temporary API server to start, and log timestamps with the
+    date (Prefect's own default shows the time of day only). A variable set already wins."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", EPHEMERAL_STARTUP_SECONDS)
     for formatter in ("STANDARD", "SIMPLE", "DEBUG"):
         os.environ.setdefault(f"PREFECT_LOGGING_FORMATTERS_{formatter}_DATEFMT", LOG_DATE_FORMAT)
 
@@ -75,19 +82,6 @@ def _explained_failures_in_one_line() -> None:
     for handler in logging.getLogger().handlers:
         if handler.formatter is not None and not isinstance(handler.formatter, _NoTraceback):
             handler.setFormatter(_NoTraceback(handler.formatter))
-
-
-# Prefect waits 20 s for its temporary API server, which took 21-22 s to start on a busy
-# 2-core machine (3 of 10 runs died before any stage); a slow start is no reason to fail
-EPHEMERAL_STARTUP_SECONDS = "120"
-
-
-def _prefect_environment() -> None:
-    """Before Prefect loads (only in the commands that run the flow): no telemetry from an
-    offline machine, and time for the temporary API server to start. Set either variable
-    yourself to override."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", EPHEMERAL_STARTUP_SECONDS)
 
 
 def _run_failure(exc: BaseException, database: Path) -> tuple[int, str]:

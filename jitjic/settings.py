@@ -123,6 +123,19 @@ class Ingest(_Section):
             raise ValueError(f"the delimiter is one character such as ';' or '\\t', got {v!r}")
         return v
 
+    @field_validator("columns")
+    @classmethod
+    def _known_columns(cls, v: dict[str, str]) -> dict[str, str]:
+        from ingest.mapping import CANONICAL
+
+        unknown = sorted(set(v) - set(CANONICAL))
+        if unknown:
+            hints = [f"{k!r} (did you mean {m[0]!r}?)" if (m := difflib.get_close_matches(k, CANONICAL, n=1))
+                     else repr(k) for k in unknown]
+            raise ValueError(f"names no column of an order line: {', '.join(hints)}; known: {list(CANONICAL)} "
+                             "(each key is jitjic's name, its value the file's column)")
+        return v
+
     @field_validator("product_code_pattern")
     @classmethod
     def _regex_compiles(cls, v: str | None) -> str | None:

@@ -39,8 +39,8 @@ def order_proposal(recommendations: pd.DataFrame, forecast: pd.DataFrame, as_of:
     """Per SKU with a stock count: ``order_by`` (the date its position, given the forecast, falls
     to its reorder point: at or below it today means today), ``days_until_stockout`` (days the
     stock on hand lasts at the forecast, ignoring what is on order; inf beyond the horizon),
-    ``urgency`` (overdue: due and the shelf runs empty before an order placed today can arrive;
-    today; this week; later) and ``due_today``.
+    ``urgency`` (overdue: due, and even with what is on order the shelf runs empty before an
+    order placed today can arrive; today; this week; later) and ``due_today``.
 
     recommendations: ``sku, policy, on_hand, on_order, reorder_point, order_up_to,
     lead_time_days`` (units, days); forecast: ``sku, step, mean`` (units per period, step 1 =
@@ -57,12 +57,14 @@ def order_proposal(recommendations: pd.DataFrame, forecast: pd.DataFrame, as_of:
     live = (recs["policy"] != "PHASE_OUT").to_numpy() & ~np.isnan(on_hand) & (demand.sum(axis=1) > 0)
     due_in = _first_at_or_below(np.nan_to_num(position)[:, None] - cum, trigger)
     empty_in = _first_at_or_below(np.nan_to_num(on_hand)[:, None] - cum, np.full(len(recs), 0.0))
+    # what is on order was placed earlier, so it lands before an order placed today would
+    short_in = _first_at_or_below(np.nan_to_num(position)[:, None] - cum, np.full(len(recs), 0.0))
     due_days = np.where(live, due_in * period_days, np.inf)
     stockout_days = np.where(live, empty_in * period_days, np.inf)
     lead = recs["lead_time_days"].to_numpy(float)
     urgency = np.select(
         [due_days <= 0, due_days <= 7.0, np.isfinite(due_days)],
-        [np.where(stockout_days < lead, "overdue", "today"), "this week", "later"],
+        [np.where(np.where(live, short_in * period_days, np.inf) < lead, "overdue", "today"), "this week", "later"],
         default="later",
     )
     order_by = [as_of + timedelta(days=float(np.ceil(d))) if np.isfinite(d) else None for d in due_days]

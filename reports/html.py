@@ -166,8 +166,11 @@ def build_context(
     today = due_today(lines)
     suppliers = by_supplier(lines)
     shown = lines.head(top_n)
+    # a supplier none of whose lines made the top is not a header without lines (a buyer would
+    # read "nothing to order"): it is counted below the table
     groups = [{**s, "rows": shown[shown["supplier"] == s["supplier"]].to_dict("records")}
-              for s in suppliers.to_dict("records")]
+              for s in suppliers.to_dict("records") if (shown["supplier"] == s["supplier"]).any()]
+    hidden = suppliers[~suppliers["supplier"].isin(shown["supplier"])] if len(suppliers) else suppliers
     exceptions = exceptions if exceptions is not None else pd.DataFrame(columns=["sku", "money_at_stake"])
     policy_changes = policy_changes if policy_changes is not None else pd.DataFrame()
     changes = changes if changes is not None else pd.DataFrame()
@@ -209,7 +212,8 @@ def build_context(
         "tiles": [{"figure": f, "words": w} for f, w in tiles],
         **counts,
         "by_policy": by_policy.to_dict("records"),
-        "proposal": groups,
+        "proposal": groups, "suppliers_hidden": len(hidden),
+        "lines_hidden": int(hidden["lines"].sum()) if len(hidden) else 0,
         "proposal_shown": len(shown),
         "proposal_count": len(lines),
         "exceptions_top": _top(exceptions, top_n),

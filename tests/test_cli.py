@@ -241,9 +241,11 @@ def test_a_slow_prefect_start_is_waited_for_and_explained(monkeypatch):
     20 s default: jitjic waits longer, keeps an operator's own value, and says what happened."""
     from jitjic import cli
 
-    monkeypatch.delenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", raising=False)
+    for name in ("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "PREFECT_LOGGING_FORMATTERS_STANDARD_DATEFMT"):
+        monkeypatch.delenv(name, raising=False)
     cli._prefect_environment()
     assert int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]) >= 60
+    assert "%Y" in os.environ["PREFECT_LOGGING_FORMATTERS_STANDARD_DATEFMT"]  # log lines carry the date
     monkeypatch.setenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")
     cli._prefect_environment()
     assert os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] == "300"

@@ -208,6 +208,11 @@ def test_a_run_on_the_same_stock_is_told_and_not_mailed(con, tmp_path):
     con.execute("insert into stock_snapshots values ('2011-12-07', 'A', 4, 0, 2)")  # a newer count of one SKU
     newer = night("R3", "2011-12-08")
     assert not newer["same_stock"] and newer["stock_load_id"] == 2 and str(newer["stock_date"]) == "2011-12-07"
+    # the mail of R3's list failed: the next run on the same stock is compared with R2's mailed
+    # list, not R3's unsent one, so R3's list goes out after all
+    warehouse.set_mail_status(con, "R3", "failed")
+    after_failure = night("R4", "2011-12-09")
+    assert after_failure["previous_run_id"] == "R2" and not after_failure["same_stock"]
 
     folder = tmp_path / "R2"
     folder.mkdir()
@@ -240,3 +245,12 @@ def test_progress_lines_carry_the_date_and_the_counts():
     assert re.fullmatch(stamp + r"ingest\s+started", text[0])
     assert re.fullmatch(stamp + r"ingest\s+done in\s+2\.5 s: files 3, rows 95,481", text[1])
     assert re.fullmatch(stamp + r"forecast\s+FAILED: ValueError: bad", text[-1]) and len(text) == 4
+
+
+def test_a_supplier_without_a_line_shown_is_counted_not_an_empty_header():
+    """With only the top line shown, ACME's and the supplier-less lines are not headers over
+    nothing (read as "nothing to order"): they are counted under the table."""
+    html = render_report(_context(top_n=1))
+    proposal = html[html.index("Order proposal"):html.index("Exceptions:")]
+    assert "BOLT: " in proposal and "ACME: " not in proposal
+    assert re.search(r"2 more suppliers with [34] lines due: in the workbook", proposal)

@@ -137,3 +137,10 @@ def test_relative_files_in_a_settings_file_are_read_from_its_folder(tmp_path, mo
     assert s.paths.analysts_database == Path("/abs/analysts.duckdb")
     assert s.inputs.orders == [str(folder / "in" / "*.csv"), "/abs/more.csv"]
     assert s.paths.reports_dir == Path("reports")  # a command-line option: relative to where it was typed
+
+
+def test_an_unknown_order_line_column_is_a_settings_error_with_a_hint():
+    """Caught when the settings load (exit 2 naming the key), not at ingest, where the run
+    would fail before it is recorded."""
+    with pytest.raises(SettingsError, match=r"ingest.columns.*'qtty' \(did you mean 'quantity'\?\)"):
+        load_settings(None, use_default_file=False, ingest={"columns": {"qtty": "Quantity"}})

@@ -20,6 +20,8 @@ def test_weekly_rows_dated_on_mondays_keep_their_last_week():
     assert _stages().demand.end_of_history(monday) == monday
     assert _stages(demand={"grain": "period", "as_of": "2014-10-31"}).demand.end_of_history(monday) == \
         date(2014, 10, 31)
+    # this week's row, exported mid-week: the week is not over, its demand partial
+    assert _stages(demand={"grain": "period"}).demand.end_of_history(date.today()) == date.today()
 
 
 def test_each_stage_gets_the_settings_it_names():

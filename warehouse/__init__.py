@@ -44,6 +44,7 @@ from warehouse.runs import (
     run_exists,
     runs_missing_a_report,
     set_as_of,
+    set_mail_status,
     set_report_status,
     start_run,
     stock_status,
@@ -51,7 +52,7 @@ from warehouse.runs import (
 from warehouse.unloads import UnloadError, unload
 
 __all__ = [
-    "demand_skus", "abandon_running", "fail_flow_run", "failed_stage", "latest_run_id", "run_as_of", "set_as_of",
+    "demand_skus", "abandon_running", "fail_flow_run", "failed_stage", "latest_run_id", "run_as_of", "set_as_of", "set_mail_status",
     "run_exists",
     "transaction", "accuracy_by_class", "item_packs", "policy_changes_between", "ranked_exceptions",
     "recent_demand", "sku_forecasts", "catalogue",

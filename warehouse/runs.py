@@ -11,7 +11,8 @@ import duckdb
 
 __all__ = ["utc_now", "new_run_id", "start_run", "record_stage", "finish_run", "fail_run", "set_report_status",
            "runs_missing_a_report", "abandon_running", "set_as_of", "run_as_of", "failed_stage",
-           "fail_flow_run", "latest_run_id", "run_exists", "record_stock_used", "stock_status"]
+           "fail_flow_run", "latest_run_id", "run_exists", "record_stock_used", "stock_status",
+           "set_mail_status"]
 
 
 def utc_now() -> datetime:
@@ -155,6 +156,8 @@ def stock_status(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
             select r.* from runs as r, this as t
             where r.status = 'completed' and r.run_id <> t.run_id
               and r.ended_at < coalesce(t.ended_at, t.started_at)
+              -- a list whose mail failed or was held back was never proposed to anyone
+              and coalesce(r.mail_status, 'sent') in ('sent', 'disabled')
             order by r.ended_at desc limit 1
         )
         select t.as_of, t.stock_load_id, t.stock_date, p.run_id, p.as_of, p.stock_load_id, p.stock_date
@@ -168,3 +171,9 @@ def stock_status(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
     now, before = out["stock_load_id"], out["previous_stock_load_id"]
     out["same_stock"] = now is not None and before is not None and now <= before
     return out
+
+
+def set_mail_status(con: duckdb.DuckDBPyConnection, run_id: str, status: str) -> None:
+    """Record whether the run's report mail was ``sent``, ``withheld``, ``failed`` or ``disabled``:
+    a later run on the same stock compares with the last list that reached the buyers."""
+    con.execute("update runs set mail_status = ? where run_id = ?", [status, run_id])

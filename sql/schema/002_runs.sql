@@ -12,13 +12,16 @@ create table if not exists runs (
     error        varchar,
     report_status varchar,           -- pending (published, report not written yet) | written | failed
     stock_load_id bigint,            -- the newest load among the stock counts the run's proposal used (see load_log)
-    stock_date    date               -- the newest of those counts' snapshot dates
+    stock_date    date,              -- the newest of those counts' snapshot dates
+    mail_status   varchar            -- sent | withheld (same stock as a list mailed before) | failed | disabled
 );
 -- working databases created before report folders were tracked
 alter table runs add column if not exists report_status varchar;
 -- working databases created before the stock a run used was recorded
 alter table runs add column if not exists stock_load_id bigint;
 alter table runs add column if not exists stock_date date;
+-- working databases created before the mail's outcome was recorded
+alter table runs add column if not exists mail_status varchar;
 
 create table if not exists run_stages (
     run_id     varchar not null,
