@@ -258,7 +258,7 @@ def cases() -> list[Case]:  # noqa: PLR0915 (a list of data)
         c("unload of a load that does not exist", _command("unload", "99999"), "refused", 1),
         # item master and stock snapshot
         c("item master that contradicts itself", _file("i.csv", "sku,unit_cost,lead_time_days,moq,pack_size,on_time_rate"
-                                                       "\nCX1,0,7,1,1,\nCX2,2,-3,1,1,\nCX3,2,7,0,1,\nCX4,2,7,1,1,95\n"
+                                                       "\nCX1,0,7,1,1,\nCX2,2,-3,1,1,\nCX3,2,7,-1,1,\nCX4,2,7,1,1,95\n"
                                                        "CX5,2,7,1,1,\nCX6,2,7,1,1,\nCX7,2,7,1,1,\nCX8,2,7,1,1,\n",
                                                        "items"), "rejected", rows=4,
           rules={"non_positive_cost": 1, "negative_lead_time": 1, "non_positive_moq": 1, "bad_rate": 1}),

@@ -30,6 +30,8 @@ ITEM_COLUMNS = (
 )
 _NUMBERS = ("unit_cost", "lead_time_days", "lead_time_std_days", "moq", "pack_size", "order_cost", "holding_rate",
             "on_time_rate", "target_service_level", "obsolescence_rate", "backorder_share")
+# columns where 0 means "none" -> the note a row gets when one is read so
+_ZERO_MEANS_NONE = {"moq": "zero_moq", "pack_size": "zero_pack_size"}
 # on_hand, on_order: units; snapshot_date: the day the counts were taken
 STOCK_COLUMNS = ("sku", "on_hand", "on_order", "snapshot_date")
 
@@ -48,10 +50,11 @@ def _label(frame: pd.DataFrame, checks: list[tuple[str, pd.Series, str]]) -> pd.
 def parse_items(raw: pd.DataFrame, rules: LineRules = _NO_LIMITS) -> pd.DataFrame:
     """Item master rows; blank optional values stay missing (configured defaults apply later).
 
-    A row with a negative lead time, spread or order cost, a non-positive cost, MOQ or pack size,
-    a rate outside its range (a percentage where a share is meant) or a value beyond the
-    ``rules``' limits is labelled in ``rule``/``reason`` and not used, so the item falls back to
-    the defaults.
+    A row with a negative lead time, spread, order cost, MOQ or pack size, a non-positive cost, a
+    rate outside its range (a percentage where a share is meant) or a value beyond the ``rules``'
+    limits is labelled in ``rule``/``reason`` and not used, so the item falls back to the
+    defaults. An MOQ or pack size of 0 means none: it is read as missing and the row's ``note``
+    says so (``zero_moq``, ``zero_pack_size``, comma-separated; missing when there is nothing to note).
     """
     items = pd.DataFrame({"source_row": raw["source_row"].astype("int64"), "sku": normalise_sku(raw["sku"])})
     items["description"] = clean_text(raw["description"])
@@ -63,12 +66,20 @@ def parse_items(raw: pd.DataFrame, rules: LineRules = _NO_LIMITS) -> pd.DataFram
     checks = [("missing_sku", items["sku"].isna(), "no SKU")]
     for col in _NUMBERS:
         checks.append(("bad_number", given[col] & items[col].isna(), f"{col} is not a finite number"))
+    # exports write 0 for "no MOQ" or "no pack size": not given, so the default applies (a note,
+    # not a reject: the row's cost and lead time are real)
+    notes = pd.Series("", index=items.index, dtype="string")
+    for col, note in _ZERO_MEANS_NONE.items():
+        zero = (items[col] == 0).fillna(False).astype(bool)
+        items[col] = items[col].mask(zero)
+        notes = notes.mask(zero, notes + "," + note)
+    items["note"] = notes.str.lstrip(",").replace("", pd.NA)
     checks += [
         ("non_positive_cost", items["unit_cost"] <= 0, "unit_cost must be positive"),
         ("negative_lead_time", items["lead_time_days"] < 0, "lead_time_days is negative"),
         ("negative_lead_time", items["lead_time_std_days"] < 0, "lead_time_std_days is negative"),
-        ("non_positive_moq", items["moq"] <= 0, "moq must be positive"),
-        ("non_positive_pack", items["pack_size"] <= 0, "pack_size must be positive"),
+        ("non_positive_moq", items["moq"] < 0, "moq is negative (0 means none)"),
+        ("non_positive_pack", items["pack_size"] < 0, "pack_size is negative (0 means none)"),
         ("negative_order_cost", items["order_cost"] < 0, "order_cost is negative"),
         ("bad_rate", (items["holding_rate"] <= 0) | (items["holding_rate"] > 2),
          "holding_rate must be a share of unit cost per year in (0, 2], e.g. 0.25 for 25%"),

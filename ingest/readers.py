@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.errors import IngestError
+from ingest.mapping import closest_name
 
 __all__ = ["read_table", "check_file", "SUPPORTED_SUFFIXES"]
 
@@ -112,18 +113,66 @@ def _source_columns(columns: dict[str, str], found: list[str]) -> dict[str, str]
     return {canon: src if src in found else by_lower.get(src.lower(), src) for canon, src in columns.items()}
 
 
+def _suggestion(name: str, free: list[str]) -> str:
+    """`` (did you mean x?)`` for a file's column that looks like canonical column x, with a
+    warning where the units may differ (the mapping renames, it does not convert)."""
+    close = closest_name(name, free)
+    if close is None:
+        return ""
+    unit = close.rsplit("_", 1)[-1]
+    if unit == "days" and "day" not in name.lower():
+        return f" (did you mean {close}? it must hold days: the mapping renames, it does not convert)"
+    return f" (did you mean {close}?)"
+
+
+def _mapping_hint(canon: str, found: list[str], columns: dict[str, str], setting: str) -> str:
+    """How to map the file's column for ``canon`` in ``setting``, naming the likely one."""
+    mapped = {src.lower() for src in columns.values()}
+    like = next((c for c in found if c.lower() not in mapped and closest_name(c, [canon])), None)
+    example = f'{setting.split(".")[-1]} = {{ {canon} = "{like}" }}' if like else None
+    return f"map the file's name for it in {setting}" + (f" (e.g. {example})" if example else "")
+
+
+def _refuse_unknown(path: Path, found: list[str], columns: dict[str, str], setting: str,
+                    ignore: tuple[str, ...], line: int | None) -> None:
+    """IngestError when the file has columns that ``columns`` does not map nor ``ignore`` lists: a
+    column meant for jitjic under another name would otherwise be dropped without a word."""
+    mapped = {src.lower() for src in columns.values()} | {c.lower() for c in ignore}
+    # a column without a name (a trailing delimiter in the header) cannot be meant for jitjic
+    unknown = [c for c in found if c and c.lower() not in mapped]
+    if not unknown:
+        return
+    present = {c.lower() for c in found}
+    free = [canon for canon, src in columns.items() if src.lower() not in present]
+    named = ", ".join(f"{c!r}{_suggestion(c, free)}" for c in unknown)
+    guessed = [(closest_name(c, free), c) for c in unknown]
+    example = next((f'{canon} = "{c}"' for canon, c in guessed if canon), '<jitjic name> = "<column in the file>"')
+    key = setting.split(".")[-1]
+    raise IngestError(
+        str(path),
+        f"columns jitjic does not know: {named}; jitjic knows {', '.join(columns)}; map each to jitjic's name in "
+        f"{setting} (e.g. {key} = {{ {example} }}), or list those jitjic has no use for in ingest.ignore_columns",
+        line=line, column=unknown[0],
+    )
+
+
 def read_table(
     path: str | Path,
     columns: dict[str, str],
     required: tuple[str, ...],
     *,
     delimiter: str = ",",
+    setting: str | None = None,
+    ignore: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Read ``path`` and rename source columns to canonical ones.
 
     ``columns`` maps canonical name -> source column. Canonical columns whose source column is
-    absent come back as missing values, unless they are ``required`` (then IngestError).
-    ``source_row`` is the line in a CSV (header = line 1) or the 1-based row of a Parquet file.
+    absent come back as missing values, unless they are ``required`` (then IngestError). With
+    ``setting`` (the setting that maps these columns, e.g. ``ingest.item_columns``) a column that
+    ``columns`` does not map and ``ignore`` does not list refuses the file (IngestError); without,
+    other columns are skipped. ``source_row`` is the line in a CSV (header = line 1) or the 1-based
+    row of a Parquet file.
     """
     path = Path(path)
     check_file(path)
@@ -149,6 +198,8 @@ def read_table(
         hint = ""
         if len(raw.columns) == 1 and any(d in raw.columns[0] for d in ";\t|,"):
             hint = f"; the header looks like one column {raw.columns[0]!r}: is the delimiter {delimiter!r} right?"
+        elif setting is not None:
+            hint = "; " + _mapping_hint(canon, list(raw.columns), columns, setting)
         raise IngestError(
             str(path),
             f"required column {columns.get(canon, canon)!r} (for {canon}) is missing; "
@@ -156,6 +207,8 @@ def read_table(
             line=1 if first_row == 2 else None,
             column=columns.get(canon, canon),
         )
+    if setting is not None:
+        _refuse_unknown(path, list(raw.columns), columns, setting, ignore, 1 if first_row == 2 else None)
     out = pd.DataFrame(index=raw.index)
     for canon, source in columns.items():
         out[canon] = raw[source] if source in raw.columns else pd.NA

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["RULES", "LINE_IDENTITY", "LineRules", "apply_line_rules", "normalise_sku", "too_large", "clean_text",
-           "parse_number", "parse_datetime"]
+__all__ = ["RULES", "LINE_IDENTITY", "LineRules", "apply_line_rules", "repeats_are_sales", "normalise_sku",
+           "too_large", "clean_text", "parse_number", "parse_datetime"]
 
 # in the order they are applied: a line is rejected by the first rule it breaks
 RULES = (
@@ -125,13 +125,21 @@ def too_large(values: pd.Series, limit: float | None) -> pd.Series:
     return values.abs() > limit if limit is not None else pd.Series(False, index=values.index)
 
 
+def repeats_are_sales(lines: pd.DataFrame) -> bool:
+    """True when ``lines`` carry no order id at all (no such column, or all blank): nothing then
+    tells two identical lines apart, so each is a sale of its own, not a repeat of the other."""
+    return not bool(clean_text(lines["order_id"]).notna().any())
+
+
 def apply_line_rules(raw: pd.DataFrame, rules: LineRules) -> pd.DataFrame:
     """Normalise raw canonical columns and label each line with the first rule it breaks.
 
     In: canonical columns (text or typed) and ``source_row``. Out: the same rows with
     ``order_id, sku, description, ordered_at (timestamp), quantity (units), unit_price
     (currency per unit), customer_id, country, source_row`` normalised, plus ``rule`` (missing
-    for accepted lines) and ``reason`` (plain words quoting the offending value).
+    for accepted lines) and ``reason`` (plain words quoting the offending value). An exact repeat
+    of an earlier line is rejected ``duplicate_line``, unless the file carries no order ids
+    (``repeats_are_sales``): identical lines are then separate sales.
     """
     out = pd.DataFrame(
         {
@@ -209,7 +217,7 @@ def apply_line_rules(raw: pd.DataFrame, rules: LineRules) -> pd.DataFrame:
          lambda h: "unit price " + shown("unit_price")(h) + " is not positive")
     candidates = out.loc[pd.isna(rule), list(LINE_IDENTITY) + ["source_row"]]
     dup = candidates.duplicated(subset=list(LINE_IDENTITY), keep="first")
-    if dup.any():
+    if dup.any() and not repeats_are_sales(out):
         first = candidates.groupby(list(LINE_IDENTITY), dropna=False)["source_row"].transform("min")
         flag("duplicate_line", dup.reindex(out.index, fill_value=False),
              lambda h: "exact repeat of row " + first.reindex(out.index)[h].astype("int64").astype(str))

@@ -72,7 +72,7 @@ def demand_from_file(path: Path, period: str, *, sku_col: str, date_col: str, qt
     try:
         warehouse.ensure_schema(con)
         con.register("staged_rows", good)
-        warehouse.run_sql_file(con, "ingest/stage_order_lines.sql")
+        warehouse.run_sql_file(con, "ingest/stage_order_lines.sql", repeats_are_sales=False)
         warehouse.loads.insert_staged_lines(con)
         as_of = warehouse.latest_as_of(con)
         if grain == "period" and as_of is not None:

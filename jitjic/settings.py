@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -79,6 +80,13 @@ class Ingest(_Section):
     preset: Literal["online_retail", "canonical"] = "online_retail"
     # canonical column -> column name in the export, overriding the preset's mapping
     columns: dict[str, str] = {}
+    # the same for item master and stock files: jitjic's name -> the file's column. Names only:
+    # values must already be in jitjic's units (lead_time_days in days, unit_cost per unit)
+    item_columns: dict[str, str] = {}
+    stock_columns: dict[str, str] = {}
+    # columns of item master and stock files that jitjic has no use for: skipped. Any other
+    # column jitjic does not know refuses the file, so that a column meant for it is never lost
+    ignore_columns: list[str] = []
     date_format: str | None = None
     delimiter: str | None = None
     # "exclude": cancellations are rejected (demand = gross sales);
@@ -116,24 +124,21 @@ class Ingest(_Section):
                 raise ValueError(f"{v!r} is not a strftime date format such as '%d/%m/%Y %H:%M'") from None
         return v
 
+    @field_validator("columns", "item_columns", "stock_columns")
+    @classmethod
+    def _canonical_keys(cls, v: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        from ingest.mapping import MAPPED_COLUMNS, unknown_keys
+
+        why = unknown_keys(v, MAPPED_COLUMNS[str(info.field_name)])
+        if why:
+            raise ValueError(why)
+        return v
+
     @field_validator("delimiter")
     @classmethod
     def _one_character(cls, v: str | None) -> str | None:
         if v is not None and len(v) != 1:
             raise ValueError(f"the delimiter is one character such as ';' or '\\t', got {v!r}")
-        return v
-
-    @field_validator("columns")
-    @classmethod
-    def _known_columns(cls, v: dict[str, str]) -> dict[str, str]:
-        from ingest.mapping import CANONICAL
-
-        unknown = sorted(set(v) - set(CANONICAL))
-        if unknown:
-            hints = [f"{k!r} (did you mean {m[0]!r}?)" if (m := difflib.get_close_matches(k, CANONICAL, n=1))
-                     else repr(k) for k in unknown]
-            raise ValueError(f"names no column of an order line: {', '.join(hints)}; known: {list(CANONICAL)} "
-                             "(each key is jitjic's name, its value the file's column)")
         return v
 
     @field_validator("product_code_pattern")
@@ -555,17 +560,38 @@ def _unknown_env_names() -> list[str]:
         upper = name.upper()
         if upper in known or any(upper.startswith(t) for t in tables):
             continue
-        close = difflib.get_close_matches(upper, sorted(known), n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]}?" if close else f"; settings are {ENV_PREFIX}<SECTION>__<KEY>"
+        close = _closest(upper, known)
+        hint = f"; did you mean {close}?" if close else f"; settings are {ENV_PREFIX}<SECTION>__<KEY>"
         lines.append(f"  {name}: not a setting{hint}")
     return lines
+
+
+def _closest(name: str, known: typing.Iterable[str]) -> str | None:
+    """The known name closest in spelling to ``name`` (a typo's intended name), or None."""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _keys_beside(loc: tuple[Any, ...]) -> list[str]:
+    """The setting names allowed where ``loc`` points: the sections, or one section's keys."""
+    model: Any = Settings
+    for part in loc[:-1]:
+        field = model.model_fields.get(str(part))
+        model = field.annotation if field is not None else None
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return []
+    return list(model.model_fields)
 
 
 def _describe(err: dict[str, Any]) -> str:
     key = ".".join(str(p) for p in err["loc"]) or "(top level)"
     got = err.get("input")
     shown = "" if isinstance(got, dict) else f" (got {got!r})"
-    return f"  {key}: {err['msg']}{shown}"
+    hint = ""
+    if err["type"] == "extra_forbidden" and err["loc"]:
+        close = _closest(str(err["loc"][-1]), _keys_beside(tuple(err["loc"])))
+        hint = f"; did you mean {'.'.join([*map(str, err['loc'][:-1]), close])}?" if close else ""
+    return f"  {key}: {err['msg']}{shown}{hint}"
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -23,7 +23,8 @@ PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 365.0 / 12.0}
 def column_mapping(s: Settings) -> ColumnMapping:
     i = s.ingest
     return mapping_for(
-        i.preset, i.columns, date_format=i.date_format, delimiter=i.delimiter,
+        i.preset, i.columns, item_columns=i.item_columns, stock_columns=i.stock_columns,
+        ignore_columns=i.ignore_columns, date_format=i.date_format, delimiter=i.delimiter,
         cancellation_prefix=i.cancellation_prefix, non_product_codes=i.non_product_codes,
         product_code_pattern=i.product_code_pattern,
     )

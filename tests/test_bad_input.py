@@ -173,7 +173,7 @@ def test_duplicates_across_files_and_gzip_resend(con, tmp_path: Path):
 def test_item_master_that_contradicts_itself(con, tmp_path: Path):
     path = tmp_path / "items.csv"
     path.write_text("sku,unit_cost,lead_time_days,lead_time_std_days,moq,pack_size\n"
-                    "A1,0,7,1,1,1\nA2,1.5,-3,1,1,1\nA3,1.5,7,-1,1,1\nA4,1.5,7,1,0,1\nA5,1.5,7,1,1,-6\nA6,2,7,1,1,1\n")
+                    "A1,0,7,1,1,1\nA2,1.5,-3,1,1,1\nA3,1.5,7,-1,1,1\nA4,1.5,7,1,-2,1\nA5,1.5,7,1,1,-6\nA6,2,7,1,1,1\n")
     result = warehouse.load_file(con, path, "items", mapping=M, rules=R)
     assert result.rows_loaded == 1 and result.rejected_by_rule == {
         "non_positive_cost": 1, "negative_lead_time": 2, "non_positive_moq": 1, "non_positive_pack": 1}

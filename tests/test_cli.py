@@ -36,6 +36,28 @@ def test_bad_file_exit_code_and_message(tmp_path: Path):
     assert "bad.csv" in result.output and "'StockCode'" in result.output and "nothing from this file was loaded" in result.output
 
 
+def test_ingest_maps_item_master_columns_from_the_settings(tmp_path: Path):
+    """ingest.item_columns and ingest.ignore_columns reach the loader; without them the file is
+    refused (exit 3) naming the setting, and nothing is loaded."""
+    import duckdb
+
+    items = tmp_path / "items.csv"
+    items.write_text("sku,unit_cost_eur,lead_time_weeks,moq_units\nM1,1.5,7,10\nM2,2.5,16,0\n")
+    db = tmp_path / "w.duckdb"
+    refused = CliRunner().invoke(cli, ["--db", str(db), "ingest", "--kind", "items", str(items)])
+    assert refused.exit_code == EXIT_INPUT
+    assert "'unit_cost_eur' (did you mean unit_cost?)" in refused.output and "ingest.item_columns" in refused.output
+    cfg = tmp_path / "j.toml"
+    cfg.write_text('[ingest]\nitem_columns = { unit_cost = "unit_cost_eur", moq = "moq_units" }\n'
+                   'ignore_columns = ["lead_time_weeks"]\n')
+    loaded = CliRunner().invoke(cli, ["--config", str(cfg), "--db", str(db), "ingest", "--kind", "items", str(items)])
+    assert loaded.exit_code == 0, loaded.output
+    assert "read 2, loaded 2" in loaded.output and "notes: zero_moq=1" in loaded.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select sku, unit_cost, moq from items order by sku").fetchall() == [
+            ("M1", 1.5, 10.0), ("M2", 2.5, None)]
+
+
 def test_bad_config_exit_code(tmp_path: Path):
     cfg = tmp_path / "j.toml"
     cfg.write_text("[forecast]\nhorizon = -2\n")

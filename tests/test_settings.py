@@ -40,6 +40,10 @@ def test_environment_beats_file(tmp_path: Path, monkeypatch):
         ('[policy]\nservice_level = { A = 1.5 }\n', "policy.service_level", "[0.5, 1.0)"),
         ('[demand]\nperiod = "fortnight"\n', "demand.period", "'day', 'week' or 'month'"),
         ("[forecast]\nhorizn = 3\n", "forecast.horizn", "Extra inputs are not permitted"),
+        ('[ingest]\ndate_fromat = "%d/%m/%Y"\n', "ingest.date_fromat", "; did you mean ingest.date_format?"),
+        ("[forcast]\nhorizon = 3\n", "forcast", "; did you mean forecast?"),
+        ('[ingest]\nitem_columns = { unit_costs = "cost_eur" }\n', "ingest.item_columns",
+         "names unknown canonical columns 'unit_costs' (did you mean unit_cost?)"),
     ],
 )
 def test_wrong_values_name_the_key(tmp_path: Path, toml: str, key: str, words: str):
@@ -142,5 +146,5 @@ def test_relative_files_in_a_settings_file_are_read_from_its_folder(tmp_path, mo
 def test_an_unknown_order_line_column_is_a_settings_error_with_a_hint():
     """Caught when the settings load (exit 2 naming the key), not at ingest, where the run
     would fail before it is recorded."""
-    with pytest.raises(SettingsError, match=r"ingest.columns.*'qtty' \(did you mean 'quantity'\?\)"):
+    with pytest.raises(SettingsError, match=r"ingest.columns.*'qtty' \(did you mean quantity\?\)"):
         load_settings(None, use_default_file=False, ingest={"columns": {"qtty": "Quantity"}})

@@ -1,5 +1,6 @@
 """Loads into a real DuckDB file: exactly once, rejects kept with their rule, nothing half-written."""
 
+import io
 import shutil
 from pathlib import Path
 
@@ -234,3 +235,123 @@ def test_a_failed_correction_changes_nothing(tmp_path: Path, con, monkeypatch):
     # the delete of the corrected line was rolled back with the rest of the file
     assert con.execute("select quantity from order_lines").fetchall() == [(6.0,)]
     assert con.execute("select count(*) from load_log").fetchall()[0][0] == 1
+
+
+# -- item master and stock files under other column names -------------------------------------
+# the manufacturing item master's header, as delivered (shared/data/manufacturing/items.csv)
+MANUFACTURING = ("sku,units_per_pack,unit_cost_eur,order_cost_eur,holding_cost_eur_per_year,lead_time_weeks,moq_units\n"
+                 "M0001,1,1.8737,5.0,0.3747,7,10\nM0002,10,2.0001,5.0,0.4,16,0\n")
+MANUFACTURING_MAPPING = mapping_for(
+    "online_retail", item_columns={"unit_cost": "unit_cost_eur", "order_cost": "order_cost_eur",
+                                   "pack_size": "units_per_pack", "moq": "moq_units"},
+    ignore_columns=["holding_cost_eur_per_year", "LEAD_TIME_WEEKS"])
+
+
+def test_item_master_columns_are_mapped_by_name(tmp_path: Path, con):
+    f = tmp_path / "items.csv"
+    f.write_text(MANUFACTURING)
+    r = warehouse.load_file(con, f, "items", mapping=MANUFACTURING_MAPPING, rules=R)
+    assert (r.rows_read, r.rows_loaded, r.rows_rejected) == (2, 2, 0)
+    assert con.execute("select sku, unit_cost, order_cost, pack_size, moq, lead_time_days, holding_rate from items "
+                       "order by sku").fetchall() == [("M0001", 1.8737, 5.0, 1.0, 10.0, None, None),
+                                                      ("M0002", 2.0001, 5.0, 10.0, None, None, None)]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_an_item_master_with_columns_jitjic_does_not_know_is_refused(tmp_path: Path, con, suffix: str):
+    f = tmp_path / f"items{suffix}"
+    if suffix == ".csv":
+        f.write_text(MANUFACTURING)
+    else:
+        pd.read_csv(io.StringIO(MANUFACTURING)).to_parquet(f)
+    with pytest.raises(IngestError) as err:
+        warehouse.load_file(con, f, "items", mapping=M, rules=R)
+    msg = str(err.value)
+    assert msg.startswith(f"{f}{', line 1' if suffix == '.csv' else ''}, column 'units_per_pack': columns jitjic does "
+                          "not know: 'units_per_pack', 'unit_cost_eur' (did you mean unit_cost?)")
+    for words in ("'moq_units' (did you mean moq?)", "'holding_cost_eur_per_year', ",
+                  "'lead_time_weeks' (did you mean lead_time_days? it must hold days: the mapping renames, it does "
+                  "not convert)", "; jitjic knows sku, description, unit_cost, supplier, lead_time_days,",
+                  'in ingest.item_columns (e.g. item_columns = { unit_cost = "unit_cost_eur" })', "ingest.ignore_columns"):
+        assert words in msg, words
+    assert counts(con) == {"order_lines": 0, "rejects": 0, "load_log": 0, "load_rule_counts": 0}
+    # mapped and ignored names are known; one column left over still refuses the file
+    partly = mapping_for("online_retail", item_columns={"unit_cost": "unit_cost_eur", "order_cost": "order_cost_eur",
+                                                        "pack_size": "units_per_pack", "moq": "moq_units"},
+                         ignore_columns=["lead_time_weeks"])
+    with pytest.raises(IngestError, match=r"not know: 'holding_cost_eur_per_year'; jitjic knows"):
+        warehouse.load_file(con, f, "items", mapping=partly, rules=R)
+    assert warehouse.load_file(con, f, "items", mapping=MANUFACTURING_MAPPING, rules=R).rows_loaded == 2
+
+
+def test_stock_columns_are_mapped_and_unknown_ones_refused(tmp_path: Path, con):
+    f = tmp_path / "stock.csv"
+    f.write_text("sku,qty_on_hand,on_order,warehouse\nA1,5,0,LEEDS\n")
+    with pytest.raises(IngestError, match=r"required column 'on_hand' \(for on_hand\) is missing; found \[.*\]; map "
+                                          r"the file's name for it in ingest.stock_columns \(e.g. stock_columns = "
+                                          r"\{ on_hand = \"qty_on_hand\" \}\)"):
+        warehouse.load_file(con, f, "stock", mapping=M, rules=R)
+    mapped = mapping_for("online_retail", stock_columns={"on_hand": "qty_on_hand"})
+    with pytest.raises(IngestError, match=r"column 'warehouse': columns jitjic does not know: 'warehouse'; jitjic "
+                                          r"knows sku, on_hand, on_order, snapshot_date; .* ingest.stock_columns"):
+        warehouse.load_file(con, f, "stock", mapping=mapped, rules=R)
+    both = mapping_for("online_retail", stock_columns={"on_hand": "qty_on_hand"}, ignore_columns=["warehouse"])
+    assert warehouse.load_file(con, f, "stock", mapping=both, rules=R).rows_loaded == 1
+    assert con.execute("select sku, on_hand from stock_snapshots").fetchall() == [("A1", 5.0)]
+    trailing = tmp_path / "trailing.csv"  # a header ending in a delimiter: a column without a name
+    trailing.write_text("sku,on_hand,\nA2,7,\n")
+    assert warehouse.load_file(con, trailing, "stock", mapping=M, rules=R).rows_loaded == 1
+
+
+def test_a_mapping_naming_no_canonical_column_is_refused_with_the_closest():
+    with pytest.raises(ValueError, match=r"ingest.item_columns names unknown canonical columns 'unit_costs' "
+                                         r"\(did you mean unit_cost\?\)"):
+        mapping_for("online_retail", item_columns={"unit_costs": "cost"})
+
+
+def test_an_moq_or_pack_size_of_zero_means_none(tmp_path: Path, con):
+    """0 for "no MOQ" keeps the row's real cost and lead time (the default MOQ applies) and is
+    counted as a note, not a reject; a negative MOQ is still rejected."""
+    f = tmp_path / "items.csv"
+    f.write_text("sku,unit_cost,lead_time_days,moq,pack_size\nA1,2.5,10,0,6\nA2,3,5,12,0\nA3,4,7,-1,1\nA4,1,3,0,0\n")
+    r = warehouse.load_file(con, f, "items", mapping=M, rules=R)
+    assert (r.rows_loaded, r.rows_rejected, r.rejected_by_rule) == (3, 1, {"non_positive_moq": 1})
+    assert r.notes == {"zero_moq": 2, "zero_pack_size": 2}
+    assert r.summary().endswith("rejected 1 (non_positive_moq=1); notes: zero_moq=2, zero_pack_size=2 (0 read as "
+                                "none: the default applies)")
+    assert con.execute("select sku, unit_cost, lead_time_days, moq, pack_size from items order by sku").fetchall() == [
+        ("A1", 2.5, 10.0, None, 6.0), ("A2", 3.0, 5.0, 12.0, None), ("A4", 1.0, 3.0, None, None)]
+
+
+# -- order lines without an order id -----------------------------------------------------------
+CANONICAL = mapping_for("canonical")
+PLAIN = LineRules(cancellation_prefix=None)
+
+
+def _sales(path: Path, rows: list[str], header: str = "sku,ordered_at,quantity") -> Path:
+    path.write_text(header + "\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def test_identical_lines_without_an_order_id_are_separate_sales_loaded_once(tmp_path: Path, con):
+    rows = ["A1,2011-03-01,1", "A1,2011-03-01,1", "B2,2011-03-01,4", "A1,2011-03-01,1", "A1,2011-03-02,1"]
+    r = warehouse.load_file(con, _sales(tmp_path / "sales.csv", rows), "orders", mapping=CANONICAL, rules=PLAIN)
+    assert (r.rows_read, r.rows_loaded, r.rows_rejected) == (5, 5, 0)
+    day = "select sum(quantity) from order_lines where sku = 'A1' and ordered_at = '2011-03-01'"
+    assert con.execute(day).fetchall() == [(3.0,)]
+    # the same lines in another order, and then with one more sale of the three
+    again = warehouse.load_file(con, _sales(tmp_path / "resorted.csv", rows[::-1]), "orders", mapping=CANONICAL,
+                                rules=PLAIN)
+    assert (again.status, again.rows_loaded, again.rows_already_loaded) == ("loaded", 0, 5)
+    more = warehouse.load_file(con, _sales(tmp_path / "more.csv", ["A1,2011-03-01,1", *rows]), "orders",
+                               mapping=CANONICAL, rules=PLAIN)
+    assert (more.rows_loaded, more.rows_already_loaded) == (1, 5)
+    assert con.execute(day).fetchall() == [(4.0,)]
+    assert con.execute("select count(*), count(distinct line_key) from order_lines").fetchall() == [(6, 6)]
+
+
+def test_identical_lines_with_an_order_id_stay_duplicates(tmp_path: Path, con):
+    rows = ["O1,A1,2011-03-01,1", "O1,A1,2011-03-01,1", "O2,A1,2011-03-01,1"]
+    f = _sales(tmp_path / "orders.csv", rows, header="order_id,sku,ordered_at,quantity")
+    r = warehouse.load_file(con, f, "orders", mapping=CANONICAL, rules=PLAIN)
+    assert (r.rows_loaded, r.rejected_by_rule) == (2, {"duplicate_line": 1})

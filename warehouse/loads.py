@@ -21,7 +21,7 @@ from ingest import (
     refusal,
 )
 from ingest.mapping import REQUIRED
-from ingest.masters import ITEM_COLUMNS, STOCK_COLUMNS
+from ingest.rules import repeats_are_sales
 from warehouse.db import run_sql_file, scalar, transaction
 from warehouse.runs import utc_now
 
@@ -44,15 +44,19 @@ class LoadResult:
     rows_already_loaded: int = 0
     rejected_by_rule: dict[str, int] = field(default_factory=dict)
     rows_replaced: int = 0  # earlier lines removed because this file corrected their order and SKU
+    # loaded rows read in a way worth saying, by note (zero_moq: an MOQ of 0 read as none)
+    notes: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         if self.status == "already_loaded":
             return f"{self.kind} {self.file}: same file loaded before (load {self.load_id}), nothing added"
         rules = ", ".join(f"{k}={v:,}" for k, v in sorted(self.rejected_by_rule.items())) or "none"
+        notes = ", ".join(f"{k}={v:,}" for k, v in sorted(self.notes.items()))
         return (
             f"{self.kind} {self.file}: read {self.rows_read:,}, loaded {self.rows_loaded:,}, "
             f"already loaded {self.rows_already_loaded:,}, replaced {self.rows_replaced:,}, "
-            f"rejected {self.rows_rejected:,} ({rules})"
+            f"rejected {self.rows_rejected:,} ({rules})" + (f"; notes: {notes} (0 read as none: the default "
+                                                            "applies)" if notes else "")
         )
 
 
@@ -73,10 +77,12 @@ def _parse(path: Path, kind: str, mapping: ColumnMapping, rules: LineRules, snap
         raw = read_table(path, mapping.columns, REQUIRED, delimiter=mapping.delimiter)
         parsed = apply_line_rules(raw, rules)
     elif kind == "items":
-        raw = read_table(path, {c: c for c in ITEM_COLUMNS}, ("sku",), delimiter=mapping.delimiter)
+        raw = read_table(path, mapping.items(), ("sku",), delimiter=mapping.delimiter,
+                         setting="ingest.item_columns", ignore=mapping.ignore_columns)
         parsed = parse_items(raw, rules)
     else:
-        raw = read_table(path, {c: c for c in STOCK_COLUMNS}, ("sku", "on_hand"), delimiter=mapping.delimiter)
+        raw = read_table(path, mapping.stock(), ("sku", "on_hand"), delimiter=mapping.delimiter,
+                         setting="ingest.stock_columns", ignore=mapping.ignore_columns)
         parsed = parse_stock(raw, snapshot_date, rules)
     why = refusal(raw, parsed, rules)
     if why:
@@ -128,16 +134,17 @@ def insert_staged_lines(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _insert_good(con: duckdb.DuckDBPyConnection, kind: str, good: pd.DataFrame, load_id: int,
-                 replace_resent: bool) -> tuple[int, int, int]:
+                 replace_resent: bool, repeats_are_sales: bool = False) -> tuple[int, int, int]:
     """Insert accepted rows; returns (loaded, already present from an earlier file, earlier
-    lines replaced by this file's corrections)."""
+    lines replaced by this file's corrections). ``repeats_are_sales``: identical order lines are
+    separate sales (a file without order ids), each loaded once."""
     con.register("staged_rows", good.assign(load_id=load_id))
     try:
         if kind != "orders":
             run_sql_file(con, f"ingest/keep_replaced_{kind}.sql", load_id=load_id)  # kind: items | stock
             run_sql_file(con, _INSERT_SQL[kind])
             return len(good), 0, 0
-        run_sql_file(con, "ingest/stage_order_lines.sql")
+        run_sql_file(con, "ingest/stage_order_lines.sql", repeats_are_sales=repeats_are_sales)
         replaced = 0
         if replace_resent:
             run_sql_file(con, "ingest/replace_order_lines.sql")
@@ -195,10 +202,15 @@ def load_file(
         raise IngestError(str(path), "the file changed while it was read (still being written?): load it again "
                           "once it is complete")
     good = parsed[parsed["rule"].isna()].drop(columns=["rule", "reason"])
+    notes: dict[str, int] = {}
+    if "note" in good:
+        notes = {str(k): int(v) for k, v in good["note"].dropna().str.split(",").explode().value_counts().items()}
+        good = good.drop(columns="note")
     by_rule = parsed["rule"].value_counts().astype(int).to_dict()
     with transaction(con):
         load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from load_log")
-        loaded, present, replaced = _insert_good(con, kind, good, load_id, replace_resent)
+        loaded, present, replaced = _insert_good(con, kind, good, load_id, replace_resent,
+                                                 kind == "orders" and repeats_are_sales(parsed))
         rejects = _reject_frame(parsed, kind, load_id)
         if len(rejects):
             con.register("staged_rejects", rejects)
@@ -215,4 +227,4 @@ def load_file(
              len(rejects), present, replaced],
         )
     return LoadResult(kind, str(path), "loaded", load_id, len(parsed), loaded, len(rejects), present,
-                      {str(k): int(v) for k, v in by_rule.items()}, replaced)
+                      {str(k): int(v) for k, v in by_rule.items()}, replaced, notes)
