@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-import warehouse
+from jitjic import warehouse
 from jitjic.settings import Settings
 from jitjic.wiring import column_mapping, line_rules
 
@@ -37,16 +37,26 @@ def manufacturing(settings: Settings, folder: Path = MANUFACTURING) -> tuple[pd.
         lines = Path(tmp) / "order_lines.csv.gz"
         sold = weekly[weekly["qty"] > 0]
         with gzip.open(lines, "wt", encoding="utf-8") as fh:
-            pd.DataFrame({"order_id": sold["sku"] + "-" + sold["week_start"], "sku": sold["sku"],
-                          "ordered_at": sold["week_start"], "quantity": sold["qty"]}).to_csv(fh, index=False)
+            pd.DataFrame(
+                {
+                    "order_id": sold["sku"] + "-" + sold["week_start"],
+                    "sku": sold["sku"],
+                    "ordered_at": sold["week_start"],
+                    "quantity": sold["qty"],
+                }
+            ).to_csv(fh, index=False)
         items = Path(tmp) / "items.csv"
-        pd.DataFrame({
-            "sku": master["sku"], "unit_cost": master["unit_cost_eur"],
-            "lead_time_days": master["lead_time_weeks"] * 7.0,
-            "moq": master["moq_units"].where(master["moq_units"] > 0),
-            "pack_size": master["units_per_pack"], "order_cost": master["order_cost_eur"],
-            "holding_rate": master["holding_cost_eur_per_year"] / master["unit_cost_eur"],
-        }).to_csv(items, index=False)
+        pd.DataFrame(
+            {
+                "sku": master["sku"],
+                "unit_cost": master["unit_cost_eur"],
+                "lead_time_days": master["lead_time_weeks"] * 7.0,
+                "moq": master["moq_units"].where(master["moq_units"] > 0),
+                "pack_size": master["units_per_pack"],
+                "order_cost": master["order_cost_eur"],
+                "holding_rate": master["holding_cost_eur_per_year"] / master["unit_cost_eur"],
+            }
+        ).to_csv(items, index=False)
         as_of = pd.Timestamp(weekly["week_start"].max()).date() + timedelta(days=6)
         return _load([(lines, "orders"), (items, "items")], canonical, as_of)
 

@@ -34,9 +34,9 @@ class Catalogue:
 
     name: str
     series: pd.DataFrame
-    period: str          # jitjic's period: day / week
-    freq: str            # pandas / statsforecast frequency
-    season: int          # periods per season for the peers that take one
+    period: str  # jitjic's period: day / week
+    freq: str  # pandas / statsforecast frequency
+    season: int  # periods per season for the peers that take one
     horizon: int
     note: str
 
@@ -60,16 +60,30 @@ def _keep(frame: pd.DataFrame, horizon: int) -> pd.DataFrame:
 def online_retail() -> Catalogue:
     from forecast_vs_statsforecast import weekly_series
 
-    return Catalogue("online_retail", weekly_series(SHARED / "online_retail.csv.gz"), "week", "W-MON", 52, 8,
-                     "issue 3's protocol, all 3,554 series")
+    return Catalogue(
+        "online_retail",
+        weekly_series(SHARED / "online_retail.csv.gz"),
+        "week",
+        "W-MON",
+        52,
+        8,
+        "issue 3's protocol, all 3,554 series",
+    )
 
 
 def manufacturing() -> Catalogue:
     raw = pd.read_csv(SHARED / "manufacturing" / "demand_weekly.csv.gz", parse_dates=["week_start"])
     frame = raw.rename(columns={"sku": "unique_id", "week_start": "ds", "qty": "y"})
     frame["y"] = frame["y"].astype(float)
-    return Catalogue("manufacturing", _keep(_trim_leading_zeros(frame), 8), "week", "W-MON", 52, 8,
-                     "all SKUs with a sale before the holdout")
+    return Catalogue(
+        "manufacturing",
+        _keep(_trim_leading_zeros(frame), 8),
+        "week",
+        "W-MON",
+        52,
+        8,
+        "all SKUs with a sale before the holdout",
+    )
 
 
 def _pasta_daily() -> pd.DataFrame:
@@ -83,18 +97,33 @@ def _pasta_daily() -> pd.DataFrame:
 
 
 def pasta_daily() -> Catalogue:
-    return Catalogue("pasta_daily", _keep(_trim_leading_zeros(_pasta_daily()), 28), "day", "D", 7, 28,
-                     "all 118 SKUs, closed days zero, promotions known")
+    return Catalogue(
+        "pasta_daily",
+        _keep(_trim_leading_zeros(_pasta_daily()), 28),
+        "day",
+        "D",
+        7,
+        28,
+        "all 118 SKUs, closed days zero, promotions known",
+    )
 
 
 def pasta_weekly() -> Catalogue:
     daily = _pasta_daily()
     daily["ds"] = daily["ds"] - pd.to_timedelta(daily["ds"].dt.dayofweek, unit="D")
-    weekly = daily.groupby(["unique_id", "ds"], as_index=False).agg(y=("y", "sum"), days=("y", "size"),
-                                                                     promo=("promo", "mean"))
+    weekly = daily.groupby(["unique_id", "ds"], as_index=False).agg(
+        y=("y", "sum"), days=("y", "size"), promo=("promo", "mean")
+    )
     weekly = weekly[weekly["days"] == 7].drop(columns="days")  # whole weeks only
-    return Catalogue("pasta_weekly", _keep(_trim_leading_zeros(weekly), 8), "week", "W-MON", 52, 8,
-                     "all 118 SKUs, whole weeks, promo = share of the week on promotion")
+    return Catalogue(
+        "pasta_weekly",
+        _keep(_trim_leading_zeros(weekly), 8),
+        "week",
+        "W-MON",
+        52,
+        8,
+        "all 118 SKUs, whole weeks, promo = share of the week on promotion",
+    )
 
 
 def synthetic(skus: int = 2000, days: int = 3 * 364 + 7, seed: int = 42) -> Catalogue:
@@ -105,11 +134,29 @@ def synthetic(skus: int = 2000, days: int = 3 * 364 + 7, seed: int = 42) -> Cata
     weeks = qty.reshape(len(ids), -1, 7).sum(axis=2).astype(float)
     promo = (discount > 0).reshape(len(ids), -1, 7).mean(axis=2)  # planned price cuts: known ahead
     starts = dates[::7]
-    frame = pd.DataFrame({"unique_id": np.repeat(ids, len(starts)), "ds": np.tile(starts, len(ids)),
-                          "y": weeks.ravel(), "promo": promo.ravel()})
-    return Catalogue("synthetic", _keep(_trim_leading_zeros(frame), 8), "week", "W-MON", 52, 8,
-                     f"M5-like, {skus:,} SKUs x {days} days (seed {seed}) summed per week")
+    frame = pd.DataFrame(
+        {
+            "unique_id": np.repeat(ids, len(starts)),
+            "ds": np.tile(starts, len(ids)),
+            "y": weeks.ravel(),
+            "promo": promo.ravel(),
+        }
+    )
+    return Catalogue(
+        "synthetic",
+        _keep(_trim_leading_zeros(frame), 8),
+        "week",
+        "W-MON",
+        52,
+        8,
+        f"M5-like, {skus:,} SKUs x {days} days (seed {seed}) summed per week",
+    )
 
 
-LOADERS = {"online_retail": online_retail, "manufacturing": manufacturing, "pasta_daily": pasta_daily,
-           "pasta_weekly": pasta_weekly, "synthetic": synthetic}
+LOADERS = {
+    "online_retail": online_retail,
+    "manufacturing": manufacturing,
+    "pasta_daily": pasta_daily,
+    "pasta_weekly": pasta_weekly,
+    "synthetic": synthetic,
+}

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 from _full_data import DEFAULT, full_demand  # noqa: I001 (the benchmarks folder is on sys.path)
+from jitjic.classification import classify_skus
 
-from classification import classify_skus
 from jitjic.settings import load_settings
 
 
@@ -32,8 +32,10 @@ def main(source: Path) -> None:
         times.append(time.perf_counter() - t0)
     n = len(classes)
     seconds = statistics.median(times)
-    print(f"{n:,} SKUs, {demand['period_start'].nunique()} weeks; classify_skus median {seconds * 1000:.0f} ms "
-          f"= {seconds * 1000 / (n / 1000):.1f} ms per 1,000 SKUs")
+    print(
+        f"{n:,} SKUs, {demand['period_start'].nunique()} weeks; classify_skus median {seconds * 1000:.0f} ms "
+        f"= {seconds * 1000 / (n / 1000):.1f} ms per 1,000 SKUs"
+    )
     total_value = classes["annual_value"].sum()
     by_abc = classes.groupby("abc").agg(skus=("sku", "size"), value=("annual_value", "sum"), qty=("annual_qty", "sum"))
     by_abc["share_of_value"] = by_abc["value"] / total_value

@@ -21,13 +21,12 @@ from pathlib import Path
 
 import numpy as np
 from forecast_vs_statsforecast import DEFAULT, H, weekly_series  # noqa: I001 (benchmarks folder on sys.path)
+from jitjic.forecasting import metrics
+from jitjic.forecasting.auto import CANDIDATES, _pattern, _trend
+from jitjic.forecasting.matrix import to_matrix
+from jitjic.forecasting.paths import backtest_origins
+from jitjic.forecasting.pipeline import prepare_partition
 from sklearn.ensemble import HistGradientBoostingRegressor
-
-from forecasting import metrics
-from forecasting.auto import CANDIDATES, _pattern, _trend
-from forecasting.matrix import to_matrix
-from forecasting.paths import backtest_origins
-from forecasting.pipeline import prepare_partition
 
 # on 45 weeks Holt-Winters falls back to damped Holt and the seasonal naive to the naive
 MODELS = tuple(m for m in CANDIDATES if m not in ("HoltWinters", "SeasonalNaive"))
@@ -59,9 +58,18 @@ def shape_features(y: np.ndarray, forecasts: dict[str, np.ndarray]) -> np.ndarra
 
     level = np.maximum(mean(y), 1e-3)
     scale = np.sqrt(np.nan_to_num(metrics.scales(y)[0]))
-    cols = [np.log1p((~np.isnan(y)).sum(axis=1)), np.log1p(level), mean(y > 0), mean(y[:, -8:] > 0),
-            mean(y[:, -4:]) / level, mean(y[:, -8:]) / level, mean(y[:, -13:]) / level, y[:, -1] / level,
-            scale / level, np.nanmax(y, axis=1) / level]
+    cols = [
+        np.log1p((~np.isnan(y)).sum(axis=1)),
+        np.log1p(level),
+        mean(y > 0),
+        mean(y[:, -8:] > 0),
+        mean(y[:, -4:]) / level,
+        mean(y[:, -8:]) / level,
+        mean(y[:, -13:]) / level,
+        y[:, -1] / level,
+        scale / level,
+        np.nanmax(y, axis=1) / level,
+    ]
     cols += [forecasts[m][:, 0] / level for m in MODELS]
     return np.column_stack(cols)
 
@@ -73,15 +81,20 @@ def meta_learner(y: np.ndarray, origins: list[int], paths: dict[str, np.ndarray]
         if o < MIN_META_HISTORY:
             continue
         at = {m: paths[m][i] for m in MODELS}
-        r = np.column_stack([metrics.rmsse(y[:, o:o + H], at[m], y[:, :o]) for m in MODELS])
+        r = np.column_stack([metrics.rmsse(y[:, o : o + H], at[m], y[:, :o]) for m in MODELS])
         ok = np.isfinite(r).all(axis=1) & ((~np.isnan(y[:, :o])).sum(axis=1) >= 8)
         features.append(shape_features(y[:, :o], at)[ok])
         targets.append((r / r.mean(axis=1, keepdims=True))[ok])
     x, t = np.vstack(features), np.vstack(targets)
     now = shape_features(y, {m: paths[m][-1] for m in MODELS})
-    return np.column_stack([
-        HistGradientBoostingRegressor(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, random_state=0)
-        .fit(x, t[:, j]).predict(now) for j in range(len(MODELS))])
+    return np.column_stack(
+        [
+            HistGradientBoostingRegressor(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, random_state=0)
+            .fit(x, t[:, j])
+            .predict(now)
+            for j in range(len(MODELS))
+        ]
+    )
 
 
 def statsforecast_imapa(train, ids, actual, history) -> float:
@@ -101,8 +114,17 @@ def main(source: Path) -> None:
     train, test = series[series["ds"] < cut], series[series["ds"] >= cut]
     ids, periods, history = to_matrix(train, "unique_id", "ds", "y")
     actual = test.pivot(index="unique_id", columns="ds", values="y").reindex(ids).to_numpy()
-    part = prepare_partition(train, periods, H, models=MODELS, backtest_origins=META_ORIGINS, origin_step=1,
-                             id_col="unique_id", time_col="ds", target_col="y")
+    part = prepare_partition(
+        train,
+        periods,
+        H,
+        models=MODELS,
+        backtest_origins=META_ORIGINS,
+        origin_step=1,
+        id_col="unique_id",
+        time_col="ds",
+        target_col="y",
+    )
     y, origins = part.y, backtest_origins(history.shape[1], H, META_ORIGINS, 1)
     holdout = {m: part.paths[m][-1] for m in MODELS}
     try:
@@ -117,13 +139,19 @@ def main(source: Path) -> None:
         print(f"  {m:<11} {np.nanmean(per_sku[m]):.4f}")
     worst = np.sort(per_sku["IMAPA"][np.isfinite(per_sku["IMAPA"])])[::-1]
     top = max(1, len(worst) // 100)
-    print(f"the worst 1% of series ({top}) make {worst[:top].sum() / worst.sum():.0%} of IMAPA's mean RMSSE "
-          f"(one-week spikes far beyond their history; median series {np.median(worst):.2f})")
+    print(
+        f"the worst 1% of series ({top}) make {worst[:top].sum() / worst.sum():.0%} of IMAPA's mean RMSSE "
+        f"(one-week spikes far beyond their history; median series {np.median(worst):.2f})"
+    )
 
     print("\nwith hindsight, the best equal-weight mean of 1-4 models per group:")
     trend, pattern = _trend(y), _pattern(y)
-    groupings = {"one group": np.full(len(ids), "all", dtype=object), "trend": trend, "pattern": pattern,
-                 "trend x pattern": trend + " " + pattern}
+    groupings = {
+        "one group": np.full(len(ids), "all", dtype=object),
+        "trend": trend,
+        "pattern": pattern,
+        "trend x pattern": trend + " " + pattern,
+    }
     for name, group in groupings.items():
         mixed, mixes = np.zeros_like(actual), []
         for g in np.unique(group):
@@ -145,8 +173,10 @@ def main(source: Path) -> None:
     for temperature in (0.1, 0.2):
         w = np.exp(-(predicted - predicted.min(axis=1, keepdims=True)) / temperature)
         w /= w.sum(axis=1, keepdims=True)
-        print(f"  softmax weights (temperature {temperature}): "
-              f"{mean_rmsse(actual, np.einsum('sm,smh->sh', w, stacked), history):.4f}")
+        print(
+            f"  softmax weights (temperature {temperature}): "
+            f"{mean_rmsse(actual, np.einsum('sm,smh->sh', w, stacked), history):.4f}"
+        )
     print(f"\n{time.perf_counter() - t0:.0f} s")
 
 

@@ -42,9 +42,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
-
-from forecasting import forecast_demand, metrics
-from forecasting.matrix import to_matrix
+from jitjic.forecasting import forecast_demand, metrics
+from jitjic.forecasting.matrix import to_matrix
 
 H = 8
 NON_PRODUCT = ("POST", "D", "DOT", "M", "BANK CHARGES", "AMAZONFEE", "CRUK", "C2", "PADS", "S", "B")
@@ -93,9 +92,15 @@ def weekly_series(source: Path) -> pd.DataFrame:
 
 def score(name, train_y, actual, mean, lower=None, upper=None, q_by_tau=None, seconds=float("nan")) -> dict:
     """One row of the table; quantiles floored at zero (demand never is below)."""
-    row = {"method": name, "RMSSE": np.nanmean(metrics.rmsse(actual, mean, train_y)),
-           "MASE": np.nanmean(metrics.mase(actual, mean, train_y)), "bias": metrics.bias(actual, mean),
-           "cov90": np.nan, "SPL": np.nan, "seconds": seconds}
+    row = {
+        "method": name,
+        "RMSSE": np.nanmean(metrics.rmsse(actual, mean, train_y)),
+        "MASE": np.nanmean(metrics.mase(actual, mean, train_y)),
+        "bias": metrics.bias(actual, mean),
+        "cov90": np.nan,
+        "SPL": np.nan,
+        "seconds": seconds,
+    }
     if lower is not None:
         row["cov90"] = metrics.coverage(actual, np.maximum(lower, 0), np.maximum(upper, 0))
     if q_by_tau:
@@ -124,11 +129,18 @@ def _peers(season: int, period: str, h: int) -> list[tuple[object, bool, int]]:
     )
 
     ets_season = season if season <= 24 else 1
-    return [(SimpleExponentialSmoothingOptimized(), False, 1), (IMAPA(), False, 1), (ADIDA(), False, 1),
-            (TSB(alpha_d=0.2, alpha_p=0.2), False, 1), (CrostonSBA(), False, 1),
-            (WindowAverage(window_size=4 if period == "week" else 28), False, 1), (Naive(), False, 1),
-            (SeasonalNaive(season_length=season), False, 1), (AutoETS(season_length=ets_season), True, 2),
-            (AutoTheta(season_length=season), True, 2)]
+    return [
+        (SimpleExponentialSmoothingOptimized(), False, 1),
+        (IMAPA(), False, 1),
+        (ADIDA(), False, 1),
+        (TSB(alpha_d=0.2, alpha_p=0.2), False, 1),
+        (CrostonSBA(), False, 1),
+        (WindowAverage(window_size=4 if period == "week" else 28), False, 1),
+        (Naive(), False, 1),
+        (SeasonalNaive(season_length=season), False, 1),
+        (AutoETS(season_length=ets_season), True, 2),
+        (AutoTheta(season_length=season), True, 2),
+    ]
 
 
 def _quantile_rows(fc, col, ids) -> tuple[np.ndarray, np.ndarray, dict]:
@@ -147,14 +159,20 @@ def _conformal_ses(train: pd.DataFrame, freq: str, h: int, ids, train_y, actual)
 
     sizes = train.groupby("unique_id").size()
     rows = sizes.index[sizes > 2 * h]
-    model = SimpleExponentialSmoothingOptimized(alias="SESOpt", prediction_intervals=ConformalIntervals(h=h, n_windows=2))
+    model = SimpleExponentialSmoothingOptimized(
+        alias="SESOpt", prediction_intervals=ConformalIntervals(h=h, n_windows=2)
+    )
     t0 = time.perf_counter()
-    fc = StatsForecast(models=[model], freq=freq, n_jobs=1).forecast(
-        df=train[train["unique_id"].isin(rows)], h=h, level=[60, 80, 90, 98]).set_index(["unique_id", "ds"])
+    fc = (
+        StatsForecast(models=[model], freq=freq, n_jobs=1)
+        .forecast(df=train[train["unique_id"].isin(rows)], h=h, level=[60, 80, 90, 98])
+        .set_index(["unique_id", "ds"])
+    )
     seconds = time.perf_counter() - t0
     lo, hi, q = _quantile_rows(fc, "SESOpt", ids)
-    return score("SESOpt conformal", train_y, np.where(np.isin(ids, rows)[:, None], actual, np.nan), q[0.5], lo, hi,
-                 q, seconds) | {"n": len(rows)}
+    return score(
+        "SESOpt conformal", train_y, np.where(np.isin(ids, rows)[:, None], actual, np.nan), q[0.5], lo, hi, q, seconds
+    ) | {"n": len(rows)}
 
 
 def _warm_up(freq: str, season: int, period: str, h: int) -> None:
@@ -162,8 +180,13 @@ def _warm_up(freq: str, season: int, period: str, h: int) -> None:
     from statsforecast import StatsForecast
 
     n = max(3 * season, 40)
-    tiny = pd.DataFrame({"unique_id": "w", "ds": pd.date_range("2012-01-02", periods=n, freq=freq),
-                         "y": np.random.default_rng(0).poisson(3, n).astype(float)})
+    tiny = pd.DataFrame(
+        {
+            "unique_id": "w",
+            "ds": pd.date_range("2012-01-02", periods=n, freq=freq),
+            "y": np.random.default_rng(0).poisson(3, n).astype(float),
+        }
+    )
     for model, intervals, _ in _peers(season, period, h):
         StatsForecast(models=[model], freq=freq, n_jobs=1).forecast(df=tiny, h=h, level=[90] if intervals else None)
 
@@ -176,7 +199,8 @@ def run_statsforecast(cat, train: pd.DataFrame, ids, train_y, actual) -> list[di
     for model, intervals, n_jobs in _peers(cat.season, cat.period, cat.horizon):
         t0 = time.perf_counter()
         fc = StatsForecast(models=[model], freq=cat.freq, n_jobs=n_jobs).forecast(
-            df=train[["unique_id", "ds", "y"]], h=cat.horizon, level=[60, 80, 90, 98] if intervals else None)
+            df=train[["unique_id", "ds", "y"]], h=cat.horizon, level=[60, 80, 90, 98] if intervals else None
+        )
         seconds = time.perf_counter() - t0
         col, wide = repr(model), fc.set_index(["unique_id", "ds"])
         if intervals:
@@ -217,20 +241,32 @@ def _jitjic(cat, train: pd.DataFrame, test: pd.DataFrame, ids, train_y, actual) 
     row = score("jitjic auto", train_y, actual, pivot("mean"), pivot("lower"), pivot("upper"), q, seconds)
     checks = {"choices": result.summary["model"].value_counts().head(6).to_dict()}
     long_enough = ((~np.isnan(train_y)).sum(axis=1) > 2 * cat.horizon)[:, None]
-    checks["SPL on the series conformal SES is scored on"] = round(float(np.nanmean(metrics.scaled_pinball(
-        np.where(long_enough, actual, np.nan), {t: np.maximum(v, 0) for t, v in q.items()}, train_y))), 4)
+    checks["SPL on the series conformal SES is scored on"] = round(
+        float(
+            np.nanmean(
+                metrics.scaled_pinball(
+                    np.where(long_enough, actual, np.nan), {t: np.maximum(v, 0) for t, v in q.items()}, train_y
+                )
+            )
+        ),
+        4,
+    )
     lt = result.lead_time.set_index(["sku", "periods"])
     for span in sorted({POLICY_SPAN[cat.period], cat.horizon}):
         cum = np.nansum(actual[:, :span], axis=1)
         seen = ~np.isnan(actual[:, :span]).any(axis=1)
         at = lt.xs(span, level="periods").reindex(ids)
         checks[f"lead time {span}: share <= q90 / q95"] = (
-            float((cum <= at["q90"].to_numpy())[seen].mean()), float((cum <= at["q95"].to_numpy())[seen].mean()))
+            float((cum <= at["q90"].to_numpy())[seen].mean()),
+            float((cum <= at["q95"].to_numpy())[seen].mean()),
+        )
     pattern = result.summary.set_index("sku")["pattern"].reindex(ids).to_numpy()
     lower, upper = pivot("lower"), pivot("upper")
     checks["cov90 per pattern"] = {
         p: round(metrics.coverage(actual[pattern == p], lower[pattern == p], upper[pattern == p]), 3)
-        for p in ("smooth", "erratic", "intermittent", "lumpy") if (pattern == p).any()}
+        for p in ("smooth", "erratic", "intermittent", "lumpy")
+        if (pattern == p).any()
+    }
     if "season_ending" in result.summary:
         checks["season ending"] = int(result.summary["season_ending"].sum())
     return row, checks
@@ -242,8 +278,10 @@ def run_set(cat) -> pd.DataFrame:
     train, test = series[series["ds"] < cut], series[series["ds"] >= cut]
     ids, _, train_y = to_matrix(train, "unique_id", "ds", "y")
     actual = test.pivot(index="unique_id", columns="ds", values="y").reindex(ids).to_numpy()
-    print(f"\n== {cat.name}: {len(ids):,} series ({cat.note}); {cat.period}ly, {train_y.shape[1]} periods, "
-          f"last {cat.horizon} held out from {pd.Timestamp(cut).date()}")
+    print(
+        f"\n== {cat.name}: {len(ids):,} series ({cat.note}); {cat.period}ly, {train_y.shape[1]} periods, "
+        f"last {cat.horizon} held out from {pd.Timestamp(cut).date()}"
+    )
     row, checks = _jitjic(cat, train, test, ids, train_y, actual)
     rows = [row]
     if os.environ.get("JITJIC_SKIP_STATSFORECAST") != "1":
@@ -267,12 +305,23 @@ def verdict(tables: list[pd.DataFrame]) -> pd.DataFrame:
         points = peers[peers["method"] != "SESOpt conformal"]
         best = points.loc[points["RMSSE"].idxmin()]
         ses, ets = peers.set_index("method").loc["SESOpt"], peers.set_index("method").loc["AutoETS"]
-        out.append({"set": t["set"].iloc[0], "jitjic": ours["RMSSE"], "best peer": best["method"],
-                    "best RMSSE": best["RMSSE"], "ratio": ours["RMSSE"] / best["RMSSE"],
-                    "MASE/SES": ours["MASE"] / ses["MASE"], "|bias|": abs(ours["bias"]), "SES |bias|": abs(ses["bias"]),
-                    "cov90": ours["cov90"], "SPL": ours["SPL"], "ETS SPL": ets["SPL"],
-                    "conformal SPL": peers.set_index("method").loc["SESOpt conformal", "SPL"],
-                    "time/ETS": ours["seconds"] / ets["seconds"]})
+        out.append(
+            {
+                "set": t["set"].iloc[0],
+                "jitjic": ours["RMSSE"],
+                "best peer": best["method"],
+                "best RMSSE": best["RMSSE"],
+                "ratio": ours["RMSSE"] / best["RMSSE"],
+                "MASE/SES": ours["MASE"] / ses["MASE"],
+                "|bias|": abs(ours["bias"]),
+                "SES |bias|": abs(ses["bias"]),
+                "cov90": ours["cov90"],
+                "SPL": ours["SPL"],
+                "ETS SPL": ets["SPL"],
+                "conformal SPL": peers.set_index("method").loc["SESOpt conformal", "SPL"],
+                "time/ETS": ours["seconds"] / ets["seconds"],
+            }
+        )
     frame = pd.DataFrame(out)
     if len(frame):
         with pd.option_context("display.width", 200, "display.float_format", "{:.4f}".format):
@@ -296,11 +345,22 @@ def windows(cat, n: int) -> pd.DataFrame:
         actual = test.pivot(index="unique_id", columns="ds", values="y").reindex(ids).to_numpy()
         with contextlib.redirect_stdout(io.StringIO()):
             ours, _ = _jitjic(cat, train, test, ids, train_y, actual)
-        fc = StatsForecast(models=[SimpleExponentialSmoothingOptimized()], freq=cat.freq, n_jobs=1).forecast(
-            df=train[["unique_id", "ds", "y"]], h=cat.horizon).set_index(["unique_id", "ds"])
+        fc = (
+            StatsForecast(models=[SimpleExponentialSmoothingOptimized()], freq=cat.freq, n_jobs=1)
+            .forecast(df=train[["unique_id", "ds", "y"]], h=cat.horizon)
+            .set_index(["unique_id", "ds"])
+        )
         ses = score("SESOpt", train_y, actual, _wide(fc, "SESOpt", ids))
-        rows.append({"set": cat.name, "from": pd.Timestamp(cut).date(), "ratio": ours["RMSSE"] / ses["RMSSE"],
-                     "bias": ours["bias"], "SES bias": ses["bias"], "cov90": ours["cov90"]})
+        rows.append(
+            {
+                "set": cat.name,
+                "from": pd.Timestamp(cut).date(),
+                "ratio": ours["RMSSE"] / ses["RMSSE"],
+                "bias": ours["bias"],
+                "SES bias": ses["bias"],
+                "cov90": ours["cov90"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -315,12 +375,19 @@ def main(names: list[str], n_windows: int = 0) -> list[pd.DataFrame]:
     if n_windows:
         per = pd.concat([windows(cat, n_windows) for cat in cats])
         summary = per.groupby("set", sort=False).agg(
-            windows=("ratio", "size"), ratio_to_SES=("ratio", "mean"), mean_abs_bias=("bias", lambda b: b.abs().mean()),
-            SES_mean_abs_bias=("SES bias", lambda b: b.abs().mean()), cov90=("cov90", "mean"),
-            cov90_min=("cov90", "min"), cov90_max=("cov90", "max"))
+            windows=("ratio", "size"),
+            ratio_to_SES=("ratio", "mean"),
+            mean_abs_bias=("bias", lambda b: b.abs().mean()),
+            SES_mean_abs_bias=("SES bias", lambda b: b.abs().mean()),
+            cov90=("cov90", "mean"),
+            cov90_min=("cov90", "min"),
+            cov90_max=("cov90", "max"),
+        )
         with pd.option_context("display.width", 200, "display.float_format", "{:.4f}".format):
-            print(f"\n== jitjic against SES optimised over {n_windows + 1} holdouts a horizon apart\n"
-                  + summary.to_string())
+            print(
+                f"\n== jitjic against SES optimised over {n_windows + 1} holdouts a horizon apart\n"
+                + summary.to_string()
+            )
     print(f"\n{time.perf_counter() - t0:.0f} s")
     return tables
 

@@ -21,9 +21,9 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 import duckdb  # noqa: E402
+from jitjic.flows.nightly import nightly  # noqa: E402
 from prefect import flow  # noqa: E402
 
-from flows.nightly import nightly  # noqa: E402
 from jitjic.settings import load_settings  # noqa: E402
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "online_retail.csv.gz"
@@ -40,9 +40,13 @@ def main(source: Path) -> None:
     server_s = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(
-            None, use_default_file=False,
-            paths={"database": Path(tmp) / "j.duckdb", "analysts_database": Path(tmp) / "analysts.duckdb",
-                   "reports_dir": Path(tmp) / "reports"},
+            None,
+            use_default_file=False,
+            paths={
+                "database": Path(tmp) / "j.duckdb",
+                "analysts_database": Path(tmp) / "analysts.duckdb",
+                "reports_dir": Path(tmp) / "reports",
+            },
             inputs={"orders": [str(source)], "items": [], "stock": []},
         )
         t0 = time.perf_counter()
@@ -68,8 +72,10 @@ def main(source: Path) -> None:
     print(f"{'flow':<10}{total:>9.2f}   (end to end, incl. Prefect task overhead)")
     print(f"peak RSS: flow process {peak_self:,.0f} MiB; largest child (Prefect server) {peak_children:,.0f} MiB")
     print(triage)
-    print("report files (kB): " + ", ".join(f"{n} {kb:,.0f}" for n, kb in sorted(report_kb.items())
-                                            if not n.startswith("drill_")))
+    print(
+        "report files (kB): "
+        + ", ".join(f"{n} {kb:,.0f}" for n, kb in sorted(report_kb.items()) if not n.startswith("drill_"))
+    )
 
 
 def triage_figures(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
@@ -78,12 +84,18 @@ def triage_figures(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
     due = con.execute(
         "select count(*), count(*) filter (where reorder_now), count(*) filter (where urgency = 'overdue'), "
         "count(*) filter (where urgency = 'this week'), count(*) filter (where on_hand is not null) "
-        "from recommendations where run_id = ?", [run_id]).fetchall()[0]
+        "from recommendations where run_id = ?",
+        [run_id],
+    ).fetchall()[0]
     rules = con.execute(
         "select exception, count(*), sum(money_at_stake) from run_exceptions where run_id = ? "
-        "group by exception order by count(*) desc", [run_id]).fetchall()
-    lines = [f"due today: {due[1]:,} of {due[0]:,} SKUs ({due[1] / max(due[0], 1):.0%}; {due[2]:,} overdue), "
-             f"{due[3]:,} more this week; {due[4]:,} SKUs have a stock count"]
+        "group by exception order by count(*) desc",
+        [run_id],
+    ).fetchall()
+    lines = [
+        f"due today: {due[1]:,} of {due[0]:,} SKUs ({due[1] / max(due[0], 1):.0%}; {due[2]:,} overdue), "
+        f"{due[3]:,} more this week; {due[4]:,} SKUs have a stock count"
+    ]
     lines += [f"  exception {name:<36}{n:>7,}  at stake {money:>14,.0f}" for name, n, money in rules]
     return "\n".join(lines)
 

@@ -38,14 +38,36 @@ def run(name: str) -> dict:
     seconds = time.perf_counter() - t0
     res, curve = sim.results, sim.curve
     print(f"\n=== {name}: {demand['sku'].nunique():,} SKUs, last {sim.weeks} weeks replayed in {seconds:.0f} s ===")
-    cols = ["strategy", "abc", "fill_rate", "cycle_service_level", "target_cycle_service", "jic_cycle_service_level",
-            "cycles_per_item", "switched_items", "avg_stock_value", "orders", "total_cost"]
+    cols = [
+        "strategy",
+        "abc",
+        "fill_rate",
+        "cycle_service_level",
+        "target_cycle_service",
+        "jic_cycle_service_level",
+        "cycles_per_item",
+        "switched_items",
+        "avg_stock_value",
+        "orders",
+        "total_cost",
+    ]
     plain = res[res["scenario"] == "plain"]
     with pd.option_context("display.width", 220, "display.max_columns", 20):
         print(plain[cols].sort_values(["abc", "strategy"]).to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
         print("\nexchange curve (per year):")
-        show = ["policy", "setting", "avg_stock_value", "fill_rate", "cycle_service_a", "orders_per_year",
-                "holding_cost", "obsolescence_cost", "ordering_cost", "shortage_cost", "total_cost"]
+        show = [
+            "policy",
+            "setting",
+            "avg_stock_value",
+            "fill_rate",
+            "cycle_service_a",
+            "orders_per_year",
+            "holding_cost",
+            "obsolescence_cost",
+            "ordering_cost",
+            "shortage_cost",
+            "total_cost",
+        ]
         print(curve[show].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
     rec = curve[curve["policy"] == "recommended"].iloc[0]
     matched = curve[curve["setting"].str.contains("equal stock")].iloc[0]
@@ -57,20 +79,34 @@ def run(name: str) -> dict:
     vs_rule = 100 * (rec["total_cost"] / rule["total_cost"] - 1)
     d_delay = 100 * (delay.loc["recommended", "fill_rate"] - delay.loc["JIT everywhere", "fill_rate"])
     print("\ntargets:")
-    print(f"  at equal stock ({rec['avg_stock_value']:,.0f}; JIC everywhere at {matched['setting']}): fill "
-          f"{rec['fill_rate']:.4f} vs {matched['fill_rate']:.4f} ({d_fill:+.2f} pts, target >= 0), total cost "
-          f"{rec['total_cost']:,.0f} vs {matched['total_cost']:,.0f} ({d_cost:+.1f}%, target <= 0)")
-    print(f"  total cost vs the class rule: {rec['total_cost']:,.0f} vs {rule['total_cost']:,.0f} ({vs_rule:+.1f}%, "
-          "target <= -10%)")
-    print(f"  A items: cycle service {a['jic_cycle_service_level']:.3f} vs target {a['target_cycle_service']:.3f} "
-          f"({100 * (a['jic_cycle_service_level'] - a['target_cycle_service']):+.1f} pts, target within 2) over "
-          f"{a['cycles_per_item']:.2f} cycles per item (target >= 4); {a['switched_items']:,.0f} A items changed "
-          "policy during the replay (not held to a target)")
-    print(f"  supplier delay: fill {delay.loc['recommended', 'fill_rate']:.3f} vs JIT everywhere "
-          f"{delay.loc['JIT everywhere', 'fill_rate']:.3f} ({d_delay:+.1f} pts, target >= +10)")
-    return {"catalogue": name, "fill_vs_equal_stock": d_fill, "cost_vs_equal_stock": d_cost, "cost_vs_rule": vs_rule,
-            "a_csl_gap": 100 * (a["jic_cycle_service_level"] - a["target_cycle_service"]),
-            "a_cycles": a["cycles_per_item"], "delay_gain": d_delay}
+    print(
+        f"  at equal stock ({rec['avg_stock_value']:,.0f}; JIC everywhere at {matched['setting']}): fill "
+        f"{rec['fill_rate']:.4f} vs {matched['fill_rate']:.4f} ({d_fill:+.2f} pts, target >= 0), total cost "
+        f"{rec['total_cost']:,.0f} vs {matched['total_cost']:,.0f} ({d_cost:+.1f}%, target <= 0)"
+    )
+    print(
+        f"  total cost vs the class rule: {rec['total_cost']:,.0f} vs {rule['total_cost']:,.0f} ({vs_rule:+.1f}%, "
+        "target <= -10%)"
+    )
+    print(
+        f"  A items: cycle service {a['jic_cycle_service_level']:.3f} vs target {a['target_cycle_service']:.3f} "
+        f"({100 * (a['jic_cycle_service_level'] - a['target_cycle_service']):+.1f} pts, target within 2) over "
+        f"{a['cycles_per_item']:.2f} cycles per item (target >= 4); {a['switched_items']:,.0f} A items changed "
+        "policy during the replay (not held to a target)"
+    )
+    print(
+        f"  supplier delay: fill {delay.loc['recommended', 'fill_rate']:.3f} vs JIT everywhere "
+        f"{delay.loc['JIT everywhere', 'fill_rate']:.3f} ({d_delay:+.1f} pts, target >= +10)"
+    )
+    return {
+        "catalogue": name,
+        "fill_vs_equal_stock": d_fill,
+        "cost_vs_equal_stock": d_cost,
+        "cost_vs_rule": vs_rule,
+        "a_csl_gap": 100 * (a["jic_cycle_service_level"] - a["target_cycle_service"]),
+        "a_cycles": a["cycles_per_item"],
+        "delay_gain": d_delay,
+    }
 
 
 def main(names: list[str]) -> None:

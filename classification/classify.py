@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from classification.abc import abc_classes
-from classification.xyz import coefficient_of_variation, xyz_classes
-from forecasting.intermittency import adi_cv2, demand_pattern
-from forecasting.matrix import to_matrix
+from jitjic.classification.abc import abc_classes
+from jitjic.classification.xyz import coefficient_of_variation, xyz_classes
+from jitjic.forecasting.intermittency import adi_cv2, demand_pattern
+from jitjic.forecasting.matrix import to_matrix
 
 __all__ = ["classify_skus"]
 
@@ -60,8 +59,14 @@ def classify_skus(
     cv = coefficient_of_variation(y)
     adi, cv2 = adi_cv2(y)
     stats = pd.DataFrame(
-        {"cv": cv, "adi": adi, "cv2": cv2, "periods": (~np.isnan(y)).sum(axis=1),
-         "xyz": xyz_classes(cv, xyz_cutoffs), "pattern": demand_pattern(adi, cv2)},
+        {
+            "cv": cv,
+            "adi": adi,
+            "cv2": cv2,
+            "periods": (~np.isnan(y)).sum(axis=1),
+            "xyz": xyz_classes(cv, xyz_cutoffs),
+            "pattern": demand_pattern(adi, cv2),
+        },
         index=pd.Index(ids, name="sku"),
     )
     out = stats.join(abc[["abc", "basis_amount", "cum_share"]]).join(per_sku[["qty", "hits"]])
@@ -72,15 +77,31 @@ def classify_skus(
     out["adi"] = out["adi"].replace(np.inf, np.nan)
     if previous is not None and len(previous):
         out = _hold_at_borders(out, previous, abc_cutoffs, xyz_cutoffs, abc_hold, xyz_hold)
-    cols = ["abc", "xyz", "pattern", "lifecycle", "abc_basis", "basis_amount", "cum_share", "annual_qty",
-            "order_lines", "annual_value", "value_source", "cv", "adi", "cv2", "periods", "periods_since_first",
-            "periods_since_demand"]
+    cols = [
+        "abc",
+        "xyz",
+        "pattern",
+        "lifecycle",
+        "abc_basis",
+        "basis_amount",
+        "cum_share",
+        "annual_qty",
+        "order_lines",
+        "annual_value",
+        "value_source",
+        "cv",
+        "adi",
+        "cv2",
+        "periods",
+        "periods_since_first",
+        "periods_since_demand",
+    ]
     return out[cols].reset_index().sort_values("sku", kind="mergesort").reset_index(drop=True)
 
 
-
-def _hold_at_borders(out: pd.DataFrame, previous: pd.DataFrame, abc_cutoffs, xyz_cutoffs, abc_hold: float,
-                     xyz_hold: float) -> pd.DataFrame:
+def _hold_at_borders(
+    out: pd.DataFrame, previous: pd.DataFrame, abc_cutoffs, xyz_cutoffs, abc_hold: float, xyz_hold: float
+) -> pd.DataFrame:
     """Keep last run's ABC and XYZ class for items that crossed a border by less than the hold."""
     prev = previous.drop_duplicates("sku").set_index("sku").reindex(out.index)
     total = out["basis_amount"].sum()
@@ -106,5 +127,7 @@ def _lifecycle(demand: pd.DataFrame, new_periods: int, dead_periods: int) -> pd.
     last = np.where(sold.any(axis=1), y.shape[1] - 1 - np.argmax(sold[:, ::-1], axis=1), -1)
     since_demand = np.where(last >= 0, y.shape[1] - 1 - last, observed)
     label = np.where(observed < new_periods, "new", np.where(since_demand >= dead_periods, "dead", "active"))
-    return pd.DataFrame({"periods_since_first": observed, "periods_since_demand": since_demand,
-                         "lifecycle": label}, index=pd.Index(ids, name="sku"))
+    return pd.DataFrame(
+        {"periods_since_first": observed, "periods_since_demand": since_demand, "lifecycle": label},
+        index=pd.Index(ids, name="sku"),
+    )

@@ -34,9 +34,18 @@ WIDTHS = (390, 1280)
 HEIGHTS = {390: 2400, 1280: 1500}
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 # headless, no network of its own (this machine has none) and a fresh profile each time
-_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-          "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-          "--disable-quic", "--virtual-time-budget=5000"]
+_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--disable-quic",
+    "--virtual-time-budget=5000",
+]
 # Headless Chromium keeps its window at least 500 px wide: the page is shown in a frame of the
 # width asked for (a srcdoc frame shares the outer page's origin, so it can report back)
 _WINDOW_MIN = 500
@@ -55,9 +64,11 @@ _MEASURE = """<script>window.addEventListener('load', function () {
 def _framed(html: str, width: int, height: int) -> str:
     """An outer page showing ``html`` in a frame exactly ``width`` x ``height`` px."""
     quoted = html.replace("&", "&amp;").replace('"', "&quot;")
-    return (f'<!doctype html><html><head><title>-</title></head><body style="margin:0">'
-            f'<iframe width="{width}" height="{height}" style="border:0;display:block" srcdoc="{quoted}">'
-            "</iframe></body></html>")
+    return (
+        f'<!doctype html><html><head><title>-</title></head><body style="margin:0">'
+        f'<iframe width="{width}" height="{height}" style="border:0;display:block" srcdoc="{quoted}">'
+        "</iframe></body></html>"
+    )
 
 
 def chromium() -> str | None:
@@ -86,9 +97,20 @@ def _run(html_file: Path, width: int, height: int, *extra: str) -> str:
     if browser is None:
         raise FileNotFoundError("no Chromium on this machine (apt-get install -y chromium)")
     with tempfile.TemporaryDirectory() as profile:
-        done = subprocess.run([browser, *_FLAGS, f"--user-data-dir={profile}",
-                               f"--window-size={max(width, _WINDOW_MIN)},{height}", *extra, html_file.resolve().as_uri()],
-                              capture_output=True, text=True, timeout=120, check=True)
+        done = subprocess.run(
+            [
+                browser,
+                *_FLAGS,
+                f"--user-data-dir={profile}",
+                f"--window-size={max(width, _WINDOW_MIN)},{height}",
+                *extra,
+                html_file.resolve().as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
     return done.stdout
 
 
@@ -125,9 +147,10 @@ def screenshot(html: str, width: int, out: Path, height: int | None = None) -> P
 def _received(settings, run_id: str):
     """The run's report folder (written now when the run has none yet), and its mail as an SMTP
     server on localhost received it."""
-    import warehouse
+    from jitjic.reports import send_message
+
+    from jitjic import warehouse
     from jitjic.reporting import ReportFiles, report_email, smtp_config, write_report_files
-    from reports import send_message
     from tests.smtp_server import SmtpServer
 
     folder = Path(settings.paths.reports_dir) / run_id
@@ -140,12 +163,20 @@ def _received(settings, run_id: str):
         finally:
             con.close()
     with SmtpServer() as server:
-        email = settings.email.model_copy(update={
-            "enabled": True, "host": "127.0.0.1", "port": server.port, "user": None, "password": None,
-            "security": "none", "recipients": settings.email.recipients or ["buyer@example.test"]})
+        email = settings.email.model_copy(
+            update={
+                "enabled": True,
+                "host": "127.0.0.1",
+                "port": server.port,
+                "user": None,
+                "password": None,
+                "security": "none",
+                "recipients": settings.email.recipients or ["buyer@example.test"],
+            }
+        )
         settings = settings.model_copy(update={"email": email})
         send_message(report_email(files, settings, run_id), smtp_config(settings))
-        (_, msg), = server.inbox.messages
+        ((_, msg),) = server.inbox.messages
     return files, msg
 
 
@@ -169,8 +200,12 @@ def main(argv: list[str] | None = None) -> int:
     import duckdb
 
     con = duckdb.connect(str(settings.paths.database), read_only=True)
-    run_id = args.run or con.execute("select run_id from runs where status = 'completed' "
-                                     "order by ended_at desc limit 1").fetchall()[0][0]
+    run_id = (
+        args.run
+        or con.execute("select run_id from runs where status = 'completed' order by ended_at desc limit 1").fetchall()[
+            0
+        ][0]
+    )
     con.close()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from jitjic.flows.nightly import nightly_for
 from prefect import flow, serve
 from prefect.schedules import Cron
 
-from flows.nightly import nightly_for
 from jitjic.settings import Settings, load_settings
 
 __all__ = ["scheduled_nightly", "nightly_deployment", "serve_nightly"]

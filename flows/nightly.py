@@ -11,16 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from prefect import flow, get_run_logger, task, unmapped
-from prefect.artifacts import create_markdown_artifact
-from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
-
-import classification
-import forecasting
-import policy
-import warehouse
-from flows.stages import (
+from jitjic.flows.stages import (
     ClassifyStage,
     DemandStage,
     ForecastStage,
@@ -32,8 +23,15 @@ from flows.stages import (
     Store,
     resolve,
 )
-from ingest import IngestError
-from jitjic import progress
+from jitjic.ingest import IngestError
+from jitjic.reports import alert_message, markdown_summary, refused_for_good, send_message
+from jitjic.warehouse.runs import new_run_id, utc_now
+from prefect import flow, get_run_logger, task, unmapped
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from jitjic import classification, forecasting, policy, progress, warehouse
 from jitjic.reporting import (
     ReportFiles,
     mail_withheld,
@@ -44,8 +42,6 @@ from jitjic.reporting import (
 from jitjic.settings import Settings
 from jitjic.simulation import simulate_demand
 from jitjic.wiring import expand_inputs
-from reports import alert_message, markdown_summary, refused_for_good, send_message
-from warehouse.runs import new_run_id, utc_now
 
 __all__ = ["nightly", "nightly_for", "STAGES"]
 
@@ -98,8 +94,9 @@ class _Hold:
 
 
 @contextmanager
-def _stage(store: Store, run_id: str, name: str,
-           since: tuple[datetime, float] | None = None) -> Iterator[tuple[duckdb.DuckDBPyConnection, dict]]:
+def _stage(
+    store: Store, run_id: str, name: str, since: tuple[datetime, float] | None = None
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, dict]]:
     """Open the warehouse for one stage; time it (from ``since``, the wall clock and
     ``perf_counter`` when the stage began, if it began in earlier tasks), log it, and record it
     (or its failure)."""
@@ -147,8 +144,9 @@ def ingest_inputs(p: IngestStage, run_id: str) -> dict[str, Any]:
         totals = {"files": 0, "new_files": 0, "rows": 0, "rejected": 0}
         for kind, patterns in p.inputs.items():
             for path in expand_inputs(list(patterns)):
-                result = warehouse.load_file(con, path, kind, mapping=p.mapping, rules=p.rules, run_id=run_id,
-                                             replace_resent=p.replace_resent)
+                result = warehouse.load_file(
+                    con, path, kind, mapping=p.mapping, rules=p.rules, run_id=run_id, replace_resent=p.replace_resent
+                )
                 log.info(result.summary())
                 totals["files"] += 1
                 totals["new_files"] += result.status == "loaded"
@@ -174,16 +172,25 @@ def build_demand(p: DemandStage, run_id: str) -> dict[str, Any]:
     return out
 
 
-def _write_forecasts(con: duckdb.DuckDBPyConnection, run_id: str, result: forecasting.ForecastResult,
-                     out: dict[str, Any]) -> None:
-    for table, frame in (("forecasts", result.forecasts), ("forecast_lead_time", result.lead_time),
-                         ("forecast_accuracy", result.accuracy), ("forecast_coverage", result.coverage),
-                         ("forecast_summary", result.summary), ("forecast_backtests", result.backtest)):
+def _write_forecasts(
+    con: duckdb.DuckDBPyConnection, run_id: str, result: forecasting.ForecastResult, out: dict[str, Any]
+) -> None:
+    for table, frame in (
+        ("forecasts", result.forecasts),
+        ("forecast_lead_time", result.lead_time),
+        ("forecast_accuracy", result.accuracy),
+        ("forecast_coverage", result.coverage),
+        ("forecast_summary", result.summary),
+        ("forecast_backtests", result.backtest),
+    ):
         warehouse.write_results(con, table, run_id, frame)
     cov = result.coverage.set_index("level")["coverage"].to_dict()
-    out.update(rows=len(result.forecasts), skus=len(result.summary),
-               outliers_capped=int(result.summary["outliers_capped"].sum()),
-               coverage_90=round(cov.get(0.9, float("nan")), 3))
+    out.update(
+        rows=len(result.forecasts),
+        skus=len(result.summary),
+        outliers_capped=int(result.summary["outliers_capped"].sum()),
+        coverage_90=round(cov.get(0.9, float("nan")), 3),
+    )
 
 
 def _horizon(con: duckdb.DuckDBPyConnection, p: ForecastStage, demand_skus) -> int:
@@ -223,8 +230,9 @@ def plan_partitions(p: ForecastStage, partitions: int, run_id: str) -> dict[str,
 
 
 @task(cache_policy=NO_CACHE, **_IO_RETRY)
-def forecast_partition(p: ForecastStage, run_id: str, skus: tuple[str, str], periods: list,
-                       horizon: int) -> forecasting.Partition:
+def forecast_partition(
+    p: ForecastStage, run_id: str, skus: tuple[str, str], periods: list, horizon: int
+) -> forecasting.Partition:
     """One partition's row-wise forecasting work, on a Dask worker: its SKUs' demand only."""
     con = p.store.read()
     try:
@@ -246,12 +254,24 @@ def plan_seasonal(p: ForecastStage, parts: list[forecasting.Partition], horizon:
 
 
 @task(cache_policy=NO_CACHE)
-def finish_forecast(p: ForecastStage, run_id: str, plan: dict[str, Any], parts: list[forecasting.Partition],
-                    jobs: list[forecasting.SeasonalJob], fitted: list) -> dict[str, Any]:
+def finish_forecast(
+    p: ForecastStage,
+    run_id: str,
+    plan: dict[str, Any],
+    parts: list[forecasting.Partition],
+    jobs: list[forecasting.SeasonalJob],
+    fitted: list,
+) -> dict[str, Any]:
     """Select and calibrate over all partitions (the same numbers as one process), then write."""
     with _stage(p.store, run_id, "forecast", since=plan["since"]) as (con, out):
         result = forecasting.forecast_partitions(
-            parts, plan["periods"], plan["horizon"], period=p.period, jobs=jobs, fitted=fitted, **p.model,
+            parts,
+            plan["periods"],
+            plan["horizon"],
+            period=p.period,
+            jobs=jobs,
+            fitted=fitted,
+            **p.model,
         )
         _write_forecasts(con, run_id, result, out)
         out["partitions"] = len(parts)
@@ -268,7 +288,8 @@ def _gather(futures: Any, deadline: float, what: str, limit: float) -> list:
         except TimeoutError:
             raise TimeoutError(
                 f"{what} not done after {limit:g} s (cluster.timeout_seconds): a Dask worker may have died or "
-                "the cluster is overloaded, see its worker logs; nothing of this run was published") from None
+                "the cluster is overloaded, see its worker logs; nothing of this run was published"
+            ) from None
     return out
 
 
@@ -280,9 +301,14 @@ def forecast_partitioned(p: ForecastStage, partitions: int, run_id: str) -> dict
     deadline = time.monotonic() + limit
     try:
         plan = plan_partitions(p, partitions, run_id)
-        parts = _gather(forecast_partition.map(unmapped(p), unmapped(run_id), plan["ranges"],
-                                               unmapped(plan["periods"]), unmapped(plan["horizon"])),
-                        deadline, "forecast partitions", limit)
+        parts = _gather(
+            forecast_partition.map(
+                unmapped(p), unmapped(run_id), plan["ranges"], unmapped(plan["periods"]), unmapped(plan["horizon"])
+            ),
+            deadline,
+            "forecast partitions",
+            limit,
+        )
         jobs = plan_seasonal(p, parts, plan["horizon"])
         fitted = _gather(fit_seasonal.map(jobs), deadline, "Holt-Winters fits", limit) if jobs else []
     except Exception as exc:
@@ -320,11 +346,13 @@ def classify(p: ClassifyStage, run_id: str) -> dict[str, Any]:
         items = warehouse.read_items(con).set_index("sku")
         # last completed run's classes: an item near a border keeps its class (no flip on a 0.01 change)
         previous = warehouse.read_table(con, "latest_classes")[["sku", "abc", "xyz"]]
-        classes = classification.classify_skus(demand, items["unit_cost"].dropna(), previous=previous,
-                                               **p.params)
+        classes = classification.classify_skus(demand, items["unit_cost"].dropna(), previous=previous, **p.params)
         warehouse.write_results(con, "sku_classes", run_id, classes)
-        out.update(rows=len(classes), **{k: int(v) for k, v in classes["abc"].value_counts().sort_index().items()},
-                   **{k: int(v) for k, v in classes["lifecycle"].value_counts().sort_index().items()})
+        out.update(
+            rows=len(classes),
+            **{k: int(v) for k, v in classes["abc"].value_counts().sort_index().items()},
+            **{k: int(v) for k, v in classes["lifecycle"].value_counts().sort_index().items()},
+        )
     return out
 
 
@@ -337,21 +365,33 @@ def recommend(p: PolicyStage, run_id: str) -> dict[str, Any]:
         # the last completed run's choices: an item changes policy only when the other is clearly cheaper
         previous = warehouse.read_table(con, "latest_recommendations")[["sku", "policy", "capital_tied_up"]]
         recs = policy.recommend(
-            classes, summary, warehouse.read_items(con), warehouse.read_latest_stock(con), p.policy,
-            lead_time=warehouse.read_table(con, "forecast_lead_time", run_id), previous=previous,
+            classes,
+            summary,
+            warehouse.read_items(con),
+            warehouse.read_latest_stock(con),
+            p.policy,
+            lead_time=warehouse.read_table(con, "forecast_lead_time", run_id),
+            previous=previous,
             history=warehouse.read_demand(con, run_id),
         )
         as_of = warehouse.run_as_of(con, run_id)
         steps = warehouse.read_table(con, "forecasts", run_id)[["sku", "step", "mean"]]
-        recs = recs.merge(policy.order_proposal(recs, steps, as_of, p.policy.period_days)
-                          .drop(columns="due_today"), on="sku", how="left")
+        recs = recs.merge(
+            policy.order_proposal(recs, steps, as_of, p.policy.period_days).drop(columns="due_today"),
+            on="sku",
+            how="left",
+        )
         found = policy.exceptions(recs, p.exceptions, previous)
         warehouse.write_results(con, "recommendations", run_id, recs)
         warehouse.write_results(con, "run_exceptions", run_id, found)
         warehouse.record_stock_used(con, run_id)  # the next run can tell whether its stock is newer
-        out.update(rows=len(recs), **{k: int(v) for k, v in recs["policy"].value_counts().sort_index().items()},
-                   reorder_now=int(recs["reorder_now"].sum()), exceptions=len(found),
-                   by_cost=int((recs["decided_by"] == "cost").sum()))
+        out.update(
+            rows=len(recs),
+            **{k: int(v) for k, v in recs["policy"].value_counts().sort_index().items()},
+            reorder_now=int(recs["reorder_now"].sum()),
+            exceptions=len(found),
+            by_cost=int((recs["decided_by"] == "cost").sum()),
+        )
     return out
 
 
@@ -367,8 +407,11 @@ def simulate(p: SimulateStage, run_id: str) -> dict[str, Any]:
         warehouse.write_results(con, "simulation_results", run_id, sim.results)
         warehouse.write_results(con, "exchange_curves", run_id, sim.curve)
         plain = sim.results[(sim.results["scenario"] == "plain") & (sim.results["abc"] == "all")].set_index("strategy")
-        out.update(rows=len(sim.results), weeks=sim.weeks,
-                   **{f"fill_{k.split()[0].lower()}": round(float(v), 3) for k, v in plain["fill_rate"].items()})
+        out.update(
+            rows=len(sim.results),
+            weeks=sim.weeks,
+            **{f"fill_{k.split()[0].lower()}": round(float(v), 3) for k, v in plain["fill_rate"].items()},
+        )
     return out
 
 
@@ -386,8 +429,12 @@ def publish(p: PublishStage, run_id: str, counts: dict[str, Any]) -> None:
         out["pruned_demand_rows"] = warehouse.prune_demand(con, run_id)
         # completed in the published copy first, in the working database only after the swap
         out["runs_published"] = warehouse.publish_analysts_db(
-            con, p.analysts_database, p.keep_runs, storage_version=p.storage_version,
-            completing=lambda c: warehouse.finish_run(c, run_id, as_of, counts, ended, database="publish_target"))
+            con,
+            p.analysts_database,
+            p.keep_runs,
+            storage_version=p.storage_version,
+            completing=lambda c: warehouse.finish_run(c, run_id, as_of, counts, ended, database="publish_target"),
+        )
         warehouse.finish_run(con, run_id, as_of, counts, ended)
         out["analysts_database"] = str(p.analysts_database)
 
@@ -406,9 +453,11 @@ def write_report(p: ReportStage, run_id: str) -> str:
             except Exception as exc:  # that run's report stays 'failed'; tonight's is written
                 get_run_logger().warning("the report of run %s could not be written again: %s", other, exc)
         recs = warehouse.read_table(con, "recommendations", run_id)
-        create_markdown_artifact(markdown=markdown_summary(run_id, recs, currency=p.settings.report.currency),
-                                 key="jitjic-nightly",
-                                 description=f"reorder now and headline figures of run {run_id}")
+        create_markdown_artifact(
+            markdown=markdown_summary(run_id, recs, currency=p.settings.report.currency),
+            key="jitjic-nightly",
+            description=f"reorder now and headline figures of run {run_id}",
+        )
     return str(files.html)
 
 
@@ -427,8 +476,9 @@ def send_report(p: ReportStage, run_id: str, folder: str) -> str:
         log.info("report not mailed: %s", withheld)
         return f"not sent: {withheld}"
     send_message(report_email(files, settings, run_id), smtp_config(settings))
-    log.info("report sent to %s via %s:%s", ", ".join(settings.email.recipients), settings.email.host,
-             settings.email.port)
+    log.info(
+        "report sent to %s via %s:%s", ", ".join(settings.email.recipients), settings.email.host, settings.email.port
+    )
     return "sent"
 
 
@@ -451,8 +501,15 @@ def alert_failure(p: ReportStage, run_id: str | None, error: str) -> None:
 def _record_mail(store: Store, run_id: str, email: str) -> None:
     """The mail's outcome on the run (the next run's "same stock" compares with the last list
     that reached the buyers); never fails the run."""
-    status = ("sent" if email == "sent" else "disabled" if email == "disabled"
-              else "withheld" if email.startswith("not sent") else "failed")
+    status = (
+        "sent"
+        if email == "sent"
+        else "disabled"
+        if email == "disabled"
+        else "withheld"
+        if email.startswith("not sent")
+        else "failed"
+    )
     try:
         con = store.connect()
         try:
@@ -507,13 +564,18 @@ def nightly(settings: Settings) -> dict[str, Any]:
         store = stages.store if stages else Store(Path(settings.paths.database), settings.paths.lock_wait_seconds)
         _record_failure(store, run_id, "report" if published else STAGES[len(counts)], exc)
         if not published:  # a failed report leaves the published results as they are
-            alert_failure(stages.report if stages else ReportStage(store, settings), run_id,
-                          f"{type(exc).__name__}: {exc}", return_state=True)
+            alert_failure(
+                stages.report if stages else ReportStage(store, settings),
+                run_id,
+                f"{type(exc).__name__}: {exc}",
+                return_state=True,
+            )
         raise
     # the results are published and the report is on disk: a mail failure is logged, not fatal
     delays = settings.email.retry_delays_seconds
     sent = send_report.with_options(retries=len(delays), retry_delay_seconds=delays)(
-        stages.report, run_id, str(Path(report).parent), return_state=True)
+        stages.report, run_id, str(Path(report).parent), return_state=True
+    )
     email = sent.result() if sent.is_completed() else f"failed: {sent.message}"
     if not sent.is_completed():
         get_run_logger().error("report email failed after retries; the report is in %s", Path(report).parent)
@@ -544,10 +606,15 @@ def _scaled_out(settings: Settings) -> Any:
     if c.address:
         runner = DaskTaskRunner(address=c.address)
     else:
-        runner = DaskTaskRunner(cluster_kwargs={
-            "n_workers": c.workers, "threads_per_worker": c.threads_per_worker, "processes": True,
-            "memory_limit": c.memory_limit, "dashboard_address": ":0",  # any free port
-        })
+        runner = DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": c.workers,
+                "threads_per_worker": c.threads_per_worker,
+                "processes": True,
+                "memory_limit": c.memory_limit,
+                "dashboard_address": ":0",  # any free port
+            }
+        )
     return forecast_partitioned.with_options(task_runner=runner)
 
 

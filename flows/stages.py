@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from jitjic.ingest import ColumnMapping, LineRules
+from jitjic.policy import ExceptionRules, PolicyParams
 
-import forecasting
-import warehouse
-from ingest import ColumnMapping, LineRules
+from jitjic import forecasting, warehouse
 from jitjic.evaluation import period_end
 from jitjic.settings import Settings
 from jitjic.simulation import SimulationParams, simulation_params
@@ -28,10 +28,20 @@ from jitjic.wiring import (
     line_rules,
     policy_params,
 )
-from policy import ExceptionRules, PolicyParams
 
-__all__ = ["Store", "IngestStage", "DemandStage", "ForecastStage", "ClassifyStage", "PolicyStage",
-           "SimulateStage", "PublishStage", "ReportStage", "Stages", "resolve"]
+__all__ = [
+    "Store",
+    "IngestStage",
+    "DemandStage",
+    "ForecastStage",
+    "ClassifyStage",
+    "PolicyStage",
+    "SimulateStage",
+    "PublishStage",
+    "ReportStage",
+    "Stages",
+    "resolve",
+]
 
 
 @dataclass(frozen=True)
@@ -150,15 +160,31 @@ def resolve(settings: Settings) -> Stages:
     params = policy_params(settings)
     return Stages(
         store=store,
-        ingest=IngestStage(store, {kind: tuple(getattr(settings.inputs, kind)) for kind in ("orders", "items", "stock")},
-                           column_mapping(settings), line_rules(settings), settings.ingest.replace_resent),
+        ingest=IngestStage(
+            store,
+            {kind: tuple(getattr(settings.inputs, kind)) for kind in ("orders", "items", "stock")},
+            column_mapping(settings),
+            line_rules(settings),
+            settings.ingest.replace_resent,
+        ),
         demand=DemandStage(store, settings.demand.period, settings.demand.as_of, settings.demand.grain),
-        forecast=ForecastStage(store, settings.demand.period, settings.forecast.horizon, forecast_params(settings),
-                               params, settings.cluster.timeout_seconds),
+        forecast=ForecastStage(
+            store,
+            settings.demand.period,
+            settings.forecast.horizon,
+            forecast_params(settings),
+            params,
+            settings.cluster.timeout_seconds,
+        ),
         classify=ClassifyStage(store, classify_params(settings)),
         policy=PolicyStage(store, params, exception_rules(settings)),
         simulate=SimulateStage(store, settings.simulation.enabled, simulation_params(settings)),
-        publish=PublishStage(store, Path(settings.paths.analysts_database), settings.paths.keep_runs,
-                             settings.paths.analysts_storage_version, check_ceilings(settings)),
+        publish=PublishStage(
+            store,
+            Path(settings.paths.analysts_database),
+            settings.paths.keep_runs,
+            settings.paths.analysts_storage_version,
+            check_ceilings(settings),
+        ),
         report=ReportStage(store, settings.model_copy(deep=True)),
     )

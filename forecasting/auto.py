@@ -20,16 +20,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from jitjic.forecasting import metrics
+from jitjic.forecasting.intermittency import adi_cv2, demand_pattern
+from jitjic.forecasting.models import make_model
+from jitjic.forecasting.paths import PATH_WINDOW, backtest_origins, calendar_paths, candidate_paths
+from jitjic.forecasting.seasons import season_end
 from scipy.stats import binom, norm
 
-from forecasting import metrics
-from forecasting.intermittency import adi_cv2, demand_pattern
-from forecasting.models import make_model
-from forecasting.paths import PATH_WINDOW, backtest_origins, calendar_paths, candidate_paths
-from forecasting.seasons import season_end
-
-__all__ = ["AutoForecast", "ForecastResult", "lead_time_table", "summary_table", "PERIOD_FREQ", "QUANTILES", "CANDIDATES", "SEASON", "build_result",
-           "consistently_better"]
+__all__ = [
+    "AutoForecast",
+    "ForecastResult",
+    "lead_time_table",
+    "summary_table",
+    "PERIOD_FREQ",
+    "QUANTILES",
+    "CANDIDATES",
+    "SEASON",
+    "build_result",
+    "consistently_better",
+]
 
 PERIOD_FREQ = {"day": "D", "week": "7D", "month": "MS"}
 SEASON = {"day": 7, "week": 52, "month": 12}
@@ -93,10 +102,22 @@ class ForecastResult:
 class AutoForecast:
     """Backtest every candidate, select per pattern, calibrate quantiles, refit on all history."""
 
-    def __init__(self, horizon: int = 8, *, models: tuple[str, ...] = CANDIDATES, backtest_origins: int = N_ORIGINS,
-                 origin_step: int | None = None, combine_top: int = 4, switch_margin: float = 0.5,
-                 quantiles: tuple[float, ...] = QUANTILES, interval_level: float = 0.9,
-                 select_by: str = "trend", season: int = 52, seasonal_limit: int = 200, period: str | None = None):
+    def __init__(
+        self,
+        horizon: int = 8,
+        *,
+        models: tuple[str, ...] = CANDIDATES,
+        backtest_origins: int = N_ORIGINS,
+        origin_step: int | None = None,
+        combine_top: int = 4,
+        switch_margin: float = 0.5,
+        quantiles: tuple[float, ...] = QUANTILES,
+        interval_level: float = 0.9,
+        select_by: str = "trend",
+        season: int = 52,
+        seasonal_limit: int = 200,
+        period: str | None = None,
+    ):
         self.horizon, self.models, self.backtest_origins = horizon, models, backtest_origins
         # default: half the horizon, so the origins span about backtest_origins x h / 2 periods
         self.origin_step = origin_step or max(1, horizon // 2)
@@ -120,10 +141,13 @@ class AutoForecast:
         origins = self.origins(y.shape[1])
         by_origin = {m: list(paths[m][: len(origins)]) for m in self.models}
         self.origin_scales_ = [metrics.scales(y[:, :o]) for o in origins]
-        self.origin_rmsse_ = {m: _origin_rmsse(y, origins, by_origin[m], self.horizon, self.origin_scales_)
-                              for m in self.models}
-        self.candidate_metrics_ = {m: _backtest_metrics(y, origins, by_origin[m], self.horizon, self.origin_scales_,
-                                                        self.origin_rmsse_[m]) for m in self.models}
+        self.origin_rmsse_ = {
+            m: _origin_rmsse(y, origins, by_origin[m], self.horizon, self.origin_scales_) for m in self.models
+        }
+        self.candidate_metrics_ = {
+            m: _backtest_metrics(y, origins, by_origin[m], self.horizon, self.origin_scales_, self.origin_rmsse_[m])
+            for m in self.models
+        }
         per_sku = np.stack([self.candidate_metrics_[m]["rmsse"] for m in self.models])
         return origins, by_origin, per_sku
 
@@ -135,9 +159,16 @@ class AutoForecast:
         """origins x SKUs (of ``rows``) RMSSE of the equal-weight mean of ``combo``."""
         if len(combo) == 1 or not origins:
             return self.origin_rmsse_[self.models[combo[0]]][:, rows]
-        return np.stack([metrics.rmsse(y[rows, o:o + self.horizon],
-                                       np.mean([paths[self.models[j]][i][rows] for j in combo], axis=0),
-                                       scale=self.origin_scales_[i][0][rows]) for i, o in enumerate(origins)])
+        return np.stack(
+            [
+                metrics.rmsse(
+                    y[rows, o : o + self.horizon],
+                    np.mean([paths[self.models[j]][i][rows] for j in combo], axis=0),
+                    scale=self.origin_scales_[i][0][rows],
+                )
+                for i, o in enumerate(origins)
+            ]
+        )
 
     def _select(self, y, origins, paths, per_sku, group):
         """Per SKU: the tuple of candidate indexes whose mean forecast it uses."""
@@ -158,17 +189,24 @@ class AutoForecast:
                 if score < best_score - 1e-12 and consistently_better(by_origin[None, :], base_by_origin[None, :])[0]:
                     best, best_score = combo, score
             choice[rows] = [best] * len(rows)
-            self.group_choice_[g] = (best, np.nanmean(self._combo_rmsse(y, origins, paths, best, rows), axis=1),
-                                     base_by_origin)
+            self.group_choice_[g] = (
+                best,
+                np.nanmean(self._combo_rmsse(y, origins, paths, best, rows), axis=1),
+                base_by_origin,
+            )
             # a SKU keeps its own best single model only when it is clearly and consistently better
             own = np.nanargmin(np.where(np.isnan(per_sku[:, rows]), np.inf, per_sku[:, rows]), axis=0)
             own_score = per_sku[own, rows]
             group_by_origin = self._combo_rmsse(y, origins, paths, best, rows)  # origins x rows
             group_score = np.nanmean(group_by_origin, axis=0)
-            own_by_origin = np.stack([self.origin_rmsse_[self.models[j]][:, r] for j, r in zip(own, rows, strict=True)],
-                                     axis=1) if len(rows) else group_by_origin
+            own_by_origin = (
+                np.stack([self.origin_rmsse_[self.models[j]][:, r] for j, r in zip(own, rows, strict=True)], axis=1)
+                if len(rows)
+                else group_by_origin
+            )
             switch = (own_score < (1 - self.switch_margin) * group_score) & consistently_better(
-                own_by_origin.T, group_by_origin.T)
+                own_by_origin.T, group_by_origin.T
+            )
             for pos, idx in enumerate(rows):
                 if switch[pos]:
                     choice[idx] = (int(own[pos]),)
@@ -222,8 +260,15 @@ class AutoForecast:
         return np.maximum.accumulate(out, axis=2)
 
     # -- public -----------------------------------------------------------------------------
-    def fit(self, y: np.ndarray, paths: dict[str, np.ndarray] | None = None,
-            mapper: Callable | None = None, *, dates=None, promo: np.ndarray | None = None) -> AutoForecast:
+    def fit(
+        self,
+        y: np.ndarray,
+        paths: dict[str, np.ndarray] | None = None,
+        mapper: Callable | None = None,
+        *,
+        dates=None,
+        promo: np.ndarray | None = None,
+    ) -> AutoForecast:
         """Backtest, select and calibrate on ``y`` (SKU x period, NaN before a SKU starts).
 
         ``paths`` (``forecasting.paths.candidate_paths`` of the same ``y``, e.g. computed per
@@ -235,14 +280,16 @@ class AutoForecast:
         y = np.where(np.isnan(y), np.nan, np.maximum(y, 0.0))
         window = PATH_WINDOW.get(self.period) if self.period else None
         if paths is None:
-            paths = candidate_paths(y, self.models, self.origins(y.shape[1]), self.horizon, self.season,
-                                    self.seasonal_limit, mapper, window)
+            paths = candidate_paths(
+                y, self.models, self.origins(y.shape[1]), self.horizon, self.season, self.seasonal_limit, mapper, window
+            )
         self.calendar_ = None
         if self.period is not None and dates is not None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                self.calendar_ = calendar_paths(paths, y, dates, self.period, self.origins(y.shape[1]), self.horizon,
-                                                self.season, promo, window)
+                self.calendar_ = calendar_paths(
+                    paths, y, dates, self.period, self.origins(y.shape[1]), self.horizon, self.season, promo, window
+                )
         # young SKUs have no error at some origins: their all-NaN means are expected
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -250,8 +297,11 @@ class AutoForecast:
 
     def _fit(self, y: np.ndarray, all_paths: dict[str, np.ndarray]) -> AutoForecast:
         self.group_ = _pattern(y)
-        self.select_group_ = {"trend": _trend, "pattern": _pattern,
-                              "all": lambda v: np.full(len(v), "all", dtype=object)}[self.select_by](y)
+        self.select_group_ = {
+            "trend": _trend,
+            "pattern": _pattern,
+            "all": lambda v: np.full(len(v), "all", dtype=object),
+        }[self.select_by](y)
         self.origins_, paths, per_sku = self._backtest(y, all_paths)
         self.choice_, self.backtest_rmsse_ = self._select(y, self.origins_, paths, per_sku, self.select_group_)
         n_obs = (~np.isnan(y)).sum(axis=1)
@@ -263,7 +313,7 @@ class AutoForecast:
         errors = []
         for i, o in enumerate(self.origins_):
             path = self._combined({m: paths[m][i] for m in self.models}, self.choice_)
-            errors.append(y[:, o:o + self.horizon] - path)
+            errors.append(y[:, o : o + self.horizon] - path)
         self.errors_ = errors
         self.taus_, self.period_q_ = self._error_quantiles(errors, self.scale_, self.group_, cumulative=False)
         _, self.cum_q_ = self._error_quantiles(errors, self.scale_, self.group_, cumulative=True)
@@ -306,7 +356,7 @@ class AutoForecast:
         a buffer too small for the future fails its service level."""
         checks = []
         for k in range(min(tests, len(self.errors_) - 1)):
-            _, table = self._error_quantiles(self.errors_[k + 1:], self.scale_, self.group_, cumulative=True)
+            _, table = self._error_quantiles(self.errors_[k + 1 :], self.scale_, self.group_, cumulative=True)
             latest = np.cumsum(self.errors_[k], axis=1)
             checks.append((table, latest, np.isfinite(latest) & ~self.new_[:, None]))
         if not checks:
@@ -362,14 +412,20 @@ class AutoForecast:
         1, False and NaN without a calendar."""
         n = len(self.mean_)
         if self.calendar_ is None:
-            return {"season_index": np.ones(n), "season_ending": np.zeros(n, dtype=bool),
-                    "season_end_periods": np.full(n, np.nan)}
+            return {
+                "season_index": np.ones(n),
+                "season_ending": np.zeros(n, dtype=bool),
+                "season_end_periods": np.full(n, np.nan),
+            }
         cal = self.calendar_
         assert self.period is not None  # a calendar is fitted only where the period is known
         ending, periods = season_end(cal.yearly, cal.future_position, self.period, self.horizon)
         new = self.new_
-        return {"season_index": cal.yearly[:, cal.future_position[0]], "season_ending": ending & ~new,
-                "season_end_periods": np.where(new, np.nan, periods)}
+        return {
+            "season_index": cal.yearly[:, cal.future_position[0]],
+            "season_ending": ending & ~new,
+            "season_end_periods": np.where(new, np.nan, periods),
+        }
 
     def period_quantiles(self) -> np.ndarray:
         return self._apply(self.mean_, self.scale_, self.group_, self.period_q_)
@@ -405,26 +461,45 @@ def lead_time_table(auto: AutoForecast, ids: np.ndarray, id_col: str = "sku") ->
     1..horizon periods (units), what buffers are read off."""
     horizon, n = auto.horizon, len(ids)
     cum_mean, cq = auto.lead_time_quantiles()
-    lead = pd.DataFrame({id_col: np.repeat(ids, horizon), "periods": np.tile(np.arange(1, horizon + 1), n),
-                         "mean": cum_mean.ravel()})
+    lead = pd.DataFrame(
+        {id_col: np.repeat(ids, horizon), "periods": np.tile(np.arange(1, horizon + 1), n), "mean": cum_mean.ravel()}
+    )
     for i in _kept_levels(auto.taus_):
         lead[_q_name(auto.taus_[i])] = cq[:, :, i].ravel()
     return lead
 
 
-def summary_table(auto: AutoForecast, ids: np.ndarray, capped: np.ndarray | None = None,
-                  id_col: str = "sku") -> pd.DataFrame:
+def summary_table(
+    auto: AutoForecast, ids: np.ndarray, capped: np.ndarray | None = None, id_col: str = "sku"
+) -> pd.DataFrame:
     """One row per SKU: the chosen ``model``, ``mean`` (first period) and ``sigma`` (one-step
     backtest RMSE), units per period; ``pattern``, ``scale``, ``outliers_capped`` and the season
     columns (see ForecastResult)."""
-    return pd.DataFrame({id_col: ids, "model": auto.model_names(), "mean": auto.mean_[:, 0],
-                         "sigma": _one_step_sigma(auto), "pattern": auto.group_, "scale": auto.scale_,
-                         "outliers_capped": np.zeros(len(ids), dtype=int) if capped is None else capped,
-                         **auto.season_columns()})
+    return pd.DataFrame(
+        {
+            id_col: ids,
+            "model": auto.model_names(),
+            "mean": auto.mean_[:, 0],
+            "sigma": _one_step_sigma(auto),
+            "pattern": auto.group_,
+            "scale": auto.scale_,
+            "outliers_capped": np.zeros(len(ids), dtype=int) if capped is None else capped,
+            **auto.season_columns(),
+        }
+    )
 
 
-def build_result(auto: AutoForecast, ids: np.ndarray, last_period, capped: np.ndarray, *, period: str,
-                 level: float, id_col: str = "sku", time_col: str = "period_start") -> ForecastResult:
+def build_result(
+    auto: AutoForecast,
+    ids: np.ndarray,
+    last_period,
+    capped: np.ndarray,
+    *,
+    period: str,
+    level: float,
+    id_col: str = "sku",
+    time_col: str = "period_start",
+) -> ForecastResult:
     """The tables of a fitted AutoForecast: forecasts from the period after ``last_period``."""
     horizon = auto.horizon
     names = auto.model_names()
@@ -435,42 +510,58 @@ def build_result(auto: AutoForecast, ids: np.ndarray, last_period, capped: np.nd
     future = pd.date_range(pd.Timestamp(last_period), periods=horizon + 1, freq=PERIOD_FREQ[period])[1:]
     n = len(ids)
     sigma = _one_step_sigma(auto)
-    forecasts = pd.DataFrame({
-        id_col: np.repeat(ids, horizon),
-        "step": np.tile(np.arange(1, horizon + 1), n),
-        time_col: np.tile(future.date, n),
-        "model": np.repeat(names, horizon),
-        "mean": auto.mean_.ravel(),
-        "lower": pq[:, :, lo_i].ravel(),
-        "upper": pq[:, :, hi_i].ravel(),
-        "level": level,
-        "sigma": np.repeat(sigma, horizon),
-    })
+    forecasts = pd.DataFrame(
+        {
+            id_col: np.repeat(ids, horizon),
+            "step": np.tile(np.arange(1, horizon + 1), n),
+            time_col: np.tile(future.date, n),
+            "model": np.repeat(names, horizon),
+            "mean": auto.mean_.ravel(),
+            "lower": pq[:, :, lo_i].ravel(),
+            "upper": pq[:, :, hi_i].ravel(),
+            "level": level,
+            "sigma": np.repeat(sigma, horizon),
+        }
+    )
     for i in _kept_levels(taus):
         forecasts[_q_name(taus[i])] = pq[:, :, i].ravel()
     accuracy = _accuracy(auto, ids, id_col)
-    return ForecastResult(forecasts, lead_time_table(auto, ids, id_col), accuracy, auto.coverage(),
-                          summary_table(auto, ids, capped, id_col),
-                          _backtest_table(auto, ids, last_period, period, id_col, time_col))
+    return ForecastResult(
+        forecasts,
+        lead_time_table(auto, ids, id_col),
+        accuracy,
+        auto.coverage(),
+        summary_table(auto, ids, capped, id_col),
+        _backtest_table(auto, ids, last_period, period, id_col, time_col),
+    )
 
 
-def _backtest_table(auto: AutoForecast, ids: np.ndarray, last_period, period: str, id_col: str,
-                    time_col: str) -> pd.DataFrame:
+def _backtest_table(
+    auto: AutoForecast, ids: np.ndarray, last_period, period: str, id_col: str, time_col: str
+) -> pd.DataFrame:
     """The chosen forecast at each backtest origin and the actual demand it forecast (units)."""
     periods = auto.y_.shape[1]
     dates = pd.date_range(end=pd.Timestamp(last_period), periods=periods, freq=PERIOD_FREQ[period])
     h, n, frames = auto.horizon, len(ids), []
     for origin, errors in zip(auto.origins_, auto.errors_, strict=True):
-        actual = auto.y_[:, origin:origin + h]
+        actual = auto.y_[:, origin : origin + h]
         steps = actual.shape[1]
-        frame = pd.DataFrame({
-            id_col: np.repeat(ids, steps), "origin": dates[origin].date(),
-            "step": np.tile(np.arange(1, steps + 1), n), time_col: np.tile(dates[origin:origin + steps].date, n),
-            "forecast": (actual - errors[:, :steps]).ravel(), "actual": actual.ravel(),
-        })
+        frame = pd.DataFrame(
+            {
+                id_col: np.repeat(ids, steps),
+                "origin": dates[origin].date(),
+                "step": np.tile(np.arange(1, steps + 1), n),
+                time_col: np.tile(dates[origin : origin + steps].date, n),
+                "forecast": (actual - errors[:, :steps]).ravel(),
+                "actual": actual.ravel(),
+            }
+        )
         frames.append(frame[np.isfinite(frame["actual"].to_numpy(float))])
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=[id_col, "origin", "step", time_col, "forecast", "actual"])
+    return (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=[id_col, "origin", "step", time_col, "forecast", "actual"])
+    )
 
 
 def _accuracy(auto: AutoForecast, ids: np.ndarray, id_col: str) -> pd.DataFrame:
@@ -495,21 +586,28 @@ def _origin_rmsse(y: np.ndarray, origins: list[int], paths: list[np.ndarray], h:
     ``metrics.scales`` of each origin's history)."""
     if not origins:
         return np.full((1, len(y)), np.nan)
-    return np.stack([metrics.rmsse(y[:, o:o + h], paths[i], scale=scales[i][0]) for i, o in enumerate(origins)])
+    return np.stack([metrics.rmsse(y[:, o : o + h], paths[i], scale=scales[i][0]) for i, o in enumerate(origins)])
 
 
-def _backtest_metrics(y: np.ndarray, origins: list[int], paths: list[np.ndarray], h: int, scales: list,
-                      by_origin: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def _backtest_metrics(
+    y: np.ndarray,
+    origins: list[int],
+    paths: list[np.ndarray],
+    h: int,
+    scales: list,
+    by_origin: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
     """Per SKU over the backtest origins: mean RMSSE and MASE (each origin scaled by the history
     before it), WAPE and bias pooled over the origins."""
     if not origins:
         nan = np.full(len(y), np.nan)
         return {"rmsse": nan, "mase": nan, "wape": nan, "bias": nan}
-    actual = np.stack([y[:, o:o + h] for o in origins])
+    actual = np.stack([y[:, o : o + h] for o in origins])
     path = np.stack(paths)
     rmsse = np.nanmean(by_origin if by_origin is not None else _origin_rmsse(y, origins, paths, h, scales), axis=0)
-    mase = np.nanmean(np.stack([metrics.mase(actual[i], path[i], scale=scales[i][1]) for i in range(len(origins))]),
-                      axis=0)
+    mase = np.nanmean(
+        np.stack([metrics.mase(actual[i], path[i], scale=scales[i][1]) for i in range(len(origins))]), axis=0
+    )
     err = np.where(np.isnan(actual), np.nan, path - actual)
     total = np.nansum(actual, axis=(0, 2))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -520,11 +618,14 @@ def _backtest_metrics(y: np.ndarray, origins: list[int], paths: list[np.ndarray]
 
 def _accuracy_table(auto: AutoForecast, ids: np.ndarray, id_col: str) -> pd.DataFrame:
     chosen = auto.model_names()
-    rows = [pd.DataFrame({id_col: ids, "model": m, **auto.candidate_metrics_[m], "selected": False})
-            for m in auto.models]
+    rows = [
+        pd.DataFrame({id_col: ids, "model": m, **auto.candidate_metrics_[m], "selected": False}) for m in auto.models
+    ]
     # the chosen forecast's own backtest figures (combinations included)
-    paths = [y_slice - e for y_slice, e in
-             zip((auto.y_[:, o:o + auto.horizon] for o in auto.origins_), auto.errors_, strict=True)]
+    paths = [
+        y_slice - e
+        for y_slice, e in zip((auto.y_[:, o : o + auto.horizon] for o in auto.origins_), auto.errors_, strict=True)
+    ]
     own = _backtest_metrics(auto.y_, auto.origins_, paths, auto.horizon, auto.origin_scales_)
     rows.append(pd.DataFrame({id_col: ids, "model": chosen, **own, "selected": True}))
     out = pd.concat(rows, ignore_index=True)

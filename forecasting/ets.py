@@ -14,8 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 
 import numpy as np
-
-from forecasting.kernels import holt_damped_optimised
+from jitjic.forecasting.kernels import holt_damped_optimised
 
 __all__ = ["holt_winters", "fit_holt_winters", "eligible", "process_map"]
 
@@ -45,8 +44,14 @@ def _fit_one(series: np.ndarray, h: int, season: int) -> np.ndarray:
         try:
             # heuristic start values and a local optimiser: ~13 ms a fit instead of ~130 ms
             # (estimated start values + brute-force search), which is what makes it affordable
-            model = ExponentialSmoothing(series, trend="add", damped_trend=True, seasonal="add",
-                                         seasonal_periods=season, initialization_method="heuristic")
+            model = ExponentialSmoothing(
+                series,
+                trend="add",
+                damped_trend=True,
+                seasonal="add",
+                seasonal_periods=season,
+                initialization_method="heuristic",
+            )
             return model.fit(use_brute=False).forecast(h)
         except (ValueError, np.linalg.LinAlgError):
             return holt_damped_optimised(series[None, :], h)[0]

@@ -6,12 +6,11 @@ import time
 
 import numpy as np
 import pandas as pd
-
-from forecasting import metrics
-from forecasting.auto import SEASON, AutoForecast
-from forecasting.matrix import to_matrix
-from forecasting.models import make_model
-from forecasting.outliers import cap_outliers
+from jitjic.forecasting import metrics
+from jitjic.forecasting.auto import SEASON, AutoForecast
+from jitjic.forecasting.matrix import to_matrix
+from jitjic.forecasting.models import make_model
+from jitjic.forecasting.outliers import cap_outliers
 
 __all__ = ["evaluate_holdout"]
 
@@ -74,6 +73,16 @@ def evaluate_holdout(
     q = auto.period_quantiles()[:, :steps, :]
     seconds = time.perf_counter() - t0
     idx = {t: int(np.argmin(np.abs(auto.taus_ - t))) for t in (*_TAUS, 0.05)}
-    rows.append(_row("auto", train, actual, auto.mean_[:, :steps], seconds, q[:, :, idx[0.05]], q[:, :, idx[0.95]],
-                     {t: q[:, :, idx[t]] for t in _TAUS}))
+    rows.append(
+        _row(
+            "auto",
+            train,
+            actual,
+            auto.mean_[:, :steps],
+            seconds,
+            q[:, :, idx[0.05]],
+            q[:, :, idx[0.95]],
+            {t: q[:, :, idx[t]] for t in _TAUS},
+        )
+    )
     return pd.DataFrame(rows)

@@ -11,8 +11,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-
-from forecasting.kernels import moving_average
+from jitjic.forecasting.kernels import moving_average
 
 __all__ = ["global_gbm", "MIN_ROWS"]
 
@@ -30,8 +29,9 @@ def _features(y: np.ndarray, origin: int) -> tuple[np.ndarray, np.ndarray]:
         lags[:, :width] = hist[:, -width:][:, ::-1]
         means = [np.nanmean(hist[:, -k:], axis=1) for k in (4, 8, 13, 26)]
         active = np.nanmean(hist[:, -13:] > 0, axis=1)
-    feats = np.column_stack([lags / scale[:, None], *(m / scale for m in means), active,
-                             (~np.isnan(hist)).sum(axis=1), np.log(scale)])
+    feats = np.column_stack(
+        [lags / scale[:, None], *(m / scale for m in means), active, (~np.isnan(hist)).sum(axis=1), np.log(scale)]
+    )
     return feats, scale
 
 
@@ -54,8 +54,9 @@ def global_gbm(y: np.ndarray, h: int, n_origins: int = 20, max_iter: int = 150, 
         return moving_average(y, h, 8) if y.shape[1] else np.zeros((len(y), h))
     from sklearn.ensemble import HistGradientBoostingRegressor  # heavy import, only when used
 
-    model = HistGradientBoostingRegressor(loss="poisson", max_iter=max_iter, learning_rate=0.06,
-                                          min_samples_leaf=50, random_state=random_state)
+    model = HistGradientBoostingRegressor(
+        loss="poisson", max_iter=max_iter, learning_rate=0.06, min_samples_leaf=50, random_state=random_state
+    )
     model.fit(X[keep], np.maximum(target[keep], 0.0))
     feats, scale = _features(y, periods)
     future = np.vstack([np.column_stack([feats, np.full(len(y), s)]) for s in range(1, h + 1)])

@@ -29,14 +29,15 @@ def adi_cv2(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return adi, cv2
 
 
-def demand_pattern(adi: np.ndarray, cv2: np.ndarray, adi_cutoff: float = ADI_CUTOFF,
-                   cv2_cutoff: float = CV2_CUTOFF) -> np.ndarray:
+def demand_pattern(
+    adi: np.ndarray, cv2: np.ndarray, adi_cutoff: float = ADI_CUTOFF, cv2_cutoff: float = CV2_CUTOFF
+) -> np.ndarray:
     """smooth (frequent, steady sizes), erratic (frequent, variable sizes), intermittent
     (rare, steady sizes), lumpy (rare, variable sizes); ``none`` without any demand."""
     frequent = adi < adi_cutoff
     steady = np.nan_to_num(cv2, nan=0.0) < cv2_cutoff
-    out = np.select(
-        [frequent & steady, frequent, steady], ["smooth", "erratic", "intermittent"], "lumpy"
-    ).astype(object)
+    out = np.select([frequent & steady, frequent, steady], ["smooth", "erratic", "intermittent"], "lumpy").astype(
+        object
+    )
     out[~np.isfinite(adi)] = "none"
     return out

@@ -13,9 +13,25 @@ import warnings
 import numpy as np
 
 __all__ = [
-    "ALPHA_GRID", "naive", "seasonal_naive", "moving_average", "ses", "ses_optimised",
-    "holt_damped", "holt_damped_optimised", "croston_sba", "tsb", "adida", "imapa", "aggregate_tail",
-    "ses_cuts", "holt_damped_cuts", "croston_cuts", "tsb_cuts", "adida_cuts", "imapa_cuts",
+    "ALPHA_GRID",
+    "naive",
+    "seasonal_naive",
+    "moving_average",
+    "ses",
+    "ses_optimised",
+    "holt_damped",
+    "holt_damped_optimised",
+    "croston_sba",
+    "tsb",
+    "adida",
+    "imapa",
+    "aggregate_tail",
+    "ses_cuts",
+    "holt_damped_cuts",
+    "croston_cuts",
+    "tsb_cuts",
+    "adida_cuts",
+    "imapa_cuts",
 ]
 
 ALPHA_GRID = np.round(np.arange(0.05, 1.0, 0.05), 2)
@@ -138,9 +154,7 @@ def ses_cuts(y: np.ndarray, h: int, cuts: list[int], grid: np.ndarray = ALPHA_GR
     return np.repeat(out[:, :, None], h, axis=2)
 
 
-HOLT_GRID = tuple(
-    (a, b, phi) for a in (0.1, 0.3, 0.5, 0.8) for b in (0.05, 0.2) for phi in (0.8, 0.9, 0.98)
-)
+HOLT_GRID = tuple((a, b, phi) for a in (0.1, 0.3, 0.5, 0.8) for b in (0.05, 0.2) for phi in (0.8, 0.9, 0.98))
 
 
 def _holt_pass(y: np.ndarray, alpha, beta, phi) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -285,7 +299,7 @@ def aggregate_tail(y: np.ndarray, k: int) -> np.ndarray:
     buckets = y.shape[1] // k
     if buckets == 0:
         return np.full((y.shape[0], 0), np.nan)
-    tail = y[:, y.shape[1] - buckets * k:]
+    tail = y[:, y.shape[1] - buckets * k :]
     return tail.reshape(y.shape[0], buckets, k).sum(axis=2)  # NaN propagates: partial buckets drop
 
 
@@ -325,7 +339,7 @@ def _bucket_levels(y: np.ndarray, k: int, cuts: list[int]) -> np.ndarray:
     for r in sorted({c % k for c in cuts}):
         idx = [i for i, c in enumerate(cuts) if c % k == r]
         buckets = (max(cuts[i] for i in idx) - r) // k
-        sums = y[:, r:r + buckets * k].reshape(len(y), buckets, k).sum(axis=2)
+        sums = y[:, r : r + buckets * k].reshape(len(y), buckets, k).sum(axis=2)
         out[idx] = ses_cuts(sums, 1, [(cuts[i] - r) // k for i in idx])[:, :, 0]
     return out
 

@@ -11,7 +11,10 @@ __all__ = ["to_matrix", "from_matrix"]
 
 
 def to_matrix(
-    df: pd.DataFrame, id_col: str = "sku", time_col: str = "period_start", target_col: str = "qty",
+    df: pd.DataFrame,
+    id_col: str = "sku",
+    time_col: str = "period_start",
+    target_col: str = "qty",
     periods: Sequence | np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pivot long demand into ``(ids, periods, Y)``.
@@ -41,8 +44,14 @@ def to_matrix(
     return ids, calendar, y
 
 
-def from_matrix(ids: np.ndarray, periods: np.ndarray, values: np.ndarray, name: str,
-                id_col: str = "sku", time_col: str = "period_start") -> pd.DataFrame:
+def from_matrix(
+    ids: np.ndarray,
+    periods: np.ndarray,
+    values: np.ndarray,
+    name: str,
+    id_col: str = "sku",
+    time_col: str = "period_start",
+) -> pd.DataFrame:
     """Long frame of the non-NaN cells of ``values`` (ids x periods)."""
     i, t = np.nonzero(~np.isnan(values))
     return pd.DataFrame({id_col: ids[i], time_col: periods[t], name: values[i, t]})

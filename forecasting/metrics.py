@@ -35,14 +35,16 @@ def _scales(history: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     return scales(history)
 
 
-def rmsse(actual: np.ndarray, forecast: np.ndarray, history: np.ndarray | None = None, *,
-          scale: np.ndarray | None = None) -> np.ndarray:
+def rmsse(
+    actual: np.ndarray, forecast: np.ndarray, history: np.ndarray | None = None, *, scale: np.ndarray | None = None
+) -> np.ndarray:
     """Per series; ``scale`` (``scales(history)[0]``) saves recomputing it for many forecasts."""
     return np.sqrt(_mean((actual - forecast) ** 2) / (_scales(history)[0] if scale is None else scale))
 
 
-def mase(actual: np.ndarray, forecast: np.ndarray, history: np.ndarray | None = None, *,
-         scale: np.ndarray | None = None) -> np.ndarray:
+def mase(
+    actual: np.ndarray, forecast: np.ndarray, history: np.ndarray | None = None, *, scale: np.ndarray | None = None
+) -> np.ndarray:
     """Per series; ``scale`` (``scales(history)[1]``) saves recomputing it."""
     return _mean(np.abs(actual - forecast)) / (_scales(history)[1] if scale is None else scale)
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-
-from forecasting import kernels as k
-from forecasting.ets import holt_winters
-from forecasting.global_model import global_gbm
+from jitjic.forecasting import kernels as k
+from jitjic.forecasting.ets import holt_winters
+from jitjic.forecasting.global_model import global_gbm
 
 __all__ = ["Model", "MODELS", "make_model"]
 
@@ -21,8 +20,9 @@ class Model:
     Parameters are stored as given.
     """
 
-    def __init__(self, alias: str, kernel: Callable[..., np.ndarray], cuts_kernel: Callable | None = None,
-                 **params: float):
+    def __init__(
+        self, alias: str, kernel: Callable[..., np.ndarray], cuts_kernel: Callable | None = None, **params: float
+    ):
         self.alias, self.kernel, self.cuts_kernel, self.params = alias, kernel, cuts_kernel, params
 
     def forecast_cuts(self, y: np.ndarray, cuts: list[int], h: int) -> np.ndarray:

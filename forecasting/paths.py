@@ -13,14 +13,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
-from forecasting.ets import eligible, fit_holt_winters, process_map
-from forecasting.models import make_model
-from forecasting.seasons import MIN_FACTOR, CalendarFactors, calendar_factors
+from jitjic.forecasting.ets import eligible, fit_holt_winters, process_map
+from jitjic.forecasting.models import make_model
+from jitjic.forecasting.seasons import MIN_FACTOR, CalendarFactors, calendar_factors
 
 __all__ = [
-    "EXPENSIVE", "FALLBACK", "SeasonalJob", "backtest_origins", "cheap_paths", "seasonal_rows", "holt_winters_jobs",
-    "run_seasonal_job", "apply_seasonal", "candidate_paths", "calendar_paths", "PATH_WINDOW",
+    "EXPENSIVE",
+    "FALLBACK",
+    "SeasonalJob",
+    "backtest_origins",
+    "cheap_paths",
+    "seasonal_rows",
+    "holt_winters_jobs",
+    "run_seasonal_job",
+    "apply_seasonal",
+    "candidate_paths",
+    "calendar_paths",
+    "PATH_WINDOW",
 ]
 
 EXPENSIVE = "HoltWinters"
@@ -43,16 +52,18 @@ def backtest_origins(periods: int, horizon: int, n_origins: int, origin_step: in
     return [o for o in (last - i * origin_step for i in range(n_origins)) if o >= 2]
 
 
-def forecast_at(model: str, y: np.ndarray, cuts: list[int], horizon: int, season: int,
-                window: int | None = None) -> np.ndarray:
+def forecast_at(
+    model: str, y: np.ndarray, cuts: list[int], horizon: int, season: int, window: int | None = None
+) -> np.ndarray:
     """cuts x sku x h forecasts of ``model`` fitted on ``y[:, :c]`` for each cut; with
     ``window``, on the periods from ``window`` before the earliest cut on."""
     start = max(0, min(cuts) - window) if window else 0
     return make_model(model, season).forecast_cuts(y[:, start:], [c - start for c in cuts], horizon)
 
 
-def cheap_paths(y: np.ndarray, candidates: Sequence[str], origins: list[int], horizon: int,
-                season: int, window: int | None = None) -> dict[str, np.ndarray]:
+def cheap_paths(
+    y: np.ndarray, candidates: Sequence[str], origins: list[int], horizon: int, season: int, window: int | None = None
+) -> dict[str, np.ndarray]:
     """model -> (origins + 1) x sku x h forecasts (units per period); slot ``i`` is fitted on
     ``y[:, :origins[i]]`` (from ``window`` periods before the earliest origin when given),
     the last slot on all of ``y``. Holt-Winters gets its damped-Holt fallback here; ``apply_seasonal`` puts the
@@ -64,8 +75,11 @@ def cheap_paths(y: np.ndarray, candidates: Sequence[str], origins: list[int], ho
             continue
         out[m] = forecast_at(m, y, cuts, horizon, season, window)
     if EXPENSIVE in candidates:
-        out[EXPENSIVE] = out[FALLBACK].copy() if FALLBACK in out else np.stack(
-            [make_model(FALLBACK).forecast(y[:, :c], horizon) for c in cuts])
+        out[EXPENSIVE] = (
+            out[FALLBACK].copy()
+            if FALLBACK in out
+            else np.stack([make_model(FALLBACK).forecast(y[:, :c], horizon) for c in cuts])
+        )
     return out
 
 
@@ -92,15 +106,16 @@ class SeasonalJob:
     season: int
 
 
-def holt_winters_jobs(y: np.ndarray, rows: np.ndarray, origins: list[int], horizon: int, season: int,
-                  job_rows: int = JOB_ROWS) -> list[SeasonalJob]:
+def holt_winters_jobs(
+    y: np.ndarray, rows: np.ndarray, origins: list[int], horizon: int, season: int, job_rows: int = JOB_ROWS
+) -> list[SeasonalJob]:
     """The statsmodels fits to run: per slot, the chosen rows eligible at that cut, in chunks."""
     jobs = []
     for slot, cut in enumerate([*origins, y.shape[1]]):
         history = y[rows, :cut]
         ok = rows[eligible(history, season)]
         for start in range(0, len(ok), job_rows):
-            chunk = ok[start:start + job_rows]
+            chunk = ok[start : start + job_rows]
             jobs.append(SeasonalJob(slot, chunk, y[chunk, :cut], horizon, season))
     return jobs
 
@@ -116,8 +131,16 @@ def apply_seasonal(paths: dict[str, np.ndarray], jobs: Sequence[SeasonalJob], re
         paths[EXPENSIVE][job.slot, job.rows] = result
 
 
-def candidate_paths(y: np.ndarray, candidates: Sequence[str], origins: list[int], horizon: int, season: int,
-                    seasonal_limit: int, mapper: Callable | None = None, window: int | None = None) -> dict[str, np.ndarray]:
+def candidate_paths(
+    y: np.ndarray,
+    candidates: Sequence[str],
+    origins: list[int],
+    horizon: int,
+    season: int,
+    seasonal_limit: int,
+    mapper: Callable | None = None,
+    window: int | None = None,
+) -> dict[str, np.ndarray]:
     """All candidates' paths for ``y`` in one process; ``mapper(fn, jobs)`` runs the statsmodels
     jobs (default: a process pool)."""
     paths = cheap_paths(y, candidates, origins, horizon, season, window)
@@ -127,10 +150,17 @@ def candidate_paths(y: np.ndarray, candidates: Sequence[str], origins: list[int]
     return paths
 
 
-
-def calendar_paths(paths: dict[str, np.ndarray], y: np.ndarray, dates, period: str, origins: list[int],
-                   horizon: int, season: int, promo: np.ndarray | None = None,
-                   window: int | None = None) -> CalendarFactors:
+def calendar_paths(
+    paths: dict[str, np.ndarray],
+    y: np.ndarray,
+    dates,
+    period: str,
+    origins: list[int],
+    horizon: int,
+    season: int,
+    promo: np.ndarray | None = None,
+    window: int | None = None,
+) -> CalendarFactors:
     """Redo, in place, the paths of the SKUs with calendar effects (``forecasting.seasons``):
     the models see demand divided by the factors (a period whose factor is under MIN_FACTOR
     left out) and their forecasts are multiplied by the factors ahead. The backtest origins
@@ -142,18 +172,25 @@ def calendar_paths(paths: dict[str, np.ndarray], y: np.ndarray, dates, period: s
     final = calendar_factors(y, dates, period, horizon, promo)
     sets = [(list(range(len(origins) + 1))[-1:], [periods], final)]
     if origins:
-        sets.append((list(range(len(origins))), origins,
-                     calendar_factors(y, dates, period, horizon, promo, fit_until=min(origins))))
+        sets.append(
+            (
+                list(range(len(origins))),
+                origins,
+                calendar_factors(y, dates, period, horizon, promo, fit_until=min(origins)),
+            )
+        )
     for slots, cuts, factors in sets:
         full = np.concatenate([factors.history, factors.future], axis=1)
         start = max(0, min(cuts) - window) if window else 0
-        rows = np.flatnonzero((np.abs(full[:, start:max(cuts) + horizon] - 1) > FLAT).any(axis=1))
+        rows = np.flatnonzero((np.abs(full[:, start : max(cuts) + horizon] - 1) > FLAT).any(axis=1))
         if not len(rows):
             continue
         with np.errstate(divide="ignore", invalid="ignore"):
             adjusted = np.where(full[rows, :periods] >= MIN_FACTOR, y[rows] / full[rows, :periods], np.nan)
-        ahead = np.stack([full[rows, c:c + horizon] for c in cuts])
+        ahead = np.stack([full[rows, c : c + horizon] for c in cuts])
         for m in paths:
             if m not in OWN_SEASON:
-                paths[m][np.ix_(np.asarray(slots), rows)] = forecast_at(m, adjusted, cuts, horizon, season, window) * ahead
+                paths[m][np.ix_(np.asarray(slots), rows)] = (
+                    forecast_at(m, adjusted, cuts, horizon, season, window) * ahead
+                )
     return final

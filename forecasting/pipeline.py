@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from forecasting.auto import (
+from jitjic.forecasting.auto import (
     CANDIDATES,
     N_ORIGINS,
     PERIOD_FREQ,
@@ -24,10 +23,10 @@ from forecasting.auto import (
     ForecastResult,
     build_result,
 )
-from forecasting.ets import process_map
-from forecasting.matrix import to_matrix
-from forecasting.outliers import cap_outliers
-from forecasting.paths import (
+from jitjic.forecasting.ets import process_map
+from jitjic.forecasting.matrix import to_matrix
+from jitjic.forecasting.outliers import cap_outliers
+from jitjic.forecasting.paths import (
     EXPENSIVE,
     PATH_WINDOW,
     SeasonalJob,
@@ -38,8 +37,15 @@ from forecasting.paths import (
     seasonal_rows,
 )
 
-__all__ = ["Partition", "prepare_partition", "seasonal_jobs", "forecast_partitions", "forecast_demand",
-           "ROW_WISE_PARAMS", "SEASONAL_PARAMS"]
+__all__ = [
+    "Partition",
+    "prepare_partition",
+    "seasonal_jobs",
+    "forecast_partitions",
+    "forecast_demand",
+    "ROW_WISE_PARAMS",
+    "SEASONAL_PARAMS",
+]
 
 # the auto_params that shape the row-wise paths (the rest only matter when pooling), and those
 # that choose the statsmodels fits
@@ -64,8 +70,17 @@ def _origins(periods: int, horizon: int, backtest_origins: int, origin_step: int
     return AutoForecast(horizon, backtest_origins=backtest_origins, origin_step=origin_step).origins(periods)
 
 
-def _promo_matrix(demand: pd.DataFrame, known_future: pd.DataFrame | None, ids: np.ndarray, periods: Sequence | np.ndarray,
-                  horizon: int, period: str, id_col: str, time_col: str, promo_col: str) -> np.ndarray | None:
+def _promo_matrix(
+    demand: pd.DataFrame,
+    known_future: pd.DataFrame | None,
+    ids: np.ndarray,
+    periods: Sequence | np.ndarray,
+    horizon: int,
+    period: str,
+    id_col: str,
+    time_col: str,
+    promo_col: str,
+) -> np.ndarray | None:
     """SKU x (periods + horizon) share on promotion (0 where not said), or None when neither the
     history nor ``known_future`` carries ``promo_col``."""
     frames = [f for f in (demand, known_future) if f is not None and promo_col in f.columns]
@@ -133,9 +148,16 @@ def _join(parts: Sequence[Partition]) -> Partition:
     return Partition(ids, np.concatenate([p.y for p in parts]), np.concatenate([p.capped for p in parts]), paths, promo)
 
 
-def seasonal_jobs(parts: Sequence[Partition], horizon: int, *, period: str = "week",
-                  models: tuple[str, ...] = CANDIDATES, backtest_origins: int = N_ORIGINS, origin_step: int | None = None,
-                  seasonal_limit: int = 200) -> list[SeasonalJob]:
+def seasonal_jobs(
+    parts: Sequence[Partition],
+    horizon: int,
+    *,
+    period: str = "week",
+    models: tuple[str, ...] = CANDIDATES,
+    backtest_origins: int = N_ORIGINS,
+    origin_step: int | None = None,
+    seasonal_limit: int = 200,
+) -> list[SeasonalJob]:
     """The statsmodels fits the joined partitions need (none unless Holt-Winters is a candidate)."""
     if EXPENSIVE not in models:
         return []
@@ -166,9 +188,18 @@ def forecast_partitions(
     apply_seasonal(joined.paths, jobs, fitted)
     auto_params.setdefault("season", SEASON[period])
     auto = AutoForecast(horizon, interval_level=interval_level, period=period, **auto_params).fit(
-        joined.y, paths=joined.paths, dates=periods, promo=joined.promo)
-    return build_result(auto, joined.ids, np.asarray(periods)[-1], joined.capped, period=period, level=interval_level,
-                        id_col=id_col, time_col=time_col)
+        joined.y, paths=joined.paths, dates=periods, promo=joined.promo
+    )
+    return build_result(
+        auto,
+        joined.ids,
+        np.asarray(periods)[-1],
+        joined.capped,
+        period=period,
+        level=interval_level,
+        id_col=id_col,
+        time_col=time_col,
+    )
 
 
 def forecast_demand(
@@ -201,10 +232,31 @@ def forecast_demand(
         raise ValueError("no demand to forecast: the demand frame is empty")
     periods = np.sort(pd.unique(demand[time_col].to_numpy()))  # hashed, then only the distinct ones sorted
     row_wise = {k: auto_params[k] for k in ROW_WISE_PARAMS if k in auto_params}
-    part = prepare_partition(demand, periods, horizon, period=period, outlier_factor=outlier_factor,
-                             id_col=id_col, time_col=time_col, target_col=target_col, known_future=known_future,
-                             **row_wise)
-    jobs = seasonal_jobs([part], horizon, period=period, **{k: auto_params[k] for k in SEASONAL_PARAMS if k in auto_params})
+    part = prepare_partition(
+        demand,
+        periods,
+        horizon,
+        period=period,
+        outlier_factor=outlier_factor,
+        id_col=id_col,
+        time_col=time_col,
+        target_col=target_col,
+        known_future=known_future,
+        **row_wise,
+    )
+    jobs = seasonal_jobs(
+        [part], horizon, period=period, **{k: auto_params[k] for k in SEASONAL_PARAMS if k in auto_params}
+    )
     fitted = (mapper or process_map)(run_seasonal_job, jobs)
-    return forecast_partitions([part], periods, horizon, period=period, interval_level=interval_level, jobs=jobs, fitted=fitted,
-                               id_col=id_col, time_col=time_col, **auto_params)
+    return forecast_partitions(
+        [part],
+        periods,
+        horizon,
+        period=period,
+        interval_level=interval_level,
+        jobs=jobs,
+        fitted=fitted,
+        id_col=id_col,
+        time_col=time_col,
+        **auto_params,
+    )

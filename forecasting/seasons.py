@@ -170,7 +170,9 @@ def _kmeans(features: np.ndarray, k: int, iters: int = 30) -> np.ndarray:
     return labels
 
 
-def _cluster_profiles(shape: np.ndarray, members: np.ndarray, k: int, m: int, fit_on: int) -> tuple[np.ndarray, np.ndarray]:
+def _cluster_profiles(
+    shape: np.ndarray, members: np.ndarray, k: int, m: int, fit_on: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Cluster ``members`` on the positions of parity ``fit_on``; each cluster's profile comes
     from the other parity's positions (interpolated back), shrunk toward flat by how much of it
     the spread between members could explain. Returns (profiles c x m, labels of members)."""
@@ -250,8 +252,12 @@ def yearly_profiles(y: np.ndarray, pos: np.ndarray, period: str) -> np.ndarray:
     prior = 1 + follow[:, None] * (pooled - 1)
     # two years or more: the SKU's own profile, as far as its years agree
     own = _normalise(_circular_smooth(shape, (1, 2, 3, 2, 1)))
-    per_year = np.stack([_by_position(np.where(np.arange(y.shape[1]) // span == j, x, np.nan), pos, m)[0]
-                         for j in range(int(np.ceil(y.shape[1] / span)))])
+    per_year = np.stack(
+        [
+            _by_position(np.where(np.arange(y.shape[1]) // span == j, x, np.nan), pos, m)[0]
+            for j in range(int(np.ceil(y.shape[1] / span)))
+        ]
+    )
     years = (~np.isnan(per_year)).sum(axis=0)
     noise = np.nanvar(per_year, axis=0) / np.maximum(years, 1) * (19 / 81)  # the smoothing's variance share
     long = eligible & (years >= 2).all(axis=1)
@@ -347,8 +353,9 @@ def promotion_lift(x: np.ndarray, promo: np.ndarray) -> np.ndarray:
 
 
 # -- all together ------------------------------------------------------------------------------
-def calendar_factors(y: np.ndarray, dates, period: str, h: int, promo: np.ndarray | None = None,
-                     fit_until: int | None = None) -> CalendarFactors:
+def calendar_factors(
+    y: np.ndarray, dates, period: str, h: int, promo: np.ndarray | None = None, fit_until: int | None = None
+) -> CalendarFactors:
     """The factors of ``y``'s periods (SKU x period, NaN before a SKU starts; ``dates`` its
     period starts) and of the ``h`` periods after them, learnt from the periods before
     ``fit_until`` only (default: all). ``promo`` (SKU x (periods + h), share on promotion) is the

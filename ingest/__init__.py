@@ -1,11 +1,11 @@
 """Read ERP exports (order lines, item master, stock snapshot) into validated DataFrames."""
 
-from ingest.errors import IngestError
-from ingest.mapping import PRESETS, ColumnMapping, mapping_for
-from ingest.masters import parse_items, parse_stock
-from ingest.readers import check_file, read_table
-from ingest.refusal import refusal
-from ingest.rules import RULES, LineRules, apply_line_rules
+from jitjic.ingest.errors import IngestError
+from jitjic.ingest.mapping import PRESETS, ColumnMapping, mapping_for
+from jitjic.ingest.masters import parse_items, parse_stock
+from jitjic.ingest.readers import check_file, read_table
+from jitjic.ingest.refusal import refusal
+from jitjic.ingest.rules import RULES, LineRules, apply_line_rules
 
 __all__ = [
     "IngestError",

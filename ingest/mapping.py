@@ -5,20 +5,45 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from ingest.masters import ITEM_COLUMNS, STOCK_COLUMNS
+from jitjic.ingest.masters import ITEM_COLUMNS, STOCK_COLUMNS
 
-__all__ = ["CANONICAL", "REQUIRED", "MAPPED_COLUMNS", "ColumnMapping", "PRESETS", "mapping_for", "closest_name",
-           "unknown_keys"]
+__all__ = [
+    "CANONICAL",
+    "REQUIRED",
+    "MAPPED_COLUMNS",
+    "ColumnMapping",
+    "PRESETS",
+    "mapping_for",
+    "closest_name",
+    "unknown_keys",
+]
 
 # canonical order-line columns; every reader output uses exactly these names
 CANONICAL = (
-    "order_id", "sku", "description", "ordered_at", "quantity", "unit_price", "customer_id", "country",
+    "order_id",
+    "sku",
+    "description",
+    "ordered_at",
+    "quantity",
+    "unit_price",
+    "customer_id",
+    "country",
 )
 REQUIRED = ("sku", "ordered_at", "quantity")
 
 # codes in the Online Retail export that are fees, postage or adjustments, not products
 ONLINE_RETAIL_NON_PRODUCT = (
-    "POST", "D", "DOT", "M", "BANK CHARGES", "AMAZONFEE", "CRUK", "C2", "PADS", "S", "B",
+    "POST",
+    "D",
+    "DOT",
+    "M",
+    "BANK CHARGES",
+    "AMAZONFEE",
+    "CRUK",
+    "C2",
+    "PADS",
+    "S",
+    "B",
 )
 
 

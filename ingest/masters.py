@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-
-from ingest.rules import (
+from jitjic.ingest.rules import (
     LineRules,
     clean_text,
     normalise_sku,
@@ -24,12 +23,35 @@ _NO_LIMITS = LineRules()
 # obsolescence_rate: share of the stock's value lost per year it sits; backorder_share: share of
 # unmet demand that waits for the supplier's delivery (the rest buys elsewhere)
 ITEM_COLUMNS = (
-    "sku", "description", "unit_cost", "supplier", "lead_time_days", "lead_time_std_days", "moq", "pack_size",
-    "order_cost", "holding_rate", "on_time_rate", "policy_override", "target_service_level", "obsolescence_rate",
+    "sku",
+    "description",
+    "unit_cost",
+    "supplier",
+    "lead_time_days",
+    "lead_time_std_days",
+    "moq",
+    "pack_size",
+    "order_cost",
+    "holding_rate",
+    "on_time_rate",
+    "policy_override",
+    "target_service_level",
+    "obsolescence_rate",
     "backorder_share",
 )
-_NUMBERS = ("unit_cost", "lead_time_days", "lead_time_std_days", "moq", "pack_size", "order_cost", "holding_rate",
-            "on_time_rate", "target_service_level", "obsolescence_rate", "backorder_share")
+_NUMBERS = (
+    "unit_cost",
+    "lead_time_days",
+    "lead_time_std_days",
+    "moq",
+    "pack_size",
+    "order_cost",
+    "holding_rate",
+    "on_time_rate",
+    "target_service_level",
+    "obsolescence_rate",
+    "backorder_share",
+)
 # columns where 0 means "none" -> the note a row gets when one is read so
 _ZERO_MEANS_NONE = {"moq": "zero_moq", "pack_size": "zero_pack_size"}
 # on_hand, on_order: units; snapshot_date: the day the counts were taken
@@ -81,27 +103,50 @@ def parse_items(raw: pd.DataFrame, rules: LineRules = _NO_LIMITS) -> pd.DataFram
         ("non_positive_moq", items["moq"] < 0, "moq is negative (0 means none)"),
         ("non_positive_pack", items["pack_size"] < 0, "pack_size is negative (0 means none)"),
         ("negative_order_cost", items["order_cost"] < 0, "order_cost is negative"),
-        ("bad_rate", (items["holding_rate"] <= 0) | (items["holding_rate"] > 2),
-         "holding_rate must be a share of unit cost per year in (0, 2], e.g. 0.25 for 25%"),
-        ("bad_rate", (items["on_time_rate"] < 0) | (items["on_time_rate"] > 1),
-         "on_time_rate must be a share between 0 and 1, e.g. 0.9 for 90%"),
-        ("bad_rate", (items["target_service_level"] < 0.5) | (items["target_service_level"] > 0.9999),
-         "target_service_level must be a share between 0.5 and 0.9999, e.g. 0.95 for 95%"),
-        ("bad_rate", (items["obsolescence_rate"] < 0) | (items["obsolescence_rate"] > 1),
-         "obsolescence_rate must be a share of value per year between 0 and 1, e.g. 0.2 for 20%"),
-        ("bad_rate", (items["backorder_share"] < 0) | (items["backorder_share"] > 1),
-         "backorder_share must be a share between 0 and 1, e.g. 0.5 for half the customers waiting"),
-        ("bad_policy", items["policy_override"].notna() & ~items["policy_override"].isin(["JIC", "JIT"]),
-         "policy_override must be JIC or JIT (blank: the class rule decides)"),
+        (
+            "bad_rate",
+            (items["holding_rate"] <= 0) | (items["holding_rate"] > 2),
+            "holding_rate must be a share of unit cost per year in (0, 2], e.g. 0.25 for 25%",
+        ),
+        (
+            "bad_rate",
+            (items["on_time_rate"] < 0) | (items["on_time_rate"] > 1),
+            "on_time_rate must be a share between 0 and 1, e.g. 0.9 for 90%",
+        ),
+        (
+            "bad_rate",
+            (items["target_service_level"] < 0.5) | (items["target_service_level"] > 0.9999),
+            "target_service_level must be a share between 0.5 and 0.9999, e.g. 0.95 for 95%",
+        ),
+        (
+            "bad_rate",
+            (items["obsolescence_rate"] < 0) | (items["obsolescence_rate"] > 1),
+            "obsolescence_rate must be a share of value per year between 0 and 1, e.g. 0.2 for 20%",
+        ),
+        (
+            "bad_rate",
+            (items["backorder_share"] < 0) | (items["backorder_share"] > 1),
+            "backorder_share must be a share between 0 and 1, e.g. 0.5 for half the customers waiting",
+        ),
+        (
+            "bad_policy",
+            items["policy_override"].notna() & ~items["policy_override"].isin(["JIC", "JIT"]),
+            "policy_override must be JIC or JIT (blank: the class rule decides)",
+        ),
     ]
-    limits = [("cost_too_large", "unit_cost", rules.max_unit_cost, "limits.max_unit_cost"),
-              ("cost_too_large", "order_cost", rules.max_order_cost, "limits.max_order_cost"),
-              ("lead_time_too_long", "lead_time_days", rules.max_lead_time_days, "limits.max_lead_time_days"),
-              ("lead_time_too_long", "lead_time_std_days", rules.max_lead_time_days, "limits.max_lead_time_days"),
-              ("moq_too_large", "moq", rules.max_moq, "limits.max_moq"),
-              ("pack_too_large", "pack_size", rules.max_pack_size, "limits.max_pack_size")]
-    checks += [(name, too_large(items[col], limit), f"{col} is beyond {key} ({limit:g})")
-               for name, col, limit, key in limits if limit is not None]
+    limits = [
+        ("cost_too_large", "unit_cost", rules.max_unit_cost, "limits.max_unit_cost"),
+        ("cost_too_large", "order_cost", rules.max_order_cost, "limits.max_order_cost"),
+        ("lead_time_too_long", "lead_time_days", rules.max_lead_time_days, "limits.max_lead_time_days"),
+        ("lead_time_too_long", "lead_time_std_days", rules.max_lead_time_days, "limits.max_lead_time_days"),
+        ("moq_too_large", "moq", rules.max_moq, "limits.max_moq"),
+        ("pack_too_large", "pack_size", rules.max_pack_size, "limits.max_pack_size"),
+    ]
+    checks += [
+        (name, too_large(items[col], limit), f"{col} is beyond {key} ({limit:g})")
+        for name, col, limit, key in limits
+        if limit is not None
+    ]
     return _label(items, checks)
 
 
@@ -123,13 +168,22 @@ def parse_stock(raw: pd.DataFrame, default_date: pd.Timestamp, rules: LineRules 
         ("bad_number", stock["on_hand"].isna(), "on_hand is missing or not a finite number"),
         ("bad_number", given_order & on_order.isna(), "on_order is not a finite number"),
         ("bad_date", given_date & dates.isna(), "snapshot_date is not a valid date"),
-        ("future_date", stock["snapshot_date"] > rules.latest_date if rules.latest_date is not None else never,
-         "snapshot_date is in the future"),
-        ("too_old", stock["snapshot_date"] < rules.earliest_date if rules.earliest_date is not None else never,
-         "snapshot_date is before ingest.min_date"),
+        (
+            "future_date",
+            stock["snapshot_date"] > rules.latest_date if rules.latest_date is not None else never,
+            "snapshot_date is in the future",
+        ),
+        (
+            "too_old",
+            stock["snapshot_date"] < rules.earliest_date if rules.earliest_date is not None else never,
+            "snapshot_date is before ingest.min_date",
+        ),
         ("negative_on_hand", stock["on_hand"] < 0, "on_hand is negative"),
         ("negative_on_order", stock["on_order"] < 0, "on_order is negative"),
-        ("stock_too_large", too_large(stock["on_hand"], rules.max_stock) | too_large(stock["on_order"], rules.max_stock),
-         f"on_hand or on_order is beyond limits.max_stock ({rules.max_stock or 0:g})"),
+        (
+            "stock_too_large",
+            too_large(stock["on_hand"], rules.max_stock) | too_large(stock["on_order"], rules.max_stock),
+            f"on_hand or on_order is beyond limits.max_stock ({rules.max_stock or 0:g})",
+        ),
     ]
     return _label(stock, checks)

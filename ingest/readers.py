@@ -12,9 +12,8 @@ import zlib
 from pathlib import Path
 
 import pandas as pd
-
-from ingest.errors import IngestError
-from ingest.mapping import closest_name
+from jitjic.ingest.errors import IngestError
+from jitjic.ingest.mapping import closest_name
 
 __all__ = ["read_table", "check_file", "SUPPORTED_SUFFIXES"]
 
@@ -37,8 +36,9 @@ def check_file(path: Path) -> None:
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        raise IngestError(str(path), "file not found" + (" (a symbolic link to nothing)" if path.is_symlink()
-                                                         else "")) from None
+        raise IngestError(
+            str(path), "file not found" + (" (a symbolic link to nothing)" if path.is_symlink() else "")
+        ) from None
     except OSError as exc:
         why = "a symbolic link loop" if exc.errno == errno.ELOOP else (exc.strerror or str(exc))
         raise IngestError(str(path), f"cannot be read: {why}") from None
@@ -70,20 +70,27 @@ def _check_text(path: Path) -> None:
                     decoder.decode(block if nul < 0 else block[:nul])
                 except UnicodeDecodeError as exc:
                     raise IngestError(
-                        str(path), f"not UTF-8 text (byte {exc.object[exc.start:exc.start + 1]!r} at offset "
+                        str(path),
+                        f"not UTF-8 text (byte {exc.object[exc.start : exc.start + 1]!r} at offset "
                         f"{offset - pending + exc.start:,}); re-export as UTF-8",
-                        line=lines + exc.object[:exc.start].count(b"\n")) from None
+                        line=lines + exc.object[: exc.start].count(b"\n"),
+                    ) from None
                 if nul >= 0:
-                    raise IngestError(str(path), f"holds a NUL byte at offset {offset + nul:,}: a binary file, or "
-                                      "text that is not UTF-8", line=lines + block[:nul].count(b"\n"))
+                    raise IngestError(
+                        str(path),
+                        f"holds a NUL byte at offset {offset + nul:,}: a binary file, or text that is not UTF-8",
+                        line=lines + block[:nul].count(b"\n"),
+                    )
                 offset, lines = offset + len(block), lines + block.count(b"\n")
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        raise IngestError(str(path), f"not UTF-8 text: it ends inside a character (offset {offset:,}); re-export "
-                          "as UTF-8", line=lines) from None
+        raise IngestError(
+            str(path), f"not UTF-8 text: it ends inside a character (offset {offset:,}); re-export as UTF-8", line=lines
+        ) from None
     except _GZIP_ERRORS as exc:
-        raise IngestError(str(path), f"not a readable gzip file (corrupt or cut short: {exc}); copy or export it "
-                          "again") from None
+        raise IngestError(
+            str(path), f"not a readable gzip file (corrupt or cut short: {exc}); copy or export it again"
+        ) from None
 
 
 def _read_csv(path: Path, delimiter: str) -> pd.DataFrame:
@@ -93,14 +100,24 @@ def _read_csv(path: Path, delimiter: str) -> pd.DataFrame:
         # is read as a row: with a header pandas would take a first column that every row has
         # in excess (an unquoted decimal comma) for an index, and shift every value silently
         table = pd.read_csv(
-            path, sep=delimiter, header=None, dtype=str, keep_default_na=False, na_values=[],
-            compression="infer", encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL,
+            path,
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[],
+            compression="infer",
+            encoding="utf-8-sig",
+            quoting=csv.QUOTE_MINIMAL,
         )
     except pd.errors.EmptyDataError:
         raise IngestError(str(path), "file is empty (no header line)") from None
     except pd.errors.ParserError as exc:
-        raise IngestError(str(path), f"malformed CSV: {exc}; a delimiter inside unquoted text, or a decimal comma "
-                          f"with the delimiter {delimiter!r}? check ingest.delimiter and ingest.decimal") from None
+        raise IngestError(
+            str(path),
+            f"malformed CSV: {exc}; a delimiter inside unquoted text, or a decimal comma "
+            f"with the delimiter {delimiter!r}? check ingest.delimiter and ingest.decimal",
+        ) from None
     except _GZIP_ERRORS as exc:
         raise IngestError(str(path), f"not a readable gzip file (corrupt or cut short: {exc})") from None
     return table.iloc[1:].set_axis(list(table.iloc[0]), axis=1).reset_index(drop=True)
@@ -133,8 +150,9 @@ def _mapping_hint(canon: str, found: list[str], columns: dict[str, str], setting
     return f"map the file's name for it in {setting}" + (f" (e.g. {example})" if example else "")
 
 
-def _refuse_unknown(path: Path, found: list[str], columns: dict[str, str], setting: str,
-                    ignore: tuple[str, ...], line: int | None) -> None:
+def _refuse_unknown(
+    path: Path, found: list[str], columns: dict[str, str], setting: str, ignore: tuple[str, ...], line: int | None
+) -> None:
     """IngestError when the file has columns that ``columns`` does not map nor ``ignore`` lists: a
     column meant for jitjic under another name would otherwise be dropped without a word."""
     mapped = {src.lower() for src in columns.values()} | {c.lower() for c in ignore}
@@ -152,7 +170,8 @@ def _refuse_unknown(path: Path, found: list[str], columns: dict[str, str], setti
         str(path),
         f"columns jitjic does not know: {named}; jitjic knows {', '.join(columns)}; map each to jitjic's name in "
         f"{setting} (e.g. {key} = {{ {example} }}), or list those jitjic has no use for in ingest.ignore_columns",
-        line=line, column=unknown[0],
+        line=line,
+        column=unknown[0],
     )
 
 
@@ -189,8 +208,11 @@ def read_table(
     raw.columns = [str(c).strip() for c in raw.columns]
     repeated = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
     if repeated:
-        raise IngestError(str(path), f"the header names {', '.join(map(repr, repeated))} more than once",
-                          line=1 if first_row == 2 else None)
+        raise IngestError(
+            str(path),
+            f"the header names {', '.join(map(repr, repeated))} more than once",
+            line=1 if first_row == 2 else None,
+        )
     columns = _source_columns(columns, list(raw.columns))
     missing = [c for c in required if columns.get(c, c) not in raw.columns]
     if missing:
@@ -202,8 +224,7 @@ def read_table(
             hint = "; " + _mapping_hint(canon, list(raw.columns), columns, setting)
         raise IngestError(
             str(path),
-            f"required column {columns.get(canon, canon)!r} (for {canon}) is missing; "
-            f"found {list(raw.columns)}{hint}",
+            f"required column {columns.get(canon, canon)!r} (for {canon}) is missing; found {list(raw.columns)}{hint}",
             line=1 if first_row == 2 else None,
             column=columns.get(canon, canon),
         )

@@ -4,22 +4,45 @@ with a hint, so that after fixing the setting the same file loads."""
 from __future__ import annotations
 
 import pandas as pd
-
-from ingest.rules import LineRules, clean_text
+from jitjic.ingest.rules import LineRules, clean_text
 
 __all__ = ["SETTINGS_RULES", "DATE_FORMATS", "refusal", "guess_date_format"]
 
 # rules that, breaking most of a file, point at a setting rather than at the data; rule -> the
 # raw column whose values show why
 SETTINGS_RULES = {
-    "missing_sku": "sku", "bad_date": "ordered_at", "future_date": "ordered_at", "too_old": "ordered_at",
-    "bad_quantity": "quantity", "quantity_too_large": "quantity", "bad_price": "unit_price",
-    "price_too_large": "unit_price", "non_product_code": "sku", "bad_number": None,  # None: named in the reason
+    "missing_sku": "sku",
+    "bad_date": "ordered_at",
+    "future_date": "ordered_at",
+    "too_old": "ordered_at",
+    "bad_quantity": "quantity",
+    "quantity_too_large": "quantity",
+    "bad_price": "unit_price",
+    "price_too_large": "unit_price",
+    "non_product_code": "sku",
+    "bad_number": None,  # None: named in the reason
 }
 DATE_FORMATS = (
-    "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%d/%m/%Y", "%m/%d/%Y",
-    "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y", "%d-%m-%Y %H:%M", "%d-%m-%Y", "%Y/%m/%d %H:%M",
-    "%Y/%m/%d", "%d/%m/%y %H:%M", "%m/%d/%y %H:%M", "%d/%m/%y", "%m/%d/%y", "%Y%m%d", "%d %b %Y", "%b %d %Y",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%d/%m/%y %H:%M",
+    "%m/%d/%y %H:%M",
+    "%d/%m/%y",
+    "%m/%d/%y",
+    "%Y%m%d",
+    "%d %b %Y",
+    "%b %d %Y",
 )
 
 
@@ -29,8 +52,9 @@ def guess_date_format(values: pd.Series, current: str = "ISO8601") -> list[str]:
     sample = clean_text(values).dropna().astype(object).head(200)
     if sample.empty:
         return []
-    read = {f: int(pd.to_datetime(sample, format=f, errors="coerce").notna().sum())
-            for f in DATE_FORMATS if f != current}
+    read = {
+        f: int(pd.to_datetime(sample, format=f, errors="coerce").notna().sum()) for f in DATE_FORMATS if f != current
+    }
     best = max(read.values())
     return [f for f, n in read.items() if n == best] if best else []
 
@@ -57,8 +81,10 @@ def _hint(rule: str, examples: pd.Series, rules: LineRules) -> str:
             return f"set ingest.date_format to the one that is right of {', '.join(map(repr, formats))}"
         return "set ingest.date_format to the export's format (strftime codes, e.g. '%d/%m/%Y %H:%M')"
     if rule in ("future_date", "too_old"):
-        return ("day and month swapped, or the wrong column? check ingest.date_format and ingest.columns "
-                "(ingest.min_date and ingest.max_history_years bound old dates)")
+        return (
+            "day and month swapped, or the wrong column? check ingest.date_format and ingest.columns "
+            "(ingest.min_date and ingest.max_history_years bound old dates)"
+        )
     if rule in ("bad_quantity", "bad_price", "bad_number"):
         if rules.decimal == ",":
             return "ingest.decimal is ',': does this file write 2,55? else set it to '.' (or check ingest.columns)"
@@ -66,8 +92,10 @@ def _hint(rule: str, examples: pd.Series, rules: LineRules) -> str:
     if rule in ("quantity_too_large", "price_too_large"):
         return "another unit or the wrong column? check ingest.columns, or raise the limit in [limits]"
     if rule == "non_product_code":
-        return ("its codes do not look like products to ingest.product_code_pattern: set ingest.preset = "
-                "'canonical' or ingest.product_code_pattern / ingest.non_product_codes for this export")
+        return (
+            "its codes do not look like products to ingest.product_code_pattern: set ingest.preset = "
+            "'canonical' or ingest.product_code_pattern / ingest.non_product_codes for this export"
+        )
     return "the wrong column? check ingest.columns"
 
 
@@ -87,6 +115,8 @@ def refusal(raw: pd.DataFrame, parsed: pd.DataFrame, rules: LineRules) -> str | 
     column = SETTINGS_RULES[rule] or str(parsed.loc[hit, "reason"].iloc[0]).split()[0]
     examples = raw.loc[hit, column] if column in raw else pd.Series([], dtype=object)
     shown = ", ".join(repr(v) for v in clean_text(examples).dropna().drop_duplicates().head(3)) or "blank"
-    return (f"{n:,} of {len(parsed):,} rows break rule {rule} (e.g. {shown}), more than ingest.refuse_share "
-            f"({rules.refuse_share:.0%}): the settings do not fit this file; {_hint(rule, examples, rules)}. "
-            "Nothing was loaded: load it again after the fix")
+    return (
+        f"{n:,} of {len(parsed):,} rows break rule {rule} (e.g. {shown}), more than ingest.refuse_share "
+        f"({rules.refuse_share:.0%}): the settings do not fit this file; {_hint(rule, examples, rules)}. "
+        "Nothing was loaded: load it again after the fix"
+    )

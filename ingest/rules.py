@@ -8,8 +8,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["RULES", "LINE_IDENTITY", "LineRules", "apply_line_rules", "repeats_are_sales", "normalise_sku",
-           "too_large", "clean_text", "parse_number", "parse_datetime"]
+__all__ = [
+    "RULES",
+    "LINE_IDENTITY",
+    "LineRules",
+    "apply_line_rules",
+    "repeats_are_sales",
+    "normalise_sku",
+    "too_large",
+    "clean_text",
+    "parse_number",
+    "parse_datetime",
+]
 
 # in the order they are applied: a line is rejected by the first rule it breaks
 RULES = (
@@ -172,7 +182,9 @@ def apply_line_rules(raw: pd.DataFrame, rules: LineRules) -> pd.DataFrame:
     def shown(col: str) -> Callable[[pd.Series], pd.Series]:
         return lambda hit: out.loc[hit, col].astype(str)
 
-    price_text = clean_text(raw["unit_price"]) if not pd.api.types.is_numeric_dtype(raw["unit_price"]) else raw["unit_price"]
+    price_text = (
+        clean_text(raw["unit_price"]) if not pd.api.types.is_numeric_dtype(raw["unit_price"]) else raw["unit_price"]
+    )
     price_given = price_text.notna()
     is_cancel = pd.Series(False, index=out.index)
     if rules.cancellation_prefix:
@@ -182,45 +194,80 @@ def apply_line_rules(raw: pd.DataFrame, rules: LineRules) -> pd.DataFrame:
     flag("missing_sku", out["sku"].isna(), "no SKU / stock code")
     flag("bad_date", out["ordered_at"].isna(), lambda h: "date " + quoted("ordered_at")(h) + " is not a valid date")
     if rules.latest_date is not None:
-        flag("future_date", out["ordered_at"] > rules.latest_date,
-             lambda h: "date " + shown("ordered_at")(h) + f" is after {rules.latest_date:%Y-%m-%d}")
+        flag(
+            "future_date",
+            out["ordered_at"] > rules.latest_date,
+            lambda h: "date " + shown("ordered_at")(h) + f" is after {rules.latest_date:%Y-%m-%d}",
+        )
     oldest = rules.oldest_allowed(out.loc[pd.isna(rule), "ordered_at"].max())
     if oldest is not None:
-        flag("too_old", out["ordered_at"] < oldest,
-             lambda h: "date " + shown("ordered_at")(h) + f" is before {oldest:%Y-%m-%d} (ingest.min_date, "
-             "ingest.max_history_years)")
-    flag("bad_quantity", out["quantity"].isna(),
-         lambda h: "quantity " + quoted("quantity")(h) + " is not a finite number")
-    flag("quantity_too_large", too_large(out["quantity"], rules.max_quantity),
-         lambda h: "quantity " + shown("quantity")(h) + f" is beyond limits.max_quantity ({rules.max_quantity:g})")
-    flag("bad_price", price_given & out["unit_price"].isna(),
-         lambda h: "unit price " + quoted("unit_price")(h) + " is not a finite number")
-    flag("price_too_large", too_large(out["unit_price"], rules.max_unit_price),
-         lambda h: "unit price " + shown("unit_price")(h) + f" is beyond limits.max_unit_price "
-         f"({rules.max_unit_price:g})")
+        flag(
+            "too_old",
+            out["ordered_at"] < oldest,
+            lambda h: (
+                "date " + shown("ordered_at")(h) + f" is before {oldest:%Y-%m-%d} (ingest.min_date, "
+                "ingest.max_history_years)"
+            ),
+        )
+    flag(
+        "bad_quantity",
+        out["quantity"].isna(),
+        lambda h: "quantity " + quoted("quantity")(h) + " is not a finite number",
+    )
+    flag(
+        "quantity_too_large",
+        too_large(out["quantity"], rules.max_quantity),
+        lambda h: "quantity " + shown("quantity")(h) + f" is beyond limits.max_quantity ({rules.max_quantity:g})",
+    )
+    flag(
+        "bad_price",
+        price_given & out["unit_price"].isna(),
+        lambda h: "unit price " + quoted("unit_price")(h) + " is not a finite number",
+    )
+    flag(
+        "price_too_large",
+        too_large(out["unit_price"], rules.max_unit_price),
+        lambda h: (
+            "unit price " + shown("unit_price")(h) + f" is beyond limits.max_unit_price ({rules.max_unit_price:g})"
+        ),
+    )
     codes = {c.upper() for c in rules.non_product_codes}
     non_product = out["sku"].isin(codes).fillna(False).astype(bool)
     if rules.product_code_pattern:
         non_product |= ~out["sku"].str.contains(rules.product_code_pattern, regex=True).fillna(True).astype(bool)
-    flag("non_product_code", non_product,
-         lambda h: "code " + shown("sku")(h) + " is a fee, postage or adjustment, not a product")
+    flag(
+        "non_product_code",
+        non_product,
+        lambda h: "code " + shown("sku")(h) + " is a fee, postage or adjustment, not a product",
+    )
     if rules.returns == "exclude":
-        flag("cancellation", is_cancel,
-             lambda h: "cancelled order " + shown("order_id")(h) + " (returns are excluded)")
+        flag("cancellation", is_cancel, lambda h: "cancelled order " + shown("order_id")(h) + " (returns are excluded)")
     else:
-        flag("cancellation", is_cancel & (out["quantity"] > 0),
-             lambda h: "cancelled order " + shown("order_id")(h) + " has a positive quantity")
+        flag(
+            "cancellation",
+            is_cancel & (out["quantity"] > 0),
+            lambda h: "cancelled order " + shown("order_id")(h) + " has a positive quantity",
+        )
     accepted_return = is_cancel & (out["quantity"] < 0) & (rules.returns == "net")
-    flag("non_positive_quantity", (out["quantity"] <= 0) & ~accepted_return,
-         lambda h: "quantity " + shown("quantity")(h) + " is not positive")
-    flag("non_positive_price", out["unit_price"] <= 0,
-         lambda h: "unit price " + shown("unit_price")(h) + " is not positive")
+    flag(
+        "non_positive_quantity",
+        (out["quantity"] <= 0) & ~accepted_return,
+        lambda h: "quantity " + shown("quantity")(h) + " is not positive",
+    )
+    flag(
+        "non_positive_price",
+        out["unit_price"] <= 0,
+        lambda h: "unit price " + shown("unit_price")(h) + " is not positive",
+    )
     candidates = out.loc[pd.isna(rule), list(LINE_IDENTITY) + ["source_row"]]
     dup = candidates.duplicated(subset=list(LINE_IDENTITY), keep="first")
     if dup.any() and not repeats_are_sales(out):
         first = candidates.groupby(list(LINE_IDENTITY), dropna=False)["source_row"].transform("min")
-        flag("duplicate_line", dup.reindex(out.index, fill_value=False),
-             lambda h: "exact repeat of row " + first.reindex(out.index)[h].astype("int64").astype(str))
+        flag(
+            "duplicate_line",
+            dup.reindex(out.index, fill_value=False),
+            lambda h: "exact repeat of row " + first.reindex(out.index)[h].astype("int64").astype(str),
+        )
     out["rule"] = pd.Series(rule, index=out.index, dtype=_STR)
     out["reason"] = pd.Series(reason, index=out.index, dtype=_STR)
     return out

@@ -41,7 +41,8 @@ class _NoTraceback(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         exc = record.exc_info[1] if record.exc_info else None
         explained = isinstance(exc, RuntimeError | TimeoutError) or (
-            exc is not None and _run_failure(exc, Path())[0] != EXIT_FAILED)
+            exc is not None and _run_failure(exc, Path())[0] != EXIT_FAILED
+        )
         if explained:
             record = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None})
         return self.inner.format(record)
@@ -87,8 +88,8 @@ def _explained_failures_in_one_line() -> None:
 def _run_failure(exc: BaseException, database: Path) -> tuple[int, str]:
     """Exit code and message of a failed run: an input file refused (3); a working database that
     cannot be used, e.g. another run holds it, or a full disk (4); else the stage's error (1)."""
-    from ingest import IngestError
-    from warehouse.db import WarehouseError, storage_error
+    from jitjic.ingest import IngestError
+    from jitjic.warehouse.db import WarehouseError, storage_error
 
     full = storage_error(exc, database)
     if full:
@@ -99,15 +100,17 @@ def _run_failure(exc: BaseException, database: Path) -> tuple[int, str]:
         return EXIT_INPUT, f"input refused: {exc} (nothing from this file was loaded)"
     if "ephemeral Prefect API server" in str(exc):
         waited = os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "20")
-        return EXIT_FAILED, (f"Prefect's temporary API server did not start within {waited} s, so no stage ran and "
-                             "nothing changed: try again, raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or "
-                             "run `prefect server start` and set PREFECT_API_URL")
+        return EXIT_FAILED, (
+            f"Prefect's temporary API server did not start within {waited} s, so no stage ran and "
+            "nothing changed: try again, raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or "
+            "run `prefect server start` and set PREFECT_API_URL"
+        )
     return EXIT_FAILED, f"{type(exc).__name__}: {exc}"
 
 
 def _latest_run_id(con) -> str:
     """The latest completed run, or exit with a message saying how to get one."""
-    import warehouse
+    from jitjic import warehouse
 
     latest = warehouse.latest_run_id(con)
     if latest is None:
@@ -117,10 +120,19 @@ def _latest_run_id(con) -> str:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config", type=click.Path(path_type=Path), default=None,
-              help="TOML settings file (default: ./jitjic.toml when present).")
-@click.option("--db", type=click.Path(path_type=Path), default=None,
-              help="Working DuckDB file (overrides paths.database; analysts read paths.analysts_database).")
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="TOML settings file (default: ./jitjic.toml when present).",
+)
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Working DuckDB file (overrides paths.database; analysts read paths.analysts_database).",
+)
 @click.version_option(package_name="jitjic")
 @click.pass_context
 def cli(ctx: click.Context, config: Path | None, db: Path | None) -> None:
@@ -134,15 +146,16 @@ def cli(ctx: click.Context, config: Path | None, db: Path | None) -> None:
 @click.option("--stock", multiple=True, help="Stock snapshot file (repeatable); replaces inputs.stock.")
 @click.option("--as-of", "as_of", default=None, help="Last day of history to use (YYYY-MM-DD).")
 @click.pass_context
-def run(ctx: click.Context, orders: tuple[str, ...], items: tuple[str, ...], stock: tuple[str, ...],
-        as_of: str | None) -> None:
+def run(
+    ctx: click.Context, orders: tuple[str, ...], items: tuple[str, ...], stock: tuple[str, ...], as_of: str | None
+) -> None:
     """Run the nightly flow once, now: ingest, forecast, classify, recommend, publish, report."""
     inputs = {k: list(v) for k, v in {"orders": orders, "items": items, "stock": stock}.items() if v}
     settings = _settings(ctx, inputs=inputs, demand={"as_of": as_of} if as_of else {})
     click.echo(f"jitjic: nightly run on {settings.paths.database} (starting Prefect)...", err=True)
     t0 = time.perf_counter()
     _prefect_environment()
-    from flows.nightly import nightly_for
+    from jitjic.flows.nightly import nightly_for
     from jitjic.progress import StageLines, listening
 
     _explained_failures_in_one_line()
@@ -166,8 +179,8 @@ def run(ctx: click.Context, orders: tuple[str, ...], items: tuple[str, ...], sto
 @click.pass_context
 def ingest(ctx: click.Context, files: tuple[Path, ...], kind: str) -> None:
     """Load FILES (CSV, CSV.gz, Parquet) into the warehouse; a file loaded before adds nothing."""
-    import warehouse
-    from ingest import IngestError
+    from jitjic import warehouse
+    from jitjic.ingest import IngestError
     from jitjic.wiring import column_mapping, line_rules
 
     settings = _settings(ctx)
@@ -183,8 +196,9 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], kind: str) -> None:
         for path in files:
             try:
                 t0 = time.perf_counter()
-                result = warehouse.load_file(con, path, kind, mapping=mapping, rules=rules,
-                                             replace_resent=settings.ingest.replace_resent)
+                result = warehouse.load_file(
+                    con, path, kind, mapping=mapping, rules=rules, replace_resent=settings.ingest.replace_resent
+                )
                 click.echo(f"{result.summary()} ({time.perf_counter() - t0:.1f} s)")
             except IngestError as exc:
                 click.echo(f"error: {exc} (nothing from this file was loaded)", err=True)
@@ -196,26 +210,50 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], kind: str) -> None:
 
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--freq", type=click.Choice(["D", "W", "M"]), default="W", show_default=True,
-              help="Period: day, week (starting Monday) or month.")
+@click.option(
+    "--freq",
+    type=click.Choice(["D", "W", "M"]),
+    default="W",
+    show_default=True,
+    help="Period: day, week (starting Monday) or month.",
+)
 @click.option("--horizon", type=int, default=None, help="Planning horizon in periods (default: --holdout).")
 @click.option("--holdout", type=int, default=8, show_default=True, help="Last periods held out for scoring.")
 @click.option("--sku-col", default="sku", show_default=True)
 @click.option("--date-col", default="date", show_default=True)
 @click.option("--qty-col", default="qty", show_default=True)
-@click.option("--grain", type=click.Choice(["auto", "line", "period"]), default="auto", show_default=True,
-              help="Rows are dated sales (line) or whole periods dated on their start (period); auto: period "
-                   "when every date is a period start.")
-@click.option("--output", type=click.Path(path_type=Path), default=Path("evaluate.json"), show_default=True,
-              help="Where the same table is written as JSON.")
-def evaluate(file: Path, freq: str, horizon: int | None, holdout: int, sku_col: str, date_col: str,
-             qty_col: str, grain: str, output: Path) -> None:
+@click.option(
+    "--grain",
+    type=click.Choice(["auto", "line", "period"]),
+    default="auto",
+    show_default=True,
+    help="Rows are dated sales (line) or whole periods dated on their start (period); auto: period "
+    "when every date is a period start.",
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("evaluate.json"),
+    show_default=True,
+    help="Where the same table is written as JSON.",
+)
+def evaluate(
+    file: Path,
+    freq: str,
+    horizon: int | None,
+    holdout: int,
+    sku_col: str,
+    date_col: str,
+    qty_col: str,
+    grain: str,
+    output: Path,
+) -> None:
     """Score every forecast method and the automatic choice on FILE (long sku, date, qty)."""
     import json
 
-    from forecasting.evaluate import evaluate_holdout
-    from ingest import IngestError
     from jitjic.evaluation import demand_from_file
+    from jitjic.forecasting.evaluate import evaluate_holdout
+    from jitjic.ingest import IngestError
 
     period = {"D": "day", "W": "week", "M": "month"}[freq]
     try:
@@ -230,25 +268,42 @@ def evaluate(file: Path, freq: str, horizon: int | None, holdout: int, sku_col: 
         sys.exit(EXIT_CONFIG)
     skus = demand["sku"].nunique()
     rows = "one row per SKU and " + period if read.grain == "period" else "dated sales"
-    click.echo(f"{skus:,} SKUs, {read.periods_kept} whole {period}s kept of {read.periods_in_file} in the file "
-               f"({rows}), last {holdout} held out")
+    click.echo(
+        f"{skus:,} SKUs, {read.periods_kept} whole {period}s kept of {read.periods_in_file} in the file "
+        f"({rows}), last {holdout} held out"
+    )
     click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4f}", na_rep="-"))
-    output.write_text(json.dumps({"file": str(file), "period": period, "grain": read.grain,
-                                  "periods_in_file": read.periods_in_file, "periods_kept": read.periods_kept,
-                                  "holdout": holdout, "skus": skus, "methods": table.to_dict("records")}, indent=2))
+    output.write_text(
+        json.dumps(
+            {
+                "file": str(file),
+                "period": period,
+                "grain": read.grain,
+                "periods_in_file": read.periods_in_file,
+                "periods_kept": read.periods_kept,
+                "holdout": holdout,
+                "skus": skus,
+                "methods": table.to_dict("records"),
+            },
+            indent=2,
+        )
+    )
     click.echo(f"written: {output}")
 
 
 @cli.command()
 @click.option("--weeks", type=int, default=None, help="Periods to replay (default: simulation.weeks).")
-@click.option("--backorders/--lost-sales", default=None,
-              help="All unmet demand waits, or all is lost (default: settings; per item and class).")
+@click.option(
+    "--backorders/--lost-sales",
+    default=None,
+    help="All unmet demand waits, or all is lost (default: settings; per item and class).",
+)
 @click.option("--output", type=click.Path(path_type=Path), default=None, help="Also write the table as CSV.")
 @click.pass_context
 def simulate(ctx: click.Context, weeks: int | None, backorders: bool | None, output: Path | None) -> None:
     """Replay the latest run's history through JIT everywhere, JIC everywhere, the class rule and
     the recommendation, and print the exchange curve."""
-    import warehouse
+    from jitjic import warehouse
     from jitjic.simulation import simulate_demand, simulation_params
 
     sim = {}
@@ -262,7 +317,9 @@ def simulate(ctx: click.Context, weeks: int | None, backorders: bool | None, out
         warehouse.ensure_schema(con)
         run_id = _latest_run_id(con)
         try:
-            sim = simulate_demand(warehouse.read_demand(con, run_id), warehouse.read_items(con), simulation_params(settings))
+            sim = simulate_demand(
+                warehouse.read_demand(con, run_id), warehouse.read_items(con), simulation_params(settings)
+            )
         except ValueError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_CONFIG)
@@ -272,12 +329,29 @@ def simulate(ctx: click.Context, weeks: int | None, backorders: bool | None, out
         con.close()
     results = sim.results
     shown = results[results["abc"].isin(["all", "A"]) & (results["scenario"] == "plain")]
-    cols = ["strategy", "abc", "fill_rate", "cycle_service_level", "target_cycle_service", "cycles_per_item",
-            "avg_stock_value", "orders", "total_cost"]
+    cols = [
+        "strategy",
+        "abc",
+        "fill_rate",
+        "cycle_service_level",
+        "target_cycle_service",
+        "cycles_per_item",
+        "avg_stock_value",
+        "orders",
+        "total_cost",
+    ]
     click.echo(f"run {run_id}: last {sim.weeks} periods replayed, unmet demand {settings.simulation.unmet_demand}")
     click.echo(shown[cols].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
     click.echo("\nexchange curve (per year):")
-    curve_cols = ["policy", "setting", "avg_stock_value", "fill_rate", "cycle_service_a", "orders_per_year", "total_cost"]
+    curve_cols = [
+        "policy",
+        "setting",
+        "avg_stock_value",
+        "fill_rate",
+        "cycle_service_a",
+        "orders_per_year",
+        "total_cost",
+    ]
     click.echo(sim.curve[curve_cols].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
     if output:
         results.to_csv(output, index=False)
@@ -290,9 +364,9 @@ def simulate(ctx: click.Context, weeks: int | None, backorders: bool | None, out
 @click.pass_context
 def report(ctx: click.Context, run_id: str | None, send: bool) -> None:
     """Render (and optionally send) the purchasing report of a run, without Prefect."""
-    import warehouse
+    from jitjic import warehouse
     from jitjic.reporting import report_email, smtp_config, write_report_files
-    from reports import send_message
+    from jitjic.reports import send_message
 
     settings = _settings(ctx)
     con = warehouse.connect(settings.paths.database)
@@ -318,15 +392,21 @@ def report(ctx: click.Context, run_id: str | None, send: bool) -> None:
         try:
             send_message(report_email(files, settings, run_id), smtp_config(settings))
         except OSError as exc:  # smtplib errors are OSErrors too
-            click.echo(f"error: could not send via {settings.email.host}:{settings.email.port}: {exc}; "
-                       f"the report stays in {files.folder}", err=True)
+            click.echo(
+                f"error: could not send via {settings.email.host}:{settings.email.port}: {exc}; "
+                f"the report stays in {files.folder}",
+                err=True,
+            )
             sys.exit(EXIT_FAILED)
         click.echo(f"sent to {', '.join(settings.email.recipients)}")
 
 
 # credentials of other tools a process may inherit; analyst SQL runs without them
-_SECRET_NAMES = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|ACCESS_KEY|CREDENTIAL|PRIVATE_KEY|^AWS_|^AZURE_",
-                           re.IGNORECASE)
+_SECRET_NAMES = re.compile(
+    r"PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|ACCESS_KEY|CREDENTIAL|PRIVATE_KEY|^AWS_|^AZURE_", re.IGNORECASE
+)
+
+
 def _drop_secrets() -> list[str]:
     """Remove jitjic's settings (the SMTP password among them) and other credentials from this
     process's environment; returns the names removed."""
@@ -340,21 +420,33 @@ def _drop_secrets() -> list[str]:
 
 @cli.command()
 @click.argument("query", required=False)
-@click.option("--database", type=click.Path(path_type=Path), default=None,
-              help="DuckDB file to query (default: paths.analysts_database).")
+@click.option(
+    "--database",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="DuckDB file to query (default: paths.analysts_database).",
+)
 @click.option("--csv", "csv_out", type=click.Path(path_type=Path), default=None, help="Write the result as CSV.")
-@click.option("--parquet", "parquet_out", type=click.Path(path_type=Path), default=None,
-              help="Write the result as Parquet.")
+@click.option(
+    "--parquet", "parquet_out", type=click.Path(path_type=Path), default=None, help="Write the result as Parquet."
+)
 @click.option("--max-rows", type=int, default=50, show_default=True, help="Rows printed.")
 @click.pass_context
-def sql(ctx: click.Context, query: str | None, database: Path | None, csv_out: Path | None,
-        parquet_out: Path | None, max_rows: int) -> None:
+def sql(
+    ctx: click.Context,
+    query: str | None,
+    database: Path | None,
+    csv_out: Path | None,
+    parquet_out: Path | None,
+    max_rows: int,
+) -> None:
     """Run one read-only QUERY (a SELECT) on the analysts' database (no Prefect). Without QUERY:
-    list the tables and views with their row counts and what each holds. The query reaches nothing but that database: no files, network,
-    extensions, ATTACH or settings; jitjic itself writes --csv / --parquet."""
+    list the tables and views with their row counts and what each holds. The query reaches
+    nothing but that database: no files, network, extensions, ATTACH or settings; jitjic itself
+    writes --csv / --parquet."""
     import duckdb
 
-    import warehouse
+    from jitjic import warehouse
 
     path = database or _settings(ctx).paths.analysts_database
     _drop_secrets()
@@ -395,8 +487,7 @@ def _print_catalogue(frame) -> None:
     for r in frame.itertuples():
         rows = f"{r.rows:,} row" + ("" if r.rows == 1 else "s")
         click.echo(f"{r.name:<{width}}  {r.kind:<5}  {rows:>16}  {r.description or ''}")
-    click.echo(f"{len(frame)} tables and views; columns and units: docs/schema.md, or "
-               "jitjic sql \"describe <name>\"")
+    click.echo(f'{len(frame)} tables and views; columns and units: docs/schema.md, or jitjic sql "describe <name>"')
 
 
 @cli.command()
@@ -406,7 +497,7 @@ def unload(ctx: click.Context, load_id: int) -> None:
     """Take back load LOAD_ID (see the load_report view): its lines or rows, its rejects and its
     log entry; rows it replaced come back. Recorded in the run history (no Prefect). The next run
     publishes the change; the same file can then be loaded again."""
-    import warehouse
+    from jitjic import warehouse
 
     settings = _settings(ctx)
     con = warehouse.connect(settings.paths.database)
@@ -419,9 +510,11 @@ def unload(ctx: click.Context, load_id: int) -> None:
             sys.exit(EXIT_FAILED)
     finally:
         con.close()
-    click.echo(f"unloaded load {load_id} ({done['kind']} {done['file']}): removed {done['rows_removed']:,} rows and "
-               f"{done['rejects_removed']:,} rejects, restored {done['rows_restored']:,} rows it had replaced; "
-               "the next run publishes the change")
+    click.echo(
+        f"unloaded load {load_id} ({done['kind']} {done['file']}): removed {done['rows_removed']:,} rows and "
+        f"{done['rejects_removed']:,} rejects, restored {done['rows_restored']:,} rows it had replaced; "
+        "the next run publishes the change"
+    )
 
 
 @cli.command()
@@ -433,7 +526,7 @@ def check(ctx: click.Context, run_id: str | None, max_rows: int) -> None:
     and print the rows that break them: what to look at when a run failed them."""
     import pandas as pd
 
-    import warehouse
+    from jitjic import warehouse
     from jitjic.wiring import check_ceilings
 
     settings = _settings(ctx)
@@ -464,10 +557,8 @@ def check(ctx: click.Context, run_id: str | None, max_rows: int) -> None:
 
 @cli.command()
 @click.argument("out_dir", type=click.Path(path_type=Path))
-@click.option("--skus", type=click.IntRange(min=1), default=3_000, show_default=True,
-              help="SKUs (M5: 30490).")
-@click.option("--days", type=click.IntRange(min=28), default=730, show_default=True,
-              help="Days of history (M5: 1941).")
+@click.option("--skus", type=click.IntRange(min=1), default=3_000, show_default=True, help="SKUs (M5: 30490).")
+@click.option("--days", type=click.IntRange(min=28), default=730, show_default=True, help="Days of history (M5: 1941).")
 @click.option("--start", default="2011-01-29", show_default=True, help="First day (YYYY-MM-DD).")
 @click.option("--seed", type=int, default=42, show_default=True)
 def generate(out_dir: Path, skus: int, days: int, start: str, seed: int) -> None:
@@ -480,8 +571,10 @@ def generate(out_dir: Path, skus: int, days: int, start: str, seed: int) -> None
     t0 = time.perf_counter()
     counts = generate_catalogue(out_dir, CatalogueSpec(skus=skus, days=days, start=start, seed=seed))
     click.echo(", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in counts.items()))
-    click.echo(f"written to {out_dir} in {time.perf_counter() - t0:.1f} s; "
-               f"run it with: jitjic --config {out_dir / 'jitjic.toml'} run")
+    click.echo(
+        f"written to {out_dir} in {time.perf_counter() - t0:.1f} s; "
+        f"run it with: jitjic --config {out_dir / 'jitjic.toml'} run"
+    )
 
 
 @cli.command()
@@ -493,7 +586,7 @@ def serve(ctx: click.Context) -> None:
     """
     settings = _settings(ctx)
     _prefect_environment()
-    from flows.deploy import serve_nightly
+    from jitjic.flows.deploy import serve_nightly
 
     config = str(ctx.obj["config"]) if ctx.obj["config"] else None
     s = settings.schedule
@@ -502,7 +595,7 @@ def serve(ctx: click.Context) -> None:
 
 
 def main() -> None:
-    from warehouse.db import WarehouseError, storage_error
+    from jitjic.warehouse.db import WarehouseError, storage_error
 
     try:
         # not standalone, so the errors below get their messages; click then returns the exit

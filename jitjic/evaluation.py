@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-import warehouse
-from ingest import LineRules, apply_line_rules, read_table
-from ingest.mapping import CANONICAL
+from jitjic import warehouse
+from jitjic.ingest import LineRules, apply_line_rules, read_table
+from jitjic.ingest.mapping import CANONICAL
 
 __all__ = ["EvaluationDemand", "demand_from_file", "period_grain", "period_end"]
 
@@ -49,8 +49,9 @@ def period_grain(dates: pd.Series, period: str) -> bool:
     return True
 
 
-def demand_from_file(path: Path, period: str, *, sku_col: str, date_col: str, qty_col: str,
-                     grain: str = "auto") -> EvaluationDemand:
+def demand_from_file(
+    path: Path, period: str, *, sku_col: str, date_col: str, qty_col: str, grain: str = "auto"
+) -> EvaluationDemand:
     """Demand per SKU per whole period, zero-filled, as the nightly flow builds it.
 
     Rows the ingest rules reject (bad dates, non-numeric quantities, duplicates) are left out;

@@ -37,8 +37,9 @@ def listening(listener: Listener) -> Iterator[None]:
 
 
 def _counts(data: dict[str, Any]) -> str:
-    return ", ".join(f"{k} {v:,}" if isinstance(v, int) and not isinstance(v, bool) else f"{k} {v}"
-                     for k, v in data.items())
+    return ", ".join(
+        f"{k} {v:,}" if isinstance(v, int) and not isinstance(v, bool) else f"{k} {v}" for k, v in data.items()
+    )
 
 
 class StageLines:
@@ -51,15 +52,26 @@ class StageLines:
         from rich.live import Live
 
         self.console, self.stage, self.t0, self.data = console, None, 0.0, {}
-        self.live = Live(self, console=console, refresh_per_second=4, transient=True,
-                         redirect_stdout=False, redirect_stderr=False) if console.is_terminal else None
+        self.live = (
+            Live(
+                self,
+                console=console,
+                refresh_per_second=4,
+                transient=True,
+                redirect_stdout=False,
+                redirect_stderr=False,
+            )
+            if console.is_terminal
+            else None
+        )
 
     def __rich__(self) -> str:
         if self.stage is None:
             return ""
         counts = _counts(self.data)
-        return (f"{_now()} | {self.stage:<9} running {time.perf_counter() - self.t0:6.1f} s"
-                + (f": {counts}" if counts else ""))
+        return f"{_now()} | {self.stage:<9} running {time.perf_counter() - self.t0:6.1f} s" + (
+            f": {counts}" if counts else ""
+        )
 
     def __call__(self, event: str, stage: str, data: dict[str, Any]) -> None:
         if event == "started":

@@ -16,10 +16,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-import reports
-import warehouse
+from jitjic import reports, warehouse
 from jitjic.settings import Settings
-from warehouse.runs import utc_now
+from jitjic.warehouse.runs import utc_now
 
 __all__ = ["ReportFiles", "write_report_files", "report_email", "mail_withheld", "smtp_config", "mailed_files"]
 
@@ -37,10 +36,10 @@ DRILL_HISTORY = 52
 @dataclass(frozen=True)
 class ReportFiles:
     folder: Path
-    html: Path           # for a browser: charts as PNG files beside it
-    email_html: Path     # the mail's HTML (CSS inlined), charts as the files beside it; cid: when mailed
-    email_text: Path     # the mail's text/plain part
-    facts: Path          # the headline facts as JSON: the mail's subject and whether it goes out
+    html: Path  # for a browser: charts as PNG files beside it
+    email_html: Path  # the mail's HTML (CSS inlined), charts as the files beside it; cid: when mailed
+    email_text: Path  # the mail's text/plain part
+    facts: Path  # the headline facts as JSON: the mail's subject and whether it goes out
     xlsx: Path
     csv: Path
     images: dict[str, Path]
@@ -52,8 +51,16 @@ class ReportFiles:
         folder = Path(folder)
         names = [n for n in CHARTS if (folder / f"{n}.png").exists()]
         names += sorted(p.stem for p in folder.glob("drill_*.png"))
-        return cls(folder, folder / "report.html", folder / "report_email.html", folder / "report_email.txt",
-                   folder / FACTS, folder / XLSX, folder / CSV, {name: folder / f"{name}.png" for name in names})
+        return cls(
+            folder,
+            folder / "report.html",
+            folder / "report_email.html",
+            folder / "report_email.txt",
+            folder / FACTS,
+            folder / XLSX,
+            folder / CSV,
+            {name: folder / f"{name}.png" for name in names},
+        )
 
     def read_facts(self) -> dict[str, Any]:
         return json.loads(self.facts.read_text(encoding="utf-8")) if self.facts.exists() else {}
@@ -96,8 +103,9 @@ def _policy_changes(con: duckdb.DuckDBPyConnection, run_id: str, previous_run_id
     return warehouse.policy_changes_between(con, run_id, previous_run_id)
 
 
-def _drilldown_charts(con: duckdb.DuckDBPyConnection, run_id: str, picks: list[dict[str, str]],
-                      recs: pd.DataFrame, period: str) -> list[tuple[str, dict[str, str], bytes]]:
+def _drilldown_charts(
+    con: duckdb.DuckDBPyConnection, run_id: str, picks: list[dict[str, str]], recs: pd.DataFrame, period: str
+) -> list[tuple[str, dict[str, str], bytes]]:
     """(image name, caption, PNG) per picked SKU: its last DRILL_HISTORY periods of demand (the
     latest run's: demand is kept for it only), the run's forecast, its stock and reorder point."""
     if not picks:
@@ -109,8 +117,9 @@ def _drilldown_charts(con: duckdb.DuckDBPyConnection, run_id: str, picks: list[d
     out = []
     for i, pick in enumerate(picks, start=1):
         item = {"sku": pick["sku"], **items.loc[pick["sku"]].to_dict()} if pick["sku"] in items.index else pick
-        png = reports.sku_drilldown(history[history["sku"] == pick["sku"]], forecast[forecast["sku"] == pick["sku"]],
-                                    item, period=period)
+        png = reports.sku_drilldown(
+            history[history["sku"] == pick["sku"]], forecast[forecast["sku"] == pick["sku"]], item, period=period
+        )
         out.append((DRILL.format(i), {**pick, "description": item.get("description")}, png))
     return out
 
@@ -149,35 +158,65 @@ def _write_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str
         put(f"{name}.png", png)
         drilldowns.append({**caption, "src": f"{name}.png"})
     charts = [n for n in CHARTS if (aside / f"{n}.png").exists()]
-    notices = reports.stock_notices(stock, settings.inputs.max_stock_age_days,
-                                    counted=bool(recs["on_hand"].notna().any()))
+    notices = reports.stock_notices(
+        stock, settings.inputs.max_stock_age_days, counted=bool(recs["on_hand"].notna().any())
+    )
     reorder = reports.due_today(lines)
-    sheets = {CSV: reports.reorder_csv(reorder).encode("utf-8"),
-              XLSX: reports.workbook_bytes(recs, lines, changes, exceptions=found, policy_changes=switched,
-                                           currency=currency, notices=notices,
-                                           created=pd.Timestamp(run["started_at"]).to_pydatetime())}
+    sheets = {
+        CSV: reports.reorder_csv(reorder).encode("utf-8"),
+        XLSX: reports.workbook_bytes(
+            recs,
+            lines,
+            changes,
+            exceptions=found,
+            policy_changes=switched,
+            currency=currency,
+            notices=notices,
+            created=pd.Timestamp(run["started_at"]).to_pydatetime(),
+        ),
+    }
     mailed = mailed_files({name: len(data) for name, data in sheets.items()}, settings.email.max_attachments_mb)
     too_big = [{"name": name, "mb": len(data) / 1024 / 1024} for name, data in sheets.items() if name not in mailed]
     context = reports.build_context(
-        run, recs, matrix, warehouse.read_table(con, "load_report", run_id),
-        warehouse.read_table(con, "run_stages", run_id), changes=changes, accuracy=accuracy, curve=curve,
-        simulation=warehouse.read_table(con, "simulation_results", run_id), exceptions=found,
-        policy_changes=switched, stock=stock, max_stock_age_days=settings.inputs.max_stock_age_days,
-        currency=currency, images={n: f"{n}.png" for n in charts}, drilldowns=drilldowns, top_n=top_n)
+        run,
+        recs,
+        matrix,
+        warehouse.read_table(con, "load_report", run_id),
+        warehouse.read_table(con, "run_stages", run_id),
+        changes=changes,
+        accuracy=accuracy,
+        curve=curve,
+        simulation=warehouse.read_table(con, "simulation_results", run_id),
+        exceptions=found,
+        policy_changes=switched,
+        stock=stock,
+        max_stock_age_days=settings.inputs.max_stock_age_days,
+        currency=currency,
+        images={n: f"{n}.png" for n in charts},
+        drilldowns=drilldowns,
+        top_n=top_n,
+    )
     files = ReportFiles.in_folder(folder)
     put(files.html.name, reports.render_report(context))
-    context.update(left_out=too_big, left_out_folder=str(folder.resolve()),
-                   attachment_limit_mb=settings.email.max_attachments_mb)
+    context.update(
+        left_out=too_big, left_out_folder=str(folder.resolve()), attachment_limit_mb=settings.email.max_attachments_mb
+    )
     # on disk it shows its charts from the files beside it; the mail refers to them by cid:
     put(files.email_html.name, reports.render_email(context))
     put(files.email_text.name, reports.render_text(context))
     age = reports.stock_age_days(stock)
-    facts = {"run_id": run_id, "as_of": str(as_of), "currency": currency,
-             **{k: context[k] for k in ("due_today", "overdue", "this_week", "value_today", "exceptions")},
-             "same_stock": bool(stock["same_stock"]), "previous_run_id": stock["previous_run_id"],
-             "stock_date": None if stock["stock_date"] is None else str(stock["stock_date"])[:10],
-             "stock_age_days": age, "stale": age is not None and age > settings.inputs.max_stock_age_days,
-             "notices": notices}
+    facts = {
+        "run_id": run_id,
+        "as_of": str(as_of),
+        "currency": currency,
+        **{k: context[k] for k in ("due_today", "overdue", "this_week", "value_today", "exceptions")},
+        "same_stock": bool(stock["same_stock"]),
+        "previous_run_id": stock["previous_run_id"],
+        "stock_date": None if stock["stock_date"] is None else str(stock["stock_date"])[:10],
+        "stock_age_days": age,
+        "stale": age is not None and age > settings.inputs.max_stock_age_days,
+        "notices": notices,
+    }
     put(FACTS, json.dumps(facts, indent=2))
     for name, data in sheets.items():
         put(name, data)
@@ -226,12 +265,17 @@ def report_email(files: ReportFiles, settings: Settings, run_id: str) -> EmailMe
     date, lines due, same stock or old stock), the text part, the HTML with its charts inline."""
     e = settings.email
     facts = files.read_facts()
-    subject = reports.mail_subject(e.subject_prefix, facts) if facts else f"{e.subject_prefix} purchasing report {run_id}"
+    subject = (
+        reports.mail_subject(e.subject_prefix, facts) if facts else f"{e.subject_prefix} purchasing report {run_id}"
+    )
     # the same choice as the note in report_email.html (written with the files)
     paths = {CSV: (files.csv, "text/csv"), XLSX: (files.xlsx, XLSX_MIME)}
     mailed = mailed_files({name: path.stat().st_size for name, (path, _) in paths.items()}, e.max_attachments_mb)
     return reports.build_message(
-        subject, e.sender, e.recipients, _cid_images(files.email_html.read_text(encoding="utf-8"), files.images),
+        subject,
+        e.sender,
+        e.recipients,
+        _cid_images(files.email_html.read_text(encoding="utf-8"), files.images),
         text=files.email_text.read_text(encoding="utf-8") if files.email_text.exists() else None,
         images={name: path.read_bytes() for name, path in files.images.items()},
         attachments=[(name, paths[name][0].read_bytes(), paths[name][1]) for name in [XLSX, CSV] if name in mailed],
@@ -252,15 +296,21 @@ def mail_withheld(files: ReportFiles, settings: Settings) -> str | None:
     twice), or None when it goes."""
     facts = files.read_facts()
     if settings.email.send_when == "new_stock" and facts.get("same_stock"):
-        return (f"no newer stock count than run {facts.get('previous_run_id')}: the same order list is not mailed "
-                'twice (email.send_when = "new_stock"; the report is on disk)')
+        return (
+            f"no newer stock count than run {facts.get('previous_run_id')}: the same order list is not mailed "
+            'twice (email.send_when = "new_stock"; the report is on disk)'
+        )
     return None
 
 
 def smtp_config(settings: Settings) -> reports.SmtpConfig:
     e = settings.email
     return reports.SmtpConfig(
-        host=e.host, port=e.port, security=e.security, user=e.user,
-        password=e.password.get_secret_value() if e.password else None, timeout=e.timeout_seconds,
+        host=e.host,
+        port=e.port,
+        security=e.security,
+        user=e.user,
+        password=e.password.get_secret_value() if e.password else None,
+        timeout=e.timeout_seconds,
         allow_plaintext_auth=e.allow_plaintext_auth,
     )

@@ -127,7 +127,7 @@ class Ingest(_Section):
     @field_validator("columns", "item_columns", "stock_columns")
     @classmethod
     def _canonical_keys(cls, v: dict[str, str], info: ValidationInfo) -> dict[str, str]:
-        from ingest.mapping import MAPPED_COLUMNS, unknown_keys
+        from jitjic.ingest.mapping import MAPPED_COLUMNS, unknown_keys
 
         why = unknown_keys(v, MAPPED_COLUMNS[str(info.field_name)])
         if why:
@@ -201,8 +201,7 @@ class Forecast(_Section):
     select_by: Literal["trend", "pattern", "all"] = "trend"
     # candidate models (see README); GlobalGBM is slow and lost the benchmark, and statsmodels
     # Holt-Winters won no catalogue once the calendar factors carry the season: both opt-in
-    models: list[str] = ["Naive", "SeasonalNaive", "MA4", "MA8", "SES", "HoltDamped",
-                         "SBA", "TSB", "ADIDA", "IMAPA"]
+    models: list[str] = ["Naive", "SeasonalNaive", "MA4", "MA8", "SES", "HoltDamped", "SBA", "TSB", "ADIDA", "IMAPA"]
     # statsmodels Holt-Winters costs ~0.1 s per SKU and origin: fitted on at most this many SKUs
     # (the biggest by volume with two seasons of mostly non-zero history); the rest use damped Holt
     seasonal_limit: int = Field(200, ge=0)
@@ -210,7 +209,7 @@ class Forecast(_Section):
     @field_validator("models")
     @classmethod
     def _known_models(cls, v: list[str]) -> list[str]:
-        from forecasting.models import MODELS
+        from jitjic.forecasting.models import MODELS
 
         unknown = sorted(set(v) - set(MODELS))
         if unknown or not v:
@@ -361,9 +360,11 @@ class Simulation(_Section):
         return sorted(set(v))
 
 
-PLAINTEXT_AUTH = ('email.user is set with email.security = "none": the password would cross the network in '
-                  'clear text; use security = "starttls" or "ssl", or set email.allow_plaintext_auth = true '
-                  "(a relay on this machine)")
+PLAINTEXT_AUTH = (
+    'email.user is set with email.security = "none": the password would cross the network in '
+    'clear text; use security = "starttls" or "ssl", or set email.allow_plaintext_auth = true '
+    "(a relay on this machine)"
+)
 
 
 class Email(_Section):
@@ -504,8 +505,10 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _partitions_row_wise(self) -> Settings:
         if self.cluster.enabled and "GlobalGBM" in self.forecast.models:
-            raise ValueError("forecast.models: GlobalGBM learns across all SKUs at once, so it cannot run "
-                             "per partition; remove it or set cluster.enabled = false")
+            raise ValueError(
+                "forecast.models: GlobalGBM learns across all SKUs at once, so it cannot run "
+                "per partition; remove it or set cluster.enabled = false"
+            )
         return self
 
     def as_dict(self) -> dict[str, Any]:
@@ -605,9 +608,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise SettingsError(f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}): save the file "
-                            "as UTF-8") from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise SettingsError(
+            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}): save the file as UTF-8"
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -629,8 +633,9 @@ def _from_its_folder(values: dict[str, Any], folder: Path) -> dict[str, Any]:
             if isinstance(v, str) and v:
                 given[key] = str(folder / Path(v).expanduser()) if not Path(v).expanduser().is_absolute() else v
             elif isinstance(v, list):
-                given[key] = [str(folder / p) if isinstance(p, str) and not Path(p).expanduser().is_absolute()
-                              else p for p in v]
+                given[key] = [
+                    str(folder / p) if isinstance(p, str) and not Path(p).expanduser().is_absolute() else p for p in v
+                ]
     return values
 
 
@@ -665,5 +670,6 @@ def load_settings(config_file: Path | None = None, *, use_default_file: bool = T
     except _SourceError as exc:  # a JITJIC_* value that cannot be read at all
         field = re.search(r'field "(\w+)"', str(exc))
         names = [n for n in env if field and n.upper().startswith(f"{ENV_PREFIX}{field.group(1).upper()}")]
-        raise SettingsError(f"invalid configuration ({origin}):\n  {', '.join(names) or 'environment'}: "
-                            f"{exc.__cause__ or exc}") from None
+        raise SettingsError(
+            f"invalid configuration ({origin}):\n  {', '.join(names) or 'environment'}: {exc.__cause__ or exc}"
+        ) from None

@@ -7,11 +7,11 @@ from typing import Any
 
 import pandas as pd
 
+from jitjic.policy import PolicyParams
+from jitjic.policy.simulate import SCENARIOS
+from jitjic.replay import exchange_curve, prepare_replay, run_strategy, strategy_params, summarise
 from jitjic.settings import Settings
 from jitjic.wiring import classify_params, forecast_params, policy_params
-from policy import PolicyParams
-from policy.simulate import SCENARIOS
-from replay import exchange_curve, prepare_replay, run_strategy, strategy_params, summarise
 
 __all__ = ["SimulationParams", "SimulationResult", "simulation_params", "replay_weeks", "simulate_demand"]
 
@@ -34,9 +34,14 @@ class SimulationParams:
 def simulation_params(settings: Settings) -> SimulationParams:
     sim = settings.simulation
     return SimulationParams(
-        policy=policy_params(settings), forecast=forecast_params(settings) | {"seasonal_limit": 0},
-        classify=classify_params(settings), horizon=settings.forecast.horizon, period=settings.demand.period,
-        weeks=sim.weeks, warmup_periods=sim.warmup_periods, max_skus=sim.max_skus,
+        policy=policy_params(settings),
+        forecast=forecast_params(settings) | {"seasonal_limit": 0},
+        classify=classify_params(settings),
+        horizon=settings.forecast.horizon,
+        period=settings.demand.period,
+        weeks=sim.weeks,
+        warmup_periods=sim.warmup_periods,
+        max_skus=sim.max_skus,
         curve_levels=tuple(sim.curve_levels),
     )
 
@@ -58,20 +63,30 @@ def replay_weeks(demand: pd.DataFrame, p: SimulationParams) -> int:
     return max(2, min(104, periods - p.warmup_periods))
 
 
-def simulate_demand(demand: pd.DataFrame, items: pd.DataFrame, p: SimulationParams,
-                    curve: bool = True) -> SimulationResult:
+def simulate_demand(
+    demand: pd.DataFrame, items: pd.DataFrame, p: SimulationParams, curve: bool = True
+) -> SimulationResult:
     """Replay ``demand`` (a run's demand table) with ``items`` (``warehouse.read_items``) as
     configured (``simulation_params``): every strategy under every scenario, and the exchange
     curve (plain scenario). The replay refits every period, so it leaves out the statsmodels
     Holt-Winters fits (damped Holt stands in): the nightly forecast keeps them."""
     params = p.policy
     weeks = replay_weeks(demand, p)
-    rp = prepare_replay(demand, items, params, weeks=weeks, horizon=p.horizon, forecast_params=p.forecast,
-                        classify_params=p.classify, max_skus=p.max_skus, period=p.period)
-    per_sku = pd.concat([run_strategy(rp, pp, SCENARIOS, name) for name, pp in strategy_params(params).items()],
-                        ignore_index=True)
-    results = summarise(per_sku, weeks, params.period_days).assign(skus_total=rp.skus_total,
-                                                                   skus_replayed=len(rp.ids))
+    rp = prepare_replay(
+        demand,
+        items,
+        params,
+        weeks=weeks,
+        horizon=p.horizon,
+        forecast_params=p.forecast,
+        classify_params=p.classify,
+        max_skus=p.max_skus,
+        period=p.period,
+    )
+    per_sku = pd.concat(
+        [run_strategy(rp, pp, SCENARIOS, name) for name, pp in strategy_params(params).items()], ignore_index=True
+    )
+    results = summarise(per_sku, weeks, params.period_days).assign(skus_total=rp.skus_total, skus_replayed=len(rp.ids))
     table = exchange_curve(rp, params, p.curve_levels) if curve else pd.DataFrame()
     if not table.empty:
         table = table.assign(weeks=weeks, skus_total=rp.skus_total, skus_replayed=len(rp.ids))

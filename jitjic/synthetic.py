@@ -40,10 +40,10 @@ class CatalogueSpec:
 
 @dataclass(frozen=True)
 class _Skus:
-    rate: np.ndarray        # base units per day
-    price: np.ndarray       # currency per unit
+    rate: np.ndarray  # base units per day
+    price: np.ndarray  # currency per unit
     dispersion: np.ndarray  # negative binomial shape: small = lumpy
-    weekly: np.ndarray      # sku x 7 multipliers
+    weekly: np.ndarray  # sku x 7 multipliers
     yearly_amp: np.ndarray
     yearly_phase: np.ndarray
     first_day: np.ndarray
@@ -87,7 +87,9 @@ def _demand(rng: np.random.Generator, s: _Skus, dates: pd.DatetimeIndex, discoun
     n, days = len(s.rate), len(dates)
     t = np.arange(days)
     weekly = s.weekly[:, dates.dayofweek.to_numpy()]
-    yearly = 1 + s.yearly_amp[:, None] * np.sin(2 * np.pi * (dates.dayofyear.to_numpy()[None, :] - s.yearly_phase[:, None]) / 365.25)
+    yearly = 1 + s.yearly_amp[:, None] * np.sin(
+        2 * np.pi * (dates.dayofyear.to_numpy()[None, :] - s.yearly_phase[:, None]) / 365.25
+    )
     # a slow random walk in log demand: some items grow, some fade
     drift = np.cumsum(rng.normal(0, 0.01, (n, days // 7 + 1)), axis=1)[:, t // 7]
     lift = 1 + 6 * discount  # a 30% cut roughly triples demand
@@ -99,20 +101,23 @@ def _demand(rng: np.random.Generator, s: _Skus, dates: pd.DatetimeIndex, discoun
     return rng.poisson(rng.gamma(shape, np.maximum(mean, 1e-12) / shape)).astype(np.int64)
 
 
-def _lines(ids: np.ndarray, qty: np.ndarray, price: np.ndarray, discount: np.ndarray,
-           dates: pd.DatetimeIndex, cols: slice) -> pa.Table:
+def _lines(
+    ids: np.ndarray, qty: np.ndarray, price: np.ndarray, discount: np.ndarray, dates: pd.DatetimeIndex, cols: slice
+) -> pa.Table:
     """Order lines of one block for the days in ``cols``: one line per SKU and day with sales."""
     sku_i, day_i = np.nonzero(qty[:, cols])
     day = day_i + cols.start
     unit_price = np.round(price[sku_i] * (1 - discount[sku_i, day]), 2)
     stamp = dates[day].to_numpy().astype("datetime64[us]") + np.timedelta64(12, "h")
-    return pa.table({
-        "order_id": pa.array(np.char.add("D", day.astype("U5"))),
-        "sku": pa.array(ids[sku_i]),
-        "ordered_at": pa.array(stamp),
-        "quantity": pa.array(qty[sku_i, day].astype(np.float64)),
-        "unit_price": pa.array(unit_price),
-    })
+    return pa.table(
+        {
+            "order_id": pa.array(np.char.add("D", day.astype("U5"))),
+            "sku": pa.array(ids[sku_i]),
+            "ordered_at": pa.array(stamp),
+            "quantity": pa.array(qty[sku_i, day].astype(np.float64)),
+            "unit_price": pa.array(unit_price),
+        }
+    )
 
 
 def demand_matrix(spec: CatalogueSpec = CatalogueSpec()) -> tuple[np.ndarray, pd.DatetimeIndex, np.ndarray, np.ndarray]:
@@ -162,20 +167,31 @@ def generate_catalogue(out_dir: str | Path, spec: CatalogueSpec = CatalogueSpec(
             units += int(qty.sum())
             items.append(_item_master(rng, ids, s.price))
             recent = qty[:, -28:].mean(axis=1)
-            stock.append(pd.DataFrame({
-                "sku": ids,
-                "on_hand": np.floor(recent * rng.uniform(0, 30, n)),
-                "on_order": np.where(rng.random(n) < 0.2, np.ceil(recent * 14), 0.0),
-                "snapshot_date": dates[-1].date(),
-            }))
+            stock.append(
+                pd.DataFrame(
+                    {
+                        "sku": ids,
+                        "on_hand": np.floor(recent * rng.uniform(0, 30, n)),
+                        "on_order": np.where(rng.random(n) < 0.2, np.ceil(recent * 14), 0.0),
+                        "snapshot_date": dates[-1].date(),
+                    }
+                )
+            )
     finally:
         for w in writers.values():
             w.close()
     pd.concat(items).to_csv(out / "items.csv", index=False)
     pd.concat(stock).to_csv(out / "stock.csv", index=False)
     _write_settings(out)
-    return {"skus": spec.skus, "days": spec.days, "order_lines": lines, "units": units,
-            "files": len(writers), "first_day": str(dates[0].date()), "last_day": str(dates[-1].date())}
+    return {
+        "skus": spec.skus,
+        "days": spec.days,
+        "order_lines": lines,
+        "units": units,
+        "files": len(writers),
+        "first_day": str(dates[0].date()),
+        "last_day": str(dates[-1].date()),
+    }
 
 
 def _item_master(rng: np.random.Generator, ids: np.ndarray, price: np.ndarray) -> pd.DataFrame:
@@ -184,17 +200,19 @@ def _item_master(rng: np.random.Generator, ids: np.ndarray, price: np.ndarray) -
     lead = np.array([7.0, 14.0, 21.0, 10.0, 35.0])[supplier]
     spread = np.array([1.0, 3.0, 5.0, 2.0, 10.0])[supplier]
     order_cost = np.array([15.0, 25.0, 40.0, 20.0, 80.0])[supplier]  # per purchase order, freight included
-    return pd.DataFrame({
-        "sku": ids,
-        "description": np.char.add("Synthetic item ", ids),
-        "unit_cost": np.round(price * rng.uniform(0.45, 0.75, n), 2),
-        "supplier": np.array(SUPPLIERS)[supplier],
-        "lead_time_days": lead,
-        "lead_time_std_days": spread,
-        "moq": rng.choice([1, 1, 1, 6, 12], n),
-        "pack_size": rng.choice([1, 1, 2, 6], n),
-        "order_cost": order_cost,
-    })
+    return pd.DataFrame(
+        {
+            "sku": ids,
+            "description": np.char.add("Synthetic item ", ids),
+            "unit_cost": np.round(price * rng.uniform(0.45, 0.75, n), 2),
+            "supplier": np.array(SUPPLIERS)[supplier],
+            "lead_time_days": lead,
+            "lead_time_std_days": spread,
+            "moq": rng.choice([1, 1, 1, 6, 12], n),
+            "pack_size": rng.choice([1, 1, 2, 6], n),
+            "order_cost": order_cost,
+        }
+    )
 
 
 def _write_settings(out: Path) -> None:

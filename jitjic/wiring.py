@@ -7,13 +7,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest import ColumnMapping, IngestError, LineRules, check_file, mapping_for
+from jitjic.ingest import ColumnMapping, IngestError, LineRules, check_file, mapping_for
+from jitjic.policy import ExceptionRules, PolicyParams
 from jitjic.settings import Settings
-from policy import ExceptionRules, PolicyParams
 
 __all__ = [
-    "PERIOD_DAYS", "column_mapping", "line_rules", "policy_params", "exception_rules", "forecast_params",
-    "classify_params", "expand_inputs", "check_ceilings",
+    "PERIOD_DAYS",
+    "column_mapping",
+    "line_rules",
+    "policy_params",
+    "exception_rules",
+    "forecast_params",
+    "classify_params",
+    "expand_inputs",
+    "check_ceilings",
 ]
 
 # average days per period, for lead times given in days
@@ -23,9 +30,15 @@ PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 365.0 / 12.0}
 def column_mapping(s: Settings) -> ColumnMapping:
     i = s.ingest
     return mapping_for(
-        i.preset, i.columns, item_columns=i.item_columns, stock_columns=i.stock_columns,
-        ignore_columns=i.ignore_columns, date_format=i.date_format, delimiter=i.delimiter,
-        cancellation_prefix=i.cancellation_prefix, non_product_codes=i.non_product_codes,
+        i.preset,
+        i.columns,
+        item_columns=i.item_columns,
+        stock_columns=i.stock_columns,
+        ignore_columns=i.ignore_columns,
+        date_format=i.date_format,
+        delimiter=i.delimiter,
+        cancellation_prefix=i.cancellation_prefix,
+        non_product_codes=i.non_product_codes,
         product_code_pattern=i.product_code_pattern,
     )
 
@@ -33,65 +46,108 @@ def column_mapping(s: Settings) -> ColumnMapping:
 def line_rules(s: Settings) -> LineRules:
     m, i, lim = column_mapping(s), s.ingest, s.limits
     return LineRules(
-        returns=i.returns, cancellation_prefix=m.cancellation_prefix,
-        non_product_codes=m.non_product_codes, product_code_pattern=m.product_code_pattern,
+        returns=i.returns,
+        cancellation_prefix=m.cancellation_prefix,
+        non_product_codes=m.non_product_codes,
+        product_code_pattern=m.product_code_pattern,
         date_format=m.date_format,
         # anything dated later than tomorrow (time zones) cannot have been sold yet
         latest_date=pd.Timestamp.now().normalize() + pd.Timedelta(days=2) - pd.Timedelta(seconds=1),
-        earliest_date=pd.Timestamp(i.min_date), max_history_years=i.max_history_years, decimal=i.decimal,
-        max_quantity=lim.max_quantity, max_unit_price=lim.max_unit_price, max_unit_cost=lim.max_unit_cost,
-        max_order_cost=lim.max_order_cost, max_lead_time_days=lim.max_lead_time_days, max_moq=lim.max_moq,
-        max_pack_size=lim.max_pack_size, max_stock=lim.max_stock, refuse_share=i.refuse_share,
+        earliest_date=pd.Timestamp(i.min_date),
+        max_history_years=i.max_history_years,
+        decimal=i.decimal,
+        max_quantity=lim.max_quantity,
+        max_unit_price=lim.max_unit_price,
+        max_unit_cost=lim.max_unit_cost,
+        max_order_cost=lim.max_order_cost,
+        max_lead_time_days=lim.max_lead_time_days,
+        max_moq=lim.max_moq,
+        max_pack_size=lim.max_pack_size,
+        max_stock=lim.max_stock,
+        refuse_share=i.refuse_share,
     )
 
 
 def check_ceilings(s: Settings) -> dict[str, float]:
     """The output ceilings the data checks bind (warehouse.checks.CEILINGS), from [limits]."""
     lim = s.limits
-    return {"max_order_units": lim.max_order_units, "max_order_value": lim.max_order_value,
-            "max_unit_cost": lim.max_unit_cost, "max_lead_time_days": lim.max_lead_time_days}
+    return {
+        "max_order_units": lim.max_order_units,
+        "max_order_value": lim.max_order_value,
+        "max_unit_cost": lim.max_unit_cost,
+        "max_lead_time_days": lim.max_lead_time_days,
+    }
 
 
 def policy_params(s: Settings) -> PolicyParams:
     p = s.policy
     share = {"item": None, "lost": 0.0, "backorders": 1.0}[s.simulation.unmet_demand]
     return PolicyParams(
-        decide_by=p.decide_by, targets=p.targets, switch_margin=p.switch_margin, replay_history=p.replay_history,
+        decide_by=p.decide_by,
+        targets=p.targets,
+        switch_margin=p.switch_margin,
+        replay_history=p.replay_history,
         jic_classes=tuple(p.jic_classes),
-        service_level=dict(p.service_level), class_floor=p.class_floor, stock_budget=p.stock_budget,
-        fill_target=p.fill_target, period_days=PERIOD_DAYS[s.demand.period], review_period_days=p.review_period_days,
-        holding_rate=p.holding_rate, obsolescence_rate=dict(p.obsolescence_rate), order_cost=p.order_cost,
-        order_line_cost=p.order_line_cost, backorder_share=dict(p.backorder_share),
-        waiting_cost_rate=p.waiting_cost_rate, default_lead_time_days=p.default_lead_time_days,
+        service_level=dict(p.service_level),
+        class_floor=p.class_floor,
+        stock_budget=p.stock_budget,
+        fill_target=p.fill_target,
+        period_days=PERIOD_DAYS[s.demand.period],
+        review_period_days=p.review_period_days,
+        holding_rate=p.holding_rate,
+        obsolescence_rate=dict(p.obsolescence_rate),
+        order_cost=p.order_cost,
+        order_line_cost=p.order_line_cost,
+        backorder_share=dict(p.backorder_share),
+        waiting_cost_rate=p.waiting_cost_rate,
+        default_lead_time_days=p.default_lead_time_days,
         default_lead_time_std_days=p.default_lead_time_std_days,
-        default_cost_ratio=p.default_cost_ratio, default_moq=p.default_moq,
-        default_pack_size=p.default_pack_size, abc_cutoffs=tuple(s.classification.abc_cutoffs),
-        new_item_policy=p.new_item_policy, service_measure=p.service_measure,
-        max_order_cover_days=p.max_order_cover_days or None, late_delivery_days=p.late_delivery_days,
+        default_cost_ratio=p.default_cost_ratio,
+        default_moq=p.default_moq,
+        default_pack_size=p.default_pack_size,
+        abc_cutoffs=tuple(s.classification.abc_cutoffs),
+        new_item_policy=p.new_item_policy,
+        service_measure=p.service_measure,
+        max_order_cover_days=p.max_order_cover_days or None,
+        late_delivery_days=p.late_delivery_days,
         unmet_demand_share=share,
     )
 
 
 def exception_rules(s: Settings) -> ExceptionRules:
     e = s.exceptions
-    return ExceptionRules(excess_weeks=e.excess_weeks, buffer_weeks=e.buffer_weeks,
-                          period_days=PERIOD_DAYS[s.demand.period])
+    return ExceptionRules(
+        excess_weeks=e.excess_weeks, buffer_weeks=e.buffer_weeks, period_days=PERIOD_DAYS[s.demand.period]
+    )
 
 
 def forecast_params(s: Settings) -> dict:
     """Keyword arguments of ``forecasting.AutoForecast`` from [forecast]."""
     f = s.forecast
-    return {"backtest_origins": f.backtest_origins, "origin_step": f.origin_step, "switch_margin": f.switch_margin,
-            "select_by": f.select_by, "models": tuple(f.models), "interval_level": f.interval_level,
-            "seasonal_limit": f.seasonal_limit}
+    return {
+        "backtest_origins": f.backtest_origins,
+        "origin_step": f.origin_step,
+        "switch_margin": f.switch_margin,
+        "select_by": f.select_by,
+        "models": tuple(f.models),
+        "interval_level": f.interval_level,
+        "seasonal_limit": f.seasonal_limit,
+    }
 
 
 def classify_params(s: Settings) -> dict:
     """Keyword arguments of ``classification.classify_skus`` from [classification]."""
     c = s.classification
-    return {"abc_basis": c.abc_basis, "abc_cutoffs": tuple(c.abc_cutoffs), "xyz_cutoffs": tuple(c.xyz_cutoffs),
-            "window_periods": c.window_periods, "new_periods": c.new_periods, "dead_periods": c.dead_periods,
-            "abc_hold": c.abc_hold, "xyz_hold": c.xyz_hold}
+    return {
+        "abc_basis": c.abc_basis,
+        "abc_cutoffs": tuple(c.abc_cutoffs),
+        "xyz_cutoffs": tuple(c.xyz_cutoffs),
+        "window_periods": c.window_periods,
+        "new_periods": c.new_periods,
+        "dead_periods": c.dead_periods,
+        "abc_hold": c.abc_hold,
+        "xyz_hold": c.xyz_hold,
+    }
 
 
 def expand_inputs(patterns: list[str]) -> list[Path]:

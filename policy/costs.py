@@ -11,12 +11,16 @@ waits for the supplier's delivery).
 from __future__ import annotations
 
 import numpy as np
-
-from policy.inventory import standard_normal_loss
+from jitjic.policy.inventory import standard_normal_loss
 
 __all__ = [
-    "shortage_cost", "unit_shortage_cost", "order_line_cost", "supplier_busy", "cost_optimal_level",
-    "jic_yearly", "jit_yearly",
+    "shortage_cost",
+    "unit_shortage_cost",
+    "order_line_cost",
+    "supplier_busy",
+    "cost_optimal_level",
+    "jic_yearly",
+    "jit_yearly",
 ]
 
 
@@ -62,8 +66,9 @@ def cost_optimal_level(holding_per_unit_year, order_qty, annual_demand, shortage
     return 1.0 - risk
 
 
-def jic_yearly(annual_demand, order_qty, safety_stock, sigma_protection, unit_cost, carrying_rate, line_cost,
-               shortage_per_unit) -> dict[str, np.ndarray]:
+def jic_yearly(
+    annual_demand, order_qty, safety_stock, sigma_protection, unit_cost, carrying_rate, line_cost, shortage_per_unit
+) -> dict[str, np.ndarray]:
     """A buffered item: holding and obsolescence on safety stock + half an order (``carrying_rate``
     per year, share of unit cost), D/Q order lines, and σ·G(SS/σ) units short per order cycle
     (normal loss over the protection interval). Returns holding, ordering, shortage, total and
@@ -78,8 +83,20 @@ def jic_yearly(annual_demand, order_qty, safety_stock, sigma_protection, unit_co
     return _total(stock, unit_cost, carrying_rate, cycles * line_cost, short, shortage_per_unit)
 
 
-def jit_yearly(annual_demand, reviews_per_year, order_up_to, lot, protection_mean, sigma_protection, unit_cost,
-               carrying_rate, line_cost, shortage_per_unit, backorder_share, demand_size) -> dict[str, np.ndarray]:
+def jit_yearly(
+    annual_demand,
+    reviews_per_year,
+    order_up_to,
+    lot,
+    protection_mean,
+    sigma_protection,
+    unit_cost,
+    carrying_rate,
+    line_cost,
+    shortage_per_unit,
+    backorder_share,
+    demand_size,
+) -> dict[str, np.ndarray]:
     """An item ordered to demand: at a review it orders when the position is a unit or more below
     ``order_up_to`` (the mean demand over lead time + review, no buffer), at least ``lot`` units
     (the review's demand rounded up to the MOQ and pack: a pack bought for one request serves
@@ -114,5 +131,11 @@ def jit_yearly(annual_demand, reviews_per_year, order_up_to, lot, protection_mea
 def _total(stock, unit_cost, carrying_rate, ordering, short, shortage_per_unit) -> dict[str, np.ndarray]:
     holding = stock * np.asarray(unit_cost, float) * np.asarray(carrying_rate, float)
     shortage = short * np.asarray(shortage_per_unit, float)
-    return {"holding": holding, "ordering": ordering, "shortage": shortage, "total": holding + ordering + shortage,
-            "units_short": short, "stock": stock}
+    return {
+        "holding": holding,
+        "ordering": ordering,
+        "shortage": shortage,
+        "total": holding + ordering + shortage,
+        "units_short": short,
+        "stock": stock,
+    }

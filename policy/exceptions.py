@@ -9,8 +9,14 @@ import pandas as pd
 
 __all__ = ["ExceptionRules", "EXCEPTIONS", "exceptions"]
 
-EXCEPTIONS = ("stock-out before the next receipt", "excess stock", "too much on order",
-              "buffer out of proportion", "season ending", "policy changed")
+EXCEPTIONS = (
+    "stock-out before the next receipt",
+    "excess stock",
+    "too much on order",
+    "buffer out of proportion",
+    "season ending",
+    "policy changed",
+)
 
 
 @dataclass(frozen=True)
@@ -24,8 +30,9 @@ class ExceptionRules:
     period_days: float = 7.0
 
 
-def exceptions(recs: pd.DataFrame, rules: ExceptionRules = ExceptionRules(),
-               previous: pd.DataFrame | None = None) -> pd.DataFrame:
+def exceptions(
+    recs: pd.DataFrame, rules: ExceptionRules = ExceptionRules(), previous: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per SKU and exception: ``sku, exception, rule, money_at_stake, detail``, the
     largest sums first.
 
@@ -42,52 +49,93 @@ def exceptions(recs: pd.DataFrame, rules: ExceptionRules = ExceptionRules(),
     on_order = r["on_order"].fillna(0).to_numpy(float)
     live = (r["policy"] != "PHASE_OUT").to_numpy()
     margin = np.maximum(r.get("shortage_cost_year", pd.Series(0.0, index=r.index)).to_numpy(float), 0)
-    short_unit = np.where(r.get("expected_units_short", pd.Series(0.0, index=r.index)).to_numpy(float) > 0,
-                          margin / np.maximum(r.get("expected_units_short", pd.Series(1.0, index=r.index))
-                                              .to_numpy(float), 1e-9), cost * 2 / 3)
+    short_unit = np.where(
+        r.get("expected_units_short", pd.Series(0.0, index=r.index)).to_numpy(float) > 0,
+        margin / np.maximum(r.get("expected_units_short", pd.Series(1.0, index=r.index)).to_numpy(float), 1e-9),
+        cost * 2 / 3,
+    )
     found = []
 
     def add(mask, name, rule, money, detail):
         mask = np.asarray(mask, bool) & np.isfinite(money)
         if mask.any():
-            found.append(pd.DataFrame({"sku": r.loc[mask, "sku"].to_numpy(), "exception": name, "rule": rule,
-                                       "money_at_stake": np.asarray(money)[mask],
-                                       "detail": np.asarray(detail, dtype=object)[mask]}))
+            found.append(
+                pd.DataFrame(
+                    {
+                        "sku": r.loc[mask, "sku"].to_numpy(),
+                        "exception": name,
+                        "rule": rule,
+                        "money_at_stake": np.asarray(money)[mask],
+                        "detail": np.asarray(detail, dtype=object)[mask],
+                    }
+                )
+            )
 
     lead = r["lead_time_days"].to_numpy(float)
     days = r["days_until_stockout"].to_numpy(float) if "days_until_stockout" in r else np.full(len(r), np.nan)
     gap_days = np.maximum(lead - days, 0.0)
     unserved = d / rules.period_days * gap_days
-    add(live & (d > 0) & (days < lead), EXCEPTIONS[0], "stock on hand runs out before an order placed today arrives",
+    add(
+        live & (d > 0) & (days < lead),
+        EXCEPTIONS[0],
+        "stock on hand runs out before an order placed today arrives",
         unserved * short_unit,
-        [f"on hand lasts {v:.0f} days, lead time {lt:.0f} days: about {u:,.0f} units unserved"
-         for v, lt, u in zip(np.nan_to_num(days), lead, unserved, strict=True)])
+        [
+            f"on hand lasts {v:.0f} days, lead time {lt:.0f} days: about {u:,.0f} units unserved"
+            for v, lt, u in zip(np.nan_to_num(days), lead, unserved, strict=True)
+        ],
+    )
     ceiling = r["order_up_to"].to_numpy(float) + rules.excess_weeks * weeks * d
     excess = on_hand - ceiling
-    add(live & (excess > 0), EXCEPTIONS[1], f"on hand above the order-up-to level + {rules.excess_weeks:g} weeks of demand",
-        excess * cost, [f"{e:,.0f} units above {c:,.0f}" for e, c in zip(np.nan_to_num(excess), ceiling, strict=True)])
+    add(
+        live & (excess > 0),
+        EXCEPTIONS[1],
+        f"on hand above the order-up-to level + {rules.excess_weeks:g} weeks of demand",
+        excess * cost,
+        [f"{e:,.0f} units above {c:,.0f}" for e, c in zip(np.nan_to_num(excess), ceiling, strict=True)],
+    )
     target = r["order_up_to"].to_numpy(float) + r["order_qty"].to_numpy(float)
     over = np.nan_to_num(on_hand) + on_order - target
-    add(live & (on_order > 0) & (over > 0), EXCEPTIONS[2], "on hand + on order above the order-up-to level + one order",
+    add(
+        live & (on_order > 0) & (over > 0),
+        EXCEPTIONS[2],
+        "on hand + on order above the order-up-to level + one order",
         np.minimum(over, on_order) * cost,
-        [f"{o:,.0f} on order, position {p:,.0f} above {t:,.0f}"
-         for o, p, t in zip(on_order, np.nan_to_num(on_hand) + on_order, target, strict=True)])
+        [
+            f"{o:,.0f} on order, position {p:,.0f} above {t:,.0f}"
+            for o, p, t in zip(on_order, np.nan_to_num(on_hand) + on_order, target, strict=True)
+        ],
+    )
     ss = r["safety_stock"].to_numpy(float)
     big = rules.buffer_weeks * weeks * d
-    add((r["policy"] == "JIC").to_numpy() & (d > 0) & (ss > big), EXCEPTIONS[3],
-        f"safety stock above {rules.buffer_weeks:g} weeks of mean demand", (ss - big) * cost,
-        [f"buffer {s:,.0f} units against {w:,.1f} a week" for s, w in zip(ss, d * weeks, strict=True)])
+    add(
+        (r["policy"] == "JIC").to_numpy() & (d > 0) & (ss > big),
+        EXCEPTIONS[3],
+        f"safety stock above {rules.buffer_weeks:g} weeks of mean demand",
+        (ss - big) * cost,
+        [f"buffer {s:,.0f} units against {w:,.1f} a week" for s, w in zip(ss, d * weeks, strict=True)],
+    )
     if "season_ending" in r:
         ending = r["season_ending"].fillna(False).to_numpy(bool)
-        add(live & ending, EXCEPTIONS[4], "the item's season is ending: order no more than the season needs",
-            np.nan_to_num(on_hand) * cost, ["season ending"] * len(r))
+        add(
+            live & ending,
+            EXCEPTIONS[4],
+            "the item's season is ending: order no more than the season needs",
+            np.nan_to_num(on_hand) * cost,
+            ["season ending"] * len(r),
+        )
     if previous is not None and len(previous):
         before = previous.set_index("sku").reindex(r["sku"])
         was = before["policy"].to_numpy(object)
         changed = pd.notna(was) & (was != r["policy"].to_numpy(object))
         delta = r["capital_tied_up"].to_numpy(float) - before["capital_tied_up"].fillna(0).to_numpy(float)
-        add(changed, EXCEPTIONS[5], "policy differs from the last completed run", np.abs(delta),
-            [f"{w} -> {n}" for w, n in zip(was, r["policy"], strict=True)])
+        add(
+            changed,
+            EXCEPTIONS[5],
+            "policy differs from the last completed run",
+            np.abs(delta),
+            [f"{w} -> {n}" for w, n in zip(was, r["policy"], strict=True)],
+        )
     if not found:
         return pd.DataFrame(columns=["sku", "exception", "rule", "money_at_stake", "detail"])
     out = pd.concat(found, ignore_index=True)

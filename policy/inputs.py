@@ -5,16 +5,29 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from policy.costs import shortage_cost
-from policy.params import PolicyParams
+from jitjic.policy.costs import shortage_cost
+from jitjic.policy.params import PolicyParams
 
 __all__ = ["ITEM_DEFAULTS", "item_inputs", "joined_notes", "protection_horizon"]
 
 # item-master columns the plan reads; absent ones are treated as blank
-ITEM_DEFAULTS = ("unit_cost", "supplier", "lead_time_days", "lead_time_std_days", "moq", "pack_size", "order_cost",
-                 "holding_rate", "on_time_rate", "policy_override", "target_service_level", "obsolescence_rate",
-                 "backorder_share", "avg_price", "description")
+ITEM_DEFAULTS = (
+    "unit_cost",
+    "supplier",
+    "lead_time_days",
+    "lead_time_std_days",
+    "moq",
+    "pack_size",
+    "order_cost",
+    "holding_rate",
+    "on_time_rate",
+    "policy_override",
+    "target_service_level",
+    "obsolescence_rate",
+    "backorder_share",
+    "avg_price",
+    "description",
+)
 
 
 def _on_time_lead_times(lead_days, on_time_rate, late_days):
@@ -24,8 +37,9 @@ def _on_time_lead_times(lead_days, on_time_rate, late_days):
     return np.asarray(lead_days, float) + (1 - r) * late_days, late_days * np.sqrt(r * (1 - r))
 
 
-def item_inputs(classes: pd.DataFrame, forecast: pd.DataFrame, items: pd.DataFrame, stock: pd.DataFrame | None,
-                p: PolicyParams) -> tuple[pd.DataFrame, list[tuple[np.ndarray, str]]]:
+def item_inputs(
+    classes: pd.DataFrame, forecast: pd.DataFrame, items: pd.DataFrame, stock: pd.DataFrame | None, p: PolicyParams
+) -> tuple[pd.DataFrame, list[tuple[np.ndarray, str]]]:
     """(rows, notes): the SKUs of both ``classes`` and ``forecast`` with the item master and
     stock joined and every gap filled; notes are (rows, text) pairs of what was assumed.
 
@@ -67,8 +81,14 @@ def item_inputs(classes: pd.DataFrame, forecast: pd.DataFrame, items: pd.DataFra
         out["lead_time_days"] = out["lead_time_days"].where(~rated, mean)
         out["lead_time_std_days"] = out["lead_time_std_days"].where(~rated, std)
         said = out["on_time_rate"].map(lambda r: f"{r:.0%}" if pd.notna(r) else "")
-        notes.append((rated, ("lead time and spread from " + said + f" on time (late ones {p.late_delivery_days:g} d "
-                              "late)").to_numpy()))
+        notes.append(
+            (
+                rated,
+                (
+                    "lead time and spread from " + said + f" on time (late ones {p.late_delivery_days:g} d late)"
+                ).to_numpy(),
+            )
+        )
     out["unit_cost"] = out["unit_cost"].fillna(0.0)
     out["obsolescence_rate"] = out["obsolescence_rate"].fillna(0.0)
     out["backorder_share"] = out["backorder_share"].fillna(0.0)
@@ -105,8 +125,11 @@ def joined_notes(notes: list[tuple[np.ndarray, str]], n: int) -> np.ndarray:
 def protection_horizon(items: pd.DataFrame, ids: np.ndarray | list[str], params: PolicyParams, limit: int = 52) -> int:
     """Periods of the longest lead time + review period among ``ids`` (default lead time where
     the item master has none), at most ``limit``."""
-    lead = items.set_index("sku")["lead_time_days"].reindex(ids) if "lead_time_days" in items else pd.Series(
-        np.nan, index=ids)
+    lead = (
+        items.set_index("sku")["lead_time_days"].reindex(ids)
+        if "lead_time_days" in items
+        else pd.Series(np.nan, index=ids)
+    )
     days = np.nan_to_num(lead.to_numpy(float), nan=params.default_lead_time_days)
     longest = (days.max(initial=params.default_lead_time_days) + params.review_period_days) / params.period_days
     return int(min(np.ceil(longest), limit))

@@ -6,8 +6,16 @@ import numpy as np
 from scipy.stats import norm
 
 __all__ = [
-    "lead_time_sigma", "safety_stock", "eoq", "round_order_qty", "standard_normal_loss",
-    "fill_rate_k", "safety_stock_fill_rate", "quantile_excess", "excess_at_periods", "excess_at_level",
+    "lead_time_sigma",
+    "safety_stock",
+    "eoq",
+    "round_order_qty",
+    "standard_normal_loss",
+    "fill_rate_k",
+    "safety_stock_fill_rate",
+    "quantile_excess",
+    "excess_at_periods",
+    "excess_at_level",
     "replenishment_qty",
 ]
 

@@ -34,8 +34,9 @@ def _first_at_or_below(cum_position: np.ndarray, level: np.ndarray) -> np.ndarra
     return out
 
 
-def order_proposal(recommendations: pd.DataFrame, forecast: pd.DataFrame, as_of: date,
-                   period_days: float = 7.0) -> pd.DataFrame:
+def order_proposal(
+    recommendations: pd.DataFrame, forecast: pd.DataFrame, as_of: date, period_days: float = 7.0
+) -> pd.DataFrame:
     """Per SKU with a stock count: ``order_by`` (the date its position, given the forecast, falls
     to its reorder point: at or below it today means today), ``days_until_stockout`` (days the
     stock on hand lasts at the forecast, ignoring what is on order; inf beyond the horizon),
@@ -68,8 +69,12 @@ def order_proposal(recommendations: pd.DataFrame, forecast: pd.DataFrame, as_of:
         default="later",
     )
     order_by = [as_of + timedelta(days=float(np.ceil(d))) if np.isfinite(d) else None for d in due_days]
-    return pd.DataFrame({
-        "sku": recs["sku"], "order_by": order_by,
-        "days_until_stockout": np.where(np.isfinite(stockout_days), stockout_days, np.nan),
-        "urgency": np.where(live, urgency, None), "due_today": live & (due_days <= 0),  # type: ignore[call-overload,arg-type]  # numpy stubs: no object-array where
-    })
+    return pd.DataFrame(
+        {
+            "sku": recs["sku"],
+            "order_by": order_by,
+            "days_until_stockout": np.where(np.isfinite(stockout_days), stockout_days, np.nan),
+            "urgency": np.where(live, urgency, None),  # type: ignore[call-overload]  # numpy stubs: no object where
+            "due_today": live & (due_days <= 0),
+        }
+    )

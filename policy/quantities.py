@@ -16,9 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
-
-from policy.costs import (
+from jitjic.policy.costs import (
     cost_optimal_level,
     jic_yearly,
     jit_yearly,
@@ -26,10 +24,11 @@ from policy.costs import (
     supplier_busy,
     unit_shortage_cost,
 )
-from policy.inventory import eoq, round_order_qty, safety_stock_fill_rate
-from policy.params import PolicyParams
-from policy.simulate import Plan, ReplayItems, replay
-from policy.uncertainty import Protection
+from jitjic.policy.inventory import eoq, round_order_qty, safety_stock_fill_rate
+from jitjic.policy.params import PolicyParams
+from jitjic.policy.simulate import Plan, ReplayItems, replay
+from jitjic.policy.uncertainty import Protection
+from scipy.stats import norm
 
 __all__ = ["Inputs", "plan_items", "allocate"]
 
@@ -40,38 +39,48 @@ class Inputs:
     ``build`` reads them off the item rows once; ``under`` sets the fields that depend on the
     rules (targets, popular classes, the item master's say), so several strategies share one."""
 
-    demand: np.ndarray          # mean demand per period
+    demand: np.ndarray  # mean demand per period
     unit_cost: np.ndarray
-    carrying_rate: np.ndarray   # holding + obsolescence, per year
+    carrying_rate: np.ndarray  # holding + obsolescence, per year
     lead_periods: np.ndarray
     lead_sd_periods: np.ndarray
     moq: np.ndarray
     pack: np.ndarray
-    order_cost: np.ndarray      # per purchase order
-    line_cost: float            # per order line
-    supplier: np.ndarray        # integer groups
-    shortage: np.ndarray        # expected cost of a unit short
-    lost_share: np.ndarray      # share of unmet demand lost
-    demand_share: np.ndarray    # share of periods with demand (1 / ADI)
+    order_cost: np.ndarray  # per purchase order
+    line_cost: float  # per order line
+    supplier: np.ndarray  # integer groups
+    shortage: np.ndarray  # expected cost of a unit short
+    lost_share: np.ndarray  # share of unmet demand lost
+    demand_share: np.ndarray  # share of periods with demand (1 / ADI)
     abc: np.ndarray
-    lifecycle: np.ndarray       # new | active | dead
-    override: np.ndarray        # the item master's policy_override ("JIC" / "JIT" / None)
-    own_level: np.ndarray       # the item master's target, NaN where none
-    protection: Protection      # demand over lead time + review
-    previous: np.ndarray        # last run's choice: 1.0 JIC, 0.0 JIT, NaN none
-    season_demand: np.ndarray   # forecast demand until a season ending ends (units), NaN otherwise
+    lifecycle: np.ndarray  # new | active | dead
+    override: np.ndarray  # the item master's policy_override ("JIC" / "JIT" / None)
+    own_level: np.ndarray  # the item master's target, NaN where none
+    protection: Protection  # demand over lead time + review
+    previous: np.ndarray  # last run's choice: 1.0 JIC, 0.0 JIT, NaN none
+    season_demand: np.ndarray  # forecast demand until a season ending ends (units), NaN otherwise
     history: np.ndarray | None = None  # SKU x periods: the latest demand (NaN before an item started)
     # set by ``under`` from the rules (empty until then)
     class_level: np.ndarray = field(default_factory=lambda: np.empty(0))  # the class's (or the item master's) target
-    popular: np.ndarray = field(default_factory=lambda: np.empty(0))      # ABC class among jic_classes
-    eligible: np.ndarray = field(default_factory=lambda: np.empty(0))     # may be buffered at all (live, with demand, new as the rule says)
-    forced: np.ndarray = field(default_factory=lambda: np.empty(0))       # "JIC" / "JIT" from the item master, None elsewhere
-    always_jic: np.ndarray = field(default_factory=lambda: np.empty(0))   # new items where new_item_policy is "JIC"
+    popular: np.ndarray = field(default_factory=lambda: np.empty(0))  # ABC class among jic_classes
+    eligible: np.ndarray = field(
+        default_factory=lambda: np.empty(0)
+    )  # may be buffered at all (live, with demand, new as the rule says)
+    forced: np.ndarray = field(
+        default_factory=lambda: np.empty(0)
+    )  # "JIC" / "JIT" from the item master, None elsewhere
+    always_jic: np.ndarray = field(default_factory=lambda: np.empty(0))  # new items where new_item_policy is "JIC"
 
     @classmethod
-    def build(cls, base: pd.DataFrame, lead_time: pd.DataFrame | None, p: PolicyParams,
-              protection: Protection | None = None, previous: np.ndarray | None = None,
-              history: np.ndarray | None = None) -> Inputs:
+    def build(
+        cls,
+        base: pd.DataFrame,
+        lead_time: pd.DataFrame | None,
+        p: PolicyParams,
+        protection: Protection | None = None,
+        previous: np.ndarray | None = None,
+        history: np.ndarray | None = None,
+    ) -> Inputs:
         """From ``policy.inputs.item_inputs`` rows and the forecast's cumulative quantiles (or a
         ``protection`` built from them before, for the same rows and periods); ``previous``: last
         run's choice per row (1.0 JIC, 0.0 JIT, NaN none); ``history``: each row's latest demand
@@ -83,11 +92,15 @@ class Inputs:
         share = base["backorder_share"].to_numpy(float)
         override = base["policy_override"].to_numpy(object)
         x = cls(
-            demand=d, unit_cost=base["unit_cost"].to_numpy(float),
+            demand=d,
+            unit_cost=base["unit_cost"].to_numpy(float),
             carrying_rate=(base["holding_rate"] + base["obsolescence_rate"]).to_numpy(float),
-            lead_periods=lt, lead_sd_periods=base["lead_time_std_days"].to_numpy(float) / p.period_days,
-            moq=base["moq"].to_numpy(float), pack=base["pack_size"].to_numpy(float),
-            order_cost=base["order_cost"].to_numpy(float), line_cost=p.order_line_cost,
+            lead_periods=lt,
+            lead_sd_periods=base["lead_time_std_days"].to_numpy(float) / p.period_days,
+            moq=base["moq"].to_numpy(float),
+            pack=base["pack_size"].to_numpy(float),
+            order_cost=base["order_cost"].to_numpy(float),
+            line_cost=p.order_line_cost,
             supplier=base["supplier_group"].to_numpy(int),
             shortage=unit_shortage_cost(base["lost_margin"], base["waiting_cost"], share),
             lost_share=1.0 - share,
@@ -96,12 +109,14 @@ class Inputs:
             lifecycle=(base["lifecycle"] if "lifecycle" in base else pd.Series("active", index=base.index)).to_numpy(),
             override=np.where(np.isin(override.astype(str), ["JIC", "JIT"]), override, None),  # type: ignore[call-overload,arg-type]  # numpy stubs: no object-array where
             own_level=base["target_service_level"].to_numpy(float),
-            protection=protection or Protection(base["sku"], lead_time, lt + review,
-                                                base["sigma"].clip(lower=0).to_numpy(float)),
+            protection=protection
+            or Protection(base["sku"], lead_time, lt + review, base["sigma"].clip(lower=0).to_numpy(float)),
             previous=np.full(len(base), np.nan) if previous is None else np.asarray(previous, float),
-            season_demand=np.where(base["season_ending"].fillna(False).to_numpy(bool),
-                                   base["season_demand"].to_numpy(float), np.nan)
-            if {"season_ending", "season_demand"} <= set(base) else np.full(len(base), np.nan),
+            season_demand=np.where(
+                base["season_ending"].fillna(False).to_numpy(bool), base["season_demand"].to_numpy(float), np.nan
+            )
+            if {"season_ending", "season_demand"} <= set(base)
+            else np.full(len(base), np.nan),
             history=history,
         )
         return x.under(p)
@@ -113,8 +128,10 @@ class Inputs:
             eligible &= self.lifecycle != "new"
         class_level = pd.Series(self.abc).map(p.service_level).astype(float).to_numpy()
         return replace(
-            self, class_level=np.where(np.isnan(self.own_level), class_level, self.own_level),
-            popular=np.isin(self.abc, p.jic_classes), eligible=eligible,
+            self,
+            class_level=np.where(np.isnan(self.own_level), class_level, self.own_level),
+            popular=np.isin(self.abc, p.jic_classes),
+            eligible=eligible,
             forced=self.override if p.item_policies else np.full(len(self.demand), None),
             always_jic=eligible & (self.lifecycle == "new") & (p.new_item_policy == "JIC"),
             previous=self.previous if previous is None else np.asarray(previous, float),
@@ -168,8 +185,20 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
 
     def both(scale: float) -> tuple[dict, dict]:
         jic = jic_yearly(annual, q, ss, sigma, x.unit_cost, x.carrying_rate * scale, line, x.shortage)
-        jit = jit_yearly(annual, reviews, jit_level, jit_qty, protection_demand, sigma, x.unit_cost,
-                         x.carrying_rate * scale, line, x.shortage, 1 - x.lost_share, x.demand / x.demand_share)
+        jit = jit_yearly(
+            annual,
+            reviews,
+            jit_level,
+            jit_qty,
+            protection_demand,
+            sigma,
+            x.unit_cost,
+            x.carrying_rate * scale,
+            line,
+            x.shortage,
+            1 - x.lost_share,
+            x.demand / x.demand_share,
+        )
         return jic, jit
 
     jic_c, jit_c = both(carrying_scale)
@@ -177,19 +206,20 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
     # of this plan): what its lumps, packs and lost or waiting customers really cost
     replayed = np.zeros(len(x.demand), dtype=bool)
     if x.history is not None and p.replay_history and x.history.shape[1] >= p.replay_history:
-        hist = x.history[:, -p.replay_history:]
+        hist = x.history[:, -p.replay_history :]
         replayed = np.isfinite(hist).all(axis=1) & x.eligible
         if replayed.any():
-            jic_r, jit_r = _replay_both(x, p, hist, protection_demand + ss, q, line, jit_level, jit_qty,
-                                        carrying_scale)
+            jic_r, jit_r = _replay_both(x, p, hist, protection_demand + ss, q, line, jit_level, jit_qty, carrying_scale)
             jic_c = {k: np.where(replayed, jic_r[k], v) for k, v in jic_c.items()}
             jit_c = {k: np.where(replayed, jit_r[k], v) for k, v in jit_c.items()}
     by_rule = x.popular & x.eligible
     # the other choice must be clearly cheaper to change last run's: no flip on a small change
     keep = 1.0 + p.switch_margin
-    by_cost = x.eligible & np.where(x.previous == 1.0, jic_c["total"] < keep * jit_c["total"],
-                                    np.where(x.previous == 0.0, keep * jic_c["total"] < jit_c["total"],
-                                             jic_c["total"] < jit_c["total"]))
+    by_cost = x.eligible & np.where(
+        x.previous == 1.0,
+        jic_c["total"] < keep * jit_c["total"],
+        np.where(x.previous == 0.0, keep * jic_c["total"] < jit_c["total"], jic_c["total"] < jit_c["total"]),
+    )
     chosen = (by_cost if p.decide_by == "cost" else by_rule) | x.always_jic
     is_jic = np.where(x.forced != None, x.forced == "JIC", chosen)  # noqa: E711 (element-wise)
     if carrying_scale != 1.0:
@@ -205,26 +235,58 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
     order_qty = np.where(is_jic, q, jit_qty)
     pick = {k: np.where(is_jic, jic[k], jit[k]) for k in jic}
     return {
-        "is_jic": is_jic, "by_rule": by_rule, "by_cost": by_cost, "rule_choice": chosen, "forced": x.forced,
-        "level": level, "safety_stock": ss,
-        "reorder_point": reorder_point, "order_up_to": np.where(is_jic, reorder_point + q, jit_level),
-        "order_qty": order_qty, "capped": capped & is_jic & ~ending, "season_capped": ending & is_jic,
-        "line_cost": line, "sigma": sigma, "costs_replayed": replayed,
-        "protection_demand": protection_demand, "jic": jic, "jit": jit, "chosen": pick,
+        "is_jic": is_jic,
+        "by_rule": by_rule,
+        "by_cost": by_cost,
+        "rule_choice": chosen,
+        "forced": x.forced,
+        "level": level,
+        "safety_stock": ss,
+        "reorder_point": reorder_point,
+        "order_up_to": np.where(is_jic, reorder_point + q, jit_level),
+        "order_qty": order_qty,
+        "capped": capped & is_jic & ~ending,
+        "season_capped": ending & is_jic,
+        "line_cost": line,
+        "sigma": sigma,
+        "costs_replayed": replayed,
+        "protection_demand": protection_demand,
+        "jic": jic,
+        "jit": jit,
+        "chosen": pick,
         "stock_value": pick["stock"] * x.unit_cost,
     }
 
 
-def _replay_both(x: Inputs, p: PolicyParams, hist: np.ndarray, reorder_point: np.ndarray, q: np.ndarray,
-                 line: np.ndarray, jit_level: np.ndarray, jit_qty: np.ndarray, scale: float) -> tuple[dict, dict]:
+def _replay_both(
+    x: Inputs,
+    p: PolicyParams,
+    hist: np.ndarray,
+    reorder_point: np.ndarray,
+    q: np.ndarray,
+    line: np.ndarray,
+    jit_level: np.ndarray,
+    jit_qty: np.ndarray,
+    scale: float,
+) -> tuple[dict, dict]:
     """Each item's JIC and JIT plan replayed alone on ``hist`` (SKU x periods, units), started
     stocked as planned; yearly costs as ``costs.jic_yearly`` returns them."""
     n = len(x.demand)
     items = ReplayItems(
-        lead_days=x.lead_periods * p.period_days, lead_sd_days=x.lead_sd_periods * p.period_days,
-        unit_cost=x.unit_cost, lost_margin=x.shortage, waiting_cost=x.shortage, backorder_share=1 - x.lost_share,
-        holding_rate=x.carrying_rate * scale, obsolescence_rate=np.zeros(n), order_cost=line,
-        line_cost=np.zeros(n), supplier=np.arange(n), moq=x.moq, pack=x.pack)
+        lead_days=x.lead_periods * p.period_days,
+        lead_sd_days=x.lead_sd_periods * p.period_days,
+        unit_cost=x.unit_cost,
+        lost_margin=x.shortage,
+        waiting_cost=x.shortage,
+        backorder_share=1 - x.lost_share,
+        holding_rate=x.carrying_rate * scale,
+        obsolescence_rate=np.zeros(n),
+        order_cost=line,
+        line_cost=np.zeros(n),
+        supplier=np.arange(n),
+        moq=x.moq,
+        pack=x.pack,
+    )
     years = hist.shape[1] * p.period_days / 365.0
     data = np.nan_to_num(hist)
     out = []
@@ -234,9 +296,16 @@ def _replay_both(x: Inputs, p: PolicyParams, hist: np.ndarray, reorder_point: np
         start = s + q / 2 if jic else jit_level
         r = replay(data, [plan], items, period_days=p.period_days, start_on_hand=np.maximum(np.nan_to_num(start), 0))
         holding, ordering, shortage = r["holding_cost"] / years, r["ordering_cost"] / years, r["shortage_cost"] / years
-        out.append({"holding": holding, "ordering": ordering, "shortage": shortage,
-                    "total": holding + ordering + shortage, "units_short": r["short"] / years,
-                    "stock": np.where(x.unit_cost > 0, r["avg_stock_value"] / np.maximum(x.unit_cost, 1e-12), 0.0)})
+        out.append(
+            {
+                "holding": holding,
+                "ordering": ordering,
+                "shortage": shortage,
+                "total": holding + ordering + shortage,
+                "units_short": r["short"] / years,
+                "stock": np.where(x.unit_cost > 0, r["avg_stock_value"] / np.maximum(x.unit_cost, 1e-12), 0.0),
+            }
+        )
     return out[0], out[1]
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from policy.inputs import item_inputs, joined_notes
-from policy.inventory import replenishment_qty
-from policy.params import PolicyParams
-from policy.quantities import Inputs, allocate
-from policy.reasons import reasons
+from jitjic.policy.inputs import item_inputs, joined_notes
+from jitjic.policy.inventory import replenishment_qty
+from jitjic.policy.params import PolicyParams
+from jitjic.policy.quantities import Inputs, allocate
+from jitjic.policy.reasons import reasons
 
 __all__ = ["PolicyParams", "recommend"]
 
@@ -90,15 +89,24 @@ def recommend(
 
     position = (base["on_hand"] + base["on_order"].fillna(0)).to_numpy(float)
     can_order = ~np.isnan(position) & ~dead & (d > 0)
-    reorder_qty = np.where(can_order, replenishment_qty(jic, np.nan_to_num(position), reorder_point, order_up_to,
-                                                        order_qty, x.moq, x.pack), 0.0)
+    reorder_qty = np.where(
+        can_order,
+        replenishment_qty(jic, np.nan_to_num(position), reorder_point, order_up_to, order_qty, x.moq, x.pack),
+        0.0,
+    )
 
     lt_days, lt_sd_days = base["lead_time_days"].to_numpy(float), base["lead_time_std_days"].to_numpy(float)
     unreliable = lt_sd_days > UNRELIABLE_SUPPLIER_CV * np.maximum(lt_days, 1e-9)
     unsteady = base["xyz"].eq("Z").to_numpy() & base["pattern"].isin(["erratic", "lumpy"]).to_numpy()
-    risk = np.where(~jic & unreliable & unsteady, "JIT risk: unreliable supplier and erratic demand",
-                    np.where(~jic & unreliable, "JIT risk: unreliable supplier",
-                             np.where(~jic & unsteady & x.popular, "JIT risk: erratic demand", None)))  # type: ignore[call-overload,arg-type]  # numpy stubs: no object-array where
+    risk = np.where(
+        ~jic & unreliable & unsteady,
+        "JIT risk: unreliable supplier and erratic demand",
+        np.where(
+            ~jic & unreliable,
+            "JIT risk: unreliable supplier",
+            np.where(~jic & unsteady & x.popular, "JIT risk: erratic demand", None),  # type: ignore[call-overload]
+        ),
+    )
     decided_by = np.where(forced, "item master", np.where(dead | (new & ~jic), "lifecycle", p.decide_by))
     plan = plan | {"is_jic": jic, "safety_stock": ss, "chosen": chosen}
     return pd.DataFrame(
@@ -108,26 +116,46 @@ def recommend(
             "supplier": base["supplier"],
             "policy": np.where(dead, "PHASE_OUT", np.where(jic, "JIC", "JIT")),
             "reason": reasons(base, plan, p, dead, new),
-            "abc": base["abc"], "xyz": base["xyz"], "pattern": base["pattern"], "model": base["model"],
+            "abc": base["abc"],
+            "xyz": base["xyz"],
+            "pattern": base["pattern"],
+            "model": base["model"],
             "service_level": np.where(jic, plan["level"], np.nan),
-            "mean_demand": d, "demand_std": base["sigma"].clip(lower=0).to_numpy(float), "unit_cost": cost,
-            "lead_time_days": lt_days, "lead_time_std_days": lt_sd_days,
+            "mean_demand": d,
+            "demand_std": base["sigma"].clip(lower=0).to_numpy(float),
+            "unit_cost": cost,
+            "lead_time_days": lt_days,
+            "lead_time_std_days": lt_sd_days,
             "protection_days": x.protection.periods * p.period_days,
-            "lead_time_demand": d * x.lead_periods, "safety_stock": ss, "reorder_point": reorder_point,
-            "order_up_to": order_up_to, "order_qty": order_qty, "orders_per_year": orders_per_year,
-            "order_cost": x.order_cost, "order_line_cost": plan["line_cost"], "holding_rate": base["holding_rate"],
-            "obsolescence_rate": base["obsolescence_rate"], "backorder_share": base["backorder_share"],
+            "lead_time_demand": d * x.lead_periods,
+            "safety_stock": ss,
+            "reorder_point": reorder_point,
+            "order_up_to": order_up_to,
+            "order_qty": order_qty,
+            "orders_per_year": orders_per_year,
+            "order_cost": x.order_cost,
+            "order_line_cost": plan["line_cost"],
+            "holding_rate": base["holding_rate"],
+            "obsolescence_rate": base["obsolescence_rate"],
+            "backorder_share": base["backorder_share"],
             "ordering_cost_year": chosen["ordering"],
             "holding_cost_year": capital * base["holding_rate"].to_numpy(float),
             "obsolescence_cost_year": capital * base["obsolescence_rate"].to_numpy(float),
-            "shortage_cost_year": chosen["shortage"], "expected_units_short": chosen["units_short"],
-            "capital_tied_up": capital, "days_of_cover": days_cover,
-            "on_hand": base["on_hand"], "on_order": base["on_order"], "inventory_position": position,
-            "reorder_now": reorder_qty > 0, "reorder_qty": reorder_qty, "reorder_value": reorder_qty * cost,
+            "shortage_cost_year": chosen["shortage"],
+            "expected_units_short": chosen["units_short"],
+            "capital_tied_up": capital,
+            "days_of_cover": days_cover,
+            "on_hand": base["on_hand"],
+            "on_order": base["on_order"],
+            "inventory_position": position,
+            "reorder_now": reorder_qty > 0,
+            "reorder_qty": reorder_qty,
+            "reorder_value": reorder_qty * cost,
             "risk_flag": risk,
             "season_ending": base["season_ending"].fillna(False).astype(bool) if "season_ending" in base else False,
             "service_measure": np.where(jic, "cycle" if p.targets == "cost" else p.service_measure, None),  # type: ignore[call-overload,arg-type]  # numpy stubs: no object-array where
-            "expected_cost_jic": plan["jic"]["total"], "expected_cost_jit": plan["jit"]["total"],
+            "expected_cost_jic": plan["jic"]["total"],
+            "expected_cost_jit": plan["jit"]["total"],
             "costs_from": np.where(plan["costs_replayed"], "replay", "formulas"),
             "decided_by": decided_by,
             "assumed": joined_notes(notes, len(base)),

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-
-from policy.inventory import replenishment_qty
+from jitjic.policy.inventory import replenishment_qty
 
 __all__ = ["Plan", "ReplayItems", "Scenario", "SCENARIOS", "arrival_period", "replay"]
 
@@ -68,8 +67,12 @@ class ReplayItems:
         zero: dict[str, Any] = {f: 0.0 for f in cls.__dataclass_fields__}
         zero.update(moq=1.0, pack=1.0, unit_cost=1.0, supplier=np.arange(n))
         zero.update(values)
-        return cls(**{k: np.broadcast_to(np.asarray(v, float if k != "supplier" else int), (n,)).copy()
-                      for k, v in zero.items()})
+        return cls(
+            **{
+                k: np.broadcast_to(np.asarray(v, float if k != "supplier" else int), (n,)).copy()
+                for k, v in zero.items()
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -99,9 +102,25 @@ SCENARIOS = (
     Scenario("lead-time spread (each order ± supplier's σ)", lead_time_spread=True),
 )
 
-_TOTALS = ("demand", "served", "short", "lost", "backordered", "stockout_periods", "demand_periods", "cycles",
-           "stockout_cycles", "stock_value", "orders", "purchase_orders", "holding_cost", "obsolescence_cost",
-           "ordering_cost", "lost_margin", "waiting_cost")
+_TOTALS = (
+    "demand",
+    "served",
+    "short",
+    "lost",
+    "backordered",
+    "stockout_periods",
+    "demand_periods",
+    "cycles",
+    "stockout_cycles",
+    "stock_value",
+    "orders",
+    "purchase_orders",
+    "holding_cost",
+    "obsolescence_cost",
+    "ordering_cost",
+    "lost_margin",
+    "waiting_cost",
+)
 
 
 def arrival_period(t: int | np.ndarray, lead_days, period_days: float):
@@ -140,7 +159,7 @@ def replay(
         rng = np.random.default_rng(scenario.seed)
         lead = np.maximum(rng.normal(lead, np.asarray(items.lead_sd_days, float)[:, None], (n, periods)), 0.0)
     delay = np.zeros(periods)
-    delay[scenario.delay_from:scenario.delay_from + scenario.delay_periods] = scenario.delay_days
+    delay[scenario.delay_from : scenario.delay_from + scenario.delay_periods] = scenario.delay_days
     due = arrival_period(np.arange(periods)[None, :], lead + delay[None, :], period_days)  # n x periods
     horizon = int(due.max(initial=periods)) + 1
     arriving = np.zeros((n, horizon))
@@ -168,9 +187,16 @@ def replay(
         on_hand -= to_waiting + served
         short = demand - served
         waiting += short * share - to_waiting
-        _add(out, demand=demand, served=served, short=short, lost=short * (1 - share),
-             backordered=short * share, lost_margin=short * (1 - share) * items.lost_margin,
-             waiting_cost=short * share * items.waiting_cost)
+        _add(
+            out,
+            demand=demand,
+            served=served,
+            short=short,
+            lost=short * (1 - share),
+            backordered=short * share,
+            lost_margin=short * (1 - share) * items.lost_margin,
+            waiting_cost=short * share * items.waiting_cost,
+        )
         asked = demand > 0
         stocked_out = (short > 1e-9) & asked
         out["stockout_periods"] += stocked_out
@@ -179,9 +205,10 @@ def replay(
         open_cycle["short"] |= stocked_out
 
         plan = plans[min(t, len(plans) - 1)]
-        position = on_hand + arriving[:, t + 1:].sum(axis=1) - waiting
-        qty = replenishment_qty(plan.is_jic, position, plan.reorder_point, plan.order_up_to, plan.order_qty,
-                                items.moq, items.pack)
+        position = on_hand + arriving[:, t + 1 :].sum(axis=1) - waiting
+        qty = replenishment_qty(
+            plan.is_jic, position, plan.reorder_point, plan.order_up_to, plan.order_qty, items.moq, items.pack
+        )
         ordered = qty > 0
         np.add.at(arriving, (rows[ordered], due[ordered, t]), qty[ordered])
         # one purchase order per supplier and period carries all its lines; its cost is shared
@@ -192,10 +219,15 @@ def replay(
             po_share = np.where(ordered, po_cost[supplier] / lines[supplier], 0.0)
             po_count = np.where(ordered, 1.0 / lines[supplier], 0.0)
         value = on_hand * items.unit_cost
-        _add(out, orders=ordered, purchase_orders=po_count,
-             ordering_cost=(po_share + ordered * items.line_cost) * scenario.freight, stock_value=value,
-             holding_cost=value * items.holding_rate * per_period,
-             obsolescence_cost=value * items.obsolescence_rate * per_period)
+        _add(
+            out,
+            orders=ordered,
+            purchase_orders=po_count,
+            ordering_cost=(po_share + ordered * items.line_cost) * scenario.freight,
+            stock_value=value,
+            holding_cost=value * items.holding_rate * per_period,
+            obsolescence_cost=value * items.obsolescence_rate * per_period,
+        )
     out["cycles"] += open_cycle["demand"]  # the cycle still open at the end
     out["stockout_cycles"] += open_cycle["short"]
     out["avg_stock_value"] = out.pop("stock_value") / max(periods, 1)

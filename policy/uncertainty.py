@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from jitjic.policy.inventory import excess_at_level, excess_at_periods
 from scipy.stats import norm
-
-from policy.inventory import excess_at_level, excess_at_periods
 
 __all__ = ["LEVEL_COLUMNS", "ONE_SIGMA", "Protection"]
 
@@ -24,8 +23,9 @@ class Protection:
     ``sigma_per_period`` x sqrt(periods). Built once per plan, then read at any level.
     """
 
-    def __init__(self, skus: pd.Series, lead_time: pd.DataFrame | None, periods: np.ndarray,
-                 sigma_per_period: np.ndarray):
+    def __init__(
+        self, skus: pd.Series, lead_time: pd.DataFrame | None, periods: np.ndarray, sigma_per_period: np.ndarray
+    ):
         n = len(skus)
         self.periods = np.asarray(periods, float)
         self.sigma_normal = np.asarray(sigma_per_period, float) * np.sqrt(self.periods)

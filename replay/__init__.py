@@ -3,7 +3,7 @@ each strategy planned from them and its orders, stock, shortages and costs simul
 exchange curve. The composition of forecasting, classification and policy (which stays pure
 inventory logic)."""
 
-from replay.backtest import (
+from jitjic.replay.backtest import (
     CURVE_LEVELS,
     STRATEGIES,
     Replay,
@@ -19,6 +19,16 @@ from replay.backtest import (
 )
 
 __all__ = [
-    "STRATEGIES", "CURVE_LEVELS", "Replay", "prepare_replay", "strategy_params", "uniform_jic", "plan_weeks",
-    "run_strategy", "backtest_policies", "exchange_curve", "equal_stock_level", "summarise",
+    "STRATEGIES",
+    "CURVE_LEVELS",
+    "Replay",
+    "prepare_replay",
+    "strategy_params",
+    "uniform_jic",
+    "plan_weeks",
+    "run_strategy",
+    "backtest_policies",
+    "exchange_curve",
+    "equal_stock_level",
+    "summarise",
 ]

@@ -15,36 +15,78 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-
-from classification import classify_skus
-from forecasting import AutoForecast, lead_time_table, summary_table
-from forecasting.matrix import to_matrix
-from forecasting.paths import cheap_paths
-from policy.inputs import item_inputs, protection_horizon
-from policy.params import PolicyParams
-from policy.quantities import Inputs, allocate
-from policy.simulate import SCENARIOS, Plan, ReplayItems, Scenario, replay
-from policy.uncertainty import Protection
+from jitjic.classification import classify_skus
+from jitjic.forecasting import AutoForecast, lead_time_table, summary_table
+from jitjic.forecasting.matrix import to_matrix
+from jitjic.forecasting.paths import cheap_paths
+from jitjic.policy.inputs import item_inputs, protection_horizon
+from jitjic.policy.params import PolicyParams
+from jitjic.policy.quantities import Inputs, allocate
+from jitjic.policy.simulate import SCENARIOS, Plan, ReplayItems, Scenario, replay
+from jitjic.policy.uncertainty import Protection
 
 __all__ = [
-    "STRATEGIES", "CURVE_LEVELS", "Replay", "prepare_replay", "strategy_params", "uniform_jic", "plan_weeks",
-    "run_strategy", "backtest_policies", "exchange_curve", "equal_stock_level", "summarise",
+    "STRATEGIES",
+    "CURVE_LEVELS",
+    "Replay",
+    "prepare_replay",
+    "strategy_params",
+    "uniform_jic",
+    "plan_weeks",
+    "run_strategy",
+    "backtest_policies",
+    "exchange_curve",
+    "equal_stock_level",
+    "summarise",
 ]
 
 STRATEGIES = ("JIT everywhere", "JIC everywhere", "class rule", "recommended")
 # the uniform cycle service levels JIC everywhere is replayed at for the exchange curve
 CURVE_LEVELS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99)
-_SUMS = ["demand", "served", "short", "lost", "backordered", "stockout_periods", "demand_periods", "cycles",
-         "stockout_cycles", "avg_stock_value", "orders", "purchase_orders", "holding_cost", "obsolescence_cost",
-         "ordering_cost", "lost_margin", "waiting_cost", "shortage_cost", "target_cycles", "jic_cycles",
-         "jic_stockout_cycles", "skus", "served_cycles_share", "switched", "switches"]
+_SUMS = [
+    "demand",
+    "served",
+    "short",
+    "lost",
+    "backordered",
+    "stockout_periods",
+    "demand_periods",
+    "cycles",
+    "stockout_cycles",
+    "avg_stock_value",
+    "orders",
+    "purchase_orders",
+    "holding_cost",
+    "obsolescence_cost",
+    "ordering_cost",
+    "lost_margin",
+    "waiting_cost",
+    "shortage_cost",
+    "target_cycles",
+    "jic_cycles",
+    "jic_stockout_cycles",
+    "skus",
+    "served_cycles_share",
+    "switched",
+    "switches",
+]
 
 
 def uniform_jic(params: PolicyParams, level: float) -> PolicyParams:
     """JIC everywhere at one cycle service level: every live item buffered at ``level``."""
-    return replace(params, decide_by="class", targets="class", jic_classes=("A", "B", "C"), new_item_policy="JIC",
-                   service_level={"A": level, "B": level, "C": level}, item_policies=False, class_floor=False,
-                   stock_budget=None, fill_target=None, service_measure="cycle")
+    return replace(
+        params,
+        decide_by="class",
+        targets="class",
+        jic_classes=("A", "B", "C"),
+        new_item_policy="JIC",
+        service_level={"A": level, "B": level, "C": level},
+        item_policies=False,
+        class_floor=False,
+        stock_budget=None,
+        fill_target=None,
+        service_measure="cycle",
+    )
 
 
 def strategy_params(params: PolicyParams, jic_level: float | None = None) -> dict[str, PolicyParams]:
@@ -83,9 +125,12 @@ class Replay:
             history, start = self.history, 0
             if history is not None:
                 start = history.shape[1] - self.actual.shape[1]
-            self._inputs = [Inputs.build(base, None, self.params, protection,
-                                         history=None if history is None else history[:, :start + t])
-                            for t, (base, protection) in enumerate(self.weeks)]
+            self._inputs = [
+                Inputs.build(
+                    base, None, self.params, protection, history=None if history is None else history[:, : start + t]
+                )
+                for t, (base, protection) in enumerate(self.weeks)
+            ]
         return self._inputs
 
 
@@ -133,13 +178,22 @@ def prepare_replay(
         summary = summary_table(auto, ids).assign(season_demand=_season_demand(auto))
         # the planner classifies every night: an item dead in summer sells again by Christmas
         if t:  # last week's classes: an item near a border keeps its class
-            known_then = classify_skus(demand[demand["period_start"].isin(set(periods[: origin + t]))],
-                                       previous=known_then, **(classify_params or {}))
+            known_then = classify_skus(
+                demand[demand["period_start"].isin(set(periods[: origin + t]))],
+                previous=known_then,
+                **(classify_params or {}),
+            )
         known_then = known_then.set_index("sku").reindex(ids).reset_index()
         base, _ = item_inputs(known_then, summary, items, None, params)
         periods_t = (base["lead_time_days"].to_numpy(float) + params.review_period_days) / params.period_days
-        fitted.append((base, Protection(base["sku"], lead_time_table(auto, ids), periods_t,
-                                        base["sigma"].clip(lower=0).to_numpy(float))))
+        fitted.append(
+            (
+                base,
+                Protection(
+                    base["sku"], lead_time_table(auto, ids), periods_t, base["sigma"].clip(lower=0).to_numpy(float)
+                ),
+            )
+        )
     first = fitted[0][0]
     return Replay(ids, classes, weight, y[:, origin:], fitted, params, _replay_items(first, params), total, y)
 
@@ -159,8 +213,9 @@ class _PathCache:
         cuts = [*self.auto.origins(periods), periods]
         for cut in cuts:
             if cut not in self.cache:
-                self.cache[cut] = cheap_paths(self.y[:, :cut], self.auto.models, [], self.auto.horizon,
-                                              self.auto.season)
+                self.cache[cut] = cheap_paths(
+                    self.y[:, :cut], self.auto.models, [], self.auto.horizon, self.auto.season
+                )
         for old in [c for c in self.cache if c < min(cuts)]:  # origins only move forward
             del self.cache[old]
         return {m: np.concatenate([self.cache[c][m] for c in cuts]) for m in self.auto.models}
@@ -177,12 +232,18 @@ def _season_demand(auto: AutoForecast) -> np.ndarray:
 
 def _replay_items(base: pd.DataFrame, p: PolicyParams) -> ReplayItems:
     return ReplayItems(
-        lead_days=base["lead_time_days"].to_numpy(float), lead_sd_days=base["lead_time_std_days"].to_numpy(float),
-        unit_cost=base["unit_cost"].to_numpy(float), lost_margin=base["lost_margin"].to_numpy(float),
-        waiting_cost=base["waiting_cost"].to_numpy(float), backorder_share=base["backorder_share"].to_numpy(float),
-        holding_rate=base["holding_rate"].to_numpy(float), obsolescence_rate=base["obsolescence_rate"].to_numpy(float),
-        order_cost=base["order_cost"].to_numpy(float), line_cost=np.full(len(base), p.order_line_cost),
-        supplier=base["supplier_group"].to_numpy(int), moq=base["moq"].to_numpy(float),
+        lead_days=base["lead_time_days"].to_numpy(float),
+        lead_sd_days=base["lead_time_std_days"].to_numpy(float),
+        unit_cost=base["unit_cost"].to_numpy(float),
+        lost_margin=base["lost_margin"].to_numpy(float),
+        waiting_cost=base["waiting_cost"].to_numpy(float),
+        backorder_share=base["backorder_share"].to_numpy(float),
+        holding_rate=base["holding_rate"].to_numpy(float),
+        obsolescence_rate=base["obsolescence_rate"].to_numpy(float),
+        order_cost=base["order_cost"].to_numpy(float),
+        line_cost=np.full(len(base), p.order_line_cost),
+        supplier=base["supplier_group"].to_numpy(int),
+        moq=base["moq"].to_numpy(float),
         pack=base["pack_size"].to_numpy(float),
     )
 
@@ -196,16 +257,26 @@ def plan_weeks(rp: Replay, params: PolicyParams) -> tuple[list[Plan], list[np.nd
         plan, _ = allocate(x.under(params, previous), params)
         dead = (x.lifecycle == "dead") & (plan["forced"] == None)  # noqa: E711 (element-wise)
         jic = plan["is_jic"] & ~dead
-        plans.append(Plan(is_jic=jic, reorder_point=np.where(dead, 0.0, plan["reorder_point"]),
-                          order_up_to=np.where(dead, 0.0, plan["order_up_to"]),
-                          order_qty=np.where(dead, 0.0, plan["order_qty"])))
+        plans.append(
+            Plan(
+                is_jic=jic,
+                reorder_point=np.where(dead, 0.0, plan["reorder_point"]),
+                order_up_to=np.where(dead, 0.0, plan["order_up_to"]),
+                order_qty=np.where(dead, 0.0, plan["order_qty"]),
+            )
+        )
         levels.append(np.where(jic, plan["level"], np.nan))
         previous = jic.astype(float)
     return plans, levels
 
 
-def run_strategy(rp: Replay, params: PolicyParams, scenarios: tuple[Scenario, ...] = (SCENARIOS[0],),
-                 name: str = "", plans: tuple[list[Plan], list[np.ndarray]] | None = None) -> pd.DataFrame:
+def run_strategy(
+    rp: Replay,
+    params: PolicyParams,
+    scenarios: tuple[Scenario, ...] = (SCENARIOS[0],),
+    name: str = "",
+    plans: tuple[list[Plan], list[np.ndarray]] | None = None,
+) -> pd.DataFrame:
     """Per-SKU replay results of one strategy under ``scenarios`` (rows: scenario x SKU)."""
     weekly, levels = plans or plan_weeks(rp, params)
     first = weekly[0]
@@ -221,19 +292,37 @@ def run_strategy(rp: Replay, params: PolicyParams, scenarios: tuple[Scenario, ..
     switches = (np.diff(np.stack([pl.is_jic for pl in weekly]).astype(int), axis=0) != 0).sum(axis=0)
     rows = []
     for scenario in scenarios:
-        out = replay(rp.actual, weekly, rp.items, period_days=params.period_days, scenario=scenario,
-                     start_on_hand=np.nan_to_num(start))
+        out = replay(
+            rp.actual,
+            weekly,
+            rp.items,
+            period_days=params.period_days,
+            scenario=scenario,
+            start_on_hand=np.nan_to_num(start),
+        )
         with np.errstate(divide="ignore", invalid="ignore"):
             per_item = np.where(out["cycles"] > 0, 1 - out["stockout_cycles"] / out["cycles"], np.nan)
-        rows.append(pd.DataFrame({
-            "scenario": scenario.name, "strategy": name, "sku": rp.ids, "abc": rp.classes["abc"].to_numpy(),
-            "weight": rp.weight, **out, "target_level": target,
-            "target_cycles": np.where(buffered, np.nan_to_num(target) * out["cycles"], 0.0),
-            "jic_cycles": np.where(buffered, out["cycles"], 0.0),
-            "jic_stockout_cycles": np.where(buffered, out["stockout_cycles"], 0.0),
-            "skus": 1.0, "served_cycles_share": np.nan_to_num(per_item), "cycle_service_item": per_item,
-            "switched": (switches > 0).astype(float), "switches": switches.astype(float),
-        }))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "scenario": scenario.name,
+                    "strategy": name,
+                    "sku": rp.ids,
+                    "abc": rp.classes["abc"].to_numpy(),
+                    "weight": rp.weight,
+                    **out,
+                    "target_level": target,
+                    "target_cycles": np.where(buffered, np.nan_to_num(target) * out["cycles"], 0.0),
+                    "jic_cycles": np.where(buffered, out["cycles"], 0.0),
+                    "jic_stockout_cycles": np.where(buffered, out["stockout_cycles"], 0.0),
+                    "skus": 1.0,
+                    "served_cycles_share": np.nan_to_num(per_item),
+                    "cycle_service_item": per_item,
+                    "switched": (switches > 0).astype(float),
+                    "switches": switches.astype(float),
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -257,16 +346,28 @@ def backtest_policies(
     avg_price``). Returns one row per scenario x strategy x ABC class (and ``all``); see
     ``summarise`` for the columns.
     """
-    rp = prepare_replay(demand, items, params, weeks=weeks, horizon=horizon, forecast_params=forecast_params,
-                        classify_params=classify_params, max_skus=max_skus, seed=seed,
-                        period={1.0: "day", 7.0: "week"}.get(params.period_days, "month"))
-    per_sku = pd.concat([run_strategy(rp, p, scenarios, name) for name, p in strategy_params(params, jic_level).items()],
-                        ignore_index=True)
+    rp = prepare_replay(
+        demand,
+        items,
+        params,
+        weeks=weeks,
+        horizon=horizon,
+        forecast_params=forecast_params,
+        classify_params=classify_params,
+        max_skus=max_skus,
+        seed=seed,
+        period={1.0: "day", 7.0: "week"}.get(params.period_days, "month"),
+    )
+    per_sku = pd.concat(
+        [run_strategy(rp, p, scenarios, name) for name, p in strategy_params(params, jic_level).items()],
+        ignore_index=True,
+    )
     return summarise(per_sku, weeks, params.period_days).assign(skus_total=rp.skus_total, skus_replayed=len(rp.ids))
 
 
-def exchange_curve(rp: Replay, params: PolicyParams, levels: tuple[float, ...] = CURVE_LEVELS,
-                   equal_stock: bool = True) -> pd.DataFrame:
+def exchange_curve(
+    rp: Replay, params: PolicyParams, levels: tuple[float, ...] = CURVE_LEVELS, equal_stock: bool = True
+) -> pd.DataFrame:
     """Stock against service and cost, plain scenario: JIT everywhere, JIC everywhere at each of
     ``levels``, the class rule, the recommendation and (``equal_stock``) JIC everywhere at the
     level whose stock matches the recommendation's. One row each: policy, setting,
@@ -283,10 +384,12 @@ def exchange_curve(rp: Replay, params: PolicyParams, levels: tuple[float, ...] =
     return pd.DataFrame(rows)
 
 
-def equal_stock_level(rp: Replay, params: PolicyParams, stock_value: float, lo: float = 0.05, hi: float = 0.999,
-                      tolerance: float = 0.001) -> tuple[float, pd.DataFrame]:
+def equal_stock_level(
+    rp: Replay, params: PolicyParams, stock_value: float, lo: float = 0.05, hi: float = 0.999, tolerance: float = 0.001
+) -> tuple[float, pd.DataFrame]:
     """The uniform JIC level whose replayed average stock value matches ``stock_value`` (within
     ``tolerance`` as a share, or the nearest bound), and its per-SKU replay."""
+
     def stock(level: float) -> tuple[float, pd.DataFrame]:
         out = run_strategy(rp, uniform_jic(params, level))
         return float((out["avg_stock_value"] * out["weight"]).sum()), out
@@ -305,12 +408,20 @@ def _curve_row(per_sku: pd.DataFrame, rp: Replay, policy: str, setting: str) -> 
     overall = s[s["abc"] == "all"].iloc[0]
     a = s[s["abc"] == "A"]
     years = len(rp.actual[0]) * rp.params.period_days / 365.0
-    return {"policy": policy, "setting": setting, "avg_stock_value": overall["avg_stock_value"],
-            "fill_rate": overall["fill_rate"], "cycle_service_a": a["cycle_service_level"].iloc[0] if len(a) else np.nan,
-            "orders_per_year": overall["orders"] / years, "purchase_orders_per_year": overall["purchase_orders"] / years,
-            "holding_cost": overall["holding_cost"] / years, "obsolescence_cost": overall["obsolescence_cost"] / years,
-            "ordering_cost": overall["ordering_cost"] / years, "shortage_cost": overall["shortage_cost"] / years,
-            "total_cost": overall["total_cost"] / years}
+    return {
+        "policy": policy,
+        "setting": setting,
+        "avg_stock_value": overall["avg_stock_value"],
+        "fill_rate": overall["fill_rate"],
+        "cycle_service_a": a["cycle_service_level"].iloc[0] if len(a) else np.nan,
+        "orders_per_year": overall["orders"] / years,
+        "purchase_orders_per_year": overall["purchase_orders"] / years,
+        "holding_cost": overall["holding_cost"] / years,
+        "obsolescence_cost": overall["obsolescence_cost"] / years,
+        "ordering_cost": overall["ordering_cost"] / years,
+        "shortage_cost": overall["shortage_cost"] / years,
+        "total_cost": overall["total_cost"] / years,
+    }
 
 
 def _stratified_sample(abc: np.ndarray, max_skus: int | None, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -343,8 +454,10 @@ def summarise(per_sku: pd.DataFrame, weeks: int, period_days: float = 7.0) -> pd
     total."""
     if "weight" in per_sku:
         per_sku = per_sku.assign(**{c: per_sku[c] * per_sku["weight"] for c in _SUMS})
-    per_sku = per_sku.assign(served_cycles_share=np.where(per_sku["cycles"] > 0, per_sku["served_cycles_share"], 0.0),
-                             items_with_cycles=(per_sku["cycles"] > 0) * per_sku.get("weight", 1.0))
+    per_sku = per_sku.assign(
+        served_cycles_share=np.where(per_sku["cycles"] > 0, per_sku["served_cycles_share"], 0.0),
+        items_with_cycles=(per_sku["cycles"] > 0) * per_sku.get("weight", 1.0),
+    )
     sums = [*_SUMS, "items_with_cycles"]
     by_class = per_sku.groupby(["scenario", "strategy", "abc"], sort=False)[sums].sum().reset_index()
     overall = per_sku.groupby(["scenario", "strategy"], sort=False)[sums].sum().reset_index().assign(abc="all")
@@ -360,9 +473,29 @@ def summarise(per_sku: pd.DataFrame, weeks: int, period_days: float = 7.0) -> pd
         out["period_service_level"] = 1 - out["stockout_periods"] / out["demand_periods"]
     out["total_cost"] = out["holding_cost"] + out["obsolescence_cost"] + out["ordering_cost"] + out["shortage_cost"]
     out["weeks"] = weeks
-    cols = ["scenario", "strategy", "abc", "fill_rate", "cycle_service_level", "cycle_service_per_item",
-            "cycles_per_item", "target_cycle_service", "jic_cycle_service_level", "switched_items",
-            "period_service_level",
-            "stockout_periods", "avg_stock_value", "orders", "purchase_orders", "lost", "backordered",
-            "holding_cost", "obsolescence_cost", "ordering_cost", "shortage_cost", "total_cost", "weeks"]
+    cols = [
+        "scenario",
+        "strategy",
+        "abc",
+        "fill_rate",
+        "cycle_service_level",
+        "cycle_service_per_item",
+        "cycles_per_item",
+        "target_cycle_service",
+        "jic_cycle_service_level",
+        "switched_items",
+        "period_service_level",
+        "stockout_periods",
+        "avg_stock_value",
+        "orders",
+        "purchase_orders",
+        "lost",
+        "backordered",
+        "holding_cost",
+        "obsolescence_cost",
+        "ordering_cost",
+        "shortage_cost",
+        "total_cost",
+        "weeks",
+    ]
     return out[cols]

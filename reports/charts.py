@@ -27,15 +27,16 @@ def _png(fig, tight: bool = True) -> bytes:
 def abc_xyz_heatmap(matrix: pd.DataFrame) -> bytes:
     """SKUs (number) and share of annual value (%) per ABC x XYZ cell."""
     skus = matrix.pivot(index="abc", columns="xyz", values="skus").reindex(index=list("ABC"), columns=list("XYZ"))
-    value = matrix.pivot(index="abc", columns="xyz", values="share_of_value").reindex(index=list("ABC"), columns=list("XYZ"))
+    value = matrix.pivot(index="abc", columns="xyz", values="share_of_value").reindex(
+        index=list("ABC"), columns=list("XYZ")
+    )
     fig, ax = plt.subplots(figsize=(4.2, 3.2))
     ax.imshow(value.fillna(0).to_numpy(), cmap="Blues", vmin=0)
     for i in range(3):
         for j in range(3):
             n, v = skus.iat[i, j], value.iat[i, j]
             text = "-" if pd.isna(n) else f"{int(n)} SKUs\n{0 if pd.isna(v) else v:.0%} of value"
-            ax.text(j, i, text, ha="center", va="center", fontsize=8,
-                    color="white" if (v or 0) > 0.25 else "#1d2430")
+            ax.text(j, i, text, ha="center", va="center", fontsize=8, color="white" if (v or 0) > 0.25 else "#1d2430")
     ax.set_xticks(range(3), ["X steady", "Y variable", "Z erratic"])
     ax.set_yticks(range(3), ["A", "B", "C"])
     ax.set_title("ABC-XYZ: SKUs and share of annual value", fontsize=9)
@@ -44,8 +45,11 @@ def abc_xyz_heatmap(matrix: pd.DataFrame) -> bytes:
 
 def capital_by_class(recommendations: pd.DataFrame, currency: str = "currency") -> bytes:
     """Capital tied up (``currency``) per ABC class, stacked by policy."""
-    table = (recommendations.pivot_table(index="abc", columns="policy", values="capital_tied_up", aggfunc="sum")
-             .reindex(index=list("ABC")).fillna(0.0))
+    table = (
+        recommendations.pivot_table(index="abc", columns="policy", values="capital_tied_up", aggfunc="sum")
+        .reindex(index=list("ABC"))
+        .fillna(0.0)
+    )
     fig, ax = plt.subplots(figsize=(4.2, 2.8))
     bottom = np.zeros(len(table))
     colors = {"JIC": "#2f6db3", "JIT": "#9cc3e6", "PHASE_OUT": "#c9ced6"}
@@ -77,19 +81,37 @@ def exchange_curve_chart(curve: pd.DataFrame, currency: str = "currency") -> byt
     uniform = uniform.sort_values("avg_stock_value")
     marks = {"JIT everywhere": ("s", "#9cc3e6"), "class rule": ("^", "#7a869a"), "recommended": ("*", "#d9480f")}
     for ax, col, label in ((top, "fill_rate", "fill rate"), (bottom, "total_cost", "total cost per year")):
-        ax.plot(uniform["avg_stock_value"], uniform[col], "-o", color="#2f6db3", ms=3, label="JIC everywhere, one target")
+        ax.plot(
+            uniform["avg_stock_value"], uniform[col], "-o", color="#2f6db3", ms=3, label="JIC everywhere, one target"
+        )
         for _, r in uniform.iterrows():
             if ax is top:
-                ax.annotate(r["setting"], (r["avg_stock_value"], r[col]), fontsize=6, xytext=(2, -8),
-                            textcoords="offset points", color="#2f6db3")
+                ax.annotate(
+                    r["setting"],
+                    (r["avg_stock_value"], r[col]),
+                    fontsize=6,
+                    xytext=(2, -8),
+                    textcoords="offset points",
+                    color="#2f6db3",
+                )
         for policy, (marker, color) in marks.items():
             row = curve[curve["policy"] == policy]
             if len(row):
-                ax.plot(row["avg_stock_value"], row[col], marker, color=color, ms=11 if marker == "*" else 7,
-                        label=policy, linestyle="none")
+                ax.plot(
+                    row["avg_stock_value"],
+                    row[col],
+                    marker,
+                    color=color,
+                    ms=11 if marker == "*" else 7,
+                    label=policy,
+                    linestyle="none",
+                )
         ax.set_ylabel(label)
-        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
-            (lambda v, _: f"{v:.0%}") if col == "fill_rate" else (lambda v, _: f"{v:,.0f}")))
+        ax.yaxis.set_major_formatter(
+            matplotlib.ticker.FuncFormatter(
+                (lambda v, _: f"{v:.0%}") if col == "fill_rate" else (lambda v, _: f"{v:,.0f}")
+            )
+        )
     bottom.set_xlabel(f"average stock value ({currency})")
     bottom.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     top.set_title("Exchange curve: service and cost for the stock held (replayed)", fontsize=9)
@@ -114,12 +136,14 @@ def sku_drilldown(history: pd.DataFrame, forecast: pd.DataFrame, item: dict, per
     item: ``sku, description, on_hand, on_order, reorder_point`` (units)."""
     fig, (ax, stock) = plt.subplots(1, 2, figsize=(6.0, 2.4), gridspec_kw={"width_ratios": [3, 1.4]})
     if len(history):
-        ax.step(pd.to_datetime(history["period_start"]), history["qty"], where="post", color="#7a869a", lw=1,
-                label="demand")
+        ax.step(
+            pd.to_datetime(history["period_start"]), history["qty"], where="post", color="#7a869a", lw=1, label="demand"
+        )
     if len(forecast):
         when = pd.to_datetime(forecast["period_start"])
-        ax.fill_between(when, forecast["lower"], forecast["upper"], step="post", color="#9cc3e6", alpha=0.5,
-                        label="forecast band")
+        ax.fill_between(
+            when, forecast["lower"], forecast["upper"], step="post", color="#9cc3e6", alpha=0.5, label="forecast band"
+        )
         ax.step(when, forecast["mean"], where="post", color="#2f6db3", lw=1.5, label="forecast")
         step = when.iloc[1] - when.iloc[0] if len(when) > 1 else pd.Timedelta(days=7)
         days = np.arange(len(when) + 1) * step.days
@@ -129,8 +153,7 @@ def sku_drilldown(history: pd.DataFrame, forecast: pd.DataFrame, item: dict, per
         stock.axhspan(min(position.min(), 0) * 1.05 - 1, 0, color="#fde2e1", lw=0)
         stock.plot(days, on_hand - used, color="#d9480f", lw=1.5, label="on hand (< 0: short)")
         stock.plot(days, position, color="#d9480f", lw=1, ls=":", label="with on order")
-        stock.axhline(_number(item.get("reorder_point")), color="#1d2430", lw=1, ls="--",
-                      label="reorder point")
+        stock.axhline(_number(item.get("reorder_point")), color="#1d2430", lw=1, ls="--", label="reorder point")
         stock.set_xlabel("days from today, no new order", fontsize=7)
         stock.legend(fontsize=6, frameon=False, loc="upper right")
     stock.set_title("stock (units)", fontsize=7)

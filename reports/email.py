@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-__all__ = ["SmtpConfig", "PlaintextAuthRefused", "build_message", "send_message", "alert_message",
-           "refused_for_good"]
+__all__ = ["SmtpConfig", "PlaintextAuthRefused", "build_message", "send_message", "alert_message", "refused_for_good"]
 
 
 class PlaintextAuthRefused(smtplib.SMTPException):
@@ -30,9 +29,16 @@ class SmtpConfig:
     allow_plaintext_auth: bool = False
 
 
-def build_message(subject: str, sender: str, recipients: list[str], html: str, *,
-                  text: str | None = None, images: dict[str, bytes] | None = None,
-                  attachments: list[tuple[str, bytes, str]] | None = None) -> EmailMessage:
+def build_message(
+    subject: str,
+    sender: str,
+    recipients: list[str],
+    html: str,
+    *,
+    text: str | None = None,
+    images: dict[str, bytes] | None = None,
+    attachments: list[tuple[str, bytes, str]] | None = None,
+) -> EmailMessage:
     """multipart/mixed( multipart/alternative( text/plain, multipart/related( text/html, inline
     PNGs by Content-ID ) ), files ), with ``Date`` and ``Message-ID``.
 
@@ -46,8 +52,13 @@ def build_message(subject: str, sender: str, recipients: list[str], html: str, *
     msg.add_alternative(html, subtype="html")
     html_part = msg.get_payload()[1]  # type: ignore[index]  # the alternative just added
     for name, png in (images or {}).items():
-        html_part.add_related(png, maintype="image", subtype="png", cid=f"<{name}>",  # type: ignore[union-attr]
-                              disposition="inline")
+        html_part.add_related(  # type: ignore[union-attr]
+            png,
+            maintype="image",
+            subtype="png",
+            cid=f"<{name}>",
+            disposition="inline",
+        )
     for filename, data, mime in attachments or []:
         maintype, subtype = mime.split("/", 1)
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
@@ -65,10 +76,11 @@ def _headers(subject: str, sender: str, recipients: list[str]) -> EmailMessage:
     return msg
 
 
-def alert_message(sender: str, recipients: list[str], run_id: str | None, stage: str | None, error: str) -> EmailMessage:
+def alert_message(
+    sender: str, recipients: list[str], run_id: str | None, stage: str | None, error: str
+) -> EmailMessage:
     """A short plain-text alert for operations when the nightly run fails."""
-    msg = _headers(f"[jitjic] nightly run {run_id or '(not started)'} FAILED at {stage or 'start'}", sender,
-                   recipients)
+    msg = _headers(f"[jitjic] nightly run {run_id or '(not started)'} FAILED at {stage or 'start'}", sender, recipients)
     msg.set_content(
         f"The nightly jitjic run failed.\n\nrun id: {run_id}\nstage:  {stage}\nerror:  {error}\n\n"
         "Yesterday's published results are unchanged. Fix the cause and rerun with `jitjic run`."
@@ -94,11 +106,13 @@ def send_message(msg: EmailMessage, config: SmtpConfig) -> None:
         raise PlaintextAuthRefused(
             f"not logging in to {config.host}:{config.port} as {config.user!r} without TLS: the password would "
             'cross the network in clear text; set email.security = "starttls" or "ssl" (or '
-            "email.allow_plaintext_auth = true for a relay on this machine)")
+            "email.allow_plaintext_auth = true for a relay on this machine)"
+        )
     server: smtplib.SMTP
     if config.security == "ssl":
-        server = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout,
-                                  context=ssl.create_default_context())
+        server = smtplib.SMTP_SSL(
+            config.host, config.port, timeout=config.timeout, context=ssl.create_default_context()
+        )
     else:
         server = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
     with server:

@@ -10,15 +10,23 @@ import css_inline
 import numpy as np
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
+from jitjic.reports.proposal import by_supplier, due_today, proposal_lines
+from jitjic.reports.sentences import forecast_quality, simulation_sentences
 
-from reports.proposal import by_supplier, due_today, proposal_lines
-from reports.sentences import forecast_quality, simulation_sentences
-
-__all__ = ["build_context", "render_report", "render_email", "render_text", "reorder_list", "stock_notices",
-           "stock_age_days", "drilldown_picks", "mail_subject"]
+__all__ = [
+    "build_context",
+    "render_report",
+    "render_email",
+    "render_text",
+    "reorder_list",
+    "stock_notices",
+    "stock_age_days",
+    "drilldown_picks",
+    "mail_subject",
+]
 
 _ENV = Environment(
-    loader=PackageLoader("reports", "templates"),
+    loader=PackageLoader("jitjic.reports", "templates"),
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,
@@ -68,18 +76,24 @@ def stock_notices(stock: dict[str, Any] | None, max_age_days: float, counted: bo
         return []
     out = []
     if not counted:
-        out.append("No stock count has been loaded: nothing can be proposed (an item needs its stock on hand to "
-                   "be listed). Load one with inputs.stock or `jitjic ingest FILE --kind stock`.")
+        out.append(
+            "No stock count has been loaded: nothing can be proposed (an item needs its stock on hand to "
+            "be listed). Load one with inputs.stock or `jitjic ingest FILE --kind stock`."
+        )
         return out
     if stock.get("same_stock"):
-        out.append(f"No newer stock count than the previous run ({stock.get('previous_run_id')}, business date "
-                   f"{_day(stock.get('previous_as_of'))}): this proposal comes from the same stock. Whatever was "
-                   "ordered from that run is not in this stock yet: do not order these lines twice.")
+        out.append(
+            f"No newer stock count than the previous run ({stock.get('previous_run_id')}, business date "
+            f"{_day(stock.get('previous_as_of'))}): this proposal comes from the same stock. Whatever was "
+            "ordered from that run is not in this stock yet: do not order these lines twice."
+        )
     age = stock_age_days(stock)
     if age is not None and age > max_age_days:
-        out.append(f"The stock count is {age:,.0f} days old (counted {_day(stock.get('stock_date'))}, business date "
-                   f"{_day(stock.get('as_of'))}; inputs.max_stock_age_days = {max_age_days:g}): stock has moved "
-                   "since. Check on hand before ordering.")
+        out.append(
+            f"The stock count is {age:,.0f} days old (counted {_day(stock.get('stock_date'))}, business date "
+            f"{_day(stock.get('as_of'))}; inputs.max_stock_age_days = {max_age_days:g}): stock has moved "
+            "since. Check on hand before ordering."
+        )
     return out
 
 
@@ -102,10 +116,15 @@ def _money(currency: str, value: float, decimals: int = 0) -> str:
 def drilldown_picks(lines: pd.DataFrame, exceptions: pd.DataFrame | None, n: int) -> list[dict[str, str]]:
     """Up to ``n`` SKUs to chart: the top order lines (by urgency, then value) and the top
     exceptions (by money), taken in turn, each once, with why it was picked."""
-    top_lines = [(r.sku, f"{r.urgency}: order {r.qty:,.0f} units by {_day(r.order_by)}")
-                 for r in lines.sort_values(["due_today", "value"], ascending=[False, False]).itertuples()]
-    found = [] if exceptions is None or exceptions.empty else [
-        (r.sku, f"{r.exception}: {r.detail or r.rule}") for r in exceptions.itertuples()]
+    top_lines = [
+        (r.sku, f"{r.urgency}: order {r.qty:,.0f} units by {_day(r.order_by)}")
+        for r in lines.sort_values(["due_today", "value"], ascending=[False, False]).itertuples()
+    ]
+    found = (
+        []
+        if exceptions is None or exceptions.empty
+        else [(r.sku, f"{r.exception}: {r.detail or r.rule}") for r in exceptions.itertuples()]
+    )
     picks: dict[str, str] = {}
     for pair in _alternate(top_lines, found):
         if len(picks) >= n:
@@ -160,7 +179,9 @@ def build_context(
     by_policy = (
         recs.groupby("policy")
         .agg(skus=("sku", "size"), capital=("capital_tied_up", "sum"), orders_per_year=("orders_per_year", "sum"))
-        .reindex(["JIC", "JIT", "PHASE_OUT"]).fillna(0).reset_index()
+        .reindex(["JIC", "JIT", "PHASE_OUT"])
+        .fillna(0)
+        .reset_index()
     )
     lines = proposal_lines(recs)
     today = due_today(lines)
@@ -168,8 +189,11 @@ def build_context(
     shown = lines.head(top_n)
     # a supplier none of whose lines made the top is not a header without lines (a buyer would
     # read "nothing to order"): it is counted below the table
-    groups = [{**s, "rows": shown[shown["supplier"] == s["supplier"]].to_dict("records")}
-              for s in suppliers.to_dict("records") if (shown["supplier"] == s["supplier"]).any()]
+    groups = [
+        {**s, "rows": shown[shown["supplier"] == s["supplier"]].to_dict("records")}
+        for s in suppliers.to_dict("records")
+        if (shown["supplier"] == s["supplier"]).any()
+    ]
     hidden = suppliers[~suppliers["supplier"].isin(shown["supplier"])] if len(suppliers) else suppliers
     exceptions = exceptions if exceptions is not None else pd.DataFrame(columns=["sku", "money_at_stake"])
     policy_changes = policy_changes if policy_changes is not None else pd.DataFrame()
@@ -177,31 +201,50 @@ def build_context(
     if len(changes):  # the items with the most capital first
         capital = recs.set_index("sku")["capital_tied_up"]
         changes = changes.assign(capital=changes["sku"].map(capital)).sort_values(
-            ["capital", "sku"], ascending=[False, True], na_position="last")
-    risks = recs[recs["risk_flag"].notna()].sort_values(["capital_tied_up", "sku"], ascending=[False, True]) \
-        if "risk_flag" in recs else recs.head(0)
+            ["capital", "sku"], ascending=[False, True], na_position="last"
+        )
+    risks = (
+        recs[recs["risk_flag"].notna()].sort_values(["capital_tied_up", "sku"], ascending=[False, True])
+        if "risk_flag" in recs
+        else recs.head(0)
+    )
     overall = None if accuracy is None or accuracy.empty else accuracy[accuracy["abc"] == "all"]
-    quality = forecast_quality(None if overall is None or overall.empty else overall["rmsse"].iloc[0],
-                               None if overall is None or overall.empty else overall["wape"].iloc[0],
-                               run.get("period", "week"))
+    quality = forecast_quality(
+        None if overall is None or overall.empty else overall["rmsse"].iloc[0],
+        None if overall is None or overall.empty else overall["wape"].iloc[0],
+        run.get("period", "week"),
+    )
     counts = {
-        "skus": len(recs), "jic": int((recs["policy"] == "JIC").sum()), "jit": int((recs["policy"] == "JIT").sum()),
+        "skus": len(recs),
+        "jic": int((recs["policy"] == "JIC").sum()),
+        "jit": int((recs["policy"] == "JIT").sum()),
         "phase_out": int((recs["policy"] == "PHASE_OUT").sum()),
-        "due_today": len(today), "overdue": int((lines["urgency"] == "overdue").sum()),
+        "due_today": len(today),
+        "overdue": int((lines["urgency"] == "overdue").sum()),
         "this_week": int((lines["urgency"] == "this week").sum()),
-        "value_today": float(today["value"].sum()), "value_week": float(lines.loc[~lines["due_today"], "value"].sum()),
-        "exceptions": len(exceptions), "exceptions_money": float(exceptions["money_at_stake"].sum()),
+        "value_today": float(today["value"].sum()),
+        "value_week": float(lines.loc[~lines["due_today"], "value"].sum()),
+        "exceptions": len(exceptions),
+        "exceptions_money": float(exceptions["money_at_stake"].sum()),
         "capital_jic": float(recs.loc[recs["policy"] == "JIC", "capital_tied_up"].sum()),
         "orders_per_year": float(recs["orders_per_year"].sum()),
     }
     c = counts
     tiles = [
-        (f"{c['due_today']:,} lines", f"due today ({c['overdue']:,} overdue), worth {_money(currency, c['value_today'])}"),
+        (
+            f"{c['due_today']:,} lines",
+            f"due today ({c['overdue']:,} overdue), worth {_money(currency, c['value_today'])}",
+        ),
         (f"{c['this_week']:,} lines", f"due later this week, worth {_money(currency, c['value_week'])}"),
-        (f"{c['exceptions']:,} exceptions", f"{_money(currency, c['exceptions_money'])} at stake, the largest first below"),
+        (
+            f"{c['exceptions']:,} exceptions",
+            f"{_money(currency, c['exceptions_money'])} at stake, the largest first below",
+        ),
         (_money(currency, c["capital_jic"]), f"tied up in buffer stock (JIC) over {c['jic']:,} SKUs"),
-        (f"{c['skus']:,} SKUs", f"{c['jic']:,} buffered (JIC), {c['jit']:,} ordered to demand (JIT), "
-                                f"{c['phase_out']:,} phased out"),
+        (
+            f"{c['skus']:,} SKUs",
+            f"{c['jic']:,} buffered (JIC), {c['jit']:,} ordered to demand (JIT), {c['phase_out']:,} phased out",
+        ),
         ("Forecasts", quality),
     ]
     return {
@@ -212,7 +255,8 @@ def build_context(
         "tiles": [{"figure": f, "words": w} for f, w in tiles],
         **counts,
         "by_policy": by_policy.to_dict("records"),
-        "proposal": groups, "suppliers_hidden": len(hidden),
+        "proposal": groups,
+        "suppliers_hidden": len(hidden),
         "lines_hidden": int(hidden["lines"].sum()) if len(hidden) else 0,
         "proposal_shown": len(shown),
         "proposal_count": len(lines),
@@ -259,8 +303,10 @@ def render_text(context: dict[str, Any], lines: int = 15) -> str:
 def mail_subject(prefix: str, facts: dict[str, Any]) -> str:
     """The subject: the business date and the lines due, and whether this is the same stock as
     the previous run (the list must not be ordered twice) or an old count."""
-    due = (f"{facts['due_today']:,} order lines due today ({facts['overdue']:,} overdue), "
-           f"{facts['this_week']:,} more this week")
+    due = (
+        f"{facts['due_today']:,} order lines due today ({facts['overdue']:,} overdue), "
+        f"{facts['this_week']:,} more this week"
+    )
     head = f"{prefix} Purchasing {facts['as_of']}:".strip()
     if facts.get("same_stock"):
         head += f" SAME STOCK as run {facts.get('previous_run_id')}, already proposed -"

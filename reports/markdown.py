@@ -7,8 +7,7 @@ import re
 from typing import Any
 
 import pandas as pd
-
-from reports.html import reorder_list
+from jitjic.reports.html import reorder_list
 
 __all__ = ["markdown_summary", "markdown_text"]
 
@@ -20,7 +19,7 @@ def markdown_text(value: Any, limit: int = 120) -> str:
     every Markdown mark backslashed (a description cannot add a link, markup or a table cell)."""
     missing = value is None or (not isinstance(value, str) and bool(pd.isna(value)))
     text = " ".join(("" if missing else str(value)).split())
-    text = text if len(text) <= limit else text[:limit - 1] + "…"
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
     return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
 
 
@@ -43,6 +42,8 @@ def markdown_summary(run_id: str, recommendations: pd.DataFrame, top_n: int = 20
         "| --- | --- | --- | --- | ---: | ---: |",
     ]
     for r in reorder.head(top_n).itertuples():
-        lines.append(f"| {markdown_text(r.urgency)} | {markdown_text(r.supplier)} | {markdown_text(r.sku)} | "
-                     f"{markdown_text(r.description)} | {r.qty:,.0f} | {r.value:,.2f} |")
+        lines.append(
+            f"| {markdown_text(r.urgency)} | {markdown_text(r.supplier)} | {markdown_text(r.sku)} | "
+            f"{markdown_text(r.description)} | {r.qty:,.0f} | {r.value:,.2f} |"
+        )
     return "\n".join(lines) + "\n"

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from policy.inventory import replenishment_qty
+from jitjic.policy.inventory import replenishment_qty
 
 __all__ = ["URGENCY_RANK", "NO_SUPPLIER", "proposal_lines", "due_today", "by_supplier", "whole_units"]
 
@@ -44,8 +43,11 @@ def proposal_lines(recommendations: pd.DataFrame) -> pd.DataFrame:
     lines["rank"] = lines["urgency"].map(URGENCY_RANK)
     first = lines.groupby("supplier").agg(supplier_rank=("rank", "min"), supplier_value=("value", "sum"))
     lines = lines.join(first, on="supplier")
-    lines = lines.sort_values(["supplier_rank", "supplier_value", "supplier", "rank", "value", "sku"],
-                              ascending=[True, False, True, True, False, True], kind="mergesort")
+    lines = lines.sort_values(
+        ["supplier_rank", "supplier_value", "supplier", "rank", "value", "sku"],
+        ascending=[True, False, True, True, False, True],
+        kind="mergesort",
+    )
     return lines.drop(columns=["rank", "supplier_rank", "supplier_value"]).reset_index(drop=True)
 
 
@@ -57,9 +59,15 @@ def _planned_qty(lines: pd.DataFrame) -> np.ndarray:
     jic = (lines["policy"] == "JIC").to_numpy()
     rop, level = lines["reorder_point"].to_numpy(float), lines["order_up_to"].to_numpy(float)
     ones = pd.Series(1.0, index=lines.index)
-    return replenishment_qty(jic, np.where(jic, rop, level - 1.0), rop, level, lines["order_qty"].to_numpy(float),
-                             lines.get("moq", ones).fillna(1.0).to_numpy(float),
-                             lines.get("pack_size", ones).fillna(1.0).to_numpy(float))
+    return replenishment_qty(
+        jic,
+        np.where(jic, rop, level - 1.0),
+        rop,
+        level,
+        lines["order_qty"].to_numpy(float),
+        lines.get("moq", ones).fillna(1.0).to_numpy(float),
+        lines.get("pack_size", ones).fillna(1.0).to_numpy(float),
+    )
 
 
 def due_today(lines: pd.DataFrame) -> pd.DataFrame:
@@ -73,11 +81,13 @@ def by_supplier(lines: pd.DataFrame) -> pd.DataFrame:
     if lines.empty:
         return pd.DataFrame(columns=["supplier", "lines", "overdue", "today", "this_week", "value", "value_today"])
     grouped = lines.groupby("supplier", sort=False)
-    return pd.DataFrame({
-        "lines": grouped.size(),
-        "overdue": grouped["urgency"].agg(lambda u: int((u == "overdue").sum())),
-        "today": grouped["urgency"].agg(lambda u: int((u == "today").sum())),
-        "this_week": grouped["urgency"].agg(lambda u: int((u == "this week").sum())),
-        "value": grouped["value"].sum(),
-        "value_today": grouped.apply(lambda g: float(g.loc[g["due_today"], "value"].sum()), include_groups=False),
-    }).reset_index()
+    return pd.DataFrame(
+        {
+            "lines": grouped.size(),
+            "overdue": grouped["urgency"].agg(lambda u: int((u == "overdue").sum())),
+            "today": grouped["urgency"].agg(lambda u: int((u == "today").sum())),
+            "this_week": grouped["urgency"].agg(lambda u: int((u == "this week").sum())),
+            "value": grouped["value"].sum(),
+            "value_today": grouped.apply(lambda g: float(g.loc[g["due_today"], "value"].sum()), include_groups=False),
+        }
+    ).reset_index()

@@ -8,8 +8,9 @@ import pandas as pd
 __all__ = ["simulation_sentences", "forecast_quality"]
 
 
-def simulation_sentences(simulation: pd.DataFrame | None, curve: pd.DataFrame | None = None,
-                         weeks: int | None = None, currency: str = "") -> list[str]:
+def simulation_sentences(
+    simulation: pd.DataFrame | None, curve: pd.DataFrame | None = None, weeks: int | None = None, currency: str = ""
+) -> list[str]:
     """Plain sentences from a run's ``simulation_results`` (and ``exchange_curves``) rows: what
     the recommendation would have done against the simple alternatives, at equal stock, and
     under each disruption; money in ``currency`` (a label such as GBP)."""
@@ -41,31 +42,43 @@ def simulation_sentences(simulation: pd.DataFrame | None, curve: pd.DataFrame | 
             out.append(
                 f"At the same stock, JIC everywhere at one target ({level}) would have served {eq['fill_rate']:.1%} "
                 f"for {m(eq['total_cost'])} a year against the recommendation's {r['fill_rate']:.1%} for "
-                f"{m(r['total_cost'])} a year (the exchange curve below).")
-    a = simulation[(simulation["scenario"] == "plain") & (simulation["strategy"] == "recommended")
-                   & (simulation["abc"] == "A")]
+                f"{m(r['total_cost'])} a year (the exchange curve below)."
+            )
+    a = simulation[
+        (simulation["scenario"] == "plain") & (simulation["strategy"] == "recommended") & (simulation["abc"] == "A")
+    ]
     if len(a) and pd.notna(a["target_cycle_service"].iloc[0]):
         r = a.iloc[0]
-        out.append(f"A items reached a cycle service level of {r['jic_cycle_service_level']:.1%} against their "
-                   f"{r['target_cycle_service']:.1%} target, over {r['cycles_per_item']:.1f} replenishment cycles "
-                   "each.")
+        out.append(
+            f"A items reached a cycle service level of {r['jic_cycle_service_level']:.1%} against their "
+            f"{r['target_cycle_service']:.1%} target, over {r['cycles_per_item']:.1f} replenishment cycles "
+            "each."
+        )
     sampled = simulation.get("skus_replayed")
     if sampled is not None and pd.notna(sampled.iloc[0]) and sampled.iloc[0] < simulation["skus_total"].iloc[0]:
-        out[0] += (f" Replayed on a sample of {int(sampled.iloc[0]):,} of {int(simulation['skus_total'].iloc[0]):,} SKUs "
-                   "drawn per ABC class; stock and costs are scaled up to the whole catalogue.")
+        out[0] += (
+            f" Replayed on a sample of {int(sampled.iloc[0]):,} of {int(simulation['skus_total'].iloc[0]):,} SKUs "
+            "drawn per ABC class; stock and costs are scaled up to the whole catalogue."
+        )
     for scenario in [s for s in rows.index.get_level_values(0).unique() if s != "plain"]:
         r = rows.loc[scenario]
         if scenario.startswith("freight"):
-            out.append(f"With freight at double cost ({scenario}), the recommendation would cost "
-                       f"{m(r.loc['recommended', 'total_cost'])} over the {weeks} weeks, JIT everywhere "
-                       f"{m(r.loc['JIT everywhere', 'total_cost'])}.")
+            out.append(
+                f"With freight at double cost ({scenario}), the recommendation would cost "
+                f"{m(r.loc['recommended', 'total_cost'])} over the {weeks} weeks, JIT everywhere "
+                f"{m(r.loc['JIT everywhere', 'total_cost'])}."
+            )
         else:
-            out.append(f"A {scenario} would cut the fill rate of JIT everywhere to "
-                       f"{r.loc['JIT everywhere', 'fill_rate']:.1%}; the recommendation would keep "
-                       f"{r.loc['recommended', 'fill_rate']:.1%}.")
-    out.append("What JIT is exposed to is what these scenarios show: a late supplier, a spike, dearer freight. "
-               "No buffer here is sized for a black swan (a supplier gone for months, a pandemic): the buffers "
-               "cover the demand and lead-time spread seen in the history, nothing beyond it.")
+            out.append(
+                f"A {scenario} would cut the fill rate of JIT everywhere to "
+                f"{r.loc['JIT everywhere', 'fill_rate']:.1%}; the recommendation would keep "
+                f"{r.loc['recommended', 'fill_rate']:.1%}."
+            )
+    out.append(
+        "What JIT is exposed to is what these scenarios show: a late supplier, a spike, dearer freight. "
+        "No buffer here is sized for a black swan (a supplier gone for months, a pandemic): the buffers "
+        "cover the demand and lead-time spread seen in the history, nothing beyond it."
+    )
     return out
 
 

@@ -8,58 +8,167 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 import xlsxwriter
+from jitjic.reports.proposal import whole_units
 
-from reports.proposal import whole_units
-
-__all__ = ["REORDER_COLUMNS", "ORDER_COLUMNS", "CELL_LIMIT", "TRUNCATED", "TITLES", "workbook_bytes", "reorder_csv",
-           "cell_text", "csv_safe", "column_title"]
+__all__ = [
+    "REORDER_COLUMNS",
+    "ORDER_COLUMNS",
+    "CELL_LIMIT",
+    "TRUNCATED",
+    "TITLES",
+    "workbook_bytes",
+    "reorder_csv",
+    "cell_text",
+    "csv_safe",
+    "column_title",
+]
 
 # reorder_now.csv, for ERP import: machine names, whole units, money to the cent
-REORDER_COLUMNS = ["sku", "description", "supplier", "urgency", "order_by", "days_until_stockout", "reorder_qty",
-                   "moq", "pack_size", "unit_cost", "reorder_value", "on_hand", "on_order", "reorder_point",
-                   "lead_time_days", "policy"]
+REORDER_COLUMNS = [
+    "sku",
+    "description",
+    "supplier",
+    "urgency",
+    "order_by",
+    "days_until_stockout",
+    "reorder_qty",
+    "moq",
+    "pack_size",
+    "unit_cost",
+    "reorder_value",
+    "on_hand",
+    "on_order",
+    "reorder_point",
+    "lead_time_days",
+    "policy",
+]
 # the workbook's order sheet, in this order
-ORDER_COLUMNS = ["sku", "description", "supplier", "urgency", "order_by", "days_until_stockout", "qty", "moq",
-                 "pack_size", "unit_cost", "value", "on_hand", "on_order", "reorder_point", "lead_time_days",
-                 "policy", "reason"]
+ORDER_COLUMNS = [
+    "sku",
+    "description",
+    "supplier",
+    "urgency",
+    "order_by",
+    "days_until_stockout",
+    "qty",
+    "moq",
+    "pack_size",
+    "unit_cost",
+    "value",
+    "on_hand",
+    "on_order",
+    "reorder_point",
+    "lead_time_days",
+    "policy",
+    "reason",
+]
 # headers in words with their unit; {cur} is the currency (report.currency)
 TITLES = {
-    "sku": "SKU", "description": "Description", "supplier": "Supplier", "urgency": "Urgency",
-    "order_by": "Order by (date)", "days_until_stockout": "Stock lasts (days)", "qty": "Order (units)",
-    "reorder_qty": "Order today (units)", "moq": "MOQ (units)", "pack_size": "Pack (units)",
-    "unit_cost": "Unit cost ({cur})", "value": "Value ({cur})", "reorder_value": "Value today ({cur})",
-    "on_hand": "On hand (units)", "on_order": "On order (units)", "inventory_position": "Position (units)",
-    "reorder_point": "Reorder point (units)", "order_up_to": "Order-up-to level (units)",
-    "order_qty": "Order quantity (units)", "safety_stock": "Safety stock (units)",
-    "lead_time_demand": "Demand over lead time (units)", "expected_units_short": "Expected short (units/year)",
-    "lead_time_days": "Lead time (days)", "lead_time_std_days": "Lead-time spread (days)",
-    "protection_days": "Covered period (days)", "days_of_cover": "Buffer lasts (days)",
-    "mean_demand": "Mean demand (units/period)", "demand_std": "Forecast error (units/period)",
-    "policy": "Policy", "reason": "Reason", "abc": "ABC", "xyz": "XYZ", "pattern": "Demand pattern",
-    "model": "Forecast model", "service_level": "Service target (%)", "service_measure": "Service measure",
-    "orders_per_year": "Orders per year", "order_cost": "Purchase order cost ({cur})",
-    "order_line_cost": "Order line cost ({cur})", "holding_rate": "Holding rate (%/year)",
-    "obsolescence_rate": "Obsolescence rate (%/year)", "backorder_share": "Customers who wait (%)",
-    "ordering_cost_year": "Ordering cost ({cur}/year)", "holding_cost_year": "Holding cost ({cur}/year)",
-    "obsolescence_cost_year": "Obsolescence cost ({cur}/year)", "shortage_cost_year": "Shortage cost ({cur}/year)",
-    "capital_tied_up": "Capital tied up ({cur})", "reorder_now": "Due today", "risk_flag": "Risk",
-    "season_ending": "Season ending", "expected_cost_jic": "JIC cost ({cur}/year)",
-    "expected_cost_jit": "JIT cost ({cur}/year)", "costs_from": "Costs from", "decided_by": "Decided by",
-    "assumed": "Defaults assumed", "exception": "Exception", "rule": "Rule",
-    "money_at_stake": "Money at stake ({cur})", "detail": "Detail", "policy_from": "Policy before",
-    "policy_to": "Policy now", "capital_change": "Capital change ({cur})", "previous_run_id": "Previous run",
-    "abc_from": "ABC before", "abc_to": "ABC now", "xyz_from": "XYZ before", "xyz_to": "XYZ now",
-    "pattern_from": "Pattern before", "pattern_to": "Pattern now", "lifecycle_from": "Lifecycle before",
-    "lifecycle_to": "Lifecycle now", "why": "Why", "capital": "Capital tied up ({cur})",
+    "sku": "SKU",
+    "description": "Description",
+    "supplier": "Supplier",
+    "urgency": "Urgency",
+    "order_by": "Order by (date)",
+    "days_until_stockout": "Stock lasts (days)",
+    "qty": "Order (units)",
+    "reorder_qty": "Order today (units)",
+    "moq": "MOQ (units)",
+    "pack_size": "Pack (units)",
+    "unit_cost": "Unit cost ({cur})",
+    "value": "Value ({cur})",
+    "reorder_value": "Value today ({cur})",
+    "on_hand": "On hand (units)",
+    "on_order": "On order (units)",
+    "inventory_position": "Position (units)",
+    "reorder_point": "Reorder point (units)",
+    "order_up_to": "Order-up-to level (units)",
+    "order_qty": "Order quantity (units)",
+    "safety_stock": "Safety stock (units)",
+    "lead_time_demand": "Demand over lead time (units)",
+    "expected_units_short": "Expected short (units/year)",
+    "lead_time_days": "Lead time (days)",
+    "lead_time_std_days": "Lead-time spread (days)",
+    "protection_days": "Covered period (days)",
+    "days_of_cover": "Buffer lasts (days)",
+    "mean_demand": "Mean demand (units/period)",
+    "demand_std": "Forecast error (units/period)",
+    "policy": "Policy",
+    "reason": "Reason",
+    "abc": "ABC",
+    "xyz": "XYZ",
+    "pattern": "Demand pattern",
+    "model": "Forecast model",
+    "service_level": "Service target (%)",
+    "service_measure": "Service measure",
+    "orders_per_year": "Orders per year",
+    "order_cost": "Purchase order cost ({cur})",
+    "order_line_cost": "Order line cost ({cur})",
+    "holding_rate": "Holding rate (%/year)",
+    "obsolescence_rate": "Obsolescence rate (%/year)",
+    "backorder_share": "Customers who wait (%)",
+    "ordering_cost_year": "Ordering cost ({cur}/year)",
+    "holding_cost_year": "Holding cost ({cur}/year)",
+    "obsolescence_cost_year": "Obsolescence cost ({cur}/year)",
+    "shortage_cost_year": "Shortage cost ({cur}/year)",
+    "capital_tied_up": "Capital tied up ({cur})",
+    "reorder_now": "Due today",
+    "risk_flag": "Risk",
+    "season_ending": "Season ending",
+    "expected_cost_jic": "JIC cost ({cur}/year)",
+    "expected_cost_jit": "JIT cost ({cur}/year)",
+    "costs_from": "Costs from",
+    "decided_by": "Decided by",
+    "assumed": "Defaults assumed",
+    "exception": "Exception",
+    "rule": "Rule",
+    "money_at_stake": "Money at stake ({cur})",
+    "detail": "Detail",
+    "policy_from": "Policy before",
+    "policy_to": "Policy now",
+    "capital_change": "Capital change ({cur})",
+    "previous_run_id": "Previous run",
+    "abc_from": "ABC before",
+    "abc_to": "ABC now",
+    "xyz_from": "XYZ before",
+    "xyz_to": "XYZ now",
+    "pattern_from": "Pattern before",
+    "pattern_to": "Pattern now",
+    "lifecycle_from": "Lifecycle before",
+    "lifecycle_to": "Lifecycle now",
+    "why": "Why",
+    "capital": "Capital tied up ({cur})",
 }
-_MONEY = {"unit_cost", "value", "reorder_value", "capital_tied_up", "holding_cost_year", "ordering_cost_year",
-          "obsolescence_cost_year", "shortage_cost_year", "expected_cost_jic", "expected_cost_jit", "order_cost",
-          "order_line_cost", "money_at_stake", "capital_change", "capital"}
+_MONEY = {
+    "unit_cost",
+    "value",
+    "reorder_value",
+    "capital_tied_up",
+    "holding_cost_year",
+    "ordering_cost_year",
+    "obsolescence_cost_year",
+    "shortage_cost_year",
+    "expected_cost_jic",
+    "expected_cost_jit",
+    "order_cost",
+    "order_line_cost",
+    "money_at_stake",
+    "capital_change",
+    "capital",
+}
 _SHARE = {"service_level", "cum_share", "holding_rate", "obsolescence_rate", "backorder_share"}
 # stock levels are rounded up (a reorder point of 56.2 units is 57); counts and orders are whole already
 _LEVELS = {"safety_stock", "reorder_point", "order_up_to", "lead_time_demand"}
-_UNITS = _LEVELS | {"qty", "reorder_qty", "moq", "pack_size", "on_hand", "on_order", "inventory_position",
-                    "order_qty", "expected_units_short"}
+_UNITS = _LEVELS | {
+    "qty",
+    "reorder_qty",
+    "moq",
+    "pack_size",
+    "on_hand",
+    "on_order",
+    "inventory_position",
+    "order_qty",
+    "expected_units_short",
+}
 _WHOLE = {"days_until_stockout", "days_of_cover", "orders_per_year"}
 _DATES = {"order_by"}
 # the widest a column is made (characters), so that a sheet printed one page wide stays legible
@@ -76,7 +185,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def cell_text(value: str) -> str:
     """``value`` cut to Excel's cell limit, ending with TRUNCATED when it was cut."""
-    return value if len(value) <= CELL_LIMIT else value[:CELL_LIMIT - len(TRUNCATED)] + TRUNCATED
+    return value if len(value) <= CELL_LIMIT else value[: CELL_LIMIT - len(TRUNCATED)] + TRUNCATED
 
 
 def csv_safe(value: object) -> object:
@@ -132,8 +241,9 @@ def _width(title: str, column: pd.Series, name: str) -> float:
     return float(max(min(values, _WIDEST.get(name, 30)), longest_word, 4) + 2)
 
 
-def _sheet(wb: xlsxwriter.Workbook, title: str, frame: pd.DataFrame, formats: dict, currency: str,
-           notices: list[str]) -> None:
+def _sheet(
+    wb: xlsxwriter.Workbook, title: str, frame: pd.DataFrame, formats: dict, currency: str, notices: list[str]
+) -> None:
     """One sheet: the notices above the table (a warning on every sheet), a bold frozen header
     in words with units, an autofilter, and a print setup (landscape, one page wide, header row
     on every page)."""
@@ -152,8 +262,15 @@ def _sheet(wb: xlsxwriter.Workbook, title: str, frame: pd.DataFrame, formats: di
         numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
         fmt = None
         if numeric:
-            fmt = formats["money" if name in _MONEY else "share" if name in _SHARE
-                          else "whole" if name in _UNITS | _WHOLE else "number"]
+            fmt = formats[
+                "money"
+                if name in _MONEY
+                else "share"
+                if name in _SHARE
+                else "whole"
+                if name in _UNITS | _WHOLE
+                else "number"
+            ]
         if name in _DATES or pd.api.types.is_datetime64_any_dtype(column):
             fmt = formats["date" if name in _DATES else "time"]
         ws.set_column(j, j, _width(column_title(name, currency), column, name), fmt)
@@ -174,10 +291,17 @@ def _sheet(wb: xlsxwriter.Workbook, title: str, frame: pd.DataFrame, formats: di
         ws.set_header("&L&B" + ("WARNING: " + notices[0]).replace("&", "&&")[:200])
 
 
-def workbook_bytes(recommendations: pd.DataFrame, proposal: pd.DataFrame, changes: pd.DataFrame, *,
-                   exceptions: pd.DataFrame | None = None, policy_changes: pd.DataFrame | None = None,
-                   currency: str = "", notices: list[str] | None = None,
-                   created: datetime | None = None) -> bytes:
+def workbook_bytes(
+    recommendations: pd.DataFrame,
+    proposal: pd.DataFrame,
+    changes: pd.DataFrame,
+    *,
+    exceptions: pd.DataFrame | None = None,
+    policy_changes: pd.DataFrame | None = None,
+    currency: str = "",
+    notices: list[str] | None = None,
+    created: datetime | None = None,
+) -> bytes:
     """Sheets "Order proposal" (``ORDER_COLUMNS`` of ``reports.proposal_lines``, in its order),
     "Exceptions", "Policy changes" (when given), "Recommendations" (every SKU) and "Class
     changes": headers in words with units and ``currency``, SKU first, whole units, an
@@ -187,14 +311,20 @@ def workbook_bytes(recommendations: pd.DataFrame, proposal: pd.DataFrame, change
     buf = io.BytesIO()
     # text stays text (a description "=..." is no formula, a URL no link); a stray non-finite
     # number becomes an error cell instead of failing the report; times are written as local
-    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-               "nan_inf_to_errors": True, "remove_timezone": True}
+    options = {
+        "in_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "nan_inf_to_errors": True,
+        "remove_timezone": True,
+    }
     notices = list(notices or [])
     with xlsxwriter.Workbook(buf, options) as wb:
         wb.set_properties({"created": created or datetime(2000, 1, 1)})
         formats = {
-            "header": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#2F6DB3", "text_wrap": True,
-                                     "valign": "top"}),
+            "header": wb.add_format(
+                {"bold": True, "font_color": "#FFFFFF", "bg_color": "#2F6DB3", "text_wrap": True, "valign": "top"}
+            ),
             "warning": wb.add_format({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"}),
             "money": wb.add_format({"num_format": "#,##0.00"}),
             "share": wb.add_format({"num_format": "0.0%"}),
@@ -226,8 +356,13 @@ def reorder_csv(lines: pd.DataFrame) -> str:
     for name in out.columns:
         column = out[name]
         if name in _UNITS or name == "days_until_stockout":
-            rounded = whole_units(column) if name in _LEVELS else np.floor(column.astype(float) + 1e-6) \
-                if name == "days_until_stockout" else column.astype(float).round(0)
+            rounded = (
+                whole_units(column)
+                if name in _LEVELS
+                else np.floor(column.astype(float) + 1e-6)
+                if name == "days_until_stockout"
+                else column.astype(float).round(0)
+            )
             out[name] = pd.array(np.where(np.isfinite(rounded), rounded, np.nan), dtype="Float64").astype("Int64")
         elif name in _MONEY:
             out[name] = column.astype(float).round(2)

@@ -8,24 +8,41 @@ import sys
 from pathlib import Path
 
 import duckdb
+from jitjic.warehouse.db import SCHEMA_FILES, read_sql
 
-import warehouse
-from warehouse.db import SCHEMA_FILES, read_sql
+from jitjic import warehouse
 
 GRAIN = {
-    "runs": "one row per run (run_id)", "run_stages": "run x stage", "load_log": "one row per loaded file (load_id)",
-    "load_rule_counts": "load x rule", "rejects": "one row per rejected row (load_id, source_row)",
-    "order_lines": "one accepted order line (line_key)", "items": "SKU", "stock_snapshots": "snapshot_date x SKU",
-    "demand": "run x SKU x period_start", "forecasts": "run x SKU x step", "forecast_lead_time": "run x SKU x periods",
-    "forecast_accuracy": "run x SKU x model", "forecast_coverage": "run x level", "sku_classes": "run x SKU",
-    "recommendations": "run x SKU", "simulation_results": "run x scenario x strategy x abc",
-    "latest_run": "one row: the last completed run", "latest_demand": "SKU x period_start (latest run)",
-    "latest_forecasts": "SKU x step (latest run)", "latest_forecast_accuracy": "SKU x model (latest run)",
-    "latest_forecast_lead_time": "SKU x periods (latest run)", "latest_classes": "SKU (latest run)",
-    "latest_recommendations": "SKU (latest run)", "latest_simulation": "scenario x strategy x abc (latest run)",
-    "reorder_now": "SKU to reorder today (latest run)", "abc_xyz_matrix": "ABC x XYZ (latest run)",
-    "abc_xyz_matrix_by_run": "run x ABC x XYZ", "abc_summary": "ABC class (latest run)",
-    "class_changes": "SKU whose class changed since the previous completed run", "load_report": "loaded file",
+    "runs": "one row per run (run_id)",
+    "run_stages": "run x stage",
+    "load_log": "one row per loaded file (load_id)",
+    "load_rule_counts": "load x rule",
+    "rejects": "one row per rejected row (load_id, source_row)",
+    "order_lines": "one accepted order line (line_key)",
+    "items": "SKU",
+    "stock_snapshots": "snapshot_date x SKU",
+    "demand": "run x SKU x period_start",
+    "forecasts": "run x SKU x step",
+    "forecast_lead_time": "run x SKU x periods",
+    "forecast_accuracy": "run x SKU x model",
+    "forecast_coverage": "run x level",
+    "sku_classes": "run x SKU",
+    "recommendations": "run x SKU",
+    "simulation_results": "run x scenario x strategy x abc",
+    "latest_run": "one row: the last completed run",
+    "latest_demand": "SKU x period_start (latest run)",
+    "latest_forecasts": "SKU x step (latest run)",
+    "latest_forecast_accuracy": "SKU x model (latest run)",
+    "latest_forecast_lead_time": "SKU x periods (latest run)",
+    "latest_classes": "SKU (latest run)",
+    "latest_recommendations": "SKU (latest run)",
+    "latest_simulation": "scenario x strategy x abc (latest run)",
+    "reorder_now": "SKU to reorder today (latest run)",
+    "abc_xyz_matrix": "ABC x XYZ (latest run)",
+    "abc_xyz_matrix_by_run": "run x ABC x XYZ",
+    "abc_summary": "ABC class (latest run)",
+    "class_changes": "SKU whose class changed since the previous completed run",
+    "load_report": "loaded file",
     "stg_order_lines": "accepted order line, with its date",
     "load_overlaps": "load x earlier load that had loaded some of its lines already",
     "replaced_order_lines": "an order line a later load corrected (line_key, replaced_by)",
@@ -35,9 +52,13 @@ GRAIN = {
 
 
 COMMON = {
-    "run_id": "the run (see `runs`)", "sku": "stock code, trimmed and upper-cased",
-    "period_start": "first day of the period (weeks start on Monday)", "load_id": "the load (see `load_log`)",
-    "selected": "the chosen forecast of the SKU", "description": "item description", "step": "periods ahead",
+    "run_id": "the run (see `runs`)",
+    "sku": "stock code, trimmed and upper-cased",
+    "period_start": "first day of the period (weeks start on Monday)",
+    "load_id": "the load (see `load_log`)",
+    "selected": "the chosen forecast of the SKU",
+    "description": "item description",
+    "step": "periods ahead",
     "replaced_by": "the load that replaced this row (see `load_log`); `jitjic unload` of it puts the row back",
 }
 
@@ -60,20 +81,27 @@ def schema_markdown() -> str:
     con = duckdb.connect(":memory:")
     warehouse.ensure_schema(con)
     notes = _comments()
-    described = dict(con.execute(
-        "select table_name, comment from duckdb_tables() union all "
-        "select view_name, comment from duckdb_views() where not internal").fetchall())
+    described = dict(
+        con.execute(
+            "select table_name, comment from duckdb_tables() union all "
+            "select view_name, comment from duckdb_views() where not internal"
+        ).fetchall()
+    )
     rows = con.execute(
         "select t.table_name, t.table_type, c.column_name, c.data_type from information_schema.tables t "
         "join information_schema.columns c using (table_schema, table_name) where t.table_schema = 'main' "
         "order by t.table_type, t.table_name, c.ordinal_position"
     ).fetchall()
     con.close()
-    out = ["# The analysts' database", "",
-           "Generated by `python scripts/schema_doc.py` from the schema itself; `tests/test_schema_doc.py` fails",
-           "when it is out of date. Open `data/jitjic.duckdb` read-only (`jitjic sql`, DuckDB CLI, a notebook).",
-           "Units: quantities in units, money in the currency of the input prices, periods as configured",
-           "(weeks by default). Views named `latest_*` show only the last completed run.", ""]
+    out = [
+        "# The analysts' database",
+        "",
+        "Generated by `python scripts/schema_doc.py` from the schema itself; `tests/test_schema_doc.py` fails",
+        "when it is out of date. Open `data/jitjic.duckdb` read-only (`jitjic sql`, DuckDB CLI, a notebook).",
+        "Units: quantities in units, money in the currency of the input prices, periods as configured",
+        "(weeks by default). Views named `latest_*` show only the last completed run.",
+        "",
+    ]
     by_name = {}
     for (_, column), text in notes.items():
         by_name.setdefault(column, text)  # a view's column means what the table's column means
@@ -81,11 +109,24 @@ def schema_markdown() -> str:
     for table, kind, column, dtype in rows:
         if table != current:
             current = table
-            label = ("view" if kind == "VIEW" else "table" if table in warehouse.PUBLISHED_TABLES
-                     else "table, working database only")
-            out += ["", f"## `{table}` ({label})", "", f"{described.get(table) or '-'}.", "",
-                    f"Grain: {GRAIN.get(table, '-')}.", "",
-                    "| column | type | meaning |", "| --- | --- | --- |"]
+            label = (
+                "view"
+                if kind == "VIEW"
+                else "table"
+                if table in warehouse.PUBLISHED_TABLES
+                else "table, working database only"
+            )
+            out += [
+                "",
+                f"## `{table}` ({label})",
+                "",
+                f"{described.get(table) or '-'}.",
+                "",
+                f"Grain: {GRAIN.get(table, '-')}.",
+                "",
+                "| column | type | meaning |",
+                "| --- | --- | --- |",
+            ]
         meaning = notes.get((table, column)) or COMMON.get(column) or by_name.get(column, "")
         out.append(f"| `{column}` | {dtype} | {meaning.replace('|', '/')} |")
     return "\n".join(out) + "\n"

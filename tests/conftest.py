@@ -39,7 +39,7 @@ def prefect_harness():
 @pytest.fixture(scope="session")
 def _schema_file(tmp_path_factory) -> Path:
     """An empty warehouse with the schema, made once; each test gets its own copy."""
-    import warehouse
+    from jitjic import warehouse
 
     path = tmp_path_factory.mktemp("schema") / "w.duckdb"
     c = warehouse.connect(path)
@@ -51,7 +51,7 @@ def _schema_file(tmp_path_factory) -> Path:
 @pytest.fixture
 def con(tmp_path: Path, _schema_file: Path):
     """A fresh warehouse file with the schema, closed after the test."""
-    import warehouse
+    from jitjic import warehouse
 
     shutil.copy(_schema_file, tmp_path / "w.duckdb")
     c = warehouse.connect(tmp_path / "w.duckdb")

@@ -38,32 +38,41 @@ json.dump({"held": seen, "after": after}, open(out, "w"))
 
 
 def test_readers_never_block_the_run_nor_see_a_mix(prefect_harness, tmp_path):
-    from flows.nightly import nightly
+    from jitjic.flows.nightly import nightly
+
     from jitjic.settings import load_settings
 
     analysts = tmp_path / "analysts.duckdb"
     settings = load_settings(
-        None, use_default_file=False,
+        None,
+        use_default_file=False,
         paths={"database": tmp_path / "work.duckdb", "analysts_database": analysts, "reports_dir": tmp_path / "r"},
-        inputs={"orders": [str(SAMPLE / "online_retail_sample.csv.gz")], "items": [str(SAMPLE / "items.csv")],
-                "stock": [str(SAMPLE / "stock.csv")]},
-        simulation={"enabled": False}, report={"drilldowns": 1},
+        inputs={
+            "orders": [str(SAMPLE / "online_retail_sample.csv.gz")],
+            "items": [str(SAMPLE / "items.csv")],
+            "stock": [str(SAMPLE / "stock.csv")],
+        },
+        simulation={"enabled": False},
+        report={"drilldowns": 1},
     )
     first = nightly(settings)
     (tmp_path / "script.py").write_text(READER)
     stop = tmp_path / "stop"
     outs = [tmp_path / f"reader{i}.json" for i in range(3)]
-    readers = [subprocess.Popen([sys.executable, str(tmp_path / "script.py"), str(analysts), str(stop), str(o)])
-               for o in outs]
+    readers = [
+        subprocess.Popen([sys.executable, str(tmp_path / "script.py"), str(analysts), str(stop), str(o)]) for o in outs
+    ]
     deadline = time.time() + 60
     while not all(Path(str(o) + ".ready").exists() for o in outs) and time.time() < deadline:
         time.sleep(0.05)
-    second = nightly(settings)   # must not fail though three readers hold the file open
+    second = nightly(settings)  # must not fail though three readers hold the file open
     stop.write_text("")
     for r in readers:
         assert r.wait(timeout=60) == 0
     with duckdb.connect(str(analysts), read_only=True) as con:
-        new_count = con.execute("select count(*) from recommendations where run_id = ?", [second["run_id"]]).fetchall()[0][0]
+        new_count = con.execute("select count(*) from recommendations where run_id = ?", [second["run_id"]]).fetchall()[
+            0
+        ][0]
     for out in outs:
         seen = json.loads(out.read_text())
         assert len(seen["held"]) >= 2
@@ -76,14 +85,14 @@ def test_readers_never_block_the_run_nor_see_a_mix(prefect_harness, tmp_path):
 
 
 def test_failed_publish_leaves_the_live_file(prefect_harness, tmp_path):
-    import warehouse
+    from jitjic import warehouse
 
     live = tmp_path / "analysts.duckdb"
     with duckdb.connect(str(live)) as con:
         con.execute("create table marker as select 42 as answer")
     work = warehouse.connect(tmp_path / "work.duckdb")
     warehouse.ensure_schema(work)
-    work.execute("drop table simulation_results")   # the copy fails half-way through
+    work.execute("drop table simulation_results")  # the copy fails half-way through
     with pytest.raises(duckdb.Error):
         warehouse.publish_analysts_db(work, live)
     work.close()

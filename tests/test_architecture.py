@@ -17,6 +17,13 @@ PURE = {"forecasting", "classification", "policy", "replay", "reports"}  # DataF
 PROJECT = set(LAYERS) | {"flows", "jitjic", "sql"}
 
 
+def _folder_name(module: str) -> str:
+    """``jitjic.forecasting.auto`` -> ``forecasting.auto``: the design card's folders install
+    under the jitjic namespace; the layers are the folders."""
+    head, _, rest = module.partition(".")
+    return rest if head == "jitjic" and rest.split(".")[0] in PROJECT - {"jitjic"} else module
+
+
 def imports_of(package: str) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for path in sorted((ROOT / package).rglob("*.py")):
@@ -25,8 +32,11 @@ def imports_of(package: str) -> dict[str, set[str]]:
             if isinstance(node, ast.Import):
                 names |= {a.name for a in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names.add(node.module)
-        found[str(path.relative_to(ROOT))] = names
+                if node.module == "jitjic":  # from jitjic import forecasting
+                    names |= {f"jitjic.{a.name}" for a in node.names}
+                else:
+                    names.add(node.module)
+        found[str(path.relative_to(ROOT))] = {_folder_name(n) for n in names}
     return found
 
 
@@ -69,13 +79,18 @@ def test_policy_is_a_leaf_of_inventory_logic():
     for path, names in imports_of("policy").items():
         tops = {n.split(".")[0] for n in names}
         assert not tops & {"forecasting", "classification", "replay"}, f"{path} reaches beyond inventory logic"
-    assert any({"forecasting", "classification", "policy"} <= {n.split(".")[0] for n in names}
-               for names in imports_of("replay").values())
+    assert any(
+        {"forecasting", "classification", "policy"} <= {n.split(".")[0] for n in names}
+        for names in imports_of("replay").values()
+    )
 
 
 # a statement's opening words, in a string literal: what the warehouse alone may say to DuckDB
-_SQL = re.compile(r"^\s*(select\s.+\sfrom\s|insert\s+(or\s+replace\s+)?into\s|update\s+\w+\s+set\s|delete\s+from\s"
-                  r"|create\s+(or\s+replace\s+)?(table|view)\s|with\s+\w+\s+as\s*\()", re.I | re.S)
+_SQL = re.compile(
+    r"^\s*(select\s.+\sfrom\s|insert\s+(or\s+replace\s+)?into\s|update\s+\w+\s+set\s|delete\s+from\s"
+    r"|create\s+(or\s+replace\s+)?(table|view)\s|with\s+\w+\s+as\s*\()",
+    re.I | re.S,
+)
 # where SQL text may live: the sql/ files and the warehouse functions that run them; analysts'
 # own statements pass through `jitjic sql` as data, not as text of ours
 SQL_HOMES = {"warehouse", "sql"}
@@ -97,9 +112,27 @@ def test_flow_tasks_take_their_stage_not_the_settings():
     """The settings are resolved once at flow start (flows.stages.resolve); a task given the
     whole Settings would wire them again, and its stage could read any other stage's keys."""
     tree = ast.parse((ROOT / "flows" / "nightly.py").read_text(encoding="utf-8"))
-    tasks = [node for node in tree.body if isinstance(node, ast.FunctionDef)
-             and any("task" in ast.unparse(d) for d in node.decorator_list)]
+    tasks = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and any("task" in ast.unparse(d) for d in node.decorator_list)
+    ]
     assert len(tasks) >= 12
-    wide = [f"{t.name}({a.arg}: {ast.unparse(a.annotation)})" for t in tasks for a in t.args.args
-            if a.annotation is not None and ast.unparse(a.annotation) == "Settings"]
+    wide = [
+        f"{t.name}({a.arg}: {ast.unparse(a.annotation)})"
+        for t in tasks
+        for a in t.args.args
+        if a.annotation is not None and ast.unparse(a.annotation) == "Settings"
+    ]
     assert not wide, f"tasks still taking the whole settings: {wide}"
+
+
+def test_no_generic_top_level_package_is_imported():
+    """Installed, the project's folders live under ``jitjic.``: code importing a bare
+    ``reports`` or ``sql`` would take whatever else of that name the environment has."""
+    code = (
+        "import sys, jitjic.cli, jitjic.flows.nightly, jitjic.replay; "
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {sorted(PROJECT - {'jitjic'})!r}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="/")
+    assert out.stdout.strip() == "[]"

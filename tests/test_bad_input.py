@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from jitjic.ingest import IngestError
 
-import warehouse
-from ingest import IngestError
+from jitjic import warehouse
 from jitjic.settings import load_settings
 from jitjic.wiring import column_mapping, line_rules
 
@@ -24,35 +24,78 @@ REJECTED = [
     ("mixed date formats", HEADER + GOOD + GOOD2.replace("2010-12-01 09:00:00", "12/1/2010 9:00"), {"bad_date": 1}, 1),
     ("future date", HEADER + GOOD + GOOD2.replace("2010-12-01", "2099-12-01"), {"future_date": 1}, 1),
     ("non-numeric quantity", HEADER + GOOD + GOOD2.replace(",2,", ",two,"), {"bad_quantity": 1}, 1),
-    ("NaN and inf", HEADER + GOOD + GOOD2 + GOOD2.replace(",2,", ",nan,").replace("536366", "536368")
-     + GOOD2.replace(",2,", ",inf,").replace("536366", "536367"), {"bad_quantity": 2}, 2),
-    ("negative quantity outside the returns rule", HEADER + GOOD + GOOD2.replace(",2,", ",-2,"), {"non_positive_quantity": 1}, 1),
+    (
+        "NaN and inf",
+        HEADER
+        + GOOD
+        + GOOD2
+        + GOOD2.replace(",2,", ",nan,").replace("536366", "536368")
+        + GOOD2.replace(",2,", ",inf,").replace("536366", "536367"),
+        {"bad_quantity": 2},
+        2,
+    ),
+    (
+        "negative quantity outside the returns rule",
+        HEADER + GOOD + GOOD2.replace(",2,", ",-2,"),
+        {"non_positive_quantity": 1},
+        1,
+    ),
     ("duplicate line within the file", HEADER + GOOD + GOOD + GOOD2, {"duplicate_line": 1}, 2),
     ("truncated last line", HEADER + GOOD + "536366,22752,SET 7", {"bad_date": 1}, 1),
     ("no SKU", HEADER + GOOD + GOOD2.replace(",22752,", ",  ,"), {"missing_sku": 1}, 1),
     ("an order dated 1900", HEADER + GOOD + GOOD2.replace("2010-12-01", "1900-12-01"), {"too_old": 1}, 1),
-    ("dated more than ingest.max_history_years before the newest line", HEADER + GOOD
-     + GOOD2.replace("2010-12-01", "2000-06-01"), {"too_old": 1}, 1),
-    ("dates beyond what a timestamp holds (year 1, year 9999)", HEADER + GOOD + GOOD2
-     + GOOD2.replace("2010-12-01", "0001-12-01").replace("536366", "1")
-     + GOOD2.replace("2010-12-01", "9999-12-01").replace("536366", "2"), {"bad_date": 2}, 2),
-    ("quantity 1e32 (would overflow DECIMAL(38, 6) in every later run)", HEADER + GOOD + GOOD2.replace(",2,", ",1e32,"),
-     {"quantity_too_large": 1}, 1),
+    (
+        "dated more than ingest.max_history_years before the newest line",
+        HEADER + GOOD + GOOD2.replace("2010-12-01", "2000-06-01"),
+        {"too_old": 1},
+        1,
+    ),
+    (
+        "dates beyond what a timestamp holds (year 1, year 9999)",
+        HEADER
+        + GOOD
+        + GOOD2
+        + GOOD2.replace("2010-12-01", "0001-12-01").replace("536366", "1")
+        + GOOD2.replace("2010-12-01", "9999-12-01").replace("536366", "2"),
+        {"bad_date": 2},
+        2,
+    ),
+    (
+        "quantity 1e32 (would overflow DECIMAL(38, 6) in every later run)",
+        HEADER + GOOD + GOOD2.replace(",2,", ",1e32,"),
+        {"quantity_too_large": 1},
+        1,
+    ),
     ("quantity 1e20", HEADER + GOOD + GOOD2.replace(",2,", ",1e20,"), {"quantity_too_large": 1}, 1),
     ("unit price 1e300", HEADER + GOOD + GOOD2.replace(",7.65,", ",1e300,"), {"price_too_large": 1}, 1),
     ("quantity 1e400 (infinite)", HEADER + GOOD + GOOD2.replace(",2,", ",1e400,"), {"bad_quantity": 1}, 1),
 ]
 LOADED = [
-    ("extra and reordered columns", "Country,Quantity,Extra,StockCode,InvoiceNo,InvoiceDate,UnitPrice,CustomerID,Description\n"
-     "United Kingdom,6,x,85123A,536365,2010-12-01 08:26:00,2.55,17850.0,HEART\n", 1),
-    ("SKU with spaces and case variants", HEADER + GOOD.replace("85123A", " 85123a ") + GOOD2.replace("22752", "22752 "), 2),
-    ("quotes, newlines and HTML/SQL-looking text", HEADER + '536365,85123A,"HEART ""big""\n<b>x</b>\'; drop table items;--",6,'
-     "2010-12-01 08:26:00,2.55,17850.0,United Kingdom\n" + GOOD2, 2),
+    (
+        "extra and reordered columns",
+        "Country,Quantity,Extra,StockCode,InvoiceNo,InvoiceDate,UnitPrice,CustomerID,Description\n"
+        "United Kingdom,6,x,85123A,536365,2010-12-01 08:26:00,2.55,17850.0,HEART\n",
+        1,
+    ),
+    (
+        "SKU with spaces and case variants",
+        HEADER + GOOD.replace("85123A", " 85123a ") + GOOD2.replace("22752", "22752 "),
+        2,
+    ),
+    (
+        "quotes, newlines and HTML/SQL-looking text",
+        HEADER + '536365,85123A,"HEART ""big""\n<b>x</b>\'; drop table items;--",6,'
+        "2010-12-01 08:26:00,2.55,17850.0,United Kingdom\n" + GOOD2,
+        2,
+    ),
     ("enormous quantity (kept; the forecast caps outliers)", HEADER + GOOD.replace(",6,", ",80995,") + GOOD2, 2),
     ("a byte-order mark before the header (Excel's CSV UTF-8)", "\ufeff" + HEADER + GOOD + GOOD2, 2),
     ("header in lower case", HEADER.lower() + GOOD + GOOD2, 2),
-    ("ISO times with a UTC offset (the wall-clock time is kept)", HEADER + GOOD.replace("08:26:00", "08:26:00+01:00")
-     + GOOD2.replace("09:00:00", "09:00:00Z"), 2),
+    (
+        "ISO times with a UTC offset (the wall-clock time is kept)",
+        HEADER + GOOD.replace("08:26:00", "08:26:00+01:00") + GOOD2.replace("09:00:00", "09:00:00Z"),
+        2,
+    ),
     ("Windows line ends", (HEADER + GOOD + GOOD2).replace("\n", "\r\n"), 2),
 ]
 DEEP = (HEADER + GOOD * 40_000).encode()  # the bad byte lies beyond pandas' first read
@@ -61,30 +104,52 @@ REFUSED = [
     ("missing required column", "InvoiceNo,StockCode,InvoiceDate\n1,A,2011-01-01\n", "'Quantity'"),
     ("wrong delimiter", HEADER.replace(",", ";") + GOOD.replace(",", ";"), "is the delimiter ',' right"),
     ("empty file", "", "file is empty"),
-    ("non-UTF-8 bytes", HEADER.encode() + b"536366,22752,CAF\xe9,2,2010-12-01 09:00:00,7.65,1,UK\n",
-     f"line 2: not UTF-8 text (byte b'\\xe9' at offset {len(HEADER) + len('536366,22752,CAF')})"),
-    ("non-UTF-8 byte deep in the file", DEEP[:2_000_000] + b"\xff" + DEEP[2_000_000:],
-     f"line {DEEP[:2_000_000].count(NEWLINE) + 1}: not UTF-8 text (byte b'\\xff' at offset 2,000,000)"),
+    (
+        "non-UTF-8 bytes",
+        HEADER.encode() + b"536366,22752,CAF\xe9,2,2010-12-01 09:00:00,7.65,1,UK\n",
+        f"line 2: not UTF-8 text (byte b'\\xe9' at offset {len(HEADER) + len('536366,22752,CAF')})",
+    ),
+    (
+        "non-UTF-8 byte deep in the file",
+        DEEP[:2_000_000] + b"\xff" + DEEP[2_000_000:],
+        f"line {DEEP[:2_000_000].count(NEWLINE) + 1}: not UTF-8 text (byte b'\\xff' at offset 2,000,000)",
+    ),
     ("a Latin-1 character at the very end", (HEADER + GOOD).encode() + b"\xe9", "ends inside a character"),
     ("UTF-16 (Excel's Unicode text)", (HEADER + GOOD).encode("utf-16"), "is UTF-16 text"),
-    ("a NUL byte (binary, or UTF-16 without a mark)", (HEADER + "536365,85123A,HE\x00ART" + GOOD[16:]).encode(),
-     "holds a NUL byte at offset"),
+    (
+        "a NUL byte (binary, or UTF-16 without a mark)",
+        (HEADER + "536365,85123A,HE\x00ART" + GOOD[16:]).encode(),
+        "holds a NUL byte at offset",
+    ),
     ("unbalanced quote", HEADER + GOOD + '536366,22752,"SET 7,2,2010-12-01 09:00:00,7.65,1,UK\n', "malformed CSV"),
-    ("a row with an extra field (an unquoted comma)", HEADER + GOOD + GOOD2.replace("SET 7", "SET, 7"), "malformed CSV"),
+    (
+        "a row with an extra field (an unquoted comma)",
+        HEADER + GOOD + GOOD2.replace("SET 7", "SET, 7"),
+        "malformed CSV",
+    ),
     ("decimal commas with the comma delimiter", HEADER + GOOD.replace("2.55", "2,55"), "decimal comma"),
-    ("every line dated 1900", HEADER + GOOD.replace("2010", "1900") + GOOD2.replace("2010", "1900"),
-     "rule too_old"),
-    ("every quantity 1e32", HEADER + GOOD.replace(",6,", ",1e32,") + GOOD2.replace(",2,", ",1e32,"),
-     "rule quantity_too_large"),
-    ("thousands separators", HEADER + GOOD.replace(",6,", ',"1,000",') + GOOD2.replace(",2,", ',"2,000",'),
-     "thousands separators (1,000)? export the numbers without them"),
+    ("every line dated 1900", HEADER + GOOD.replace("2010", "1900") + GOOD2.replace("2010", "1900"), "rule too_old"),
+    (
+        "every quantity 1e32",
+        HEADER + GOOD.replace(",6,", ",1e32,") + GOOD2.replace(",2,", ",1e32,"),
+        "rule quantity_too_large",
+    ),
+    (
+        "thousands separators",
+        HEADER + GOOD.replace(",6,", ',"1,000",') + GOOD2.replace(",2,", ',"2,000",'),
+        "thousands separators (1,000)? export the numbers without them",
+    ),
 ]
 GZ = gzip.compress((HEADER + GOOD * 5_000).encode())
 # (case, file name, how to make it, words): files the reader refuses before parsing a row
 BAD_FILES = [
     ("corrupt gzip", "export.csv.gz", lambda p: p.write_bytes(GZ[:20] + b"\x00" * 64 + GZ[84:]), "not a readable gzip"),
-    ("truncated gzip (a copy cut short)", "export.csv.gz", lambda p: p.write_bytes(GZ[: len(GZ) // 2]),
-     "not a readable gzip file (corrupt or cut short"),
+    (
+        "truncated gzip (a copy cut short)",
+        "export.csv.gz",
+        lambda p: p.write_bytes(GZ[: len(GZ) // 2]),
+        "not a readable gzip file (corrupt or cut short",
+    ),
     ("not gzip at all", "export.csv.gz", lambda p: p.write_text(HEADER + GOOD), "not a readable gzip"),
     ("a directory named .csv", "export.csv", lambda p: p.mkdir(), "is a directory"),
     ("a symbolic link loop", "export.csv", lambda p: os.symlink(p.name, p), "symbolic link loop"),
@@ -172,27 +237,36 @@ def test_duplicates_across_files_and_gzip_resend(con, tmp_path: Path):
 
 def test_item_master_that_contradicts_itself(con, tmp_path: Path):
     path = tmp_path / "items.csv"
-    path.write_text("sku,unit_cost,lead_time_days,lead_time_std_days,moq,pack_size\n"
-                    "A1,0,7,1,1,1\nA2,1.5,-3,1,1,1\nA3,1.5,7,-1,1,1\nA4,1.5,7,1,-2,1\nA5,1.5,7,1,1,-6\nA6,2,7,1,1,1\n")
+    path.write_text(
+        "sku,unit_cost,lead_time_days,lead_time_std_days,moq,pack_size\n"
+        "A1,0,7,1,1,1\nA2,1.5,-3,1,1,1\nA3,1.5,7,-1,1,1\nA4,1.5,7,1,-2,1\nA5,1.5,7,1,1,-6\nA6,2,7,1,1,1\n"
+    )
     result = warehouse.load_file(con, path, "items", mapping=M, rules=R)
     assert result.rows_loaded == 1 and result.rejected_by_rule == {
-        "non_positive_cost": 1, "negative_lead_time": 2, "non_positive_moq": 1, "non_positive_pack": 1}
+        "non_positive_cost": 1,
+        "negative_lead_time": 2,
+        "non_positive_moq": 1,
+        "non_positive_pack": 1,
+    }
 
 
 def test_item_costs_and_rates_out_of_range_name_row_column_and_reason(con, tmp_path: Path):
     path = tmp_path / "items.csv"
-    path.write_text("sku,order_cost,holding_rate,on_time_rate\n"
-                    "B1,40,0.2,0.9\nB2,-5,,\nB3,,25,\nB4,,,95\nB5,,,0\n")
+    path.write_text("sku,order_cost,holding_rate,on_time_rate\nB1,40,0.2,0.9\nB2,-5,,\nB3,,25,\nB4,,,95\nB5,,,0\n")
     result = warehouse.load_file(con, path, "items", mapping=M, rules=R)
     assert result.rows_loaded == 2 and result.rejected_by_rule == {"negative_order_cost": 1, "bad_rate": 2}
-    rejects = con.execute("select source_row, sku, reason from rejects where kind = 'items' order by source_row").fetchall()
+    rejects = con.execute(
+        "select source_row, sku, reason from rejects where kind = 'items' order by source_row"
+    ).fetchall()
     assert rejects == [
         (3, "B2", "order_cost is negative"),
         (4, "B3", "holding_rate must be a share of unit cost per year in (0, 2], e.g. 0.25 for 25%"),
         (5, "B4", "on_time_rate must be a share between 0 and 1, e.g. 0.9 for 90%"),
     ]
     assert con.execute("select sku, order_cost, holding_rate, on_time_rate from items order by sku").fetchall() == [
-        ("B1", 40.0, 0.2, 0.9), ("B5", None, None, 0.0)]
+        ("B1", 40.0, 0.2, 0.9),
+        ("B5", None, None, 0.0),
+    ]
 
 
 def test_item_policy_and_target_overrides_are_checked(con, tmp_path: Path):
@@ -201,10 +275,15 @@ def test_item_policy_and_target_overrides_are_checked(con, tmp_path: Path):
     result = warehouse.load_file(con, path, "items", mapping=M, rules=R)
     assert result.rows_loaded == 3 and result.rejected_by_rule == {"bad_policy": 1, "bad_rate": 1}
     reasons = con.execute("select source_row, reason from rejects order by source_row").fetchall()
-    assert reasons == [(4, "policy_override must be JIC or JIT (blank: the class rule decides)"),
-                       (5, "target_service_level must be a share between 0.5 and 0.9999, e.g. 0.95 for 95%")]
+    assert reasons == [
+        (4, "policy_override must be JIC or JIT (blank: the class rule decides)"),
+        (5, "target_service_level must be a share between 0.5 and 0.9999, e.g. 0.95 for 95%"),
+    ]
     assert con.execute("select sku, policy_override, target_service_level from items order by sku").fetchall() == [
-        ("P1", "JIC", 0.98), ("P2", "JIT", None), ("P5", None, None)]
+        ("P1", "JIC", 0.98),
+        ("P2", "JIT", None),
+        ("P5", None, None),
+    ]
 
 
 def _rules(**ingest):
@@ -212,34 +291,90 @@ def _rules(**ingest):
     return column_mapping(s), line_rules(s)
 
 
-DAY_FIRST = HEADER + GOOD.replace("2010-12-01 08:26:00", "13/12/2010 08:26") + GOOD2.replace("2010-12-01 09:00:00",
-                                                                                            "14/12/2010 09:00")
-SEMICOLONS = (HEADER + GOOD.replace("2.55", '"2,55"') + GOOD2.replace("7.65", '"7,65"')).replace(",", ";").replace(
-    '"2;55"', "2,55").replace('"7;65"', "7,65")
+DAY_FIRST = (
+    HEADER
+    + GOOD.replace("2010-12-01 08:26:00", "13/12/2010 08:26")
+    + GOOD2.replace("2010-12-01 09:00:00", "14/12/2010 09:00")
+)
+SEMICOLONS = (
+    (HEADER + GOOD.replace("2.55", '"2,55"') + GOOD2.replace("7.65", '"7,65"'))
+    .replace(",", ";")
+    .replace('"2;55"', "2,55")
+    .replace('"7;65"', "7,65")
+)
 # (case, kind, file text, settings that do not fit it, words of the hint, the settings that do)
 MISTAKES = [
-    ("day-first dates, ISO expected", "orders", DAY_FIRST, {}, "set ingest.date_format = '%d/%m/%Y %H:%M'",
-     {"date_format": "%d/%m/%Y %H:%M"}),
-    ("decimal commas", "orders", SEMICOLONS, {"delimiter": ";"}, "decimal commas? set ingest.decimal = ','",
-     {"delimiter": ";", "decimal": ","}),
-    ("codes the preset takes for fees", "orders", HEADER + GOOD.replace("85123A", "MUG-RED") + GOOD2.replace(
-        "22752", "BOWL-7"), {}, "ingest.product_code_pattern", {"product_code_pattern": "."}),
-    ("the quantity column mapped to the description", "orders", HEADER + GOOD + GOOD2,
-     {"columns": {"quantity": "Description"}}, "check ingest.columns", {}),
-    ("an old history before ingest.min_date", "orders", HEADER + GOOD.replace("2010", "1998") + GOOD2.replace(
-        "2010", "1998"), {}, "ingest.min_date", {"min_date": "1990-01-01"}),
-    ("decimal points read with ingest.decimal = ','", "orders", SEMICOLONS.replace("2,55", "2.55").replace(
-        "7,65", "7.65"), {"delimiter": ";", "decimal": ","}, "ingest.decimal is ','", {"delimiter": ";"}),
-    ("item costs with decimal commas", "items", "sku;unit_cost\nA1;2,50\nA2;3,10\n", {"delimiter": ";"},
-     "ingest.decimal = ','", {"delimiter": ";", "decimal": ","}),
-    ("stock counts with decimal commas", "stock", "sku;on_hand\nA1;2,0\nA2;1,5\n", {"delimiter": ";"},
-     "ingest.decimal = ','", {"delimiter": ";", "decimal": ","}),
+    (
+        "day-first dates, ISO expected",
+        "orders",
+        DAY_FIRST,
+        {},
+        "set ingest.date_format = '%d/%m/%Y %H:%M'",
+        {"date_format": "%d/%m/%Y %H:%M"},
+    ),
+    (
+        "decimal commas",
+        "orders",
+        SEMICOLONS,
+        {"delimiter": ";"},
+        "decimal commas? set ingest.decimal = ','",
+        {"delimiter": ";", "decimal": ","},
+    ),
+    (
+        "codes the preset takes for fees",
+        "orders",
+        HEADER + GOOD.replace("85123A", "MUG-RED") + GOOD2.replace("22752", "BOWL-7"),
+        {},
+        "ingest.product_code_pattern",
+        {"product_code_pattern": "."},
+    ),
+    (
+        "the quantity column mapped to the description",
+        "orders",
+        HEADER + GOOD + GOOD2,
+        {"columns": {"quantity": "Description"}},
+        "check ingest.columns",
+        {},
+    ),
+    (
+        "an old history before ingest.min_date",
+        "orders",
+        HEADER + GOOD.replace("2010", "1998") + GOOD2.replace("2010", "1998"),
+        {},
+        "ingest.min_date",
+        {"min_date": "1990-01-01"},
+    ),
+    (
+        "decimal points read with ingest.decimal = ','",
+        "orders",
+        SEMICOLONS.replace("2,55", "2.55").replace("7,65", "7.65"),
+        {"delimiter": ";", "decimal": ","},
+        "ingest.decimal is ','",
+        {"delimiter": ";"},
+    ),
+    (
+        "item costs with decimal commas",
+        "items",
+        "sku;unit_cost\nA1;2,50\nA2;3,10\n",
+        {"delimiter": ";"},
+        "ingest.decimal = ','",
+        {"delimiter": ";", "decimal": ","},
+    ),
+    (
+        "stock counts with decimal commas",
+        "stock",
+        "sku;on_hand\nA1;2,0\nA2;1,5\n",
+        {"delimiter": ";"},
+        "ingest.decimal = ','",
+        {"delimiter": ";", "decimal": ","},
+    ),
 ]
 
 
 @pytest.mark.parametrize(("case", "kind", "text", "wrong", "words", "right"), MISTAKES, ids=[c[0] for c in MISTAKES])
-def test_a_settings_mistake_refuses_the_file_and_the_fix_loads_it(con, tmp_path: Path, case, kind, text, wrong, words,
-                                                                  right):
+def test_a_settings_mistake_refuses_the_file_and_the_fix_loads_it(
+    con, tmp_path: Path, case, kind, text, wrong, words, right
+):
     path = tmp_path / "export.csv"
     path.write_text(text)
     with pytest.raises(IngestError) as err:
@@ -257,30 +392,46 @@ def test_a_decimal_comma_file_loads_the_values_it_means(con, tmp_path: Path):
     mapping, rules = _rules(delimiter=";", decimal=",")
     warehouse.load_file(con, path, "orders", mapping=mapping, rules=rules)
     assert con.execute("select sku, unit_price from order_lines order by sku").fetchall() == [
-        ("22752", 7.65), ("85123A", 1002.55)]
+        ("22752", 7.65),
+        ("85123A", 1002.55),
+    ]
 
 
 def test_items_beyond_the_limits_are_rejected(con, tmp_path: Path):
     path = tmp_path / "items.csv"
-    path.write_text("sku,unit_cost,order_cost,lead_time_days,lead_time_std_days,moq,pack_size\n"
-                    "OK1,2,40,7,1,1,1\nC1,1e300,,,,,\nC2,,1e12,,,,\nL1,,,1e6,,,\nL2,,,7,5000,,\nM1,,,,,1e15,\n"
-                    "P1,,,,,,1e9\nOK2,3,,,,,\nOK3,3,,,,,\nOK4,3,,,,,\nOK5,3,,,,,\n")
+    path.write_text(
+        "sku,unit_cost,order_cost,lead_time_days,lead_time_std_days,moq,pack_size\n"
+        "OK1,2,40,7,1,1,1\nC1,1e300,,,,,\nC2,,1e12,,,,\nL1,,,1e6,,,\nL2,,,7,5000,,\nM1,,,,,1e15,\n"
+        "P1,,,,,,1e9\nOK2,3,,,,,\nOK3,3,,,,,\nOK4,3,,,,,\nOK5,3,,,,,\n"
+    )
     result = warehouse.load_file(con, path, "items", mapping=M, rules=R)
-    assert result.rejected_by_rule == {"cost_too_large": 2, "lead_time_too_long": 2, "moq_too_large": 1,
-                                       "pack_too_large": 1}
+    assert result.rejected_by_rule == {
+        "cost_too_large": 2,
+        "lead_time_too_long": 2,
+        "moq_too_large": 1,
+        "pack_too_large": 1,
+    }
     assert result.rows_loaded == 5
     assert "limits.max_unit_cost" in con.execute("select reason from rejects where sku = 'C1'").fetchall()[0][0]
 
 
 def test_stock_counts_that_cannot_be_are_rejected(con, tmp_path: Path):
     path = tmp_path / "stock.csv"
-    path.write_text("sku,on_hand,on_order,snapshot_date\nOK1,5,0,2011-12-09\nN1,-1e9,0,2011-12-09\n"
-                    "N2,5,-3,2011-12-09\nB1,1e15,0,2011-12-09\nB2,5,1e12,2011-12-09\nF1,5,0,2099-01-01\n"
-                    "O1,5,0,1900-01-01\nX1,5,lots,2011-12-09\nOK2,1,,\nOK3,2,0,2011-12-09\nOK4,2,0,2011-12-09\n"
-                    "OK5,2,0,2011-12-09\nOK6,2,0,2011-12-09\n")
+    path.write_text(
+        "sku,on_hand,on_order,snapshot_date\nOK1,5,0,2011-12-09\nN1,-1e9,0,2011-12-09\n"
+        "N2,5,-3,2011-12-09\nB1,1e15,0,2011-12-09\nB2,5,1e12,2011-12-09\nF1,5,0,2099-01-01\n"
+        "O1,5,0,1900-01-01\nX1,5,lots,2011-12-09\nOK2,1,,\nOK3,2,0,2011-12-09\nOK4,2,0,2011-12-09\n"
+        "OK5,2,0,2011-12-09\nOK6,2,0,2011-12-09\n"
+    )
     result = warehouse.load_file(con, path, "stock", mapping=M, rules=R)
-    assert result.rejected_by_rule == {"negative_on_hand": 1, "negative_on_order": 1, "stock_too_large": 2,
-                                       "future_date": 1, "too_old": 1, "bad_number": 1}
+    assert result.rejected_by_rule == {
+        "negative_on_hand": 1,
+        "negative_on_order": 1,
+        "stock_too_large": 2,
+        "future_date": 1,
+        "too_old": 1,
+        "bad_number": 1,
+    }
     assert result.rows_loaded == 6  # 'lots' on order is no longer read as 0
 
 
@@ -288,8 +439,11 @@ def test_accepted_values_at_the_limits_cannot_overflow_the_sql(con, tmp_path: Pa
     """Lines at the largest accepted quantity and price, many in one week: demand and the item
     prices sum as DECIMAL(38, 6) without overflow (1e32 was the failure)."""
     lim = S.limits
-    rows = "".join(f"{i},85123A,HEART,{lim.max_quantity:.0f},2010-12-0{6 + i % 3} 08:26:{i % 60:02d},"
-                   f"{lim.max_unit_price:.0f},1,UK\n" for i in range(2_000))
+    rows = "".join(
+        f"{i},85123A,HEART,{lim.max_quantity:.0f},2010-12-0{6 + i % 3} 08:26:{i % 60:02d},"
+        f"{lim.max_unit_price:.0f},1,UK\n"
+        for i in range(2_000)
+    )
     path = tmp_path / "limits.csv"
     path.write_text(HEADER + rows + GOOD2)
     assert warehouse.load_file(con, path, "orders", mapping=M, rules=R).rows_loaded == 2_001

@@ -3,9 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-
-from classification import abc_classes, classify_skus, demand_pattern, xyz_classes
-from classification.xyz import coefficient_of_variation
+from jitjic.classification import abc_classes, classify_skus, demand_pattern, xyz_classes
+from jitjic.classification.xyz import coefficient_of_variation
 
 
 def test_ten_item_abc_by_hand():
@@ -42,8 +41,13 @@ def test_xyz_and_cv():
 
 @pytest.mark.parametrize(
     ("adi", "cv2", "pattern"),
-    [(1.31, 0.48, "smooth"), (1.31, 0.50, "erratic"), (1.33, 0.48, "intermittent"), (1.33, 0.50, "lumpy"),
-     (np.inf, np.nan, "none")],
+    [
+        (1.31, 0.48, "smooth"),
+        (1.31, 0.50, "erratic"),
+        (1.33, 0.48, "intermittent"),
+        (1.33, 0.50, "lumpy"),
+        (np.inf, np.nan, "none"),
+    ],
 )
 def test_pattern_each_side_of_the_cut_offs(adi, cv2, pattern):
     assert demand_pattern(np.array([adi]), np.array([cv2]))[0] == pattern
@@ -82,24 +86,32 @@ def test_scaling_quantities_changes_no_class():
     demand = _demand()
     scaled = demand.assign(qty=demand["qty"] * 12.5, revenue=demand["revenue"] * 12.5)
     cols = ["sku", "abc", "xyz", "pattern"]
-    pd.testing.assert_frame_equal(classify_skus(demand, abc_basis="value")[cols], classify_skus(scaled, abc_basis="value")[cols])
+    pd.testing.assert_frame_equal(
+        classify_skus(demand, abc_basis="value")[cols], classify_skus(scaled, abc_basis="value")[cols]
+    )
 
 
 def test_lifecycle_labels_and_value_source():
     periods = pd.date_range("2011-01-03", periods=30, freq="7D").date
-    rows = [("OLD", p, 5.0 if i < 10 else 0.0) for i, p in enumerate(periods)]        # dead for 20 periods
-    rows += [("NEW", p, 2.0) for p in periods[-5:]]                                    # 5 periods of history
+    rows = [("OLD", p, 5.0 if i < 10 else 0.0) for i, p in enumerate(periods)]  # dead for 20 periods
+    rows += [("NEW", p, 2.0) for p in periods[-5:]]  # 5 periods of history
     rows += [("LIVE", p, float(i % 3)) for i, p in enumerate(periods)]
-    demand = pd.DataFrame(rows, columns=["sku", "period_start", "qty"]).assign(order_lines=1, revenue=lambda d: d.qty * 2)
-    out = classify_skus(demand, pd.Series({"LIVE": 1.0}), new_periods=13, dead_periods=13, abc_basis="value").set_index("sku")
+    demand = pd.DataFrame(rows, columns=["sku", "period_start", "qty"]).assign(
+        order_lines=1, revenue=lambda d: d.qty * 2
+    )
+    out = classify_skus(demand, pd.Series({"LIVE": 1.0}), new_periods=13, dead_periods=13, abc_basis="value").set_index(
+        "sku"
+    )
     assert out["lifecycle"].to_dict() == {"LIVE": "active", "NEW": "new", "OLD": "dead"}
     assert out.loc["OLD", "periods_since_demand"] == 20 and out.loc["NEW", "periods_since_first"] == 5
     assert out.loc["LIVE", "value_source"] == "cost" and out.loc["NEW", "value_source"] == "price"
-    assert classify_skus(demand, dead_periods=25, abc_basis="value").set_index("sku").loc["OLD", "lifecycle"] == "active"
+    assert (
+        classify_skus(demand, dead_periods=25, abc_basis="value").set_index("sku").loc["OLD", "lifecycle"] == "active"
+    )
 
 
 def test_an_item_near_a_border_keeps_last_runs_class():
-    from classification import classify_skus
+    from jitjic.classification import classify_skus
 
     # ten items by order lines (100 in all); S6 is the first past the A border: 80% of the lines
     # come before it

@@ -4,8 +4,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from classification import abc_classes, classify_skus
+from jitjic.classification import abc_classes, classify_skus
 
 # realistic amounts: zero or at least a thousandth (subnormal floats underflow when scaled)
 amounts = st.lists(st.one_of(st.just(0.0), st.floats(min_value=1e-3, max_value=1e6)), min_size=1, max_size=60)
@@ -56,7 +55,9 @@ def test_classify_skus_is_unit_free_and_order_free(seed, factor):
     demand["revenue"] = demand["qty"] * 2.5
     cols = ["sku", "abc", "xyz", "pattern", "lifecycle"]
     base = classify_skus(demand, abc_basis="value")[cols]
-    scaled = classify_skus(demand.assign(qty=demand["qty"] * factor, revenue=demand["revenue"] * factor), abc_basis="value")[cols]
+    scaled = classify_skus(
+        demand.assign(qty=demand["qty"] * factor, revenue=demand["revenue"] * factor), abc_basis="value"
+    )[cols]
     shuffled = classify_skus(demand.sample(frac=1, random_state=seed), abc_basis="value")[cols]
     pd.testing.assert_frame_equal(base, scaled)
     pd.testing.assert_frame_equal(base, shuffled)

@@ -33,7 +33,11 @@ def test_bad_file_exit_code_and_message(tmp_path: Path):
     bad.write_text("a,b\n1,2\n")
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "w.duckdb"), "ingest", str(bad)])
     assert result.exit_code == EXIT_INPUT
-    assert "bad.csv" in result.output and "'StockCode'" in result.output and "nothing from this file was loaded" in result.output
+    assert (
+        "bad.csv" in result.output
+        and "'StockCode'" in result.output
+        and "nothing from this file was loaded" in result.output
+    )
 
 
 def test_ingest_maps_item_master_columns_from_the_settings(tmp_path: Path):
@@ -48,14 +52,18 @@ def test_ingest_maps_item_master_columns_from_the_settings(tmp_path: Path):
     assert refused.exit_code == EXIT_INPUT
     assert "'unit_cost_eur' (did you mean unit_cost?)" in refused.output and "ingest.item_columns" in refused.output
     cfg = tmp_path / "j.toml"
-    cfg.write_text('[ingest]\nitem_columns = { unit_cost = "unit_cost_eur", moq = "moq_units" }\n'
-                   'ignore_columns = ["lead_time_weeks"]\n')
+    cfg.write_text(
+        '[ingest]\nitem_columns = { unit_cost = "unit_cost_eur", moq = "moq_units" }\n'
+        'ignore_columns = ["lead_time_weeks"]\n'
+    )
     loaded = CliRunner().invoke(cli, ["--config", str(cfg), "--db", str(db), "ingest", "--kind", "items", str(items)])
     assert loaded.exit_code == 0, loaded.output
     assert "read 2, loaded 2" in loaded.output and "notes: zero_moq=1" in loaded.output
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select sku, unit_cost, moq from items order by sku").fetchall() == [
-            ("M1", 1.5, 10.0), ("M2", 2.5, None)]
+            ("M1", 1.5, 10.0),
+            ("M2", 2.5, None),
+        ]
 
 
 def test_bad_config_exit_code(tmp_path: Path):
@@ -79,8 +87,25 @@ def test_evaluate_scores_every_method(tmp_path: Path):
     path = tmp_path / "long.csv"
     pd.DataFrame(rows, columns=["item", "day", "units"]).to_csv(path, index=False)
     out = tmp_path / "scores.json"
-    result = CliRunner().invoke(cli, ["evaluate", str(path), "--freq", "W", "--holdout", "6", "--sku-col", "item",
-                                      "--date-col", "day", "--qty-col", "units", "--output", str(out)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "evaluate",
+            str(path),
+            "--freq",
+            "W",
+            "--holdout",
+            "6",
+            "--sku-col",
+            "item",
+            "--date-col",
+            "day",
+            "--qty-col",
+            "units",
+            "--output",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "12 SKUs, 30 whole weeks kept of 30 in the file (dated sales), last 6 held out" in result.output
     report = json.loads(out.read_text())
@@ -99,8 +124,10 @@ def test_evaluate_takes_a_file_at_the_period_grain(tmp_path: Path):
 
     rng = np.random.default_rng(4)
     mondays = pd.date_range("2012-01-02", periods=20, freq="7D")
-    frame = pd.DataFrame([(f"M{i}", d.date(), int(rng.poisson(5)) + 1) for i in range(5) for d in mondays],
-                         columns=["sku", "week_start", "qty"])
+    frame = pd.DataFrame(
+        [(f"M{i}", d.date(), int(rng.poisson(5)) + 1) for i in range(5) for d in mondays],
+        columns=["sku", "week_start", "qty"],
+    )
     path = tmp_path / "weekly.csv"
     frame.to_csv(path, index=False)
     out = tmp_path / "w.json"
@@ -139,13 +166,20 @@ def test_the_installed_command_exits_with_the_documented_codes(tmp_path: Path):
     cfg = tmp_path / "j.toml"
     cfg.write_text("[forecast]\nhorizon = -2\n")
     cmd = [sys.executable, "-m", "jitjic.cli"]
-    refused = subprocess.run([*cmd, "--db", str(tmp_path / "w.duckdb"), "ingest", str(bad)], capture_output=True, text=True)
+    refused = subprocess.run(
+        [*cmd, "--db", str(tmp_path / "w.duckdb"), "ingest", str(bad)], capture_output=True, text=True
+    )
     config = subprocess.run([*cmd, "--config", str(cfg), "sql", "select 1"], capture_output=True, text=True)
     no_run = subprocess.run([*cmd, "--db", str(tmp_path / "w.duckdb"), "report"], capture_output=True, text=True)
     usage = subprocess.run([*cmd, "--bogus"], capture_output=True, text=True)
     ok = subprocess.run([*cmd, "--help"], capture_output=True, text=True)
     assert (refused.returncode, config.returncode, no_run.returncode, usage.returncode, ok.returncode) == (
-        EXIT_INPUT, EXIT_CONFIG, 1, 2, 0)
+        EXIT_INPUT,
+        EXIT_CONFIG,
+        1,
+        2,
+        0,
+    )
     assert "Traceback" not in refused.stderr + config.stderr + no_run.stderr + usage.stderr
 
 
@@ -173,9 +207,13 @@ def test_files_that_cannot_be_read_get_one_line_and_exit_3(tmp_path: Path, monke
     (tmp_path / "folder.csv").mkdir()
     os.symlink("loop.csv", tmp_path / "loop.csv")
     db = str(tmp_path / "w.duckdb")
-    for name, words in [("cut.csv.gz", "corrupt or cut short"), ("corrupt.csv.gz", "not a readable gzip"),
-                        ("folder.csv", "is a directory"), ("loop.csv", "symbolic link loop"),
-                        ("absent.csv", "file not found")]:
+    for name, words in [
+        ("cut.csv.gz", "corrupt or cut short"),
+        ("corrupt.csv.gz", "not a readable gzip"),
+        ("folder.csv", "is a directory"),
+        ("loop.csv", "symbolic link loop"),
+        ("absent.csv", "file not found"),
+    ]:
         code, out = _jitjic(monkeypatch, capsys, "--db", db, "ingest", str(tmp_path / name))
         assert code == EXIT_INPUT and words in out and "aborted" not in out, (name, out)
         assert out.count("\n") == 1 and "nothing from this file was loaded" in out
@@ -217,13 +255,14 @@ def test_no_password_in_clear_text(tmp_path: Path, monkeypatch, capsys):
     cfg.write_text('[email]\nenabled = true\nuser = "jitjic"\nrecipients = ["a@example.com"]\n')
     code, out = _jitjic(monkeypatch, capsys, "--config", str(cfg), "--db", str(tmp_path / "x"), "check")
     assert code == EXIT_CONFIG and 'email.security = "none"' in out and "allow_plaintext_auth" in out
-    from reports import (
+    from jitjic.reports import (
         PlaintextAuthRefused,
         SmtpConfig,
         build_message,
         refused_for_good,
         send_message,
     )
+
     from tests.smtp_server import SmtpServer
 
     msg = build_message("s", "a@example.com", ["b@example.com"], "<p>x</p>")
@@ -272,5 +311,6 @@ def test_a_slow_prefect_start_is_waited_for_and_explained(monkeypatch):
     cli._prefect_environment()
     assert os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] == "300"
     code, message = cli._run_failure(
-        RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server."), Path("x.duckdb"))
+        RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server."), Path("x.duckdb")
+    )
     assert code == 1 and "300 s" in message and "no stage ran" in message and "PREFECT_API_URL" in message

@@ -16,33 +16,45 @@ def _settings(tmp_path: Path, name: str, **cluster):
     from jitjic.settings import load_settings
 
     return load_settings(
-        None, use_default_file=False,
-        paths={"database": tmp_path / f"{name}.duckdb", "analysts_database": tmp_path / f"{name}_analysts.duckdb",
-               "reports_dir": tmp_path / f"{name}_reports"},
-        inputs={"orders": [str(SAMPLE / "online_retail_sample.csv.gz")], "items": [str(SAMPLE / "items.csv")],
-                "stock": [str(SAMPLE / "stock.csv")]},
-        demand={"as_of": "2011-12-09"}, simulation={"enabled": False}, cluster=cluster,
+        None,
+        use_default_file=False,
+        paths={
+            "database": tmp_path / f"{name}.duckdb",
+            "analysts_database": tmp_path / f"{name}_analysts.duckdb",
+            "reports_dir": tmp_path / f"{name}_reports",
+        },
+        inputs={
+            "orders": [str(SAMPLE / "online_retail_sample.csv.gz")],
+            "items": [str(SAMPLE / "items.csv")],
+            "stock": [str(SAMPLE / "stock.csv")],
+        },
+        demand={"as_of": "2011-12-09"},
+        simulation={"enabled": False},
+        cluster=cluster,
     )
 
 
 def _tables(settings, run_id: str) -> dict[str, pd.DataFrame]:
     with duckdb.connect(str(settings.paths.database), read_only=True) as con:
-        return {t: con.execute(f"select * exclude (run_id) from {t} where run_id = ? order by all", [run_id]).df()
-                for t in TABLES}
+        return {
+            t: con.execute(f"select * exclude (run_id) from {t} where run_id = ? order by all", [run_id]).df()
+            for t in TABLES
+        }
 
 
 def test_forecast_on_local_cluster_equals_one_process(prefect_harness, tmp_path, monkeypatch):
     from distributed import Client, LocalCluster
+    from jitjic.flows.nightly import nightly_for
     from prefect.settings import PREFECT_API_URL
-
-    from flows.nightly import nightly_for
 
     # the workers report to this session's Prefect server rather than each starting one
     monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
     one = _settings(tmp_path, "one")
     single = nightly_for(one)(one)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
-            Client(cluster) as client:
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
+        Client(cluster) as client,
+    ):
         many = _settings(tmp_path, "many", enabled=True, address=cluster.scheduler_address, partitions=4)
         spread = nightly_for(many)(many)
         ran = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
@@ -60,8 +72,9 @@ def test_global_model_cannot_be_partitioned():
     from jitjic.settings import SettingsError, load_settings
 
     with pytest.raises(SettingsError, match="GlobalGBM learns across all SKUs"):
-        load_settings(None, use_default_file=False, cluster={"enabled": True},
-                      forecast={"models": ["Naive", "GlobalGBM"]})
+        load_settings(
+            None, use_default_file=False, cluster={"enabled": True}, forecast={"models": ["Naive", "GlobalGBM"]}
+        )
 
 
 def test_a_stalled_worker_fails_the_stage_instead_of_hanging(prefect_harness, tmp_path, monkeypatch):
@@ -72,16 +85,18 @@ def test_a_stalled_worker_fails_the_stage_instead_of_hanging(prefect_harness, tm
     import signal
 
     from distributed import Client, LocalCluster
+    from jitjic.flows.nightly import nightly_for
     from prefect.settings import PREFECT_API_URL
 
-    from flows.nightly import nightly_for
-
     monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
-            Client(cluster) as client:
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
+        Client(cluster) as client,
+    ):
         pids = list(client.run(os.getpid).values())
-        stalled = _settings(tmp_path, "stalled", enabled=True, address=cluster.scheduler_address, partitions=2,
-                            timeout_seconds=3)
+        stalled = _settings(
+            tmp_path, "stalled", enabled=True, address=cluster.scheduler_address, partitions=2, timeout_seconds=3
+        )
         for pid in pids:
             os.kill(pid, signal.SIGSTOP)
         try:
@@ -112,14 +127,22 @@ def test_local_cluster_workers_keep_glibcs_adaptive_malloc(tmp_path):
         "import json, os\n"
         "from pathlib import Path\n"
         "from tests.test_cluster import _settings\n"
-        "from flows.nightly import _scaled_out\n"
+        "from jitjic.flows.nightly import _scaled_out\n"
         "if __name__ == '__main__':\n"
         f"    runner = _scaled_out(_settings(Path({str(tmp_path)!r}), 'env', enabled=True, workers=1)).task_runner\n"
         "    with runner:\n"
-        "        env = runner.client.run(lambda: [os.environ.get(n) for n in ('MALLOC_TRIM_THRESHOLD_', 'OMP_NUM_THREADS')])\n"
+        "        names = ('MALLOC_TRIM_THRESHOLD_', 'OMP_NUM_THREADS')\n"
+        "        env = runner.client.run(lambda: [os.environ.get(n) for n in names])\n"
         "    print(json.dumps(list(env.values())))\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
-    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120,
-                         cwd=Path(__file__).resolve().parents[1], check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[1],
+        check=True,
+    )
     assert json.loads(out.stdout.strip().splitlines()[-1]) == [[None, "1"]]

@@ -16,8 +16,16 @@ import pytest
 
 pytestmark = pytest.mark.flow
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
-RESULTS = ("demand", "forecasts", "forecast_lead_time", "forecast_accuracy", "forecast_coverage", "sku_classes",
-           "recommendations", "simulation_results")
+RESULTS = (
+    "demand",
+    "forecasts",
+    "forecast_lead_time",
+    "forecast_accuracy",
+    "forecast_coverage",
+    "sku_classes",
+    "recommendations",
+    "simulation_results",
+)
 # (stage killed, the log line after which it is running)
 KILL_POINTS = [
     ("ingest", r"run \S+ started"),
@@ -31,7 +39,7 @@ KILL_POINTS = [
 ]
 RUNNER = """
 import sys
-from flows.nightly import nightly
+from jitjic.flows.nightly import nightly
 from jitjic.settings import load_settings
 nightly(load_settings(__import__("pathlib").Path(sys.argv[1])))
 """
@@ -47,7 +55,7 @@ def _config(tmp_path: Path, name: str) -> Path:
         f'items = ["{SAMPLE / "items.csv"}"]\nstock = ["{SAMPLE / "stock.csv"}"]\n'
         '[demand]\nas_of = "2011-12-09"\n[simulation]\nweeks = 4\nmax_skus = 100\n'
         # two per-SKU charts are enough to show the folder is whole (the default draws ten)
-        '[report]\ndrilldowns = 2\n',
+        "[report]\ndrilldowns = 2\n",
         encoding="utf-8",
     )
     return cfg
@@ -55,14 +63,17 @@ def _config(tmp_path: Path, name: str) -> Path:
 
 def _results(path: Path, run_id: str) -> dict[str, pd.DataFrame]:
     with duckdb.connect(str(path), read_only=True) as con:
-        return {t: con.execute(f"select * exclude (run_id) from {t} where run_id = ? order by all", [run_id]).df()
-                for t in RESULTS}
+        return {
+            t: con.execute(f"select * exclude (run_id) from {t} where run_id = ? order by all", [run_id]).df()
+            for t in RESULTS
+        }
 
 
 def _kill_during(cfg: Path, pattern: str, env: dict[str, str]) -> str:
     """Start a run in a new process, SIGKILL it as soon as ``pattern`` is logged; the log."""
-    proc = subprocess.Popen([sys.executable, "-c", RUNNER, str(cfg)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", RUNNER, str(cfg)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
     log, deadline = [], time.time() + 120
     for line in proc.stdout:
         log.append(line)
@@ -76,14 +87,19 @@ def _kill_during(cfg: Path, pattern: str, env: dict[str, str]) -> str:
 
 
 def test_kill_at_every_stage_then_rerun_equals_an_uninterrupted_run(prefect_harness, tmp_path):
+    from jitjic.flows.nightly import nightly
     from prefect.settings import PREFECT_API_URL
 
-    from flows.nightly import nightly
     from jitjic.settings import load_settings
 
     # the killed processes report to this session's Prefect server instead of starting their own
-    env = dict(os.environ, PREFECT_API_URL=PREFECT_API_URL.value(), PYTHONUNBUFFERED="1",
-               PREFECT_LOGGING_LEVEL="INFO", PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    env = dict(
+        os.environ,
+        PREFECT_API_URL=PREFECT_API_URL.value(),
+        PYTHONUNBUFFERED="1",
+        PREFECT_LOGGING_LEVEL="INFO",
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+    )
     reference = load_settings(_config(tmp_path, "reference"))
     uninterrupted = nightly(reference)
 
@@ -93,7 +109,9 @@ def test_kill_at_every_stage_then_rerun_equals_an_uninterrupted_run(prefect_harn
     for stage, pattern in KILL_POINTS:
         _kill_during(cfg, pattern, env)
         with duckdb.connect(str(settings.paths.database), read_only=True) as con:
-            run_id, status = con.execute("select run_id, status from runs order by started_at desc limit 1").fetchall()[0]
+            run_id, status = con.execute("select run_id, status from runs order by started_at desc limit 1").fetchall()[
+                0
+            ]
             done = {s for (s,) in con.execute("select stage from run_stages where run_id = ?", [run_id]).fetchall()}
         assert stage not in done, f"the kill meant for {stage} landed after it"
         if stage == "report":
@@ -121,8 +139,10 @@ def test_kill_at_every_stage_then_rerun_equals_an_uninterrupted_run(prefect_harn
     # killed runs: 7 abandoned (marked by the next start); the report kill had already completed
     assert statuses == {"abandoned": 7, "completed": 2}
     assert lines == ref_lines and loads == 3, "every file loaded exactly once, whatever the kills"
-    got, want = _results(settings.paths.database, final["run_id"]), _results(reference.paths.database,
-                                                                             uninterrupted["run_id"])
+    got, want = (
+        _results(settings.paths.database, final["run_id"]),
+        _results(reference.paths.database, uninterrupted["run_id"]),
+    )
     for table in RESULTS:
         pd.testing.assert_frame_equal(got[table], want[table], check_exact=True, obj=table)
     with duckdb.connect(str(settings.paths.analysts_database), read_only=True) as con:
@@ -132,14 +152,17 @@ def test_kill_at_every_stage_then_rerun_equals_an_uninterrupted_run(prefect_harn
 
 
 def test_the_same_night_twice_gives_identical_results_and_no_duplicates(prefect_harness, tmp_path):
-    from flows.nightly import nightly
+    from jitjic.flows.nightly import nightly
+
     from jitjic.settings import load_settings
 
     settings = load_settings(_config(tmp_path, "twice"))
     first = nightly(settings)
     with duckdb.connect(str(settings.paths.database), read_only=True) as con:
-        before = {t: con.execute(f"select count(*) from {t}").fetchall()[0][0]
-                  for t in ("order_lines", "items", "stock_snapshots", "rejects", "load_log")}
+        before = {
+            t: con.execute(f"select count(*) from {t}").fetchall()[0][0]
+            for t in ("order_lines", "items", "stock_snapshots", "rejects", "load_log")
+        }
     first_results = _results(settings.paths.database, first["run_id"])
     second = nightly(settings)
     assert second["counts"]["ingest"]["rows"] == 0 and second["counts"]["ingest"]["new_files"] == 0
@@ -160,18 +183,23 @@ def test_the_same_night_twice_gives_identical_results_and_no_duplicates(prefect_
 def test_kill_while_the_report_folder_is_written(prefect_harness, tmp_path):
     """SIGKILL as soon as the report folder being written appears: the run is published and says
     its report is pending; the folder is either absent or complete; the next run writes it."""
+    from jitjic.flows.nightly import nightly
     from prefect.settings import PREFECT_API_URL
 
-    from flows.nightly import nightly
     from jitjic.settings import load_settings
 
-    env = dict(os.environ, PREFECT_API_URL=PREFECT_API_URL.value(), PYTHONUNBUFFERED="1",
-               PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    env = dict(
+        os.environ,
+        PREFECT_API_URL=PREFECT_API_URL.value(),
+        PYTHONUNBUFFERED="1",
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+    )
     cfg = _config(tmp_path, "report")
     settings = load_settings(cfg)
     reports = settings.paths.reports_dir
-    proc = subprocess.Popen([sys.executable, "-c", RUNNER, str(cfg)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", RUNNER, str(cfg)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
     deadline = time.time() + 120
     while not list(reports.glob(".*.partial-*")) and proc.poll() is None:
         assert time.time() < deadline
@@ -180,7 +208,7 @@ def test_kill_while_the_report_folder_is_written(prefect_harness, tmp_path):
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL, "the run ended before the kill"
     with duckdb.connect(str(settings.paths.database), read_only=True) as con:
-        (killed, status, report_status), = con.execute("select run_id, status, report_status from runs").fetchall()
+        ((killed, status, report_status),) = con.execute("select run_id, status, report_status from runs").fetchall()
     assert (status, report_status) == ("completed", "pending")  # flagged: its report was never finished
     assert not (reports / killed).exists() or (reports / killed / "reorder_now.csv").exists()
     final = nightly(settings)
@@ -190,8 +218,17 @@ def test_kill_while_the_report_folder_is_written(prefect_harness, tmp_path):
     for run_id in (killed, final["run_id"]):
         names = sorted(p.name for p in (reports / run_id).iterdir())
         assert [n for n in names if not n.startswith("drill_")] == [
-            "accuracy.png", "capital.png", "exchange.png", "heatmap.png", "jitjic_recommendations.xlsx",
-            "reorder_now.csv", "report.html", "report.json", "report_email.html", "report_email.txt"]
+            "accuracy.png",
+            "capital.png",
+            "exchange.png",
+            "heatmap.png",
+            "jitjic_recommendations.xlsx",
+            "reorder_now.csv",
+            "report.html",
+            "report.json",
+            "report_email.html",
+            "report_email.txt",
+        ]
         assert "drill_01.png" in names  # the per-SKU charts
     assert not list(reports.glob(".*"))  # what the killed writer left aside is gone
     # a folder lost later: `jitjic report` (no Prefect) writes the latest run's and every unfinished one

@@ -6,9 +6,9 @@ import time
 from pathlib import Path
 
 import pytest
+from jitjic.warehouse import WarehouseError
 
-import warehouse
-from warehouse import WarehouseError
+from jitjic import warehouse
 
 HOLD = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(30)"
 
@@ -22,12 +22,26 @@ def test_locked_database(tmp_path: Path, sample_dir: Path):
         with pytest.raises(WarehouseError, match="is in use by .*PID"):
             warehouse.connect(db)
         started = time.time()
-        cli = subprocess.run([sys.executable, "-m", "jitjic.cli", "--db", str(db), "ingest",
-                              str(sample_dir / "items.csv"), "--kind", "items"], capture_output=True, text=True)
+        cli = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "jitjic.cli",
+                "--db",
+                str(db),
+                "ingest",
+                str(sample_dir / "items.csv"),
+                "--kind",
+                "items",
+            ],
+            capture_output=True,
+            text=True,
+        )
         assert cli.returncode == 4 and "is in use" in cli.stderr and "Traceback" not in cli.stderr
         # reading is blocked too while a run holds the working database
-        check = subprocess.run([sys.executable, "-m", "jitjic.cli", "--db", str(db), "check"],
-                               capture_output=True, text=True)
+        check = subprocess.run(
+            [sys.executable, "-m", "jitjic.cli", "--db", str(db), "check"], capture_output=True, text=True
+        )
         assert check.returncode == 4 and "is in use" in check.stderr and "Traceback" not in check.stderr
         assert time.time() - started < 30
     finally:
@@ -39,6 +53,8 @@ def test_corrupt_database(tmp_path: Path):
     db.write_bytes(b"definitely not duckdb" * 500)
     with pytest.raises(WarehouseError, match="not a DuckDB database .* move it aside"):
         warehouse.connect(db)
-    cli = subprocess.run([sys.executable, "-m", "jitjic.cli", "--db", str(db), "simulate"], capture_output=True, text=True)
+    cli = subprocess.run(
+        [sys.executable, "-m", "jitjic.cli", "--db", str(db), "simulate"], capture_output=True, text=True
+    )
     assert cli.returncode == 4 and "not a DuckDB database" in cli.stderr
     assert db.read_bytes().startswith(b"definitely not duckdb")  # left as it was

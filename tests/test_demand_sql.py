@@ -4,7 +4,7 @@ from datetime import date
 
 import pandas as pd
 
-import warehouse
+from jitjic import warehouse
 
 
 def add_lines(con, rows):
@@ -18,19 +18,26 @@ def add_lines(con, rows):
 
 
 def demand(con, run="r"):
-    return [(s, str(p), q) for s, p, q in con.execute(
-        "select sku, period_start, qty from demand where run_id = ? order by sku, period_start", [run]).fetchall()]
+    return [
+        (s, str(p), q)
+        for s, p, q in con.execute(
+            "select sku, period_start, qty from demand where run_id = ? order by sku, period_start", [run]
+        ).fetchall()
+    ]
 
 
 def test_weekly_zero_fill_and_partial_weeks(con):
     # 2010-12-01 is a Wednesday: its week is partial and left out; as_of Friday 2010-12-24 too
-    add_lines(con, [
-        ("A", "2010-12-01 09:00", 5, 1.0),    # partial first week: dropped
-        ("A", "2010-12-06 09:00", 2, 1.0),    # Monday, week 1
-        ("A", "2010-12-08 09:00", 3, 1.0),
-        ("A", "2010-12-20 10:00", 4, 1.0),    # week 3 (2010-12-20) is partial given as_of below
-        ("B", "2010-12-14 10:00", 1, 2.0),    # B starts in week 2
-    ])
+    add_lines(
+        con,
+        [
+            ("A", "2010-12-01 09:00", 5, 1.0),  # partial first week: dropped
+            ("A", "2010-12-06 09:00", 2, 1.0),  # Monday, week 1
+            ("A", "2010-12-08 09:00", 3, 1.0),
+            ("A", "2010-12-20 10:00", 4, 1.0),  # week 3 (2010-12-20) is partial given as_of below
+            ("B", "2010-12-14 10:00", 1, 2.0),  # B starts in week 2
+        ],
+    )
     rows = warehouse.build_demand(con, "r", "week", date(2010, 12, 24))
     assert demand(con) == [("A", "2010-12-06", 5.0), ("A", "2010-12-13", 0.0), ("B", "2010-12-13", 1.0)]
     assert rows == 3

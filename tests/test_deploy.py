@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_deployment_from_settings(tmp_path):
-    from flows.deploy import nightly_deployment
+    from jitjic.flows.deploy import nightly_deployment
 
     cfg = tmp_path / "j.toml"
     cfg.write_text('[schedule]\ncron = "15 3 * * 1-5"\ntimezone = "America/Chicago"\ndeployment_name = "weeknights"\n')

@@ -20,29 +20,49 @@ def _settings(base: Path, port: int, orders=None, **email):
     from jitjic.settings import load_settings
 
     return load_settings(
-        None, use_default_file=False,
-        paths={"database": base / "j.duckdb", "analysts_database": base / "analysts.duckdb",
-               "reports_dir": base / "reports"},
-        inputs={"orders": orders or [str(SAMPLE / "online_retail_sample.csv.gz")],
-                "items": [str(SAMPLE / "items.csv")], "stock": [str(SAMPLE / "stock.csv")]},
-        email={"enabled": True, "host": "127.0.0.1", "port": port, "sender": "jitjic@example.test",
-               "recipients": ["buyer@example.test", "planner@example.test"],
-               "ops_recipients": ["ops@example.test"], "retry_delays_seconds": [0.1, 0.1], **email},
+        None,
+        use_default_file=False,
+        paths={
+            "database": base / "j.duckdb",
+            "analysts_database": base / "analysts.duckdb",
+            "reports_dir": base / "reports",
+        },
+        inputs={
+            "orders": orders or [str(SAMPLE / "online_retail_sample.csv.gz")],
+            "items": [str(SAMPLE / "items.csv")],
+            "stock": [str(SAMPLE / "stock.csv")],
+        },
+        email={
+            "enabled": True,
+            "host": "127.0.0.1",
+            "port": port,
+            "sender": "jitjic@example.test",
+            "recipients": ["buyer@example.test", "planner@example.test"],
+            "ops_recipients": ["ops@example.test"],
+            "retry_delays_seconds": [0.1, 0.1],
+            **email,
+        },
         simulation={"weeks": 4},
     )
 
 
 @pytest.fixture(scope="module")
 def delivered(prefect_harness, tmp_path_factory):
-    from flows.nightly import nightly
+    from jitjic.flows.nightly import nightly
 
     base = tmp_path_factory.mktemp("mail")
     # a description with markup must arrive escaped
     raw = (SAMPLE / "items.csv").read_text().splitlines()
     header, first = raw[0].split(","), raw[1].split(",")
     items = base / "items.csv"
-    items.write_text(",".join(header + ["description"]) + "\n" + ",".join(first + ["<script>alert(1)</script>"]) + "\n"
-                     + "\n".join(line + "," for line in raw[2:]) + "\n")
+    items.write_text(
+        ",".join(header + ["description"])
+        + "\n"
+        + ",".join(first + ["<script>alert(1)</script>"])
+        + "\n"
+        + "\n".join(line + "," for line in raw[2:])
+        + "\n"
+    )
     with SmtpServer() as server:
         settings = _settings(base, server.port)
         settings = settings.model_copy(update={"inputs": settings.inputs.model_copy(update={"items": [str(items)]})})
@@ -67,8 +87,9 @@ def _due(settings, run_id):
     con = duckdb.connect(str(settings.paths.database), read_only=True)
     try:
         as_of = con.execute("select as_of from runs where run_id = ?", [run_id]).fetchall()[0][0]
-        due = con.execute("select sku, urgency from recommendations where run_id = ? and reorder_now "
-                          "order by sku", [run_id]).fetchall()
+        due = con.execute(
+            "select sku, urgency from recommendations where run_id = ? and reorder_now order by sku", [run_id]
+        ).fetchall()
     finally:
         con.close()
     return as_of, due
@@ -106,16 +127,22 @@ def test_subject_and_text_carry_the_figures(delivered):
     _, msg = messages[0]
     as_of, due = _due(settings, result["run_id"])
     overdue = sum(u == "overdue" for _, u in due)
-    assert msg["Subject"].startswith(f"[jitjic] Purchasing {as_of:%Y-%m-%d}: {len(due)} order lines due today "
-                                     f"({overdue} overdue)")
+    assert msg["Subject"].startswith(
+        f"[jitjic] Purchasing {as_of:%Y-%m-%d}: {len(due)} order lines due today ({overdue} overdue)"
+    )
     assert result["run_id"] not in msg["Subject"] and "SAME STOCK" not in msg["Subject"]
     text = msg.get_body(preferencelist=("plain",)).get_content()
-    assert f"business date {as_of:%Y-%m-%d}" in text and f"Due today: {len(due)} order lines ({overdue} overdue)" in text
+    assert (
+        f"business date {as_of:%Y-%m-%d}" in text and f"Due today: {len(due)} order lines ({overdue} overdue)" in text
+    )
     assert "Exceptions: " in text and "Buffer stock (JIC): GBP " in text and "Forecasts: " in text
     rows = list(csv.DictReader(io.StringIO(_attachment(msg, "reorder_now.csv"))))
     top = rows[0]  # the CSV and the text list the lines in the same order: the first is the most urgent
-    assert re.search(rf"{top['urgency']}\s+by {top['order_by']}\s+{re.escape(top['sku'])}\s+"
-                     rf"{int(top['reorder_qty']):,} units", text)
+    assert re.search(
+        rf"{top['urgency']}\s+by {top['order_by']}\s+{re.escape(top['sku'])}\s+"
+        rf"{int(top['reorder_qty']):,} units",
+        text,
+    )
     assert "more lines in the attached workbook" in text
 
 
@@ -131,8 +158,9 @@ def test_attachments_match_the_warehouse(delivered):
     con = duckdb.connect(str(settings.paths.database), read_only=True)
     run = result["run_id"]
     n_recs = con.execute("select count(*) from recommendations where run_id = ?", [run]).fetchall()[0][0]
-    reorder = dict(con.execute("select sku, reorder_qty from recommendations where run_id = ? and reorder_now",
-                               [run]).fetchall())
+    reorder = dict(
+        con.execute("select sku, reorder_qty from recommendations where run_id = ? and reorder_now", [run]).fetchall()
+    )
     n_exceptions = con.execute("select count(*) from run_exceptions where run_id = ?", [run]).fetchall()[0][0]
     con.close()
     wb = load_workbook(io.BytesIO(files["jitjic_recommendations.xlsx"]))
@@ -143,8 +171,9 @@ def test_attachments_match_the_warehouse(delivered):
     order = wb["Order proposal"]
     header = [c.value for c in order[1]]
     urgency = [r[header.index("Urgency")] for r in order.iter_rows(min_row=2, values_only=True)]
-    assert set(urgency) <= {"overdue", "today", "this week"} and urgency.count("overdue") + urgency.count("today") \
-        == len(reorder)
+    assert set(urgency) <= {"overdue", "today", "this week"} and urgency.count("overdue") + urgency.count(
+        "today"
+    ) == len(reorder)
     rows = list(csv.DictReader(io.StringIO(_attachment(msg, "reorder_now.csv"))))
     assert {r["sku"]: int(r["reorder_qty"]) for r in rows} == {s: int(np.ceil(q - 1e-6)) for s, q in reorder.items()}
     ranks = [("overdue", "today").index(r["urgency"]) for r in rows]
@@ -199,7 +228,7 @@ def test_markup_from_data_arrives_escaped(delivered):
 
 
 def test_failing_run_alerts_operations(prefect_harness, tmp_path):
-    from flows.nightly import nightly
+    from jitjic.flows.nightly import nightly
 
     bad = tmp_path / "bad.csv"
     bad.write_text("InvoiceNo;StockCode\n1;A\n")
@@ -215,7 +244,7 @@ def test_failing_run_alerts_operations(prefect_harness, tmp_path):
 
 
 def test_unreachable_smtp_keeps_report_and_results(prefect_harness, tmp_path):
-    from flows.nightly import nightly
+    from jitjic.flows.nightly import nightly
 
     settings = _settings(tmp_path, free_port(), password="s3cret-do-not-log", user="jitjic", allow_plaintext_auth=True)
     result = nightly(settings)
@@ -238,8 +267,10 @@ def test_report_command_renders_and_sends(delivered, tmp_path):
     db = str(settings.paths.database)
     cfg = tmp_path / "j.toml"
     with SmtpServer() as server:
-        cfg.write_text(f'[paths]\nreports_dir = "{tmp_path / "out"}"\n[email]\nhost = "127.0.0.1"\nport = {server.port}\n'
-                       'recipients = ["boss@example.test"]\n')
+        cfg.write_text(
+            f'[paths]\nreports_dir = "{tmp_path / "out"}"\n[email]\nhost = "127.0.0.1"\nport = {server.port}\n'
+            'recipients = ["boss@example.test"]\n'
+        )
         ok = CliRunner().invoke(cli, ["--config", str(cfg), "--db", db, "report", "--send"])
         assert ok.exit_code == 0, ok.output
         assert f"report of run {result['run_id']}" in ok.output and "sent to boss@example.test" in ok.output
@@ -251,7 +282,7 @@ def test_report_command_renders_and_sends(delivered, tmp_path):
 
 
 def test_a_permanent_refusal_is_not_retried(prefect_harness, tmp_path):
-    from flows.nightly import nightly
+    from jitjic.flows.nightly import nightly
 
     with SmtpServer(data_size_limit=20_000) as server:  # the report mail is larger: 552, for good
         result = nightly(_settings(tmp_path, server.port, retry_delays_seconds=[0.1, 0.1, 0.1]))
@@ -267,15 +298,20 @@ def test_files_too_large_to_mail_stay_on_disk_and_the_mail_says_where(delivered,
 
     settings, result, _, _ = delivered
     folder = Path(result["report"]).parent
-    csv_size, xlsx_size = (folder / "reorder_now.csv").stat().st_size, (folder / "jitjic_recommendations.xlsx").stat().st_size
+    csv_size, xlsx_size = (
+        (folder / "reorder_now.csv").stat().st_size,
+        (folder / "jitjic_recommendations.xlsx").stat().st_size,
+    )
     limit_mb = (csv_size + xlsx_size / 2) * 4 / 3 / 1024 / 1024  # base64-encoded, both do not fit; the CSV does
     cfg = tmp_path / "j.toml"
     with SmtpServer() as server:
-        cfg.write_text(f'[paths]\nreports_dir = "{tmp_path / "out"}"\n[email]\nhost = "127.0.0.1"\n'
-                       f'port = {server.port}\nrecipients = ["boss@example.test"]\nmax_attachments_mb = {limit_mb}\n')
+        cfg.write_text(
+            f'[paths]\nreports_dir = "{tmp_path / "out"}"\n[email]\nhost = "127.0.0.1"\n'
+            f'port = {server.port}\nrecipients = ["boss@example.test"]\nmax_attachments_mb = {limit_mb}\n'
+        )
         ok = CliRunner().invoke(cli, ["--config", str(cfg), "--db", str(settings.paths.database), "report", "--send"])
         assert ok.exit_code == 0, ok.output
-        (_, msg), = server.inbox.messages
+        ((_, msg),) = server.inbox.messages
     assert [part.get_filename() for part in msg.iter_attachments()] == ["reorder_now.csv"]
     html = msg.get_body(preferencelist=("html",)).get_content()
     out = tmp_path / "out" / result["run_id"]
@@ -298,7 +334,7 @@ def test_which_files_fit_the_mail():
 def test_permanent_and_passing_smtp_failures():
     import smtplib
 
-    from reports import refused_for_good
+    from jitjic.reports import refused_for_good
 
     assert refused_for_good(smtplib.SMTPAuthenticationError(535, b"bad credentials"))
     assert refused_for_good(smtplib.SMTPSenderRefused(552, b"too large", "jitjic@example.test"))
@@ -315,18 +351,25 @@ def test_a_rerun_on_the_same_stock_says_so_and_is_not_mailed_again(delivered, tm
     import shutil
 
     from click.testing import CliRunner
+    from jitjic.flows.nightly import nightly
 
-    from flows.nightly import nightly
     from jitjic.cli import cli
 
     settings, first, _, _ = delivered
     shutil.copy(settings.paths.database, tmp_path / "j.duckdb")  # a copy: the other tests keep theirs
     with SmtpServer() as server:
-        again = settings.model_copy(update={
-            "paths": settings.paths.model_copy(update={"database": tmp_path / "j.duckdb",
-                                                       "analysts_database": tmp_path / "analysts.duckdb",
-                                                       "reports_dir": tmp_path / "reports"}),
-            "email": settings.email.model_copy(update={"port": server.port})})
+        again = settings.model_copy(
+            update={
+                "paths": settings.paths.model_copy(
+                    update={
+                        "database": tmp_path / "j.duckdb",
+                        "analysts_database": tmp_path / "analysts.duckdb",
+                        "reports_dir": tmp_path / "reports",
+                    }
+                ),
+                "email": settings.email.model_copy(update={"port": server.port}),
+            }
+        )
         result = nightly(again)
         assert server.inbox.messages == []
     assert result["email"].startswith("not sent: no newer stock count than run " + first["run_id"])
@@ -337,11 +380,13 @@ def test_a_rerun_on_the_same_stock_says_so_and_is_not_mailed_again(delivered, tm
     assert all(ws["A1"].value.startswith("WARNING: " + notice) for ws in wb)
     cfg = tmp_path / "j.toml"
     with SmtpServer() as server:
-        cfg.write_text(f'[email]\nhost = "127.0.0.1"\nport = {server.port}\nrecipients = ["boss@example.test"]\n'
-                       f'[paths]\nreports_dir = "{tmp_path / "out"}"\n')
+        cfg.write_text(
+            f'[email]\nhost = "127.0.0.1"\nport = {server.port}\nrecipients = ["boss@example.test"]\n'
+            f'[paths]\nreports_dir = "{tmp_path / "out"}"\n'
+        )
         ok = CliRunner().invoke(cli, ["--config", str(cfg), "--db", str(tmp_path / "j.duckdb"), "report", "--send"])
         assert ok.exit_code == 0, ok.output
-        (_, msg), = server.inbox.messages
+        ((_, msg),) = server.inbox.messages
     assert f"SAME STOCK as run {first['run_id']}" in msg["Subject"]
     assert msg.get_body(preferencelist=("plain",)).get_content().index("WARNING: " + notice) < 200
 
@@ -362,14 +407,17 @@ def test_sql_lists_what_analysts_query_with_descriptions_and_rows(delivered):
     try:
         n_recs = con.execute("select count(*) from recommendations").fetchall()[0][0]
         n_due = con.execute("select count(*) from reorder_now").fetchall()[0][0]
-        undescribed = con.execute("select table_name from duckdb_tables() where comment is null union all "
-                                  "select view_name from duckdb_views() where not internal and comment is null "
-                                  "and view_name not like 'stg_%'").fetchall()
+        undescribed = con.execute(
+            "select table_name from duckdb_tables() where comment is null union all "
+            "select view_name from duckdb_views() where not internal and comment is null "
+            "and view_name not like 'stg_%'"
+        ).fetchall()
     finally:
         con.close()
     assert undescribed == []
-    assert re.fullmatch(rf"recommendations\s+table\s+{n_recs:,} rows\s+Every run's advice per SKU.*",
-                        lines["recommendations"])
+    assert re.fullmatch(
+        rf"recommendations\s+table\s+{n_recs:,} rows\s+Every run's advice per SKU.*", lines["recommendations"]
+    )
     assert re.fullmatch(rf"reorder_now\s+view\s+{n_due:,} rows\s+What to order today.*", lines["reorder_now"])
     for name in ("exceptions", "policy_changes", "forecast_vs_actual", "runs"):
         assert name in lines

@@ -4,8 +4,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
-from policy.simulate import SCENARIOS
+from jitjic.policy.simulate import SCENARIOS
 
 pytestmark = pytest.mark.flow
 
@@ -23,17 +22,25 @@ def q(db: Path, sql: str, params=None):
 @pytest.fixture(scope="module")
 def two_runs(prefect_harness, tmp_path_factory, request):
     """Two nightly runs on the same inputs (the second must add nothing), then a failing one."""
-    from flows.nightly import nightly
+    from jitjic.flows.nightly import nightly
+
     from jitjic.settings import load_settings
 
     base = tmp_path_factory.mktemp("flow")
     sample = Path(__file__).resolve().parents[1] / "data" / "sample"
     settings = load_settings(
-        None, use_default_file=False,
-        paths={"database": base / "j.duckdb", "analysts_database": base / "analysts.duckdb",
-               "reports_dir": base / "reports"},
-        inputs={"orders": [str(sample / "online_retail_sample.csv.gz")], "items": [str(sample / "items.csv")],
-                "stock": [str(sample / "stock.csv")]},
+        None,
+        use_default_file=False,
+        paths={
+            "database": base / "j.duckdb",
+            "analysts_database": base / "analysts.duckdb",
+            "reports_dir": base / "reports",
+        },
+        inputs={
+            "orders": [str(sample / "online_retail_sample.csv.gz")],
+            "items": [str(sample / "items.csv")],
+            "stock": [str(sample / "stock.csv")],
+        },
     )
     first = nightly(settings)
     lines_after_first = q(settings.paths.database, "select count(*) from order_lines")[0][0]
@@ -60,8 +67,11 @@ def test_first_run_fills_every_table(two_runs):
     assert status == "completed" and '"forecast"' in counts and '"database"' in params
     stages = {s for (s,) in q(db, "select stage from run_stages where run_id = ?", [run_id])}
     assert stages == {"ingest", "demand", "forecast", "classify", "policy", "simulate", "publish", "report"}
-    sims = q(db, "select count(distinct scenario), count(distinct strategy) from simulation_results where run_id = ?",
-             [run_id])[0]
+    sims = q(
+        db,
+        "select count(distinct scenario), count(distinct strategy) from simulation_results where run_id = ?",
+        [run_id],
+    )[0]
     assert sims == (len(SCENARIOS), 4)
     # the exchange curve: JIT everywhere, JIC everywhere at each target and at equal stock, the
     # class rule and the recommendation, with the recommendation's stock matched
@@ -83,7 +93,10 @@ def test_first_run_fills_every_table(two_runs):
     report = Path(first["report"])
     assert report.exists() and run_id in report.read_text()
     # forecasts carry calibrated quantiles; lead-time quantiles, accuracy and coverage are stored
-    assert q(db, "select count(*) from forecasts where run_id = ? and not (q50 <= q90 and q90 <= q99)", [run_id])[0][0] == 0
+    assert (
+        q(db, "select count(*) from forecasts where run_id = ? and not (q50 <= q90 and q90 <= q99)", [run_id])[0][0]
+        == 0
+    )
     skus = q(db, "select count(distinct sku) from forecasts where run_id = ?", [run_id])[0][0]
     assert q(db, "select count(distinct sku) from forecast_lead_time where run_id = ?", [run_id])[0][0] == skus
     assert q(db, "select count(*) from forecast_accuracy where run_id = ? and selected", [run_id])[0][0] == skus
@@ -98,14 +111,18 @@ def test_rerun_adds_nothing_and_gives_the_same_answer(two_runs):
     assert q(db, "select count(*) from order_lines")[0][0] == lines_after_first
     assert q(db, "select count(*) from load_log")[0][0] == 3
     assert second["counts"]["ingest"]["new_files"] == 0
-    diff = q(db, """
+    diff = q(
+        db,
+        """
         select count(*) from (
             (select * exclude (run_id) from recommendations where run_id = $a
              except all select * exclude (run_id) from recommendations where run_id = $b)
             union all
             (select * exclude (run_id) from recommendations where run_id = $b
              except all select * exclude (run_id) from recommendations where run_id = $a))
-    """, {"a": first["run_id"], "b": second["run_id"]})[0][0]
+    """,
+        {"a": first["run_id"], "b": second["run_id"]},
+    )[0][0]
     assert diff == 0
     # the same data twice: no item changed class; the summary covers every SKU
     assert q(db, "select count(*) from class_changes")[0][0] == 0
@@ -116,7 +133,7 @@ def test_rerun_adds_nothing_and_gives_the_same_answer(two_runs):
 
 
 def test_failed_run_keeps_yesterdays_results(two_runs, tmp_path):
-    from flows.nightly import nightly
+    from jitjic.flows.nightly import nightly
 
     settings, _, second, _ = two_runs
     db = settings.paths.database
@@ -139,8 +156,9 @@ def test_simulate_command_on_the_published_run(two_runs, tmp_path):
 
     settings, _, second, _ = two_runs
     out = tmp_path / "sim.csv"
-    result = CliRunner().invoke(cli, ["--db", str(settings.paths.database), "simulate", "--weeks", "4",
-                                      "--output", str(out)])
+    result = CliRunner().invoke(
+        cli, ["--db", str(settings.paths.database), "simulate", "--weeks", "4", "--output", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert f"run {second['run_id']}: last 4 periods replayed" in result.output
     import pandas as pd
@@ -162,13 +180,21 @@ def test_sql_command_is_read_only(two_runs, tmp_path):
     listing = runner.invoke(cli, ["sql", "--database", analysts])
     assert listing.exit_code == 0 and "latest_recommendations" in listing.output and "reorder_now" in listing.output
     out = tmp_path / "reorder.csv"
-    result = runner.invoke(cli, ["sql", "--database", analysts, "select sku, reorder_qty from reorder_now", "--csv", str(out)])
+    result = runner.invoke(
+        cli, ["sql", "--database", analysts, "select sku, reorder_qty from reorder_now", "--csv", str(out)]
+    )
     assert result.exit_code == 0, result.output
     import pandas as pd
 
     rows = pd.read_csv(out)
-    assert len(rows) == q(settings.paths.database,
-                          "select count(*) from recommendations where run_id = ? and reorder_now", [second["run_id"]])[0][0]
+    assert (
+        len(rows)
+        == q(
+            settings.paths.database,
+            "select count(*) from recommendations where run_id = ? and reorder_now",
+            [second["run_id"]],
+        )[0][0]
+    )
     write = runner.invoke(cli, ["sql", "--database", analysts, "delete from recommendations"])
     assert write.exit_code == EXIT_CONFIG and "read-only" in write.output.lower()
     assert q(settings.paths.analysts_database, "select count(*) from recommendations")[0][0] > 0
@@ -177,7 +203,7 @@ def test_sql_command_is_read_only(two_runs, tmp_path):
 def test_data_checks_pass_on_a_real_run_and_catch_broken_rows(two_runs, tmp_path):
     import shutil
 
-    import warehouse
+    from jitjic import warehouse
 
     settings, first, _, _ = two_runs
     run_id = first["run_id"]
@@ -189,24 +215,40 @@ def test_data_checks_pass_on_a_real_run_and_catch_broken_rows(two_runs, tmp_path
     con = warehouse.connect(db)
     try:
         assert warehouse.failed_checks(con, run_id, **ceilings) == []
-        sku = con.execute("select min(sku) from recommendations where run_id = ? and policy = 'JIC'", [run_id]).fetchall()[0][0]
+        sku = con.execute(
+            "select min(sku) from recommendations where run_id = ? and policy = 'JIC'", [run_id]
+        ).fetchall()[0][0]
         con.execute("update recommendations set safety_stock = -1 where run_id = ? and sku = ?", [run_id, sku])
-        con.execute("update recommendations set policy = 'MAYBE' where run_id = ? and sku = "
-                    "(select max(sku) from recommendations where run_id = ?)", [run_id, run_id])
+        con.execute(
+            "update recommendations set policy = 'MAYBE' where run_id = ? and sku = "
+            "(select max(sku) from recommendations where run_id = ?)",
+            [run_id, run_id],
+        )
         con.execute("insert into sku_classes select * from sku_classes where run_id = ? limit 1", [run_id])
         con.execute("update forecasts set q80 = q50 - 1 where run_id = ? and step = 1 and sku = ?", [run_id, sku])
         con.execute("update simulation_results set fill_rate = 1.5 where run_id = ? and abc = 'all'", [run_id])
         # a billion-unit order passes the other checks, not the ceilings ([limits])
-        con.execute("update recommendations set reorder_qty = 1e9, order_up_to = 1e9 where run_id = ? and sku = "
-                    "(select max(sku) from recommendations where run_id = ? and policy = 'JIT')", [run_id, run_id])
+        con.execute(
+            "update recommendations set reorder_qty = 1e9, order_up_to = 1e9 where run_id = ? and sku = "
+            "(select max(sku) from recommendations where run_id = ? and policy = 'JIT')",
+            [run_id, run_id],
+        )
         failures = {f.check: f for f in warehouse.failed_checks(con, run_id, **ceilings)}
     finally:
         con.close()
-    assert set(failures) == {"recommendations_quantities", "recommendations_accepted_values",
-                             "sku_classes_accepted_values", "forecasts_quantiles_ordered", "simulation_shares",
-                             "recommendations_ceilings"}
+    assert set(failures) == {
+        "recommendations_quantities",
+        "recommendations_accepted_values",
+        "sku_classes_accepted_values",
+        "forecasts_quantiles_ordered",
+        "simulation_shares",
+        "recommendations_ceilings",
+    }
     assert failures["recommendations_ceilings"].example["reorder_qty"] == 1e9
-    assert failures["recommendations_quantities"].rows == 1 and failures["recommendations_quantities"].example["sku"] == sku
+    assert (
+        failures["recommendations_quantities"].rows == 1
+        and failures["recommendations_quantities"].example["sku"] == sku
+    )
     assert failures["recommendations_accepted_values"].example["policy"] == "MAYBE"
     assert str(failures["forecasts_quantiles_ordered"]).startswith("forecasts_quantiles_ordered: 1 row(s), e.g. kind=")
     from click.testing import CliRunner
@@ -224,10 +266,9 @@ def test_data_checks_pass_on_a_real_run_and_catch_broken_rows(two_runs, tmp_path
 def test_a_failed_check_publishes_nothing(two_runs, tmp_path):
     import shutil
 
+    from jitjic.flows.nightly import publish
+    from jitjic.flows.stages import resolve
     from prefect import flow
-
-    from flows.nightly import publish
-    from flows.stages import resolve
 
     settings, _, second, _ = two_runs
     work, analysts = tmp_path / "work.duckdb", tmp_path / "analysts.duckdb"
@@ -236,13 +277,18 @@ def test_a_failed_check_publishes_nothing(two_runs, tmp_path):
     before = analysts.read_bytes()
     con = duckdb.connect(str(work))
     con.execute("insert into runs (run_id, started_at, status, parameters) values ('R-bad', now(), 'running', '{}')")
-    con.execute("insert into recommendations select * replace ('R-bad' as run_id) from recommendations where run_id = ?",
-                [second["run_id"]])
-    con.execute("update recommendations set order_qty = 'nan'::double where run_id = 'R-bad' and sku = "
-                "(select min(sku) from recommendations where run_id = 'R-bad')")
+    con.execute(
+        "insert into recommendations select * replace ('R-bad' as run_id) from recommendations where run_id = ?",
+        [second["run_id"]],
+    )
+    con.execute(
+        "update recommendations set order_qty = 'nan'::double where run_id = 'R-bad' and sku = "
+        "(select min(sku) from recommendations where run_id = 'R-bad')"
+    )
     con.close()
-    copy = settings.model_copy(update={"paths": settings.paths.model_copy(
-        update={"database": work, "analysts_database": analysts})})
+    copy = settings.model_copy(
+        update={"paths": settings.paths.model_copy(update={"database": work, "analysts_database": analysts})}
+    )
 
     @flow
     def publish_only():
@@ -272,30 +318,51 @@ def test_analysts_file_opens_in_the_duckdb_1x_cli(two_runs):
     with duckdb.connect(str(settings.paths.analysts_database), read_only=True) as con:
         names = [n for (n,) in con.execute("select table_name from information_schema.tables").fetchall()]
     assert {"exchange_curve", "exceptions", "policy_changes", "reorder_now", "latest_run"} <= set(names)
-    sql = "; ".join(f'select \'{n}\', count(*) from "{n}"' for n in names)
-    out = subprocess.run([cli, "-readonly", "-csv", "-noheader", str(settings.paths.analysts_database), "-c", sql],
-                         capture_output=True, text=True)
+    sql = "; ".join(f"select '{n}', count(*) from \"{n}\"" for n in names)
+    out = subprocess.run(
+        [cli, "-readonly", "-csv", "-noheader", str(settings.paths.analysts_database), "-c", sql],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stderr
     counts = dict(line.split(",") for line in out.stdout.split())
     assert set(counts) == set(names)
     assert counts["latest_run"] == "1" and int(counts["latest_recommendations"]) >= 250
-    latest = subprocess.run([cli, "-readonly", "-csv", "-noheader", str(settings.paths.analysts_database), "-c",
-                             "select run_id from latest_run"], capture_output=True, text=True, check=True).stdout
+    latest = subprocess.run(
+        [
+            cli,
+            "-readonly",
+            "-csv",
+            "-noheader",
+            str(settings.paths.analysts_database),
+            "-c",
+            "select run_id from latest_run",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert latest.strip() == second["run_id"]
 
 
 def test_forecast_vs_actual_keeps_the_backtests(two_runs):
     settings, _, second, _ = two_runs
     db = settings.paths.analysts_database
-    rows = q(db, "select kind, count(*), count(distinct sku), min(step), max(step) from forecast_vs_actual "
-                 "where kind like 'backtest%' group by kind order by kind")
+    rows = q(
+        db,
+        "select kind, count(*), count(distinct sku), min(step), max(step) from forecast_vs_actual "
+        "where kind like 'backtest%' group by kind order by kind",
+    )
     # ten origins; the early ones see fewer SKUs (those sold since)
     assert len(rows) == 10 and all(n > 0 and skus >= 200 for _, n, skus, _, _ in rows)
     # the error is the forecast minus what happened; the backtest's own actual matches the demand
     # wherever no outlier was capped
     assert q(db, "select count(*) from forecast_vs_actual where abs(error - (forecast - actual)) > 1e-9")[0][0] == 0
-    same = q(db, "select avg((b.actual = d.qty)::int) from forecast_backtests as b "
-                 "join latest_demand as d using (sku, period_start)")[0][0]
+    same = q(
+        db,
+        "select avg((b.actual = d.qty)::int) from forecast_backtests as b "
+        "join latest_demand as d using (sku, period_start)",
+    )[0][0]
     assert same > 0.95
     # only the latest run's backtests are kept
     assert q(db, "select count(distinct run_id) from forecast_backtests") == [(1,)]

@@ -3,17 +3,20 @@
 import numpy as np
 import pandas as pd
 import pytest
+from jitjic.forecasting import MODELS, adi_cv2, from_matrix, make_model, to_matrix
+from jitjic.forecasting import kernels as k
 from statsmodels.tsa.holtwinters import ExponentialSmoothing, SimpleExpSmoothing
-
-from forecasting import MODELS, adi_cv2, from_matrix, make_model, to_matrix
-from forecasting import kernels as k
 
 
 @pytest.mark.parametrize("alias", sorted(MODELS))
 @pytest.mark.parametrize(
     "y",
-    [np.array([[3.0, 0, 5, 2, 0, 4, 1, 0, 6]]), np.zeros((1, 9)), np.array([[np.nan] * 7 + [0, 7]]),
-     np.array([[np.nan] * 8 + [5.0]])],
+    [
+        np.array([[3.0, 0, 5, 2, 0, 4, 1, 0, 6]]),
+        np.zeros((1, 9)),
+        np.array([[np.nan] * 7 + [0, 7]]),
+        np.array([[np.nan] * 8 + [5.0]]),
+    ],
     ids=["mixed", "all_zero", "one_demand", "one_value"],
 )
 def test_contract(alias, y):
@@ -36,7 +39,8 @@ def test_ses_matches_statsmodels_fixed_alpha():
     y = np.array([10.0, 12, 9, 14, 11, 13, 15, 10, 12, 11])
     fitted, level = k.ses(y[None, :], 0.3)
     sm = SimpleExpSmoothing(y, initialization_method="known", initial_level=y[0]).fit(
-        smoothing_level=0.3, optimized=False)
+        smoothing_level=0.3, optimized=False
+    )
     np.testing.assert_allclose(fitted[0, 1:], sm.fittedvalues[1:], rtol=1e-10)
     assert level[0] == pytest.approx(sm.forecast(1)[0], rel=1e-10)
 
@@ -45,9 +49,9 @@ def test_holt_damped_matches_statsmodels():
     y = np.array([10.0, 12, 13, 15, 16, 18, 21, 22, 24, 27])
     ours = k.holt_damped(y[None, :], 5, alpha=0.3, beta=0.2, phi=0.9)[0]
     # ours starts the level at y[0] with no trend: statsmodels from y[1] with those initial states
-    sm = ExponentialSmoothing(y[1:], trend="add", damped_trend=True, initialization_method="known",
-                              initial_level=y[0], initial_trend=0.0).fit(
-        smoothing_level=0.3, smoothing_trend=0.2, damping_trend=0.9, optimized=False)
+    sm = ExponentialSmoothing(
+        y[1:], trend="add", damped_trend=True, initialization_method="known", initial_level=y[0], initial_trend=0.0
+    ).fit(smoothing_level=0.3, smoothing_trend=0.2, damping_trend=0.9, optimized=False)
     np.testing.assert_allclose(ours, sm.forecast(5), rtol=1e-9)
 
 
@@ -108,8 +112,13 @@ def test_adi_cv2_by_hand():
 
 
 def test_matrix_round_trip():
-    df = pd.DataFrame({"sku": ["b", "a", "a"], "period_start": pd.to_datetime(["2011-01-10", "2011-01-03", "2011-01-10"]),
-                       "qty": [1.0, 2.0, 3.0]})
+    df = pd.DataFrame(
+        {
+            "sku": ["b", "a", "a"],
+            "period_start": pd.to_datetime(["2011-01-10", "2011-01-03", "2011-01-10"]),
+            "qty": [1.0, 2.0, 3.0],
+        }
+    )
     ids, periods, y = to_matrix(df)
     assert ids.tolist() == ["a", "b"] and np.isnan(y[1, 0])
     back = from_matrix(ids, periods, y, "qty").sort_values(["sku", "period_start"]).reset_index(drop=True)
@@ -119,7 +128,7 @@ def test_matrix_round_trip():
 
 
 def test_holt_winters_only_where_two_seasons_exist():
-    from forecasting.ets import eligible, holt_winters
+    from jitjic.forecasting.ets import eligible, holt_winters
 
     t = np.arange(3 * 12)
     seasonal = 50 + 20 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(0).normal(0, 1, len(t))
@@ -128,12 +137,12 @@ def test_holt_winters_only_where_two_seasons_exist():
     assert eligible(y, 12).tolist() == [True, False]
     f = holt_winters(y, 6, season=12, n_jobs=1)
     truth = 50 + 20 * np.sin(2 * np.pi * np.arange(36, 42) / 12)
-    assert np.abs(f[0] - truth).mean() < 4            # the season is followed
+    assert np.abs(f[0] - truth).mean() < 4  # the season is followed
     np.testing.assert_allclose(f[1], k.holt_damped_optimised(short[None, :], 6)[0])  # the short one: Holt
 
 
 def test_global_model_learns_across_series():
-    from forecasting.global_model import global_gbm
+    from jitjic.forecasting.global_model import global_gbm
 
     rng = np.random.default_rng(1)
     levels = rng.uniform(1, 50, 200)
@@ -152,5 +161,6 @@ def test_forecast_at_many_cuts_equals_one_fit_per_cut(alias):
     y[np.arange(70)[None, :] < rng.integers(0, 65, 30)[:, None]] = np.nan  # staggered starts
     cuts = [70, 62, 58, 54, 50, 3, 0]
     model = make_model(alias)
-    np.testing.assert_array_equal(model.forecast_cuts(y, cuts, 5),
-                                  np.stack([model.forecast(y[:, :c], 5) for c in cuts]))
+    np.testing.assert_array_equal(
+        model.forecast_cuts(y, cuts, 5), np.stack([model.forecast(y[:, :c], 5) for c in cuts])
+    )

@@ -3,10 +3,9 @@
 import numpy as np
 import pandas as pd
 import pytest
-
-from forecasting import AutoForecast, forecast_demand
-from forecasting.auto import NEW_ITEM
-from forecasting.outliers import cap_outliers
+from jitjic.forecasting import AutoForecast, forecast_demand
+from jitjic.forecasting.auto import NEW_ITEM
+from jitjic.forecasting.outliers import cap_outliers
 
 QCOLS = ["q50", "q80", "q90", "q95", "q99"]
 
@@ -26,8 +25,13 @@ def result():
     rng = np.random.default_rng(5)
     series = {f"smooth{i}": rng.poisson(20 + i, 60) for i in range(40)}
     series |= {f"rare{i}": rng.poisson(0.3, 60) * rng.integers(1, 9, 60) for i in range(40)}
-    series |= {"new": [4, 6], "zero": [0] * 60, "one": [0] * 59 + [7],
-               "returns": [5, -3] + [4] * 58, "spike": [3] * 30 + [900] + [3] * 29}
+    series |= {
+        "new": [4, 6],
+        "zero": [0] * 60,
+        "one": [0] * 59 + [7],
+        "returns": [5, -3] + [4] * 58,
+        "spike": [3] * 30 + [900] + [3] * 29,
+    }
     return forecast_demand(long(series), 6, interval_level=0.9)
 
 
@@ -100,7 +104,7 @@ def test_selection_prefers_what_backtests_best():
 
 
 def test_trend_groups_and_select_by():
-    from forecasting.auto import _trend
+    from jitjic.forecasting.auto import _trend
 
     y = np.array([[10.0] * 9 + [30] * 4, [10.0] * 13, [30.0] * 9 + [5] * 4])
     assert _trend(y).tolist() == ["up", "flat", "down"]
@@ -131,7 +135,7 @@ def test_history_shorter_than_one_backtest_origin():
 
 
 def test_consistently_better_is_a_sign_test():
-    from forecasting.auto import consistently_better
+    from jitjic.forecasting.auto import consistently_better
 
     ses = np.full((1, 10), 1.0)
     # lower on average thanks to one origin, but lost every other: not consistent
@@ -144,8 +148,14 @@ def test_consistently_better_is_a_sign_test():
 def test_selection_never_keeps_a_model_that_lost_to_ses_on_every_origin():
     rng = np.random.default_rng(9)
     t = np.arange(70)
-    y = np.vstack([rng.poisson(20, (40, 70)), rng.poisson(0.4, (40, 70)) * rng.integers(1, 6, (40, 70)),
-                   rng.poisson(5 + 0.3 * t, (40, 70)), rng.poisson(np.where(t < 50, 10, 30), (40, 70))]).astype(float)
+    y = np.vstack(
+        [
+            rng.poisson(20, (40, 70)),
+            rng.poisson(0.4, (40, 70)) * rng.integers(1, 6, (40, 70)),
+            rng.poisson(5 + 0.3 * t, (40, 70)),
+            rng.poisson(np.where(t < 50, 10, 30), (40, 70)),
+        ]
+    ).astype(float)
     auto = AutoForecast(6).fit(y)
     ses = auto.models.index("SES")
     assert len(auto.origins_) >= 8

@@ -3,9 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-
-from forecasting import forecast_demand
-from forecasting.seasons import (
+from jitjic.forecasting import forecast_demand
+from jitjic.forecasting.seasons import (
     calendar_factors,
     easter,
     season_end,
@@ -56,8 +55,9 @@ def test_special_days_and_easter():
     days = pd.date_range("2014-01-01", "2017-12-31", freq="D")
     rng = np.random.default_rng(1)
     y = rng.poisson(5.0, (20, len(days))).astype(float)
-    shut = ((days.month == 12) & (days.day == 25)) | np.isin(days.to_numpy().astype("datetime64[D]"),
-                                                               easter(np.arange(2014, 2018)))
+    shut = ((days.month == 12) & (days.day == 25)) | np.isin(
+        days.to_numpy().astype("datetime64[D]"), easter(np.arange(2014, 2018))
+    )
     y[:, shut] = 0.0
     effects = special_days(y, days)
     assert effects[("md", 12, 25)] == 0.0 and effects[("easter", 0)] == 0.0
@@ -84,8 +84,9 @@ def test_season_end_columns_on_a_generated_christmas_item():
     weeks = pd.date_range("2010-12-06", "2011-11-28", freq="7D")
     y, _ = catalogue(seasonal=60, flat=60, weeks=weeks, seed=2)
     ids = [f"X{i:03d}" for i in range(60)] + [f"F{i:03d}" for i in range(60)]
-    demand = pd.DataFrame({"sku": np.repeat(ids, len(weeks)), "period_start": np.tile(weeks.date, len(ids)),
-                           "qty": y.ravel()})
+    demand = pd.DataFrame(
+        {"sku": np.repeat(ids, len(weeks)), "period_start": np.tile(weeks.date, len(ids)), "qty": y.ravel()}
+    )
     result = forecast_demand(demand, 8)
     summary = result.summary.set_index("sku")
     xmas, flat = summary.loc[summary.index.str.startswith("X")], summary.loc[summary.index.str.startswith("F")]
@@ -101,7 +102,7 @@ def test_season_end_columns_on_a_generated_christmas_item():
 def test_season_end_by_hand():
     profile = np.ones((3, 52))
     profile[0, 40:50] = 3.0  # peak behind the first forecast position (47): ending in 3 weeks
-    profile[1, 46:60 % 52] = 3.0  # a season just starting at 46: more of it ahead than behind
+    profile[1, 46 : 60 % 52] = 3.0  # a season just starting at 46: more of it ahead than behind
     profile[1, 46:52] = 3.0
     profile /= profile.mean(axis=1, keepdims=True)
     ending, periods = season_end(profile, np.arange(47, 55) % 52, "week", 8)

@@ -20,6 +20,7 @@ def _limited(limit_bytes: int):
         # without this the kernel kills the writer (SIGXFSZ) instead of failing the write
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
+
     return apply
 
 
@@ -37,15 +38,18 @@ def test_ingest_on_a_full_disk(tmp_path: Path):
     assert "same file loaded before" in twice.stdout
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select count(*) from load_log").fetchall() == [(1,)]
-        assert con.execute("select count(*) from order_lines").fetchall()[0][0] == \
-            con.execute("select rows_loaded from load_log").fetchall()[0][0] > 90_000
+        assert (
+            con.execute("select count(*) from order_lines").fetchall()[0][0]
+            == con.execute("select rows_loaded from load_log").fetchall()[0][0]
+            > 90_000
+        )
 
 
 @pytest.mark.flow
 def test_nightly_run_on_a_full_disk_keeps_the_published_results(prefect_harness, tmp_path: Path):
+    from jitjic.flows.nightly import nightly
     from prefect.settings import PREFECT_API_URL
 
-    from flows.nightly import nightly
     from jitjic.settings import load_settings
 
     cfg = tmp_path / "jitjic.toml"
@@ -53,15 +57,22 @@ def test_nightly_run_on_a_full_disk_keeps_the_published_results(prefect_harness,
         f'[paths]\ndatabase = "{tmp_path / "work.duckdb"}"\nanalysts_database = "{tmp_path / "analysts.duckdb"}"\n'
         f'reports_dir = "{tmp_path / "reports"}"\n'
         f'[inputs]\norders = ["{SAMPLE / "online_retail_sample.csv.gz"}"]\nitems = ["{SAMPLE / "items.csv"}"]\n'
-        f'stock = ["{SAMPLE / "stock.csv"}"]\n[simulation]\nenabled = false\n[report]\ndrilldowns = 1\n', encoding="utf-8")
+        f'stock = ["{SAMPLE / "stock.csv"}"]\n[simulation]\nenabled = false\n[report]\ndrilldowns = 1\n',
+        encoding="utf-8",
+    )
     settings = load_settings(cfg)
     first = nightly(settings)
     published = (tmp_path / "analysts.duckdb").read_bytes()
     env = dict(os.environ, PREFECT_API_URL=PREFECT_API_URL.value(), PREFECT_SERVER_ANALYTICS_ENABLED="false")
     # no file may grow past 1 MiB: the working database (larger already) cannot take new pages
     limit = 1 << 20
-    run = subprocess.run([sys.executable, "-m", "jitjic.cli", "--config", str(cfg), "run"], capture_output=True,
-                         text=True, env=env, preexec_fn=_limited(limit))
+    run = subprocess.run(
+        [sys.executable, "-m", "jitjic.cli", "--config", str(cfg), "run"],
+        capture_output=True,
+        text=True,
+        env=env,
+        preexec_fn=_limited(limit),
+    )
     assert run.returncode == 4, run.stderr[-2000:]
     assert "error: run failed: out of disk space" in run.stderr
     assert (tmp_path / "analysts.duckdb").read_bytes() == published

@@ -16,8 +16,10 @@ SECRET = "s3cret-smtp-password"
 
 # (attack, SQL); {work} is the working database, {out} a path in the test's folder
 ATTACKS = [
-    ("attach the working db read-write and empty the order history",
-     "ATTACH '{work}' AS w (READ_WRITE); DELETE FROM w.order_lines"),
+    (
+        "attach the working db read-write and empty the order history",
+        "ATTACH '{work}' AS w (READ_WRITE); DELETE FROM w.order_lines",
+    ),
     ("attach the working db", "ATTACH '{work}' AS w"),
     ("attach in memory, then write there", "ATTACH ':memory:' AS m; CREATE TABLE m.t AS SELECT 1"),
     ("copy over the working db", "COPY (SELECT 'x') TO '{work}'"),
@@ -77,28 +79,69 @@ def test_no_attack_succeeds(install: Path, monkeypatch, attack: str, sql: str):
 def test_the_process_running_analyst_sql_holds_no_secret(install: Path):
     """In a process started with the SMTP password in its environment, neither the query nor
     the environment left to it can reach the password."""
-    code = ("import os, sys; from jitjic.cli import main; sys.argv = ['jitjic'] + sys.argv[1:]\n"
-            "try:\n    main()\nexcept SystemExit as e:\n"
-            "    print('ENV', sorted(k for k in os.environ if 'JITJIC' in k.upper() or 'SECRET' in k.upper()))\n"
-            "    raise\n")
-    env = {"PATH": "/usr/bin:/bin", "JITJIC_EMAIL__PASSWORD": SECRET, "AWS_SECRET_ACCESS_KEY": SECRET,
-           "jitjic_email__user": "mailer"}
-    out = subprocess.run([sys.executable, "-c", code, "sql", "--database", str(install / "analysts.duckdb"),
-                          "SELECT content FROM read_text('/proc/self/environ')"], capture_output=True, text=True,
-                         env=env, cwd=install)
+    code = (
+        "import os, sys; from jitjic.cli import main; sys.argv = ['jitjic'] + sys.argv[1:]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n"
+        "    print('ENV', sorted(k for k in os.environ if 'JITJIC' in k.upper() or 'SECRET' in k.upper()))\n"
+        "    raise\n"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "JITJIC_EMAIL__PASSWORD": SECRET,
+        "AWS_SECRET_ACCESS_KEY": SECRET,
+        "jitjic_email__user": "mailer",
+    }
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "sql",
+            "--database",
+            str(install / "analysts.duckdb"),
+            "SELECT content FROM read_text('/proc/self/environ')",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=install,
+    )
     assert out.returncode == EXIT_CONFIG and "file system operations are disabled" in out.stderr
     assert SECRET not in out.stdout + out.stderr and "Traceback" not in out.stderr
     assert "ENV []" in out.stdout  # settings and credentials were dropped before the query ran
-    ok = subprocess.run([sys.executable, "-m", "jitjic.cli", "sql", "--database", str(install / "analysts.duckdb"),
-                         "select sum(quantity) as units from order_lines"], capture_output=True, text=True, env=env,
-                        cwd=install)
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jitjic.cli",
+            "sql",
+            "--database",
+            str(install / "analysts.duckdb"),
+            "select sum(quantity) as units from order_lines",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=install,
+    )
     assert ok.returncode == 0 and "3.0" in ok.stdout
 
 
 def test_results_are_written_by_jitjic_not_by_copy(install: Path):
     out_csv, out_pq = install / "r.csv", install / "r.parquet"
-    result = CliRunner().invoke(cli, ["sql", "--database", str(install / "analysts.duckdb"), "--csv", str(out_csv),
-                                      "--parquet", str(out_pq), "select sku, quantity from order_lines"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "sql",
+            "--database",
+            str(install / "analysts.duckdb"),
+            "--csv",
+            str(out_csv),
+            "--parquet",
+            str(out_pq),
+            "select sku, quantity from order_lines",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert out_csv.read_text().splitlines() == ["sku,quantity", "A1,3.0"]
     with duckdb.connect() as con:

@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from ingest import IngestError, read_table
-from ingest.mapping import PRESETS, REQUIRED, mapping_for
+from jitjic.ingest import IngestError, read_table
+from jitjic.ingest.mapping import PRESETS, REQUIRED, mapping_for
 
 OR = PRESETS["online_retail"].columns
 HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
@@ -28,8 +27,9 @@ def test_csv_and_gzip_read_the_same(tmp_path: Path):
 
 def test_parquet(tmp_path: Path):
     path = tmp_path / "lines.parquet"
-    pd.DataFrame({"sku": ["A1", "B2"], "ordered_at": pd.to_datetime(["2011-01-03", "2011-01-04"]),
-                  "quantity": [1.0, 2.0]}).to_parquet(path)
+    pd.DataFrame(
+        {"sku": ["A1", "B2"], "ordered_at": pd.to_datetime(["2011-01-03", "2011-01-04"]), "quantity": [1.0, 2.0]}
+    ).to_parquet(path)
     out = read_table(path, PRESETS["canonical"].columns, REQUIRED)
     assert out["quantity"].tolist() == [1.0, 2.0]
     assert out["source_row"].tolist() == [1, 2]
@@ -54,7 +54,9 @@ def test_wrong_delimiter_gets_a_hint(tmp_path: Path):
     assert len(read_table(path, m.columns, REQUIRED, delimiter=m.delimiter)) == 1
 
 
-@pytest.mark.parametrize(("content", "words"), [(b"", "empty"), (HEADER.encode() + b"1,\xff\xfe,x,1,2011-01-01,1,1,UK\n", "not UTF-8")])
+@pytest.mark.parametrize(
+    ("content", "words"), [(b"", "empty"), (HEADER.encode() + b"1,\xff\xfe,x,1,2011-01-01,1,1,UK\n", "not UTF-8")]
+)
 def test_unreadable_files(tmp_path: Path, content: bytes, words: str):
     path = tmp_path / "x.csv"
     path.write_bytes(content)

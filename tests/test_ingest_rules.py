@@ -2,16 +2,25 @@
 
 import pandas as pd
 import pytest
+from jitjic.ingest import RULES, LineRules, apply_line_rules
+from jitjic.ingest.mapping import CANONICAL, ONLINE_RETAIL_NON_PRODUCT
 
-from ingest import RULES, LineRules, apply_line_rules
-from ingest.mapping import CANONICAL, ONLINE_RETAIL_NON_PRODUCT
-
-RULES_OR = LineRules(cancellation_prefix="C", non_product_codes=ONLINE_RETAIL_NON_PRODUCT, product_code_pattern=r"^[0-9]")
+RULES_OR = LineRules(
+    cancellation_prefix="C", non_product_codes=ONLINE_RETAIL_NON_PRODUCT, product_code_pattern=r"^[0-9]"
+)
 
 
 def frame(*rows: dict) -> pd.DataFrame:
-    base = {"order_id": "536365", "sku": "85123A", "description": "HEART", "ordered_at": "2010-12-01 08:26:00",
-            "quantity": "6", "unit_price": "2.55", "customer_id": "17850.0", "country": "United Kingdom"}
+    base = {
+        "order_id": "536365",
+        "sku": "85123A",
+        "description": "HEART",
+        "ordered_at": "2010-12-01 08:26:00",
+        "quantity": "6",
+        "unit_price": "2.55",
+        "customer_id": "17850.0",
+        "country": "United Kingdom",
+    }
     out = pd.DataFrame([{**base, **r} for r in rows], columns=list(CANONICAL))
     out["source_row"] = range(2, len(out) + 2)
     return out

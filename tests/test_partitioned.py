@@ -3,10 +3,10 @@
 import numpy as np
 import pandas as pd
 import pytest
+from jitjic.forecasting.paths import process_map, run_seasonal_job
+from jitjic.forecasting.pipeline import ROW_WISE_PARAMS
 
-import forecasting
-from forecasting.paths import process_map, run_seasonal_job
-from forecasting.pipeline import ROW_WISE_PARAMS
+from jitjic import forecasting
 
 
 def _demand(skus: int = 60, weeks: int = 120, seed: int = 3) -> pd.DataFrame:
@@ -19,9 +19,15 @@ def _demand(skus: int = 60, weeks: int = 120, seed: int = 3) -> pd.DataFrame:
         season = 1 + rng.uniform(0, 0.6) * np.sin(2 * np.pi * t / 52 + rng.uniform(0, 6))
         y = rng.poisson(level * season).astype(float)
         start = rng.integers(0, weeks - 10) if i % 7 == 0 else 0
-        rows.append(pd.DataFrame({"sku": f"S{i:03d}", "period_start": pd.date_range("2020-01-06", periods=weeks,
-                                                                                     freq="7D")[start:],
-                                  "qty": y[start:]}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "sku": f"S{i:03d}",
+                    "period_start": pd.date_range("2020-01-06", periods=weeks, freq="7D")[start:],
+                    "qty": y[start:],
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -30,9 +36,13 @@ def _partitioned(demand: pd.DataFrame, n: int, **params) -> forecasting.Forecast
     skus = np.unique(demand["sku"])
     row_wise = {k: v for k, v in params.items() if k in ROW_WISE_PARAMS}
     # each partition only sees its own SKUs' rows, as a worker reading DuckDB would
-    parts = [forecasting.prepare_partition(demand[demand["sku"].isin(chunk)], periods, 8, **row_wise)
-             for chunk in np.array_split(skus, n)]
-    jobs = forecasting.seasonal_jobs(parts, 8, **{k: v for k, v in params.items() if k in (*ROW_WISE_PARAMS, "seasonal_limit")})
+    parts = [
+        forecasting.prepare_partition(demand[demand["sku"].isin(chunk)], periods, 8, **row_wise)
+        for chunk in np.array_split(skus, n)
+    ]
+    jobs = forecasting.seasonal_jobs(
+        parts, 8, **{k: v for k, v in params.items() if k in (*ROW_WISE_PARAMS, "seasonal_limit")}
+    )
     fitted = [run_seasonal_job(j) for j in jobs]
     return forecasting.forecast_partitions(parts, periods, 8, jobs=jobs, fitted=fitted, **params), jobs
 
@@ -57,7 +67,7 @@ def test_seasonal_fits_are_bounded_and_chosen_from_the_whole_catalogue():
     assert 0 < len(fitted_rows) <= 4
     # the biggest eligible SKUs by volume, whichever partition they sit in
     part = forecasting.prepare_partition(demand, np.unique(demand["period_start"]), 8)
-    from forecasting.paths import seasonal_rows
+    from jitjic.forecasting.paths import seasonal_rows
 
     assert fitted_rows <= set(seasonal_rows(part.y, 52, 4).tolist())
 

@@ -5,8 +5,15 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from jitjic.policy import (
+    PolicyParams,
+    eoq,
+    lead_time_sigma,
+    recommend,
+    round_order_qty,
+    safety_stock,
+)
 
-from policy import PolicyParams, eoq, lead_time_sigma, recommend, round_order_qty, safety_stock
 from tests.factories import policy_inputs
 
 # the popular-vs-rare rule alone at the class targets (the cost comparison and per-item targets off)
@@ -62,7 +69,9 @@ def test_reorder_now_and_quantities():
 
 def test_reasons_and_assumptions_in_plain_words():
     out = recommend(*policy_inputs(), RULE).set_index("sku")
-    assert out.loc["POP", "reason"].startswith("A-item (top 80% of value), steady demand (CV 0.4), supplier 28±7 days -> JIC: buffer ")
+    assert out.loc["POP", "reason"].startswith(
+        "A-item (top 80% of value), steady demand (CV 0.4), supplier 28±7 days -> JIC: buffer "
+    )
     assert "for 95% cycle service, ties up" in out.loc["POP", "reason"]
     # both choices' yearly cost, the numbers the choice rests on
     pop = out.loc["POP"]
@@ -77,7 +86,9 @@ def test_reasons_and_assumptions_in_plain_words():
     assert "order cost 25.00" in assumed and "holding 25%/yr" in assumed
     # the class rule sends RARE JIT against its cost: the reason says what a buffer would cost
     rare = out.loc["RARE"]
-    assert "a buffer would hold" in rare["reason"] and f"JIT {rare['expected_cost_jit']:,.2f}/yr vs JIC" in rare["reason"]
+    assert (
+        "a buffer would hold" in rare["reason"] and f"JIT {rare['expected_cost_jit']:,.2f}/yr vs JIC" in rare["reason"]
+    )
     assert out.loc["RARE", "unit_cost"] == pytest.approx(6.0)
     # C item with erratic demand but a reliable default supplier (14 ± 3 days): no JIT risk flagged
     assert out.loc["RARE", "risk_flag"] is None
@@ -146,7 +157,10 @@ def test_the_item_master_can_set_policy_and_target():
     # the default 14 ± 3 days
     assert rare["policy"] == "JIC" and rare["service_level"] == 0.975
     assert rare["safety_stock"] == pytest.approx(1.959964 * np.sqrt(3 * 1.0 + 0.25 * (3 / 7) ** 2), rel=1e-5)
-    assert "for 97.5% cycle service" in rare["reason"] and "(set in the item master, overriding the rule)" in rare["reason"]
+    assert (
+        "for 97.5% cycle service" in rare["reason"]
+        and "(set in the item master, overriding the rule)" in rare["reason"]
+    )
     assert dead["policy"] == "JIC" and "phase out" not in dead["reason"]  # the planner knows it sells again
     # the simulator's everywhere-baselines ignore the policy, not the target
     baseline = recommend(classes, forecast, items, stock, replace(RULE, item_policies=False)).set_index("sku")

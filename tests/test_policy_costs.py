@@ -6,30 +6,49 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from jitjic.policy import PolicyParams, recommend
+from jitjic.policy.costs import supplier_busy
 from scipy.stats import norm
-
-from policy import PolicyParams, recommend
-from policy.costs import supplier_busy
 
 
 def _loss(z):
     return norm.pdf(z) - z * norm.sf(z)
 
 
-ITEMS = pd.DataFrame({
-    # a popular item; a rare dear part special-ordered by its customers; one near the line
-    "sku": ["POPULAR", "RARE", "NEAR"], "description": ["mug", "pump", "valve"],
-    "unit_cost": [4.0, 500.0, 200.0], "supplier": [None, None, None], "lead_time_days": [14.0] * 3,
-    "lead_time_std_days": [0.0] * 3, "moq": [1.0] * 3, "pack_size": [1.0] * 3, "order_cost": [20.0] * 3,
-    "holding_rate": [0.25] * 3, "avg_price": [10.0, 750.0, 300.0],
-    # nine in ten of the pump's customers wait for it (the item master says so); the rest: class defaults
-    "backorder_share": [np.nan, 0.9, np.nan],
-})
-CLASSES = pd.DataFrame({"sku": ["POPULAR", "RARE", "NEAR"], "abc": ["A", "C", "C"], "xyz": ["X", "Z", "Z"],
-                        "pattern": ["smooth", "lumpy", "lumpy"], "abc_basis": "hits", "cv": [0.2, 3.0, 3.0],
-                        "adi": [1.0, 8.0, 8.0], "order_lines": [520.0, 6.0, 6.0], "periods": [52, 52, 52]})
-FORECAST = pd.DataFrame({"sku": ["POPULAR", "RARE", "NEAR"], "model": "SES", "mean": [50.0, 0.1, 0.1],
-                         "sigma": [10.0, 0.5, 0.5]})
+ITEMS = pd.DataFrame(
+    {
+        # a popular item; a rare dear part special-ordered by its customers; one near the line
+        "sku": ["POPULAR", "RARE", "NEAR"],
+        "description": ["mug", "pump", "valve"],
+        "unit_cost": [4.0, 500.0, 200.0],
+        "supplier": [None, None, None],
+        "lead_time_days": [14.0] * 3,
+        "lead_time_std_days": [0.0] * 3,
+        "moq": [1.0] * 3,
+        "pack_size": [1.0] * 3,
+        "order_cost": [20.0] * 3,
+        "holding_rate": [0.25] * 3,
+        "avg_price": [10.0, 750.0, 300.0],
+        # nine in ten of the pump's customers wait for it (the item master says so); the rest: class defaults
+        "backorder_share": [np.nan, 0.9, np.nan],
+    }
+)
+CLASSES = pd.DataFrame(
+    {
+        "sku": ["POPULAR", "RARE", "NEAR"],
+        "abc": ["A", "C", "C"],
+        "xyz": ["X", "Z", "Z"],
+        "pattern": ["smooth", "lumpy", "lumpy"],
+        "abc_basis": "hits",
+        "cv": [0.2, 3.0, 3.0],
+        "adi": [1.0, 8.0, 8.0],
+        "order_lines": [520.0, 6.0, 6.0],
+        "periods": [52, 52, 52],
+    }
+)
+FORECAST = pd.DataFrame(
+    {"sku": ["POPULAR", "RARE", "NEAR"], "model": "SES", "mean": [50.0, 0.1, 0.1], "sigma": [10.0, 0.5, 0.5]}
+)
 P = PolicyParams()  # cost decides, class targets: A 95%, C 85%; order line 1.00; obsolescence A 5%, C 20%
 
 
@@ -82,7 +101,9 @@ def test_reason_quotes_the_numbers_it_rests_on():
     popular = out.loc["POPULAR"]
     assert f"buffer {np.ceil(popular['safety_stock']):,.0f} units for 95% cycle service" in popular["reason"]
     assert f"ties up {popular['capital_tied_up']:,.2f}" in popular["reason"]
-    assert f"JIC {popular['expected_cost_jic']:,.2f}/yr vs JIT {popular['expected_cost_jit']:,.2f}/yr" in popular["reason"]
+    assert (
+        f"JIC {popular['expected_cost_jic']:,.2f}/yr vs JIT {popular['expected_cost_jit']:,.2f}/yr" in popular["reason"]
+    )
     # the class rule would buffer the near one only if C were buffered; cost buffers it and says so
     assert "the class rule alone would order it JIT" in out.loc["NEAR", "reason"]
 
@@ -104,12 +125,31 @@ def _catalogue(n=300, seed=3):
     rng = np.random.default_rng(seed)
     skus = [f"S{i:03d}" for i in range(n)]
     mean = rng.gamma(0.8, 20, n)
-    classes = pd.DataFrame({"sku": skus, "abc": rng.choice(["A", "B", "C"], n, p=[0.2, 0.3, 0.5]), "xyz": "Y",
-                            "pattern": "erratic", "abc_basis": "hits", "cv": 0.8, "adi": rng.uniform(1, 4, n)})
+    classes = pd.DataFrame(
+        {
+            "sku": skus,
+            "abc": rng.choice(["A", "B", "C"], n, p=[0.2, 0.3, 0.5]),
+            "xyz": "Y",
+            "pattern": "erratic",
+            "abc_basis": "hits",
+            "cv": 0.8,
+            "adi": rng.uniform(1, 4, n),
+        }
+    )
     forecast = pd.DataFrame({"sku": skus, "model": "SES", "mean": mean, "sigma": mean * rng.uniform(0.3, 1.2, n)})
-    items = pd.DataFrame({"sku": skus, "description": "x", "unit_cost": rng.lognormal(1, 1, n), "supplier": None,
-                          "lead_time_days": rng.choice([7.0, 14.0, 28.0], n), "lead_time_std_days": 2.0,
-                          "moq": 1.0, "pack_size": 1.0, "avg_price": np.nan})
+    items = pd.DataFrame(
+        {
+            "sku": skus,
+            "description": "x",
+            "unit_cost": rng.lognormal(1, 1, n),
+            "supplier": None,
+            "lead_time_days": rng.choice([7.0, 14.0, 28.0], n),
+            "lead_time_std_days": 2.0,
+            "moq": 1.0,
+            "pack_size": 1.0,
+            "avg_price": np.nan,
+        }
+    )
     return classes, forecast, items
 
 
@@ -141,8 +181,9 @@ def test_fill_target_is_reached():
 def test_class_floor_keeps_levels_at_or_above_the_class():
     classes, forecast, items = _catalogue()
     free = recommend(classes, forecast, items, None, P)
-    out = recommend(classes, forecast, items, None,
-                    replace(P, stock_budget=0.5 * free["capital_tied_up"].sum(), class_floor=True))
+    out = recommend(
+        classes, forecast, items, None, replace(P, stock_budget=0.5 * free["capital_tied_up"].sum(), class_floor=True)
+    )
     jic = out[out["policy"] == "JIC"]
     floor = jic["abc"].map(P.service_level)
     assert (jic["service_level"] >= floor - 1e-9).all()
@@ -153,25 +194,53 @@ def test_an_item_with_a_year_of_history_is_priced_by_replaying_both_choices():
     weeks = pd.date_range("2011-01-03", periods=60, freq="7D").date
     qty = [40.0 if w % 10 == 0 else 0.0 for w in range(60)]
     history = pd.DataFrame({"sku": "LUMP", "period_start": weeks, "qty": qty})
-    classes = pd.DataFrame({"sku": ["LUMP"], "abc": ["C"], "xyz": ["Z"], "pattern": ["lumpy"], "abc_basis": "hits",
-                            "cv": [3.0], "adi": [10.0], "order_lines": [6.0], "periods": [52]})
+    classes = pd.DataFrame(
+        {
+            "sku": ["LUMP"],
+            "abc": ["C"],
+            "xyz": ["Z"],
+            "pattern": ["lumpy"],
+            "abc_basis": "hits",
+            "cv": [3.0],
+            "adi": [10.0],
+            "order_lines": [6.0],
+            "periods": [52],
+        }
+    )
     forecast = pd.DataFrame({"sku": ["LUMP"], "model": "SBA", "mean": [4.0], "sigma": [12.0]})
-    items = pd.DataFrame({"sku": ["LUMP"], "unit_cost": [10.0], "lead_time_days": [14.0], "lead_time_std_days": [0.0],
-                          "moq": [1.0], "pack_size": [50.0], "avg_price": [15.0]})
+    items = pd.DataFrame(
+        {
+            "sku": ["LUMP"],
+            "unit_cost": [10.0],
+            "lead_time_days": [14.0],
+            "lead_time_std_days": [0.0],
+            "moq": [1.0],
+            "pack_size": [50.0],
+            "avg_price": [15.0],
+        }
+    )
     by_formula = recommend(classes, forecast, items, None, P).iloc[0]
     replayed = recommend(classes, forecast, items, None, P, history=history).iloc[0]
     assert by_formula["costs_from"] == "formulas" and replayed["costs_from"] == "replay"
     assert "(both replayed on its last 52 weeks)" in replayed["reason"]
     assert replayed["expected_cost_jic"] != pytest.approx(by_formula["expected_cost_jic"])
     # the replay charges what the week-by-week simulation of each plan on that history charges
-    from policy.simulate import Plan, ReplayItems, replay
+    from jitjic.policy.simulate import Plan, ReplayItems, replay
 
     rows = 52
     data = np.array([qty[-rows:]])
     b = 0.5 * (15 - 10) + 0.5 * 0.1 * 15  # C: half wait (10% of the price), half lost (the margin)
-    items_r = ReplayItems.simple(1, lead_days=14.0, unit_cost=10.0, lost_margin=b, waiting_cost=b,
-                                 backorder_share=0.5, holding_rate=0.45, order_cost=replayed["order_line_cost"],
-                                 pack=50.0)
+    items_r = ReplayItems.simple(
+        1,
+        lead_days=14.0,
+        unit_cost=10.0,
+        lost_margin=b,
+        waiting_cost=b,
+        backorder_share=0.5,
+        holding_rate=0.45,
+        order_cost=replayed["order_line_cost"],
+        pack=50.0,
+    )
     jit = Plan(np.array([False]), np.array([12.0]), np.array([12.0]), np.array([50.0]))
     out = replay(data, [jit], items_r, start_on_hand=np.array([12.0]))
     years = rows * 7 / 365

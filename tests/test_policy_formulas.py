@@ -3,9 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-
-from policy import PolicyParams, recommend
-from policy.inventory import (
+from jitjic.policy import PolicyParams, recommend
+from jitjic.policy.inventory import (
     eoq,
     fill_rate_k,
     quantile_excess,
@@ -61,20 +60,40 @@ def test_quantile_excess_interpolates_lead_time_and_level():
 
 
 def _one_sku(lead_time_rows, lt_sd=0.0, measure="cycle"):
-    classes = pd.DataFrame({"sku": ["X"], "abc": ["A"], "xyz": ["Y"], "pattern": ["erratic"], "abc_basis": "value",
-                            "cv": [0.8]})
+    classes = pd.DataFrame(
+        {"sku": ["X"], "abc": ["A"], "xyz": ["Y"], "pattern": ["erratic"], "abc_basis": "value", "cv": [0.8]}
+    )
     forecast = pd.DataFrame({"sku": ["X"], "model": ["MA4"], "mean": [10.0], "sigma": [5.0]})
-    items = pd.DataFrame({"sku": ["X"], "description": ["x"], "unit_cost": [1.0], "supplier": ["S"],
-                          "lead_time_days": [14.0], "lead_time_std_days": [lt_sd], "moq": [1.0], "pack_size": [1.0],
-                          "avg_price": [2.0]})
+    items = pd.DataFrame(
+        {
+            "sku": ["X"],
+            "description": ["x"],
+            "unit_cost": [1.0],
+            "supplier": ["S"],
+            "lead_time_days": [14.0],
+            "lead_time_std_days": [lt_sd],
+            "moq": [1.0],
+            "pack_size": [1.0],
+            "avg_price": [2.0],
+        }
+    )
     params = PolicyParams(decide_by="class", targets="class", service_measure=measure)
     return recommend(classes, forecast, items, None, params, lead_time=lead_time_rows).iloc[0]
 
 
 def test_buffer_read_off_the_calibrated_quantiles():
-    lt = pd.DataFrame({"sku": ["X"] * 3, "periods": [1, 2, 3], "mean": [10.0, 20.0, 30.0],
-                       "q50": [10.0, 20.0, 30.0], "q80": [14.0, 26.0, 37.0], "q90": [16.0, 30.0, 41.0],
-                       "q95": [18.0, 33.0, 45.0], "q99": [25.0, 45.0, 60.0]})
+    lt = pd.DataFrame(
+        {
+            "sku": ["X"] * 3,
+            "periods": [1, 2, 3],
+            "mean": [10.0, 20.0, 30.0],
+            "q50": [10.0, 20.0, 30.0],
+            "q80": [14.0, 26.0, 37.0],
+            "q90": [16.0, 30.0, 41.0],
+            "q95": [18.0, 33.0, 45.0],
+            "q99": [25.0, 45.0, 60.0],
+        }
+    )
     rec = _one_sku(lt)
     # A-item, 95% cycle service, lead time 14 days = 2 weeks + a weekly review: q95 - mean over 3 weeks
     assert rec["safety_stock"] == pytest.approx(15.0)
@@ -88,13 +107,24 @@ def test_buffer_read_off_the_calibrated_quantiles():
 
 
 def test_expected_cost_decides_over_the_class_rule():
-    classes = pd.DataFrame({"sku": ["C1"], "abc": ["C"], "xyz": ["Z"], "pattern": ["lumpy"], "abc_basis": "value",
-                            "cv": [1.5]})
+    classes = pd.DataFrame(
+        {"sku": ["C1"], "abc": ["C"], "xyz": ["Z"], "pattern": ["lumpy"], "abc_basis": "value", "cv": [1.5]}
+    )
     forecast = pd.DataFrame({"sku": ["C1"], "model": ["TSB"], "mean": [50.0], "sigma": [40.0]})
     # cheap to hold, expensive to miss, costly to order weekly: a buffer pays
-    items = pd.DataFrame({"sku": ["C1"], "description": ["bolt"], "unit_cost": [0.05], "supplier": ["S"],
-                          "lead_time_days": [14.0], "lead_time_std_days": [7.0], "moq": [1.0], "pack_size": [1.0],
-                          "avg_price": [5.0]})
+    items = pd.DataFrame(
+        {
+            "sku": ["C1"],
+            "description": ["bolt"],
+            "unit_cost": [0.05],
+            "supplier": ["S"],
+            "lead_time_days": [14.0],
+            "lead_time_std_days": [7.0],
+            "moq": [1.0],
+            "pack_size": [1.0],
+            "avg_price": [5.0],
+        }
+    )
     rule = recommend(classes, forecast, items, None, PolicyParams(decide_by="class")).iloc[0]
     cost = recommend(classes, forecast, items, None, PolicyParams()).iloc[0]
     assert rule["policy"] == "JIT" and rule["decided_by"] == "class"
@@ -104,7 +134,7 @@ def test_expected_cost_decides_over_the_class_rule():
 
 
 def test_shortage_cost_is_the_lost_margin():
-    from policy.costs import shortage_cost
+    from jitjic.policy.costs import shortage_cost
 
     # known price: price - cost; unknown price: margin implied by cost = 60% of price; never < 0
     np.testing.assert_allclose(shortage_cost([5.0, np.nan, 1.0], [2.0, 3.0, 2.0], 0.6), [3.0, 2.0, 0.0])

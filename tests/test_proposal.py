@@ -5,35 +5,37 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
-
-from policy.proposal import order_proposal
+from jitjic.policy.proposal import order_proposal
 
 AS_OF = date(2011, 12, 9)
 
 
 def _case(rows):
-    recs = pd.DataFrame(rows, columns=["sku", "policy", "on_hand", "on_order", "reorder_point", "order_up_to",
-                                       "lead_time_days"])
+    recs = pd.DataFrame(
+        rows, columns=["sku", "policy", "on_hand", "on_order", "reorder_point", "order_up_to", "lead_time_days"]
+    )
     forecast = pd.DataFrame([(s, k, 10.0) for s in recs["sku"] for k in range(1, 9)], columns=["sku", "step", "mean"])
     return order_proposal(recs, forecast, AS_OF).set_index("sku")
 
 
 def test_order_by_date_days_until_stockout_and_urgency():
-    out = _case([
-        # 10 a week: position 60 reaches the reorder point 40 after 2 weeks; the shelf (60) lasts 6
-        ("LATER", "JIC", 60.0, 0.0, 40.0, 100.0, 14.0),
-        # position 45 crosses 40 half a week in: due this week (order by 4 days on, rounded up)
-        ("WEEK", "JIC", 45.0, 0.0, 40.0, 100.0, 14.0),
-        # at the reorder point with 30 on the shelf (3 weeks) and a 14-day lead time: today
-        ("TODAY", "JIC", 30.0, 10.0, 40.0, 100.0, 14.0),
-        # below it with 5 on the shelf: empty in 3.5 days, long before a 14-day order arrives
-        ("LATE", "JIC", 5.0, 0.0, 40.0, 100.0, 14.0),
-        # JIT: due when a unit or more below its level (30): 28.5 is, 29.5 is not yet (this week)
-        ("JIT", "JIT", 28.5, 0.0, 30.0, 30.0, 14.0),
-        ("JITSOON", "JIT", 29.5, 0.0, 30.0, 30.0, 14.0),
-        ("GONE", "PHASE_OUT", 5.0, 0.0, 0.0, 0.0, 14.0),
-        ("NOCOUNT", "JIC", np.nan, 0.0, 40.0, 100.0, 14.0),
-    ])
+    out = _case(
+        [
+            # 10 a week: position 60 reaches the reorder point 40 after 2 weeks; the shelf (60) lasts 6
+            ("LATER", "JIC", 60.0, 0.0, 40.0, 100.0, 14.0),
+            # position 45 crosses 40 half a week in: due this week (order by 4 days on, rounded up)
+            ("WEEK", "JIC", 45.0, 0.0, 40.0, 100.0, 14.0),
+            # at the reorder point with 30 on the shelf (3 weeks) and a 14-day lead time: today
+            ("TODAY", "JIC", 30.0, 10.0, 40.0, 100.0, 14.0),
+            # below it with 5 on the shelf: empty in 3.5 days, long before a 14-day order arrives
+            ("LATE", "JIC", 5.0, 0.0, 40.0, 100.0, 14.0),
+            # JIT: due when a unit or more below its level (30): 28.5 is, 29.5 is not yet (this week)
+            ("JIT", "JIT", 28.5, 0.0, 30.0, 30.0, 14.0),
+            ("JITSOON", "JIT", 29.5, 0.0, 30.0, 30.0, 14.0),
+            ("GONE", "PHASE_OUT", 5.0, 0.0, 0.0, 0.0, 14.0),
+            ("NOCOUNT", "JIC", np.nan, 0.0, 40.0, 100.0, 14.0),
+        ]
+    )
     assert out.loc["LATER", "order_by"] == date(2011, 12, 23) and out.loc["LATER", "urgency"] == "later"
     assert out.loc["LATER", "days_until_stockout"] == pytest.approx(42.0)
     assert out.loc["WEEK", "urgency"] == "this week" and out.loc["WEEK", "order_by"] == date(2011, 12, 13)

@@ -4,10 +4,9 @@ exchange curve."""
 import numpy as np
 import pandas as pd
 import pytest
-
-from policy import PolicyParams
-from policy.simulate import SCENARIOS
-from replay import (
+from jitjic.policy import PolicyParams
+from jitjic.policy.simulate import SCENARIOS
+from jitjic.replay import (
     STRATEGIES,
     backtest_policies,
     exchange_curve,
@@ -25,9 +24,19 @@ def _demand(seed=8, periods=40):
     demand = pd.DataFrame(rows, columns=["sku", "period_start", "qty"])
     demand["order_lines"] = (demand["qty"] > 0).astype(int) * np.where(demand["sku"] < "S08", 5, 1)
     demand["revenue"] = demand["qty"] * 4.0
-    items = pd.DataFrame({"sku": [f"S{i:02d}" for i in range(30)], "description": "x", "unit_cost": 2.0,
-                          "supplier": "S", "lead_time_days": 14.0, "lead_time_std_days": 2.0, "moq": 1.0,
-                          "pack_size": 1.0, "avg_price": 4.0})
+    items = pd.DataFrame(
+        {
+            "sku": [f"S{i:02d}" for i in range(30)],
+            "description": "x",
+            "unit_cost": 2.0,
+            "supplier": "S",
+            "lead_time_days": 14.0,
+            "lead_time_std_days": 2.0,
+            "moq": 1.0,
+            "pack_size": 1.0,
+            "avg_price": 4.0,
+        }
+    )
     return demand, items
 
 
@@ -54,8 +63,11 @@ def test_buffers_serve_more_and_hold_more(case):
     plain = out[(out["scenario"] == "plain") & (out["abc"] == "all")].set_index("strategy")
     assert plain.loc["JIC everywhere", "fill_rate"] > plain.loc["JIT everywhere", "fill_rate"]
     # the class rule buffers the popular items only: its stock sits between the two
-    assert plain.loc["JIT everywhere", "avg_stock_value"] <= plain.loc["class rule", "avg_stock_value"] \
+    assert (
+        plain.loc["JIT everywhere", "avg_stock_value"]
+        <= plain.loc["class rule", "avg_stock_value"]
         <= plain.loc["JIC everywhere", "avg_stock_value"]
+    )
     freight = out[(out["scenario"] == "freight cost x2") & (out["abc"] == "all")].set_index("strategy")
     assert np.allclose(freight["ordering_cost"], 2 * plain["ordering_cost"])
     costs = plain[["holding_cost", "obsolescence_cost", "ordering_cost", "shortage_cost"]].sum(axis=1)
@@ -89,8 +101,15 @@ def test_forecast_horizon_covers_the_longest_protection_interval():
 
 
 def test_too_short_history():
-    demand = pd.DataFrame({"sku": ["A"] * 10, "period_start": pd.date_range("2011-01-03", periods=10, freq="7D").date,
-                           "qty": 1.0, "order_lines": 1, "revenue": 1.0})
+    demand = pd.DataFrame(
+        {
+            "sku": ["A"] * 10,
+            "period_start": pd.date_range("2011-01-03", periods=10, freq="7D").date,
+            "qty": 1.0,
+            "order_lines": 1,
+            "revenue": 1.0,
+        }
+    )
     with pytest.raises(ValueError, match="too few to hold out"):
         backtest_policies(demand, pd.DataFrame({"sku": ["A"], "avg_price": [1.0]}), PolicyParams(), weeks=8)
 
@@ -129,15 +148,19 @@ def test_strategies_differ_only_where_they_should():
     params = PolicyParams()
     s = strategy_params(params, jic_level=0.9)
     assert s["JIT everywhere"].jic_classes == () and s["JIT everywhere"].decide_by == "class"
-    assert set(s["JIC everywhere"].service_level.values()) == {0.9} and s["JIC everywhere"].jic_classes == ("A", "B", "C")
+    assert set(s["JIC everywhere"].service_level.values()) == {0.9} and s["JIC everywhere"].jic_classes == (
+        "A",
+        "B",
+        "C",
+    )
     assert s["class rule"].decide_by == "class" and s["class rule"].targets == "class"
     assert s["recommended"] is params
 
 
 def test_cached_paths_equal_a_fresh_fit_each_period():
-    from forecasting import AutoForecast
-    from forecasting.paths import cheap_paths
-    from replay.backtest import _PathCache
+    from jitjic.forecasting import AutoForecast
+    from jitjic.forecasting.paths import cheap_paths
+    from jitjic.replay.backtest import _PathCache
 
     rng = np.random.default_rng(2)
     y = rng.poisson(rng.uniform(0.2, 20, (25, 1)), (25, 40)).astype(float)

@@ -8,9 +8,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
-
-from reports import (
+from jitjic.reports import (
     build_context,
     by_supplier,
     due_today,
@@ -23,6 +21,7 @@ from reports import (
     stock_notices,
     workbook_bytes,
 )
+from openpyxl import load_workbook
 
 AS_OF = date(2011, 12, 9)
 
@@ -38,8 +37,20 @@ def _recs() -> pd.DataFrame:
         ("B-WEEK", "BOLT", "JIC", "this week", False, 0.0, 2.0, 40.0, 23.0),
         ("X-NONE", None, "JIT", "today", True, 3.0, 7.0, 1.0, 3.0),
     ]
-    recs = pd.DataFrame(rows, columns=["sku", "supplier", "policy", "urgency", "reorder_now", "reorder_qty",
-                                       "unit_cost", "reorder_point", "order_qty"])
+    recs = pd.DataFrame(
+        rows,
+        columns=[
+            "sku",
+            "supplier",
+            "policy",
+            "urgency",
+            "reorder_now",
+            "reorder_qty",
+            "unit_cost",
+            "reorder_point",
+            "order_qty",
+        ],
+    )
     recs["run_id"] = "R2"
     recs["description"] = [f"item {s}" for s in recs["sku"]]
     recs["reorder_value"] = recs["reorder_qty"] * recs["unit_cost"]
@@ -85,8 +96,9 @@ def test_stock_notices_say_same_stock_and_old_stock():
 
 def test_subject_names_the_business_date_and_the_lines_due():
     facts = {"as_of": "2011-12-09", "due_today": 4, "overdue": 2, "this_week": 1}
-    assert mail_subject("[jitjic]", facts) == ("[jitjic] Purchasing 2011-12-09: 4 order lines due today (2 overdue), "
-                                               "1 more this week")
+    assert mail_subject("[jitjic]", facts) == (
+        "[jitjic] Purchasing 2011-12-09: 4 order lines due today (2 overdue), 1 more this week"
+    )
     again = mail_subject("[jitjic]", {**facts, "same_stock": True, "previous_run_id": "R1"})
     assert "SAME STOCK as run R1" in again and "4 order lines due today" in again
     old = mail_subject("[jitjic]", {**facts, "stale": True, "stock_age_days": 19.0})
@@ -96,11 +108,28 @@ def test_subject_names_the_business_date_and_the_lines_due():
 def _context(**kw):
     recs = _recs()
     run = {"run_id": "R2", "as_of": AS_OF, "period": "week", "generated_at": "2026-11-23 10:00"}
-    exceptions = pd.DataFrame({"sku": ["A-LATER"], "description": ["item A-LATER"], "exception": ["excess stock"],
-                               "money_at_stake": [123.0], "rule": ["on hand above ..."], "detail": ["500 units"]})
+    exceptions = pd.DataFrame(
+        {
+            "sku": ["A-LATER"],
+            "description": ["item A-LATER"],
+            "exception": ["excess stock"],
+            "money_at_stake": [123.0],
+            "rule": ["on hand above ..."],
+            "detail": ["500 units"],
+        }
+    )
     stock = {"as_of": AS_OF, "stock_date": date(2011, 11, 20), "same_stock": False}
-    return build_context(run, recs, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), exceptions=exceptions,
-                         stock=stock, currency="EUR", **kw)
+    return build_context(
+        run,
+        recs,
+        pd.DataFrame(),
+        pd.DataFrame(),
+        pd.DataFrame(),
+        exceptions=exceptions,
+        stock=stock,
+        currency="EUR",
+        **kw,
+    )
 
 
 def test_warning_tops_the_page_the_mail_and_its_text():
@@ -130,8 +159,9 @@ def test_workbook_filters_prints_and_speaks_in_words():
     notices = ["The stock count is 19 days old"]
     exceptions = pd.DataFrame({"sku": ["A-LATER"], "exception": ["excess stock"], "money_at_stake": [123.0]})
     changes = pd.DataFrame(columns=["run_id", "sku", "abc_from", "abc_to", "why"])
-    wb = load_workbook(io.BytesIO(workbook_bytes(_recs(), ctx_lines, changes, exceptions=exceptions,
-                                                 currency="EUR", notices=notices)))
+    wb = load_workbook(
+        io.BytesIO(workbook_bytes(_recs(), ctx_lines, changes, exceptions=exceptions, currency="EUR", notices=notices))
+    )
     assert wb.sheetnames == ["Order proposal", "Exceptions", "Recommendations", "Class changes"]
     for ws in wb:  # the warning above every table, the header below it, repeated on every page
         assert ws["A1"].value == "WARNING: The stock count is 19 days old"
@@ -171,9 +201,17 @@ def test_days_the_stock_lasts_read_as_words():
 
 
 def test_exceptions_and_policy_changes_sections():
-    changes = pd.DataFrame({"sku": ["B-WEEK"], "description": ["item B-WEEK"], "policy_from": ["JIT"],
-                            "policy_to": ["JIC"], "decided_by": ["cost"], "capital_change": [55.0],
-                            "reason": ["JIC 10/yr vs JIT 30/yr"]})
+    changes = pd.DataFrame(
+        {
+            "sku": ["B-WEEK"],
+            "description": ["item B-WEEK"],
+            "policy_from": ["JIT"],
+            "policy_to": ["JIC"],
+            "decided_by": ["cost"],
+            "capital_change": [55.0],
+            "reason": ["JIC 10/yr vs JIT 30/yr"],
+        }
+    )
     html = render_report(_context(policy_changes=changes))
     assert "Exceptions: 1, EUR 123 at stake" in html and "excess stock" in html and "500 units" in html
     assert "Policy changes since the previous run (1)" in html and "JIT → JIC" in html and "+55.00" in html
@@ -189,7 +227,7 @@ def test_no_exceptions_and_no_changes_are_said_plainly():
 def test_a_run_on_the_same_stock_is_told_and_not_mailed(con, tmp_path):
     import json
 
-    import warehouse
+    from jitjic import warehouse
     from jitjic.reporting import ReportFiles, mail_withheld
     from jitjic.settings import load_settings
 
@@ -251,6 +289,6 @@ def test_a_supplier_without_a_line_shown_is_counted_not_an_empty_header():
     """With only the top line shown, ACME's and the supplier-less lines are not headers over
     nothing (read as "nothing to order"): they are counted under the table."""
     html = render_report(_context(top_n=1))
-    proposal = html[html.index("Order proposal"):html.index("Exceptions:")]
+    proposal = html[html.index("Order proposal") : html.index("Exceptions:")]
     assert "BOLT: " in proposal and "ACME: " not in proposal
     assert re.search(r"2 more suppliers with [34] lines due: in the workbook", proposal)

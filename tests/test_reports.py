@@ -2,9 +2,9 @@
 
 import numpy as np
 import pandas as pd
+from jitjic.policy import PolicyParams, recommend
+from jitjic.reports import build_context, render_report
 
-from policy import PolicyParams, recommend
-from reports import build_context, render_report
 from tests.factories import policy_inputs
 
 
@@ -13,8 +13,17 @@ def _context(description: str):
     items.loc[0, "description"] = description
     recs = recommend(classes, forecast, items, stock, PolicyParams(decide_by="class"))
     matrix = pd.DataFrame({"abc": ["A"], "xyz": ["X"], "skus": [1], "share_of_volume": [0.5], "share_of_value": [0.7]})
-    loads = pd.DataFrame({"file_path": ["a.csv"], "kind": ["orders"], "rows_read": [10], "rows_loaded": [8],
-                          "rows_already_loaded": [0], "rows_rejected": [2], "rejected_by_rule": ["cancellation=2"]})
+    loads = pd.DataFrame(
+        {
+            "file_path": ["a.csv"],
+            "kind": ["orders"],
+            "rows_read": [10],
+            "rows_loaded": [8],
+            "rows_already_loaded": [0],
+            "rows_rejected": [2],
+            "rejected_by_rule": ["cancellation=2"],
+        }
+    )
     stages = pd.DataFrame({"stage": ["ingest"], "seconds": [1.25], "rows": [8]})
     run = {"run_id": "R1", "as_of": "2011-12-09", "period": "week", "generated_at": "2026-11-23 10:00"}
     return build_context(run, recs, matrix, loads, stages)
@@ -35,7 +44,7 @@ def test_reorder_list_goes_per_supplier():
     assert groups["S"]["lines"] == 1 and groups["S"]["value"] == pop["value"] == pop["qty"] * 2.0
     assert pop["qty"] == int(pop["qty"])  # whole units
     assert "S: 1 line, " in render_report(ctx)
-    from reports import reorder_csv, reorder_list
+    from jitjic.reports import reorder_csv, reorder_list
 
     classes, forecast, items, stock = policy_inputs()
     recs = recommend(classes, forecast, items, stock, PolicyParams(decide_by="class"))
@@ -63,7 +72,7 @@ def test_items_set_in_the_item_master_are_listed():
 
 
 def test_markdown_summary_for_the_artifact():
-    from reports import markdown_summary
+    from jitjic.reports import markdown_summary
 
     classes, forecast, items, stock = policy_inputs()
     recs = recommend(classes, forecast, items, stock, PolicyParams(decide_by="class"))
@@ -75,19 +84,29 @@ def test_markdown_summary_for_the_artifact():
 def test_workbook_keeps_text_as_text_and_formats_columns():
     import io
 
+    from jitjic.reports.workbook import workbook_bytes
     from openpyxl import load_workbook
 
-    from reports.workbook import workbook_bytes
-
-    recs = pd.DataFrame({
-        "sku": ["A1", "B2"], "description": ["=HYPERLINK(\"http://x\",\"click\")", "https://example.com/mug"],
-        "unit_cost": [1.5, np.nan], "service_level": [0.95, np.nan], "reorder_now": [True, False],
-        "created_at": pd.to_datetime(["2011-12-09 12:30", None]).tz_localize("UTC"),
-    })
+    recs = pd.DataFrame(
+        {
+            "sku": ["A1", "B2"],
+            "description": ['=HYPERLINK("http://x","click")', "https://example.com/mug"],
+            "unit_cost": [1.5, np.nan],
+            "service_level": [0.95, np.nan],
+            "reorder_now": [True, False],
+            "created_at": pd.to_datetime(["2011-12-09 12:30", None]).tz_localize("UTC"),
+        }
+    )
     wb = load_workbook(io.BytesIO(workbook_bytes(recs, recs.head(1), recs.head(0))))
     ws = wb["Recommendations"]
-    assert [c.value for c in ws[1]] == ["SKU", "Description", "Unit cost (currency)", "Service target (%)",
-                                        "Due today", "Created at"]
+    assert [c.value for c in ws[1]] == [
+        "SKU",
+        "Description",
+        "Unit cost (currency)",
+        "Service target (%)",
+        "Due today",
+        "Created at",
+    ]
     assert ws["A1"].font.bold and ws.freeze_panes == "B2"
     assert ws["B2"].data_type == "s" and ws["B2"].value.startswith("=HYPERLINK") and ws["B3"].hyperlink is None
     assert ws["C2"].value == 1.5 and ws["C2"].number_format == "#,##0.00" and ws["C3"].value is None
@@ -96,25 +115,34 @@ def test_workbook_keeps_text_as_text_and_formats_columns():
     assert wb["Order proposal"].max_row == 2 and wb["Class changes"].max_row == 1
 
 
-HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
-           "\tTAB", "\rCR"]
+HOSTILE = ['=HYPERLINK("http://evil.example","click")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\tTAB", "\rCR"]
 
 
 def test_text_that_a_spreadsheet_would_run_is_neutralised():
     import csv
     import io
 
+    from jitjic.reports import reorder_csv
+    from jitjic.reports.workbook import CELL_LIMIT, TRUNCATED, workbook_bytes
     from openpyxl import load_workbook
-
-    from reports import reorder_csv
-    from reports.workbook import CELL_LIMIT, TRUNCATED, workbook_bytes
 
     long = "x" * (CELL_LIMIT + 10)
     n = len(HOSTILE) + 2
-    recs = pd.DataFrame({"sku": [f"S{i}" for i in range(n)], "description": [*HOSTILE, long, "after the long one"],
-                         "supplier": ["=1+1"] + ["ACME"] * (n - 1), "policy": ["JIC"] * n,
-                         "reorder_qty": [-1.5] + [2.0] * (n - 1), "unit_cost": 1.0, "reorder_value": 2.0,
-                         "on_hand": 0.0, "on_order": 0.0, "reorder_point": 1.0, "lead_time_days": 14.0})
+    recs = pd.DataFrame(
+        {
+            "sku": [f"S{i}" for i in range(n)],
+            "description": [*HOSTILE, long, "after the long one"],
+            "supplier": ["=1+1"] + ["ACME"] * (n - 1),
+            "policy": ["JIC"] * n,
+            "reorder_qty": [-1.5] + [2.0] * (n - 1),
+            "unit_cost": 1.0,
+            "reorder_value": 2.0,
+            "on_hand": 0.0,
+            "on_order": 0.0,
+            "reorder_point": 1.0,
+            "lead_time_days": 14.0,
+        }
+    )
     rows = list(csv.DictReader(io.StringIO(reorder_csv(recs))))
     for row, text in zip(rows, HOSTILE, strict=False):
         assert row["description"] == "'" + text  # OWASP: a leading apostrophe makes it text
@@ -131,7 +159,7 @@ def test_text_that_a_spreadsheet_would_run_is_neutralised():
 
 
 def test_the_artifact_carries_no_markup_from_data():
-    from reports import markdown_summary
+    from jitjic.reports import markdown_summary
 
     classes, forecast, items, stock = policy_inputs()
     items["description"] = ["<script>alert(1)</script> | [x](http://evil.example) *", "a\nb", None]

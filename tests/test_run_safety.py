@@ -41,7 +41,9 @@ def _config(tmp_path: Path, orders: str | None = None) -> Path:
         f'reports_dir = "{tmp_path / "reports"}"\nlock_wait_seconds = 1\n'
         f'[inputs]\norders = ["{orders or SAMPLE / "online_retail_sample.csv.gz"}"]\n'
         f'items = ["{SAMPLE / "items.csv"}"]\nstock = ["{SAMPLE / "stock.csv"}"]\n'
-        '[simulation]\nenabled = false\n[report]\ndrilldowns = 1\n', encoding="utf-8")
+        "[simulation]\nenabled = false\n[report]\ndrilldowns = 1\n",
+        encoding="utf-8",
+    )
     return cfg
 
 
@@ -54,8 +56,9 @@ def _run(cfg: Path) -> tuple[int, str, float]:
 
     env = dict(os.environ, PREFECT_API_URL=PREFECT_API_URL.value(), PREFECT_SERVER_ANALYTICS_ENABLED="false")
     started = time.monotonic()
-    out = subprocess.run([sys.executable, "-m", "jitjic.cli", "--config", str(cfg), "run"], capture_output=True,
-                         text=True, env=env)
+    out = subprocess.run(
+        [sys.executable, "-m", "jitjic.cli", "--config", str(cfg), "run"], capture_output=True, text=True, env=env
+    )
     return out.returncode, out.stdout + out.stderr, time.monotonic() - started
 
 
@@ -76,14 +79,18 @@ def _runs(db: Path) -> list[tuple]:
 
 
 def test_readers_cannot_break_a_run_and_a_second_run_exits_4(prefect_harness, tmp_path):
-    from flows.nightly import STAGES, nightly
+    from jitjic.flows.nightly import STAGES, nightly
+
     from jitjic.settings import load_settings
 
     settings = load_settings(_config(tmp_path))
     (tmp_path / "reader.py").write_text(READER)
     stop = tmp_path / "stop"
-    reader = subprocess.Popen([sys.executable, str(tmp_path / "reader.py"), str(settings.paths.database), str(stop)],
-                              stdout=subprocess.PIPE, text=True)
+    reader = subprocess.Popen(
+        [sys.executable, str(tmp_path / "reader.py"), str(settings.paths.database), str(stop)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         result = nightly(settings)  # before: a reader landing between two stages failed the run
     finally:
@@ -91,11 +98,14 @@ def test_readers_cannot_break_a_run_and_a_second_run_exits_4(prefect_harness, tm
         got, refused = map(int, reader.communicate(timeout=30)[0].split())
     assert refused > 0, "the reader never met the run"
     with duckdb.connect(str(settings.paths.database), read_only=True) as con:
-        stages = {s for (s,) in con.execute("select stage from run_stages where run_id = ?", [result["run_id"]]).fetchall()}
+        stages = {
+            s for (s,) in con.execute("select stage from run_stages where run_id = ?", [result["run_id"]]).fetchall()
+        }
     assert stages == set(STAGES) and _runs(settings.paths.database) == [("completed", None, None)]
 
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(settings.paths.database)], stdout=subprocess.PIPE,
-                              text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(settings.paths.database)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         code, out, seconds = _run(tmp_path / "jitjic.toml")
@@ -109,8 +119,9 @@ def test_readers_cannot_break_a_run_and_a_second_run_exits_4(prefect_harness, tm
 def test_an_input_that_cannot_be_read_fails_the_run_at_once(prefect_harness, tmp_path):
     import gzip
 
-    from flows.nightly import nightly
-    from ingest import IngestError
+    from jitjic.flows.nightly import nightly
+    from jitjic.ingest import IngestError
+
     from jitjic.settings import load_settings
 
     code, out, seconds = _run(_config(tmp_path, orders=str(tmp_path / "missing.csv")))
@@ -130,4 +141,6 @@ def test_an_input_that_cannot_be_read_fails_the_run_at_once(prefect_harness, tmp
     assert heard.messages  # the handler hears Prefect's task runs
     assert not any(" will start " in m for m in heard.messages), "a broken file is not retried"
     assert [(status, stage) for status, stage, _ in _runs(tmp_path / "work.duckdb")] == [
-        ("failed", "ingest"), ("failed", "ingest")]
+        ("failed", "ingest"),
+        ("failed", "ingest"),
+    ]

@@ -37,13 +37,16 @@ def test_environment_beats_file(tmp_path: Path, monkeypatch):
     [
         ("[forecast]\nhorizon = 0\n", "forecast.horizon", "greater than or equal to 1"),
         ("[classification]\nabc_cutoffs = [0.9, 0.8]\n", "classification.abc_cutoffs", "A cut-off < B cut-off"),
-        ('[policy]\nservice_level = { A = 1.5 }\n', "policy.service_level", "[0.5, 1.0)"),
+        ("[policy]\nservice_level = { A = 1.5 }\n", "policy.service_level", "[0.5, 1.0)"),
         ('[demand]\nperiod = "fortnight"\n', "demand.period", "'day', 'week' or 'month'"),
         ("[forecast]\nhorizn = 3\n", "forecast.horizn", "Extra inputs are not permitted"),
         ('[ingest]\ndate_fromat = "%d/%m/%Y"\n', "ingest.date_fromat", "; did you mean ingest.date_format?"),
         ("[forcast]\nhorizon = 3\n", "forcast", "; did you mean forecast?"),
-        ('[ingest]\nitem_columns = { unit_costs = "cost_eur" }\n', "ingest.item_columns",
-         "names unknown canonical columns 'unit_costs' (did you mean unit_cost?)"),
+        (
+            '[ingest]\nitem_columns = { unit_costs = "cost_eur" }\n',
+            "ingest.item_columns",
+            "names unknown canonical columns 'unit_costs' (did you mean unit_cost?)",
+        ),
     ],
 )
 def test_wrong_values_name_the_key(tmp_path: Path, toml: str, key: str, words: str):
@@ -97,24 +100,32 @@ def test_example_config_is_valid_and_complete():
 # -- one default per key: the settings' defaults are the library's -----------------------------
 def _library_defaults(target) -> dict:
     if dataclasses.is_dataclass(target):
-        return {f.name: f.default if f.default is not dataclasses.MISSING else f.default_factory()
-                for f in dataclasses.fields(target)
-                if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING}
-    return {name: p.default for name, p in inspect.signature(target).parameters.items()
-            if p.default is not inspect.Parameter.empty}
+        return {
+            f.name: f.default if f.default is not dataclasses.MISSING else f.default_factory()
+            for f in dataclasses.fields(target)
+            if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+        }
+    return {
+        name: p.default
+        for name, p in inspect.signature(target).parameters.items()
+        if p.default is not inspect.Parameter.empty
+    }
 
 
 def _plain(value):
     return tuple(value) if isinstance(value, list) else value
 
 
-@pytest.mark.parametrize(("section", "target", "least"), [
-    ("forecast", "forecasting.AutoForecast", 7),
-    ("forecast", "forecasting.forecast_demand", 1),
-    ("classification", "classification.classify_skus", 8),
-    ("policy", "policy.PolicyParams", 25),
-    ("exceptions", "policy.ExceptionRules", 2),
-])
+@pytest.mark.parametrize(
+    ("section", "target", "least"),
+    [
+        ("forecast", "jitjic.forecasting.AutoForecast", 7),
+        ("forecast", "jitjic.forecasting.forecast_demand", 1),
+        ("classification", "jitjic.classification.classify_skus", 8),
+        ("policy", "jitjic.policy.PolicyParams", 25),
+        ("exceptions", "jitjic.policy.ExceptionRules", 2),
+    ],
+)
 def test_the_settings_defaults_are_the_librarys(section, target, least):
     """A key means one thing with one default from TOML to library: where a library function or
     parameter class takes a key of the section by the same name, both defaults agree."""
@@ -134,7 +145,9 @@ def test_relative_files_in_a_settings_file_are_read_from_its_folder(tmp_path, mo
     folder.mkdir()
     (folder / "jitjic.toml").write_text(
         '[paths]\ndatabase = "out/work.duckdb"\nanalysts_database = "/abs/analysts.duckdb"\n'
-        '[inputs]\norders = ["in/*.csv", "/abs/more.csv"]\n', encoding="utf-8")
+        '[inputs]\norders = ["in/*.csv", "/abs/more.csv"]\n',
+        encoding="utf-8",
+    )
     monkeypatch.chdir(tmp_path)
     s = load_settings(folder / "jitjic.toml", paths={"reports_dir": "reports"})
     assert s.paths.database == folder / "out" / "work.duckdb"

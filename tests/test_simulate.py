@@ -2,8 +2,7 @@
 
 import numpy as np
 import pytest
-
-from policy.simulate import Plan, ReplayItems, Scenario, arrival_period, replay
+from jitjic.policy.simulate import Plan, ReplayItems, Scenario, arrival_period, replay
 
 
 def plan(is_jic, s, S, q, n=1):
@@ -18,8 +17,14 @@ def run(actual, p, lead_days=7.0, start=None, scenario=PLAIN, **item_values):
     n = actual.shape[0]
     values = dict(lead_days=lead_days, unit_cost=2.0, lost_margin=3.0, order_cost=10.0) | item_values
     items = ReplayItems.simple(n, **values)
-    return replay(actual, [p] * actual.shape[1], items, period_days=7.0, scenario=scenario,
-                  start_on_hand=None if start is None else np.full(n, float(start)))
+    return replay(
+        actual,
+        [p] * actual.shape[1],
+        items,
+        period_days=7.0,
+        scenario=scenario,
+        start_on_hand=None if start is None else np.full(n, float(start)),
+    )
 
 
 def test_arrival_period_is_the_first_period_starting_after_delivery():
@@ -87,11 +92,13 @@ def test_lost_sales_backorders_and_a_share_of_each():
 def test_supplier_delay_spike_and_freight():
     # JIT up to 20 with L = 7: the week-0 order is due for week 2; a week late it comes in week 3
     base = run([[10] * 6], plan(False, 0, 20, 0), start=20)
-    delayed = run([[10] * 6], plan(False, 0, 20, 0), start=20,
-                  scenario=Scenario(delay_days=7, delay_from=0, delay_periods=1))
+    delayed = run(
+        [[10] * 6], plan(False, 0, 20, 0), start=20, scenario=Scenario(delay_days=7, delay_from=0, delay_periods=1)
+    )
     assert base["short"][0] == 0 and delayed["short"][0] == 10 and delayed["stockout_periods"][0] == 1
-    spike = run([[10] * 6], plan(False, 0, 20, 0), start=20, scenario=Scenario(spike=0.5, spike_from=0,
-                                                                                 spike_periods=1))
+    spike = run(
+        [[10] * 6], plan(False, 0, 20, 0), start=20, scenario=Scenario(spike=0.5, spike_from=0, spike_periods=1)
+    )
     # 20 on hand covers week 0's 15, but the order placed then only arrives for week 2: week 1 is 5 short
     assert spike["demand"][0] == 65 and spike["short"][0] == 5 and spike["stockout_periods"][0] == 1
     freight = run([[10] * 6], plan(False, 0, 20, 0), start=20, scenario=Scenario(freight=2.0))
@@ -124,8 +131,7 @@ def test_one_purchase_order_per_supplier_and_period_carries_its_lines():
 def test_holding_and_obsolescence_costs_per_sku():
     demand = np.full((2, 4), 10.0)
     p = Plan(np.zeros(2, bool), np.zeros(2), np.full(2, 30.0), np.zeros(2))
-    items = ReplayItems.simple(2, lead_days=7.0, unit_cost=2.0, holding_rate=[0.25, 0.5],
-                               obsolescence_rate=[0.0, 0.25])
+    items = ReplayItems.simple(2, lead_days=7.0, unit_cost=2.0, holding_rate=[0.25, 0.5], obsolescence_rate=[0.0, 0.25])
     out = replay(demand, [p] * 4, items, period_days=7.0, start_on_hand=np.full(2, 30.0))
     # 20, 10, 10, 10 units at 2.00 left at the ends of the weeks, at each SKU's own yearly rate
     assert out["holding_cost"][0] == pytest.approx(50 * 2.0 * 0.25 * 7 / 365)
@@ -139,7 +145,10 @@ def test_vectorised_over_skus_equals_one_by_one():
     p = Plan(np.array([True, False, True]), np.array([8.0, 0, 12]), np.array([20.0, 12, 30]), np.array([15.0, 0, 20]))
     together = run(demand, p, lead_days=14)
     for i in range(3):
-        alone = run(demand[i:i + 1], Plan(p.is_jic[i:i + 1], p.reorder_point[i:i + 1], p.order_up_to[i:i + 1],
-                                          p.order_qty[i:i + 1]), lead_days=14)
+        alone = run(
+            demand[i : i + 1],
+            Plan(p.is_jic[i : i + 1], p.reorder_point[i : i + 1], p.order_up_to[i : i + 1], p.order_qty[i : i + 1]),
+            lead_days=14,
+        )
         for key in ("served", "short", "orders", "avg_stock_value", "cycles"):
             assert together[key][i] == pytest.approx(alone[key][0])

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import warehouse
+from jitjic import warehouse
 from jitjic.settings import load_settings
 from jitjic.synthetic import CatalogueSpec, generate_catalogue
 from jitjic.wiring import column_mapping, expand_inputs, line_rules

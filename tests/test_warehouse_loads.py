@@ -6,14 +6,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from jitjic.ingest import IngestError, LineRules
+from jitjic.ingest.mapping import PRESETS, mapping_for
 
-import warehouse
-from ingest import IngestError, LineRules
-from ingest.mapping import PRESETS, mapping_for
+from jitjic import warehouse
 
 HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
 M = mapping_for("online_retail")
-R = LineRules(cancellation_prefix="C", non_product_codes=M.non_product_codes, product_code_pattern=M.product_code_pattern)
+R = LineRules(
+    cancellation_prefix="C", non_product_codes=M.non_product_codes, product_code_pattern=M.product_code_pattern
+)
 
 
 def line(inv="536365", sku="85123A", qty=6, when="2010-12-01 08:26:00", price=2.55, cust="17850.0"):
@@ -21,8 +23,10 @@ def line(inv="536365", sku="85123A", qty=6, when="2010-12-01 08:26:00", price=2.
 
 
 def counts(con) -> dict:
-    return {t: con.execute(f"select count(*) from {t}").fetchall()[0][0]
-            for t in ("order_lines", "rejects", "load_log", "load_rule_counts")}
+    return {
+        t: con.execute(f"select count(*) from {t}").fetchall()[0][0]
+        for t in ("order_lines", "rejects", "load_log", "load_rule_counts")
+    }
 
 
 def test_load_counts_and_rejects(tmp_path: Path, con):
@@ -30,7 +34,12 @@ def test_load_counts_and_rejects(tmp_path: Path, con):
     f.write_text(HEADER + line() + line(sku="POST") + line(inv="C1", qty=-1) + line() + line(qty=2, price=0))
     r = warehouse.load_file(con, f, "orders", mapping=M, rules=R)
     assert (r.rows_read, r.rows_loaded, r.rows_rejected) == (5, 1, 4)
-    assert r.rejected_by_rule == {"non_product_code": 1, "cancellation": 1, "duplicate_line": 1, "non_positive_price": 1}
+    assert r.rejected_by_rule == {
+        "non_product_code": 1,
+        "cancellation": 1,
+        "duplicate_line": 1,
+        "non_positive_price": 1,
+    }
     rejects = con.execute("select source_row, rule from rejects order by source_row").fetchall()
     assert rejects == [(3, "non_product_code"), (4, "cancellation"), (5, "duplicate_line"), (6, "non_positive_price")]
     log = con.execute("select rows_read, rows_loaded, rows_rejected, rejected_by_rule from load_report").fetchall()
@@ -67,8 +76,12 @@ def test_repeat_found_at_the_edge_of_a_files_time_span(tmp_path: Path, con):
     of another month, are both still found."""
     a, b = tmp_path / "jan.csv", tmp_path / "feb.csv"
     a.write_text(HEADER + line(when="2011-01-03 10:00:00.100") + line(sku="22752", when="2011-02-01 09:00:00"))
-    b.write_text(HEADER + line(when="2011-01-03 10:00:00.900") + line(sku="22752", when="2011-02-01 09:00:00")
-                 + line(sku="21730", when="2011-02-03 09:00:00"))
+    b.write_text(
+        HEADER
+        + line(when="2011-01-03 10:00:00.900")
+        + line(sku="22752", when="2011-02-01 09:00:00")
+        + line(sku="21730", when="2011-02-03 09:00:00")
+    )
     warehouse.load_file(con, a, "orders", mapping=M, rules=R)
     r = warehouse.load_file(con, b, "orders", mapping=M, rules=R)
     assert (r.rows_loaded, r.rows_already_loaded) == (1, 2)
@@ -88,13 +101,20 @@ def test_an_older_keyed_order_lines_table_is_rebuilt_once(tmp_path: Path):
     """Working databases from before declared line_key a primary key: the first start rebuilds
     the table without it, keeping every line, and the views still read it."""
     path = tmp_path / "old.duckdb"
-    old = _older_database(path, "drop view if exists stg_order_lines", "alter table order_lines rename to plain",
-                          "create table order_lines as select * from plain limit 0", "drop table plain",
-                          "alter table order_lines add primary key (line_key)")
+    old = _older_database(
+        path,
+        "drop view if exists stg_order_lines",
+        "alter table order_lines rename to plain",
+        "create table order_lines as select * from plain limit 0",
+        "drop table plain",
+        "alter table order_lines add primary key (line_key)",
+    )
     f = tmp_path / "a.csv"
     f.write_text(HEADER + line() + line(sku="22752", when="2010-11-30 08:00:00"))
     warehouse.load_file(old, f, "orders", mapping=M, rules=R)
-    keyed = "select count(*) from duckdb_constraints() where table_name = 'order_lines' and constraint_type = 'PRIMARY KEY'"
+    keyed = (
+        "select count(*) from duckdb_constraints() where table_name = 'order_lines' and constraint_type = 'PRIMARY KEY'"
+    )
     assert old.execute(keyed).fetchall() == [(1,)]
     before = old.execute("select * from order_lines order by line_key").fetchall()
     old.close()
@@ -109,15 +129,19 @@ def test_an_older_keyed_order_lines_table_is_rebuilt_once(tmp_path: Path):
 
 def test_an_older_item_master_gains_the_cost_columns(tmp_path: Path):
     path = tmp_path / "old.duckdb"
-    _older_database(path, *(f"alter table items drop column {c}" for c in ("order_cost", "holding_rate", "on_time_rate")),
-                    "insert into items (sku, unit_cost, load_id) values ('OLD1', 2.5, 0)").close()
+    _older_database(
+        path,
+        *(f"alter table items drop column {c}" for c in ("order_cost", "holding_rate", "on_time_rate")),
+        "insert into items (sku, unit_cost, load_id) values ('OLD1', 2.5, 0)",
+    ).close()
     con = warehouse.connect(path)
     warehouse.ensure_schema(con)
     f = tmp_path / "items.csv"
     f.write_text("sku,order_cost,holding_rate,on_time_rate\nNEW1,40,0.2,0.9\n")
     warehouse.load_file(con, f, "items", mapping=M, rules=R)
-    assert con.execute("select sku, unit_cost, order_cost, holding_rate, on_time_rate from items order by sku").fetchall() == [
-        ("NEW1", None, 40.0, 0.2, 0.9), ("OLD1", 2.5, None, None, None)]
+    assert con.execute(
+        "select sku, unit_cost, order_cost, holding_rate, on_time_rate from items order by sku"
+    ).fetchall() == [("NEW1", None, 40.0, 0.2, 0.9), ("OLD1", 2.5, None, None, None)]
     con.close()
 
 
@@ -136,7 +160,7 @@ def test_refused_file_changes_nothing(tmp_path: Path, con):
 def test_failure_inside_the_transaction_rolls_back(tmp_path: Path, con, monkeypatch):
     f = tmp_path / "a.csv"
     f.write_text(HEADER + line() + line(sku="POST"))
-    import warehouse.loads as loads
+    import jitjic.warehouse.loads as loads
 
     def boom(*a, **k):
         raise RuntimeError("disk gone")
@@ -157,7 +181,9 @@ def test_items_upsert_and_bad_rows(tmp_path: Path, con):
     assert r.rows_loaded == 1 and r.rejected_by_rule == {"non_positive_cost": 1, "negative_lead_time": 1}
     f2.write_text("sku,unit_cost,lead_time_days\n85123A,1.75,10\n")
     warehouse.load_file(con, f2, "items", mapping=M, rules=R)
-    assert con.execute("select sku, unit_cost, lead_time_days, moq from items").fetchall() == [("85123A", 1.75, 10.0, None)]
+    assert con.execute("select sku, unit_cost, lead_time_days, moq from items").fetchall() == [
+        ("85123A", 1.75, 10.0, None)
+    ]
 
 
 def test_stock_snapshot_default_date(tmp_path: Path, con):
@@ -166,13 +192,21 @@ def test_stock_snapshot_default_date(tmp_path: Path, con):
     r = warehouse.load_file(con, f, "stock", mapping=M, rules=R, snapshot_date=pd.Timestamp("2011-12-09"))
     assert r.rows_loaded == 1 and r.rejected_by_rule == {"bad_number": 1}
     assert con.execute("select snapshot_date::varchar, on_hand, on_order from stock_snapshots").fetchall() == [
-        ("2011-12-09", 10.0, 5.0)]
+        ("2011-12-09", 10.0, 5.0)
+    ]
 
 
 def test_canonical_preset_parquet(tmp_path: Path, con):
     path = tmp_path / "lines.parquet"
-    pd.DataFrame({"order_id": ["1", "2"], "sku": ["a1", "b2"], "ordered_at": pd.to_datetime(["2011-01-03", "2011-01-04"]),
-                  "quantity": [1.0, 2.0], "unit_price": [1.0, 1.0]}).to_parquet(path)
+    pd.DataFrame(
+        {
+            "order_id": ["1", "2"],
+            "sku": ["a1", "b2"],
+            "ordered_at": pd.to_datetime(["2011-01-03", "2011-01-04"]),
+            "quantity": [1.0, 2.0],
+            "unit_price": [1.0, 1.0],
+        }
+    ).to_parquet(path)
     r = warehouse.load_file(con, path, "orders", mapping=PRESETS["canonical"], rules=LineRules())
     assert r.rows_loaded == 2
 
@@ -185,7 +219,8 @@ def test_full_online_retail_load(tmp_path: Path, con, full_data: Path):
     # independent count straight from the file: cancelled lines of real product codes
     expected = con.execute(
         "select count(*) from read_csv(?, all_varchar = true) where InvoiceNo like 'C%' "
-        "and regexp_matches(upper(trim(StockCode)), '^[0-9]') and upper(trim(StockCode)) not in ('D', 'M', 'S', 'B', 'C2')",
+        "and regexp_matches(upper(trim(StockCode)), '^[0-9]') "
+        "and upper(trim(StockCode)) not in ('D', 'M', 'S', 'B', 'C2')",
         [str(full_data)],
     ).fetchall()[0][0]
     assert r.rejected_by_rule["cancellation"] == expected
@@ -222,14 +257,17 @@ def test_a_failed_correction_changes_nothing(tmp_path: Path, con, monkeypatch):
     first.write_text(HEADER + line(qty=6))
     fixed.write_text(HEADER + line(qty=8))
     warehouse.load_file(con, first, "orders", mapping=M, rules=R)
-    import warehouse.loads as loads
+    import jitjic.warehouse.loads as loads
 
     def broken_insert(*args, **kwargs):
         raise RuntimeError("disk went away mid-load")
 
     real = loads.run_sql_file
-    monkeypatch.setattr(loads, "run_sql_file",
-                        lambda c, name, **p: broken_insert() if name == "ingest/insert_order_lines.sql" else real(c, name, **p))
+    monkeypatch.setattr(
+        loads,
+        "run_sql_file",
+        lambda c, name, **p: broken_insert() if name == "ingest/insert_order_lines.sql" else real(c, name, **p),
+    )
     with pytest.raises(RuntimeError):
         warehouse.load_file(con, fixed, "orders", mapping=M, rules=R)
     # the delete of the corrected line was rolled back with the rest of the file
@@ -239,12 +277,20 @@ def test_a_failed_correction_changes_nothing(tmp_path: Path, con, monkeypatch):
 
 # -- item master and stock files under other column names -------------------------------------
 # the manufacturing item master's header, as delivered (shared/data/manufacturing/items.csv)
-MANUFACTURING = ("sku,units_per_pack,unit_cost_eur,order_cost_eur,holding_cost_eur_per_year,lead_time_weeks,moq_units\n"
-                 "M0001,1,1.8737,5.0,0.3747,7,10\nM0002,10,2.0001,5.0,0.4,16,0\n")
+MANUFACTURING = (
+    "sku,units_per_pack,unit_cost_eur,order_cost_eur,holding_cost_eur_per_year,lead_time_weeks,moq_units\n"
+    "M0001,1,1.8737,5.0,0.3747,7,10\nM0002,10,2.0001,5.0,0.4,16,0\n"
+)
 MANUFACTURING_MAPPING = mapping_for(
-    "online_retail", item_columns={"unit_cost": "unit_cost_eur", "order_cost": "order_cost_eur",
-                                   "pack_size": "units_per_pack", "moq": "moq_units"},
-    ignore_columns=["holding_cost_eur_per_year", "LEAD_TIME_WEEKS"])
+    "online_retail",
+    item_columns={
+        "unit_cost": "unit_cost_eur",
+        "order_cost": "order_cost_eur",
+        "pack_size": "units_per_pack",
+        "moq": "moq_units",
+    },
+    ignore_columns=["holding_cost_eur_per_year", "LEAD_TIME_WEEKS"],
+)
 
 
 def test_item_master_columns_are_mapped_by_name(tmp_path: Path, con):
@@ -252,9 +298,9 @@ def test_item_master_columns_are_mapped_by_name(tmp_path: Path, con):
     f.write_text(MANUFACTURING)
     r = warehouse.load_file(con, f, "items", mapping=MANUFACTURING_MAPPING, rules=R)
     assert (r.rows_read, r.rows_loaded, r.rows_rejected) == (2, 2, 0)
-    assert con.execute("select sku, unit_cost, order_cost, pack_size, moq, lead_time_days, holding_rate from items "
-                       "order by sku").fetchall() == [("M0001", 1.8737, 5.0, 1.0, 10.0, None, None),
-                                                      ("M0002", 2.0001, 5.0, 10.0, None, None, None)]
+    assert con.execute(
+        "select sku, unit_cost, order_cost, pack_size, moq, lead_time_days, holding_rate from items order by sku"
+    ).fetchall() == [("M0001", 1.8737, 5.0, 1.0, 10.0, None, None), ("M0002", 2.0001, 5.0, 10.0, None, None, None)]
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
@@ -267,18 +313,31 @@ def test_an_item_master_with_columns_jitjic_does_not_know_is_refused(tmp_path: P
     with pytest.raises(IngestError) as err:
         warehouse.load_file(con, f, "items", mapping=M, rules=R)
     msg = str(err.value)
-    assert msg.startswith(f"{f}{', line 1' if suffix == '.csv' else ''}, column 'units_per_pack': columns jitjic does "
-                          "not know: 'units_per_pack', 'unit_cost_eur' (did you mean unit_cost?)")
-    for words in ("'moq_units' (did you mean moq?)", "'holding_cost_eur_per_year', ",
-                  "'lead_time_weeks' (did you mean lead_time_days? it must hold days: the mapping renames, it does "
-                  "not convert)", "; jitjic knows sku, description, unit_cost, supplier, lead_time_days,",
-                  'in ingest.item_columns (e.g. item_columns = { unit_cost = "unit_cost_eur" })', "ingest.ignore_columns"):
+    assert msg.startswith(
+        f"{f}{', line 1' if suffix == '.csv' else ''}, column 'units_per_pack': columns jitjic does "
+        "not know: 'units_per_pack', 'unit_cost_eur' (did you mean unit_cost?)"
+    )
+    for words in (
+        "'moq_units' (did you mean moq?)",
+        "'holding_cost_eur_per_year', ",
+        "'lead_time_weeks' (did you mean lead_time_days? it must hold days: the mapping renames, it does not convert)",
+        "; jitjic knows sku, description, unit_cost, supplier, lead_time_days,",
+        'in ingest.item_columns (e.g. item_columns = { unit_cost = "unit_cost_eur" })',
+        "ingest.ignore_columns",
+    ):
         assert words in msg, words
     assert counts(con) == {"order_lines": 0, "rejects": 0, "load_log": 0, "load_rule_counts": 0}
     # mapped and ignored names are known; one column left over still refuses the file
-    partly = mapping_for("online_retail", item_columns={"unit_cost": "unit_cost_eur", "order_cost": "order_cost_eur",
-                                                        "pack_size": "units_per_pack", "moq": "moq_units"},
-                         ignore_columns=["lead_time_weeks"])
+    partly = mapping_for(
+        "online_retail",
+        item_columns={
+            "unit_cost": "unit_cost_eur",
+            "order_cost": "order_cost_eur",
+            "pack_size": "units_per_pack",
+            "moq": "moq_units",
+        },
+        ignore_columns=["lead_time_weeks"],
+    )
     with pytest.raises(IngestError, match=r"not know: 'holding_cost_eur_per_year'; jitjic knows"):
         warehouse.load_file(con, f, "items", mapping=partly, rules=R)
     assert warehouse.load_file(con, f, "items", mapping=MANUFACTURING_MAPPING, rules=R).rows_loaded == 2
@@ -287,13 +346,19 @@ def test_an_item_master_with_columns_jitjic_does_not_know_is_refused(tmp_path: P
 def test_stock_columns_are_mapped_and_unknown_ones_refused(tmp_path: Path, con):
     f = tmp_path / "stock.csv"
     f.write_text("sku,qty_on_hand,on_order,warehouse\nA1,5,0,LEEDS\n")
-    with pytest.raises(IngestError, match=r"required column 'on_hand' \(for on_hand\) is missing; found \[.*\]; map "
-                                          r"the file's name for it in ingest.stock_columns \(e.g. stock_columns = "
-                                          r"\{ on_hand = \"qty_on_hand\" \}\)"):
+    with pytest.raises(
+        IngestError,
+        match=r"required column 'on_hand' \(for on_hand\) is missing; found \[.*\]; map "
+        r"the file's name for it in ingest.stock_columns \(e.g. stock_columns = "
+        r"\{ on_hand = \"qty_on_hand\" \}\)",
+    ):
         warehouse.load_file(con, f, "stock", mapping=M, rules=R)
     mapped = mapping_for("online_retail", stock_columns={"on_hand": "qty_on_hand"})
-    with pytest.raises(IngestError, match=r"column 'warehouse': columns jitjic does not know: 'warehouse'; jitjic "
-                                          r"knows sku, on_hand, on_order, snapshot_date; .* ingest.stock_columns"):
+    with pytest.raises(
+        IngestError,
+        match=r"column 'warehouse': columns jitjic does not know: 'warehouse'; jitjic "
+        r"knows sku, on_hand, on_order, snapshot_date; .* ingest.stock_columns",
+    ):
         warehouse.load_file(con, f, "stock", mapping=mapped, rules=R)
     both = mapping_for("online_retail", stock_columns={"on_hand": "qty_on_hand"}, ignore_columns=["warehouse"])
     assert warehouse.load_file(con, f, "stock", mapping=both, rules=R).rows_loaded == 1
@@ -304,8 +369,11 @@ def test_stock_columns_are_mapped_and_unknown_ones_refused(tmp_path: Path, con):
 
 
 def test_a_mapping_naming_no_canonical_column_is_refused_with_the_closest():
-    with pytest.raises(ValueError, match=r"ingest.item_columns names unknown canonical columns 'unit_costs' "
-                                         r"\(did you mean unit_cost\?\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"ingest.item_columns names unknown canonical columns 'unit_costs' "
+        r"\(did you mean unit_cost\?\)",
+    ):
         mapping_for("online_retail", item_columns={"unit_costs": "cost"})
 
 
@@ -317,10 +385,14 @@ def test_an_moq_or_pack_size_of_zero_means_none(tmp_path: Path, con):
     r = warehouse.load_file(con, f, "items", mapping=M, rules=R)
     assert (r.rows_loaded, r.rows_rejected, r.rejected_by_rule) == (3, 1, {"non_positive_moq": 1})
     assert r.notes == {"zero_moq": 2, "zero_pack_size": 2}
-    assert r.summary().endswith("rejected 1 (non_positive_moq=1); notes: zero_moq=2, zero_pack_size=2 (0 read as "
-                                "none: the default applies)")
+    assert r.summary().endswith(
+        "rejected 1 (non_positive_moq=1); notes: zero_moq=2, zero_pack_size=2 (0 read as none: the default applies)"
+    )
     assert con.execute("select sku, unit_cost, lead_time_days, moq, pack_size from items order by sku").fetchall() == [
-        ("A1", 2.5, 10.0, None, 6.0), ("A2", 3.0, 5.0, 12.0, None), ("A4", 1.0, 3.0, None, None)]
+        ("A1", 2.5, 10.0, None, 6.0),
+        ("A2", 3.0, 5.0, 12.0, None),
+        ("A4", 1.0, 3.0, None, None),
+    ]
 
 
 # -- order lines without an order id -----------------------------------------------------------
@@ -340,11 +412,13 @@ def test_identical_lines_without_an_order_id_are_separate_sales_loaded_once(tmp_
     day = "select sum(quantity) from order_lines where sku = 'A1' and ordered_at = '2011-03-01'"
     assert con.execute(day).fetchall() == [(3.0,)]
     # the same lines in another order, and then with one more sale of the three
-    again = warehouse.load_file(con, _sales(tmp_path / "resorted.csv", rows[::-1]), "orders", mapping=CANONICAL,
-                                rules=PLAIN)
+    again = warehouse.load_file(
+        con, _sales(tmp_path / "resorted.csv", rows[::-1]), "orders", mapping=CANONICAL, rules=PLAIN
+    )
     assert (again.status, again.rows_loaded, again.rows_already_loaded) == ("loaded", 0, 5)
-    more = warehouse.load_file(con, _sales(tmp_path / "more.csv", ["A1,2011-03-01,1", *rows]), "orders",
-                               mapping=CANONICAL, rules=PLAIN)
+    more = warehouse.load_file(
+        con, _sales(tmp_path / "more.csv", ["A1,2011-03-01,1", *rows]), "orders", mapping=CANONICAL, rules=PLAIN
+    )
     assert (more.rows_loaded, more.rows_already_loaded) == (1, 5)
     assert con.execute(day).fetchall() == [(4.0,)]
     assert con.execute("select count(*), count(distinct line_key) from order_lines").fetchall() == [(6, 6)]

@@ -1,7 +1,7 @@
 """The DuckDB warehouse: schema, loads, run history and per-run results."""
 
-from warehouse.checks import CHECKS, CheckFailure, check_rows, failed_checks
-from warehouse.db import (
+from jitjic.warehouse.checks import CHECKS, CheckFailure, check_rows, failed_checks
+from jitjic.warehouse.db import (
     WarehouseError,
     connect,
     connect_confined,
@@ -9,9 +9,9 @@ from warehouse.db import (
     run_sql_file,
     transaction,
 )
-from warehouse.loads import LoadResult, load_file
-from warehouse.publish import PUBLISHED_TABLES, publish_analysts_db
-from warehouse.results import (
+from jitjic.warehouse.loads import LoadResult, load_file
+from jitjic.warehouse.publish import PUBLISHED_TABLES, publish_analysts_db
+from jitjic.warehouse.results import (
     RESULT_TABLES,
     accuracy_by_class,
     build_demand,
@@ -31,7 +31,7 @@ from warehouse.results import (
     sku_forecasts,
     write_results,
 )
-from warehouse.runs import (
+from jitjic.warehouse.runs import (
     abandon_running,
     fail_flow_run,
     fail_run,
@@ -49,13 +49,26 @@ from warehouse.runs import (
     start_run,
     stock_status,
 )
-from warehouse.unloads import UnloadError, unload
+from jitjic.warehouse.unloads import UnloadError, unload
 
 __all__ = [
-    "demand_skus", "abandon_running", "fail_flow_run", "failed_stage", "latest_run_id", "run_as_of", "set_as_of", "set_mail_status",
+    "demand_skus",
+    "abandon_running",
+    "fail_flow_run",
+    "failed_stage",
+    "latest_run_id",
+    "run_as_of",
+    "set_as_of",
+    "set_mail_status",
     "run_exists",
-    "transaction", "accuracy_by_class", "item_packs", "policy_changes_between", "ranked_exceptions",
-    "recent_demand", "sku_forecasts", "catalogue",
+    "transaction",
+    "accuracy_by_class",
+    "item_packs",
+    "policy_changes_between",
+    "ranked_exceptions",
+    "recent_demand",
+    "sku_forecasts",
+    "catalogue",
     "CHECKS",
     "CheckFailure",
     "check_rows",

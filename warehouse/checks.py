@@ -9,16 +9,20 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-
-from warehouse.db import run_sql_file
+from jitjic.warehouse.db import run_sql_file
 
 __all__ = ["CHECKS", "CEILINGS", "CheckFailure", "check_rows", "failed_checks"]
 
 # every file in sql/checks, by name: a new rule is a new file. Results only: the order lines'
 # keys are kept unique by the load itself (tested with kills and reruns); checking them here
 # would cost 2-14 s and 1.3-3 GB at 15.7 M lines every night
-CHECKS = tuple(sorted(f.name.removesuffix(".sql") for f in resources.files("sql").joinpath("checks").iterdir()
-                      if f.name.endswith(".sql")))
+CHECKS = tuple(
+    sorted(
+        f.name.removesuffix(".sql")
+        for f in resources.files("jitjic.sql").joinpath("checks").iterdir()
+        if f.name.endswith(".sql")
+    )
+)
 # what recommendations_ceilings.sql binds, from [limits]
 CEILINGS = ("max_order_units", "max_order_value", "max_unit_cost", "max_lead_time_days")
 
@@ -46,5 +50,8 @@ def check_rows(con: duckdb.DuckDBPyConnection, run_id: str, **ceilings: float) -
 
 def failed_checks(con: duckdb.DuckDBPyConnection, run_id: str, **ceilings: float) -> list[CheckFailure]:
     """The checks ``run_id``'s rows break, in ``CHECKS`` order (empty: all hold)."""
-    return [CheckFailure(name, len(rows), rows.iloc[0].to_dict())
-            for name, rows in check_rows(con, run_id, **ceilings).items() if len(rows)]
+    return [
+        CheckFailure(name, len(rows), rows.iloc[0].to_dict())
+        for name, rows in check_rows(con, run_id, **ceilings).items()
+        if len(rows)
+    ]

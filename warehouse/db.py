@@ -14,8 +14,20 @@ from typing import Any
 import duckdb
 
 __all__ = [
-    "SCHEMA_FILES", "COMMENTS_FILE", "describe_objects", "WarehouseError", "CONFINED", "connect", "connect_confined",
-    "ensure_schema", "run_sql_file", "read_sql", "scalar", "storage_error", "transaction", "catalogue",
+    "SCHEMA_FILES",
+    "COMMENTS_FILE",
+    "describe_objects",
+    "WarehouseError",
+    "CONFINED",
+    "connect",
+    "connect_confined",
+    "ensure_schema",
+    "run_sql_file",
+    "read_sql",
+    "scalar",
+    "storage_error",
+    "transaction",
+    "catalogue",
 ]
 
 
@@ -29,6 +41,7 @@ class WarehouseError(RuntimeError):
 
     def __reduce__(self):  # keeps ``locked`` when Prefect copies the exception
         return (type(self), (str(self),), {"locked": self.locked})
+
 
 # the declared order: tables before the views that read them
 SCHEMA_FILES = (
@@ -47,7 +60,7 @@ _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 def read_sql(name: str) -> str:
     """The text of ``sql/<name>``, from the installed package."""
-    return resources.files("sql").joinpath(name).read_text(encoding="utf-8")
+    return resources.files("jitjic.sql").joinpath(name).read_text(encoding="utf-8")
 
 
 # what `jitjic sql` lists when given no statement: the tables and views analysts query, with
@@ -74,6 +87,7 @@ def catalogue(con: duckdb.DuckDBPyConnection) -> Any:
     frame.insert(2, "rows", [con.execute("select count(*) from " + q).fetchall()[0][0] for q in quoted])  # noqa: S608
     return frame
 
+
 # what analysts' SQL runs under: no file or network access beyond the database itself (so no
 # ATTACH, COPY, read_text or INSTALL), no extension loading, and these settings locked
 CONFINED = {
@@ -90,8 +104,9 @@ def connect_confined(path: str | Path) -> duckdb.DuckDBPyConnection:
     """The database at ``path`` read-only and CONFINED: for SQL written by people, not by jitjic."""
     path = Path(path)
     if not path.is_file():
-        raise WarehouseError(f"{path} is not a database file" + (" (a directory)" if path.is_dir() else
-                                                                   " (it does not exist)"))
+        raise WarehouseError(
+            f"{path} is not a database file" + (" (a directory)" if path.is_dir() else " (it does not exist)")
+        )
     try:
         return _connect(path, True, CONFINED)
     except WarehouseError as exc:
@@ -125,7 +140,8 @@ def _connect(path: Path, read_only: bool, config: dict | None = None) -> duckdb.
             who = f" by {holder.group(1)}" if holder else ""
             raise WarehouseError(
                 f"{path} is in use{who}: another jitjic run (or a writer) has it open; wait for it to finish "
-                "or stop it. Analysts should open paths.analysts_database, which never blocks a run.", locked=True
+                "or stop it. Analysts should open paths.analysts_database, which never blocks a run.",
+                locked=True,
             ) from None
         if "not a valid DuckDB database" in text:
             raise WarehouseError(
@@ -150,9 +166,13 @@ def describe_objects(con: duckdb.DuckDBPyConnection) -> int:
     ``sql/views/comments.sql`` (shown by duckdb_tables(), duckdb_views() and `jitjic sql`);
     objects this database lacks (the analysts' file has no replaced_* tables) are skipped.
     Returns the number described."""
-    present = {name for (name,) in con.execute(
-        "select table_name from duckdb_tables() where database_name = current_database() union all "
-        "select view_name from duckdb_views() where database_name = current_database()").fetchall()}
+    present = {
+        name
+        for (name,) in con.execute(
+            "select table_name from duckdb_tables() where database_name = current_database() union all "
+            "select view_name from duckdb_views() where database_name = current_database()"
+        ).fetchall()
+    }
     done = 0
     for statement in _COMMENT.finditer(read_sql(COMMENTS_FILE)):
         if statement.group(1) in present:  # the statement is jitjic's own text, not data
@@ -165,8 +185,11 @@ def _unkey_order_lines(con: duckdb.DuckDBPyConnection) -> None:
     """Older working databases declared ``order_lines.line_key`` a primary key; its
     index made each load slower as the table grew. Rebuild the table once without it (in time
     order, so loads can skip the row groups outside a file's dates), in one transaction."""
-    keyed = scalar(con, "select count(*) from duckdb_constraints() where table_name = 'order_lines' "
-                        "and constraint_type = 'PRIMARY KEY'")
+    keyed = scalar(
+        con,
+        "select count(*) from duckdb_constraints() where table_name = 'order_lines' "
+        "and constraint_type = 'PRIMARY KEY'",
+    )
     if not keyed:
         return
     with transaction(con):
@@ -217,9 +240,11 @@ def storage_error(exc: BaseException, path: str | Path) -> str | None:
     seen: BaseException | None = exc
     while seen is not None:
         if (isinstance(seen, OSError) and seen.errno in _FULL_ERRNOS) or _FULL_TEXT.search(str(seen)):
-            return (f"out of disk space (or over a file size limit) writing {path} or beside it: "
-                    f"{str(seen).splitlines()[0][:200]}. Free space there and run again: the run is "
-                    "recorded as failed or abandoned, the published results are untouched, and files already "
-                    "loaded are not loaded twice")
+            return (
+                f"out of disk space (or over a file size limit) writing {path} or beside it: "
+                f"{str(seen).splitlines()[0][:200]}. Free space there and run again: the run is "
+                "recorded as failed or abandoned, the published results are untouched, and files already "
+                "loaded are not loaded twice"
+            )
         seen = seen.__cause__ or seen.__context__
     return None

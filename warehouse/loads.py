@@ -8,8 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-
-from ingest import (
+from jitjic.ingest import (
     ColumnMapping,
     IngestError,
     LineRules,
@@ -20,10 +19,10 @@ from ingest import (
     read_table,
     refusal,
 )
-from ingest.mapping import REQUIRED
-from ingest.rules import repeats_are_sales
-from warehouse.db import run_sql_file, scalar, transaction
-from warehouse.runs import utc_now
+from jitjic.ingest.mapping import REQUIRED
+from jitjic.ingest.rules import repeats_are_sales
+from jitjic.warehouse.db import run_sql_file, scalar, transaction
+from jitjic.warehouse.runs import utc_now
 
 __all__ = ["KINDS", "LoadResult", "file_digest", "insert_staged_lines", "load_file"]
 
@@ -55,8 +54,8 @@ class LoadResult:
         return (
             f"{self.kind} {self.file}: read {self.rows_read:,}, loaded {self.rows_loaded:,}, "
             f"already loaded {self.rows_already_loaded:,}, replaced {self.rows_replaced:,}, "
-            f"rejected {self.rows_rejected:,} ({rules})" + (f"; notes: {notes} (0 read as none: the default "
-                                                            "applies)" if notes else "")
+            f"rejected {self.rows_rejected:,} ({rules})"
+            + (f"; notes: {notes} (0 read as none: the default applies)" if notes else "")
         )
 
 
@@ -71,18 +70,32 @@ def file_digest(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _parse(path: Path, kind: str, mapping: ColumnMapping, rules: LineRules, snapshot_date: pd.Timestamp) -> pd.DataFrame:
+def _parse(
+    path: Path, kind: str, mapping: ColumnMapping, rules: LineRules, snapshot_date: pd.Timestamp
+) -> pd.DataFrame:
     """The file's rows labelled by the rules; IngestError when the file as a whole is refused."""
     if kind == "orders":
         raw = read_table(path, mapping.columns, REQUIRED, delimiter=mapping.delimiter)
         parsed = apply_line_rules(raw, rules)
     elif kind == "items":
-        raw = read_table(path, mapping.items(), ("sku",), delimiter=mapping.delimiter,
-                         setting="ingest.item_columns", ignore=mapping.ignore_columns)
+        raw = read_table(
+            path,
+            mapping.items(),
+            ("sku",),
+            delimiter=mapping.delimiter,
+            setting="ingest.item_columns",
+            ignore=mapping.ignore_columns,
+        )
         parsed = parse_items(raw, rules)
     else:
-        raw = read_table(path, mapping.stock(), ("sku", "on_hand"), delimiter=mapping.delimiter,
-                         setting="ingest.stock_columns", ignore=mapping.ignore_columns)
+        raw = read_table(
+            path,
+            mapping.stock(),
+            ("sku", "on_hand"),
+            delimiter=mapping.delimiter,
+            setting="ingest.stock_columns",
+            ignore=mapping.ignore_columns,
+        )
         parsed = parse_stock(raw, snapshot_date, rules)
     why = refusal(raw, parsed, rules)
     if why:
@@ -123,7 +136,8 @@ def _span(con: duckdb.DuckDBPyConnection) -> tuple:
     """The staged lines' span of seconds [first, last): where an order line with their keys can be."""
     return con.execute(
         "select date_trunc('second', min(ordered_at)), date_trunc('second', max(ordered_at)) + interval 1 second "
-        "from staged_order_lines").fetchall()[0]
+        "from staged_order_lines"
+    ).fetchall()[0]
 
 
 def insert_staged_lines(con: duckdb.DuckDBPyConnection) -> None:
@@ -133,8 +147,14 @@ def insert_staged_lines(con: duckdb.DuckDBPyConnection) -> None:
     run_sql_file(con, _INSERT_SQL["orders"], first_at=first_at, last_at=last_at)
 
 
-def _insert_good(con: duckdb.DuckDBPyConnection, kind: str, good: pd.DataFrame, load_id: int,
-                 replace_resent: bool, repeats_are_sales: bool = False) -> tuple[int, int, int]:
+def _insert_good(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    good: pd.DataFrame,
+    load_id: int,
+    replace_resent: bool,
+    repeats_are_sales: bool = False,
+) -> tuple[int, int, int]:
     """Insert accepted rows; returns (loaded, already present from an earlier file, earlier
     lines replaced by this file's corrections). ``repeats_are_sales``: identical order lines are
     separate sales (a file without order ids), each loaded once."""
@@ -189,9 +209,7 @@ def load_file(
     check_file(path)
     before = path.stat()
     sha, size = file_digest(path)
-    seen = scalar(
-        con, "select min(load_id) from load_log where kind = ? and file_sha256 = ?", [kind, sha]
-    )
+    seen = scalar(con, "select min(load_id) from load_log where kind = ? and file_sha256 = ?", [kind, sha])
     if seen is not None:
         return LoadResult(kind, str(path), "already_loaded", load_id=seen)
     if kind == "orders":  # old dates are judged against the newest line loaded so far, too
@@ -199,8 +217,9 @@ def load_file(
     parsed = _parse(path, kind, mapping, rules, snapshot_date or pd.Timestamp.now().normalize())
     after = path.stat()
     if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or after.st_size != size:
-        raise IngestError(str(path), "the file changed while it was read (still being written?): load it again "
-                          "once it is complete")
+        raise IngestError(
+            str(path), "the file changed while it was read (still being written?): load it again once it is complete"
+        )
     good = parsed[parsed["rule"].isna()].drop(columns=["rule", "reason"])
     notes: dict[str, int] = {}
     if "note" in good:
@@ -209,8 +228,9 @@ def load_file(
     by_rule = parsed["rule"].value_counts().astype(int).to_dict()
     with transaction(con):
         load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from load_log")
-        loaded, present, replaced = _insert_good(con, kind, good, load_id, replace_resent,
-                                                 kind == "orders" and repeats_are_sales(parsed))
+        loaded, present, replaced = _insert_good(
+            con, kind, good, load_id, replace_resent, kind == "orders" and repeats_are_sales(parsed)
+        )
         rejects = _reject_frame(parsed, kind, load_id)
         if len(rejects):
             con.register("staged_rejects", rejects)
@@ -222,9 +242,33 @@ def load_file(
             )
         con.execute(
             "insert into load_log (load_id, kind, file_path, file_sha256, file_bytes, run_id, loaded_at, rows_read, "
-            "rows_loaded, rows_rejected, rows_already_loaded, rows_replaced) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [load_id, kind, str(path), sha, size, run_id, utc_now(), len(parsed), loaded,
-             len(rejects), present, replaced],
+            "rows_loaded, rows_rejected, rows_already_loaded, rows_replaced) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                load_id,
+                kind,
+                str(path),
+                sha,
+                size,
+                run_id,
+                utc_now(),
+                len(parsed),
+                loaded,
+                len(rejects),
+                present,
+                replaced,
+            ],
         )
-    return LoadResult(kind, str(path), "loaded", load_id, len(parsed), loaded, len(rejects), present,
-                      {str(k): int(v) for k, v in by_rule.items()}, replaced, notes)
+    return LoadResult(
+        kind,
+        str(path),
+        "loaded",
+        load_id,
+        len(parsed),
+        loaded,
+        len(rejects),
+        present,
+        {str(k): int(v) for k, v in by_rule.items()},
+        replaced,
+        notes,
+    )

@@ -13,27 +13,58 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
-
-from warehouse.db import describe_objects, read_sql, scalar
+from jitjic.warehouse.db import describe_objects, read_sql, scalar
 
 __all__ = ["PUBLISHED_TABLES", "publish_analysts_db"]
 
 # every table an analyst may query; results are kept for the last ``keep_runs`` completed runs
 PUBLISHED_TABLES = (
-    "runs", "run_stages", "load_log", "load_rule_counts", "rejects", "order_lines", "items", "stock_snapshots",
-    "demand", "forecasts", "forecast_lead_time", "forecast_accuracy", "forecast_coverage", "sku_classes",
-    "recommendations", "simulation_results", "exchange_curves", "forecast_summary", "run_exceptions",
+    "runs",
+    "run_stages",
+    "load_log",
+    "load_rule_counts",
+    "rejects",
+    "order_lines",
+    "items",
+    "stock_snapshots",
+    "demand",
+    "forecasts",
+    "forecast_lead_time",
+    "forecast_accuracy",
+    "forecast_coverage",
+    "sku_classes",
+    "recommendations",
+    "simulation_results",
+    "exchange_curves",
+    "forecast_summary",
+    "run_exceptions",
     "forecast_backtests",
 )
-_PER_RUN = {"demand", "forecasts", "forecast_lead_time", "forecast_accuracy", "forecast_coverage",
-            "sku_classes", "recommendations", "simulation_results", "exchange_curves", "forecast_summary",
-            "run_exceptions", "forecast_backtests", "run_stages"}
+_PER_RUN = {
+    "demand",
+    "forecasts",
+    "forecast_lead_time",
+    "forecast_accuracy",
+    "forecast_coverage",
+    "sku_classes",
+    "recommendations",
+    "simulation_results",
+    "exchange_curves",
+    "forecast_summary",
+    "run_exceptions",
+    "forecast_backtests",
+    "run_stages",
+}
 _VIEWS = ("staging/stg_order_lines.sql", "views/analyst_views.sql")
 
 
-def publish_analysts_db(con: duckdb.DuckDBPyConnection, target: str | Path, keep_runs: int = 30,
-                        completing: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
-                        storage_version: str = "v1.0.0") -> int:
+def publish_analysts_db(
+    con: duckdb.DuckDBPyConnection,
+    target: str | Path,
+    keep_runs: int = 30,
+    completing: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    storage_version: str = "v1.0.0",
+) -> int:
     """Copy the working database behind ``con`` into ``target`` atomically; returns runs kept.
 
     Only completed runs' results are copied (the last ``keep_runs`` of them); the run history
@@ -57,9 +88,13 @@ def publish_analysts_db(con: duckdb.DuckDBPyConnection, target: str | Path, keep
         con.execute(f'create table publish_target.main.runs as select * from "{work}".main.runs')  # noqa: S608
         if completing is not None:
             completing(con)
-        kept = [r for (r,) in con.execute(
-            "select run_id from publish_target.main.runs where status = 'completed' order by ended_at desc limit ?",
-            [keep_runs]).fetchall()]
+        kept = [
+            r
+            for (r,) in con.execute(
+                "select run_id from publish_target.main.runs where status = 'completed' order by ended_at desc limit ?",
+                [keep_runs],
+            ).fetchall()
+        ]
         con.execute("create temp table publish_runs as select unnest(?::varchar[]) as run_id", [kept])
         for table in (t for t in PUBLISHED_TABLES if t != "runs"):
             source = f'"{work}".main.{table}'  # names from the fixed list above, never from data

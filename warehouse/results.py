@@ -6,8 +6,7 @@ from datetime import date
 
 import duckdb
 import pandas as pd
-
-from warehouse.db import run_sql_file, scalar, transaction
+from jitjic.warehouse.db import run_sql_file, scalar, transaction
 
 __all__ = [
     "accuracy_by_class",
@@ -33,14 +32,36 @@ __all__ = [
 
 # tables a stage may write; a table name never comes from anywhere but this list
 RESULT_TABLES = (
-    "forecasts", "forecast_lead_time", "forecast_accuracy", "forecast_coverage", "sku_classes", "recommendations",
-    "simulation_results", "exchange_curves", "forecast_summary", "run_exceptions",
+    "forecasts",
+    "forecast_lead_time",
+    "forecast_accuracy",
+    "forecast_coverage",
+    "sku_classes",
+    "recommendations",
+    "simulation_results",
+    "exchange_curves",
+    "forecast_summary",
+    "run_exceptions",
     "forecast_backtests",
 )
 READABLE = RESULT_TABLES + (
-    "demand", "runs", "run_stages", "load_log", "load_report", "reorder_now", "abc_xyz_matrix",
-    "abc_xyz_matrix_by_run", "abc_summary", "class_changes",
-    "latest_recommendations", "latest_classes", "latest_forecasts", "latest_run", "exchange_curve", "exceptions", "policy_changes",
+    "demand",
+    "runs",
+    "run_stages",
+    "load_log",
+    "load_report",
+    "reorder_now",
+    "abc_xyz_matrix",
+    "abc_xyz_matrix_by_run",
+    "abc_summary",
+    "class_changes",
+    "latest_recommendations",
+    "latest_classes",
+    "latest_forecasts",
+    "latest_run",
+    "exchange_curve",
+    "exceptions",
+    "policy_changes",
     "forecast_vs_actual",
 )
 
@@ -70,12 +91,15 @@ def read_demand(con: duckdb.DuckDBPyConnection, run_id: str, skus: tuple[str, st
 
 def demand_partitions(con: duckdb.DuckDBPyConnection, run_id: str, n: int) -> list[tuple[str, str]]:
     """Up to ``n`` (first, last) SKU ranges of one run's demand, in SKU order, about equal in SKUs."""
-    return [tuple(r) for r in con.execute(
-        "with skus as (select distinct sku from demand where run_id = ?), "
-        "parts as (select sku, ntile(?) over (order by sku) as part from skus) "
-        "select min(sku), max(sku) from parts group by part order by part",
-        [run_id, n],
-    ).fetchall()]
+    return [
+        tuple(r)
+        for r in con.execute(
+            "with skus as (select distinct sku from demand where run_id = ?), "
+            "parts as (select sku, ntile(?) over (order by sku) as part from skus) "
+            "select min(sku), max(sku) from parts group by part order by part",
+            [run_id, n],
+        ).fetchall()
+    ]
 
 
 def item_packs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -116,8 +140,12 @@ def demand_skus(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
 
 def demand_periods(con: duckdb.DuckDBPyConnection, run_id: str) -> list:
     """Every period start of one run's demand, ascending (the calendar all partitions share)."""
-    return [r[0] for r in con.execute(
-        "select distinct period_start from demand where run_id = ? order by 1", [run_id]).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "select distinct period_start from demand where run_id = ? order by 1", [run_id]
+        ).fetchall()
+    ]
 
 
 def read_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

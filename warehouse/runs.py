@@ -9,10 +9,26 @@ from typing import Any
 
 import duckdb
 
-__all__ = ["utc_now", "new_run_id", "start_run", "record_stage", "finish_run", "fail_run", "set_report_status",
-           "runs_missing_a_report", "abandon_running", "set_as_of", "run_as_of", "failed_stage",
-           "fail_flow_run", "latest_run_id", "run_exists", "record_stock_used", "stock_status",
-           "set_mail_status"]
+__all__ = [
+    "utc_now",
+    "new_run_id",
+    "start_run",
+    "record_stage",
+    "finish_run",
+    "fail_run",
+    "set_report_status",
+    "runs_missing_a_report",
+    "abandon_running",
+    "set_as_of",
+    "run_as_of",
+    "failed_stage",
+    "fail_flow_run",
+    "latest_run_id",
+    "run_exists",
+    "record_stock_used",
+    "stock_status",
+    "set_mail_status",
+]
 
 
 def utc_now() -> datetime:
@@ -45,14 +61,21 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow_run_id: str | No
     )
 
 
-def record_stage(con: duckdb.DuckDBPyConnection, run_id: str, stage: str, started_at: datetime, seconds: float, rows: int | None) -> None:
-    con.execute(
-        "insert or replace into run_stages values (?, ?, ?, ?, ?)", [run_id, stage, started_at, seconds, rows]
-    )
+def record_stage(
+    con: duckdb.DuckDBPyConnection, run_id: str, stage: str, started_at: datetime, seconds: float, rows: int | None
+) -> None:
+    con.execute("insert or replace into run_stages values (?, ?, ?, ?, ?)", [run_id, stage, started_at, seconds, rows])
 
 
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, as_of: Any, counts: dict[str, Any],
-               ended_at: datetime | None = None, *, database: str = "main") -> None:
+def finish_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    as_of: Any,
+    counts: dict[str, Any],
+    ended_at: datetime | None = None,
+    *,
+    database: str = "main",
+) -> None:
     """Mark the run completed: from now on the analyst views show its results; its report is
     ``pending`` until written. ``database``: ``main`` (the working database) or
     ``publish_target`` (the analysts' file being built)."""
@@ -81,9 +104,13 @@ def set_report_status(con: duckdb.DuckDBPyConnection, run_id: str, status: str) 
 def runs_missing_a_report(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Completed runs whose report folder was never finished (killed or failed while writing it),
     oldest first."""
-    return [r for (r,) in con.execute(
-        "select run_id from runs where status = 'completed' and report_status in ('pending', 'failed') "
-        "order by started_at").fetchall()]
+    return [
+        r
+        for (r,) in con.execute(
+            "select run_id from runs where status = 'completed' and report_status in ('pending', 'failed') "
+            "order by started_at"
+        ).fetchall()
+    ]
 
 
 def set_as_of(con: duckdb.DuckDBPyConnection, run_id: str, as_of: Any) -> None:
@@ -115,8 +142,11 @@ def fail_flow_run(con: duckdb.DuckDBPyConnection, flow_run_id: str, error: str) 
 def latest_run_id(con: duckdb.DuckDBPyConnection, *, completed: bool = True) -> str | None:
     """The newest completed run (``completed=False``: the newest run of any status but an
     unload record), or None."""
-    sql = ("select run_id from latest_run" if completed else
-           "select run_id from runs where status <> 'unload' order by started_at desc limit 1")
+    sql = (
+        "select run_id from latest_run"
+        if completed
+        else "select run_id from runs where status <> 'unload' order by started_at desc limit 1"
+    )
     rows = con.execute(sql).fetchall()
     return rows[0][0] if rows else None
 
@@ -165,8 +195,15 @@ def stock_status(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
         """,
         {"run_id": run_id},
     ).fetchall()
-    keys = ("as_of", "stock_load_id", "stock_date", "previous_run_id", "previous_as_of",
-            "previous_stock_load_id", "previous_stock_date")
+    keys = (
+        "as_of",
+        "stock_load_id",
+        "stock_date",
+        "previous_run_id",
+        "previous_as_of",
+        "previous_stock_load_id",
+        "previous_stock_date",
+    )
     out = dict(zip(keys, row[0] if row else (None,) * len(keys), strict=True))
     now, before = out["stock_load_id"], out["previous_stock_load_id"]
     out["same_stock"] = now is not None and before is not None and now <= before
