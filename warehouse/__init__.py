@@ -3,6 +3,7 @@
 from jitjic.warehouse.checks import CHECKS, CheckFailure, check_rows, failed_checks
 from jitjic.warehouse.db import (
     WarehouseError,
+    catalogue,
     connect,
     connect_confined,
     ensure_schema,
