@@ -624,6 +624,9 @@ _FILE_KEYS = {"paths": ("database", "analysts_database", "reports_dir"), "inputs
 
 
 def _from_its_folder(values: dict[str, Any], folder: Path) -> dict[str, Any]:
+    def here(p: Any) -> Any:
+        return str(folder / p) if isinstance(p, str) and not Path(p).expanduser().is_absolute() else p
+
     for section, keys in _FILE_KEYS.items():
         given = values.get(section)
         if not isinstance(given, dict):
@@ -631,11 +634,9 @@ def _from_its_folder(values: dict[str, Any], folder: Path) -> dict[str, Any]:
         for key in keys:
             v = given.get(key)
             if isinstance(v, str) and v:
-                given[key] = str(folder / Path(v).expanduser()) if not Path(v).expanduser().is_absolute() else v
+                given[key] = here(v)
             elif isinstance(v, list):
-                given[key] = [
-                    str(folder / p) if isinstance(p, str) and not Path(p).expanduser().is_absolute() else p for p in v
-                ]
+                given[key] = [here(p) for p in v]
     return values
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 from jitjic.warehouse.db import describe_objects, read_sql, scalar
+from jitjic.warehouse.results import RESULT_TABLES
 
 __all__ = ["PUBLISHED_TABLES", "publish_analysts_db"]
 
@@ -40,21 +41,7 @@ PUBLISHED_TABLES = (
     "run_exceptions",
     "forecast_backtests",
 )
-_PER_RUN = {
-    "demand",
-    "forecasts",
-    "forecast_lead_time",
-    "forecast_accuracy",
-    "forecast_coverage",
-    "sku_classes",
-    "recommendations",
-    "simulation_results",
-    "exchange_curves",
-    "forecast_summary",
-    "run_exceptions",
-    "forecast_backtests",
-    "run_stages",
-}
+_PER_RUN = {*RESULT_TABLES, "demand", "run_stages"}
 _VIEWS = ("staging/stg_order_lines.sql", "views/analyst_views.sql")
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
+from jitjic.warehouse.db import scalar
 
 __all__ = [
     "utc_now",
@@ -120,14 +121,12 @@ def set_as_of(con: duckdb.DuckDBPyConnection, run_id: str, as_of: Any) -> None:
 
 def run_as_of(con: duckdb.DuckDBPyConnection, run_id: str) -> Any:
     """The run's business date (None before its demand stage)."""
-    rows = con.execute("select as_of from runs where run_id = ?", [run_id]).fetchall()
-    return rows[0][0] if rows else None
+    return scalar(con, "select as_of from runs where run_id = ?", [run_id])
 
 
 def failed_stage(con: duckdb.DuckDBPyConnection, run_id: str) -> str | None:
     """The stage a failed run stopped in (None: not failed, or outside a stage)."""
-    rows = con.execute("select failed_stage from runs where run_id = ?", [run_id]).fetchall()
-    return rows[0][0] if rows else None
+    return scalar(con, "select failed_stage from runs where run_id = ?", [run_id])
 
 
 def fail_flow_run(con: duckdb.DuckDBPyConnection, flow_run_id: str, error: str) -> None:
@@ -147,8 +146,7 @@ def latest_run_id(con: duckdb.DuckDBPyConnection, *, completed: bool = True) -> 
         if completed
         else "select run_id from runs where status <> 'unload' order by started_at desc limit 1"
     )
-    rows = con.execute(sql).fetchall()
-    return rows[0][0] if rows else None
+    return scalar(con, sql)
 
 
 def run_exists(con: duckdb.DuckDBPyConnection, run_id: str) -> bool:
