@@ -22,6 +22,7 @@ def classify_skus(
     window_periods: int = 52,
     new_periods: int = 13,
     dead_periods: int = 13,
+    dead_intervals: float = 3.0,
     previous: pd.DataFrame | None = None,
     abc_hold: float = 0.02,
     xyz_hold: float = 0.1,
@@ -31,10 +32,12 @@ def classify_skus(
     Only the last ``window_periods`` periods count for the classes. Value = units x ``unit_cost``
     (currency per unit, index SKU) where given (``value_source`` "cost"), else the revenue at
     selling price ("price"). Lifecycle: ``new`` with fewer than ``new_periods`` periods since the
-    first sale, ``dead`` with no demand in the last ``dead_periods`` periods, else ``active``.
-    Returns ``sku, abc, xyz, pattern, lifecycle, abc_basis, basis_amount, cum_share,
-    annual_qty, order_lines (over the window), annual_value, value_source, cv, adi, cv2, periods, periods_since_first,
-    periods_since_demand``.
+    first sale, ``dead`` when its quiet spell is at least ``dead_periods`` periods and at least
+    ``dead_intervals`` times its own mean interval between demands (a part asked for once a year
+    is not dead after 13 quiet months), else ``active``. Returns ``sku, abc, xyz, pattern,
+    lifecycle, abc_basis, basis_amount, cum_share, annual_qty, order_lines (over the window),
+    annual_value, value_source, cv, adi, cv2, periods, periods_since_first, periods_since_demand,
+    demand_interval``.
 
     ``previous`` (last run's ``sku, abc, xyz``): an item keeps its class while it sits within
     ``abc_hold`` (share of the basis) of the ABC border it would cross, or within ``xyz_hold``
@@ -72,7 +75,7 @@ def classify_skus(
     out = stats.join(abc[["abc", "basis_amount", "cum_share"]]).join(per_sku[["qty", "hits"]])
     out["annual_value"] = value.reindex(out.index).clip(lower=0)
     out["value_source"] = source.reindex(out.index)
-    out = out.join(_lifecycle(demand, new_periods, dead_periods))
+    out = out.join(_lifecycle(demand, new_periods, dead_periods, dead_intervals))
     out = out.rename(columns={"qty": "annual_qty", "hits": "order_lines"}).assign(abc_basis=abc_basis)
     out["adi"] = out["adi"].replace(np.inf, np.nan)
     if previous is not None and len(previous):
@@ -95,6 +98,7 @@ def classify_skus(
         "periods",
         "periods_since_first",
         "periods_since_demand",
+        "demand_interval",
     ]
     return out[cols].reset_index().sort_values("sku", kind="mergesort").reset_index(drop=True)
 
@@ -119,15 +123,31 @@ def _hold_at_borders(
     return out
 
 
-def _lifecycle(demand: pd.DataFrame, new_periods: int, dead_periods: int) -> pd.DataFrame:
-    """Periods since the first sale and since the last demand, and the lifecycle label, per SKU."""
+def _lifecycle(demand: pd.DataFrame, new_periods: int, dead_periods: int, dead_intervals: float) -> pd.DataFrame:
+    """Periods since the first sale and since the last demand, and the lifecycle label, per SKU.
+
+    An item's mean interval between demands is read off its history up to its last demand ((last
+    - first demand period) / (demands - 1)): the quiet spell itself must not stretch it. Under
+    Poisson demand at that rate a spell of k intervals happens with probability e^-k (5% at the
+    default 3): a quiet item is dead only when that long a spell is unlikely for it."""
     ids, _, y = to_matrix(demand, "sku", "period_start", "qty")
     observed = (~np.isnan(y)).sum(axis=1)
     sold = np.nan_to_num(y) > 0
-    last = np.where(sold.any(axis=1), y.shape[1] - 1 - np.argmax(sold[:, ::-1], axis=1), -1)
-    since_demand = np.where(last >= 0, y.shape[1] - 1 - last, observed)
-    label = np.where(observed < new_periods, "new", np.where(since_demand >= dead_periods, "dead", "active"))
+    width = y.shape[1]
+    last = np.where(sold.any(axis=1), width - 1 - np.argmax(sold[:, ::-1], axis=1), -1)
+    first = np.where(sold.any(axis=1), np.argmax(sold, axis=1), -1)
+    since_demand = np.where(last >= 0, width - 1 - last, observed)
+    demands = sold.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        interval = np.where(demands >= 2, (last - first) / np.maximum(demands - 1, 1), 0.0)
+    quiet_for = np.maximum(dead_periods, dead_intervals * interval)
+    label = np.where(observed < new_periods, "new", np.where(since_demand >= quiet_for, "dead", "active"))
     return pd.DataFrame(
-        {"periods_since_first": observed, "periods_since_demand": since_demand, "lifecycle": label},
+        {
+            "periods_since_first": observed,
+            "periods_since_demand": since_demand,
+            "demand_interval": interval,
+            "lifecycle": label,
+        },
         index=pd.Index(ids, name="sku"),
     )

@@ -227,8 +227,10 @@ class Classification(_Section):
     window_periods: int = Field(52, ge=4, description="periods of history used (52 weeks = a year)")
     # lifecycle: fewer periods than this since the first sale -> new
     new_periods: int = Field(13, ge=1)
-    # no demand for this many periods -> dead (phase out, never reordered)
+    # no demand for this many periods, and for dead_intervals times the item's own mean interval
+    # between demands -> dead (phase out, never reordered)
     dead_periods: int = Field(13, ge=1)
+    dead_intervals: float = Field(3.0, ge=1.0)
     # an item keeps last run's ABC class while within this share of the basis of the border, and
     # its XYZ class while its CV is within this share of the cut-off: no flip on a 0.01 change
     abc_hold: float = Field(0.02, ge=0, lt=0.5)
@@ -279,7 +281,9 @@ class Policy(_Section):
     new_item_policy: Literal["rule", "JIT", "JIC"] = "rule"
     # with targets = "class": service_level is a cycle service level ("cycle") or a fill rate
     service_measure: Literal["cycle", "fill_rate"] = "cycle"
-    review_period_days: float = Field(7.0, gt=0)
+    # days between two reviews of an item's position; unset: one planning period (demand.period),
+    # as the nightly run and the replay review. The item master's review_period_days wins
+    review_period_days: float | None = Field(None, gt=0)
     # EOQ knows no obsolescence: an order covers at most this many days of forecast demand (0: no cap)
     max_order_cover_days: float = Field(365.0, ge=0)
     # an item master's on_time_rate (where the spread is missing) becomes a lead-time mean and

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from jitjic.policy import PolicyParams
-from jitjic.policy.simulate import SCENARIOS
+from jitjic.policy.simulate import scenarios_for, too_short
 from jitjic.replay import exchange_curve, prepare_replay, run_strategy, strategy_params, summarise
 from jitjic.settings import Settings
 from jitjic.wiring import classify_params, forecast_params, policy_params
@@ -53,6 +54,8 @@ class SimulationResult:
     results: pd.DataFrame
     curve: pd.DataFrame
     weeks: int
+    # why some figures cannot be judged on this replay (e.g. too short for a disruption to show)
+    warnings: list[str] = field(default_factory=list)
 
 
 def replay_weeks(demand: pd.DataFrame, p: SimulationParams) -> int:
@@ -83,11 +86,13 @@ def simulate_demand(
         max_skus=p.max_skus,
         period=p.period,
     )
+    scenarios = scenarios_for(weeks, params.period_days)
     per_sku = pd.concat(
-        [run_strategy(rp, pp, SCENARIOS, name) for name, pp in strategy_params(params).items()], ignore_index=True
+        [run_strategy(rp, pp, scenarios, name) for name, pp in strategy_params(params).items()], ignore_index=True
     )
     results = summarise(per_sku, weeks, params.period_days).assign(skus_total=rp.skus_total, skus_replayed=len(rp.ids))
     table = exchange_curve(rp, params, p.curve_levels) if curve else pd.DataFrame()
     if not table.empty:
         table = table.assign(weeks=weeks, skus_total=rp.skus_total, skus_replayed=len(rp.ids))
-    return SimulationResult(results, table, weeks)
+    lead = float(np.median(rp.items.lead_days)) / params.period_days if len(rp.ids) else 0.0
+    return SimulationResult(results, table, weeks, too_short(scenarios, weeks, lead))

@@ -145,6 +145,7 @@ def classify_params(s: Settings) -> dict:
         "window_periods": c.window_periods,
         "new_periods": c.new_periods,
         "dead_periods": c.dead_periods,
+        "dead_intervals": c.dead_intervals,
         "abc_hold": c.abc_hold,
         "xyz_hold": c.xyz_hold,
     }

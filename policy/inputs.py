@@ -25,6 +25,7 @@ ITEM_DEFAULTS = (
     "target_service_level",
     "obsolescence_rate",
     "backorder_share",
+    "review_period_days",
     "avg_price",
     "description",
 )
@@ -123,13 +124,14 @@ def joined_notes(notes: list[tuple[np.ndarray, str]], n: int) -> np.ndarray:
 
 
 def protection_horizon(items: pd.DataFrame, ids: np.ndarray | list[str], params: PolicyParams, limit: int = 52) -> int:
-    """Periods of the longest lead time + review period among ``ids`` (default lead time where
-    the item master has none), at most ``limit``."""
-    lead = (
-        items.set_index("sku")["lead_time_days"].reindex(ids)
-        if "lead_time_days" in items
-        else pd.Series(np.nan, index=ids)
-    )
-    days = np.nan_to_num(lead.to_numpy(float), nan=params.default_lead_time_days)
-    longest = (days.max(initial=params.default_lead_time_days) + params.review_period_days) / params.period_days
-    return int(min(np.ceil(longest), limit))
+    """Periods of the longest lead time + review period among ``ids`` (default lead time and
+    review period where the item master has none), at most ``limit``."""
+    master = items.set_index("sku")
+
+    def column(name: str) -> np.ndarray:
+        return (master[name].reindex(ids) if name in master else pd.Series(np.nan, index=ids)).to_numpy(float)
+
+    days = np.nan_to_num(column("lead_time_days"), nan=params.default_lead_time_days)
+    periods = days / params.period_days + params.review_periods(column("review_period_days"))
+    longest = periods.max(initial=params.default_lead_time_days / params.period_days + params.review_periods()[0])
+    return int(min(np.ceil(longest - 1e-9), limit))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 __all__ = ["PolicyParams"]
 
 
@@ -36,7 +38,10 @@ class PolicyParams:
     # cost-optimal levels are kept within these bounds
     level_bounds: tuple[float, float] = (0.5, 0.995)
     period_days: float = 7.0
-    review_period_days: float = 7.0
+    # days between two reviews of an item's position (None: one planning period, as the replay
+    # and the nightly run review); never under one period. The item master's review_period_days
+    # (a supplier's order cycle) wins
+    review_period_days: float | None = None
     holding_rate: float = 0.25
     # stock that sits becomes obsolete: share of its value lost per year it sits, per ABC class
     obsolescence_rate: dict[str, float] = field(default_factory=lambda: {"A": 0.05, "B": 0.10, "C": 0.20})
@@ -70,6 +75,18 @@ class PolicyParams:
     # force every item's backorder share (None: per item and class, as above): the replay's
     # "lost" (0) or "backorders" (1)
     unmet_demand_share: float | None = None
+
+    @property
+    def review_days(self) -> float:
+        """The default review period in days: the setting, or one planning period."""
+        return self.period_days if self.review_period_days is None else max(self.review_period_days, self.period_days)
+
+    def review_periods(self, days=None) -> np.ndarray:
+        """Whole planning periods between reviews per item (at least one) for ``days`` (per item,
+        NaN: the default review period)."""
+        days = np.full(1, np.nan) if days is None else np.asarray(days, float)
+        days = np.where(np.isnan(days), self.review_days, days)
+        return np.maximum(np.rint(days / self.period_days), 1.0)
 
     def __post_init__(self) -> None:
         if self.decide_by not in ("cost", "class"):

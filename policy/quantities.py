@@ -30,7 +30,14 @@ from jitjic.policy.simulate import Plan, ReplayItems, replay
 from jitjic.policy.uncertainty import Protection
 from scipy.stats import norm
 
-__all__ = ["Inputs", "plan_items", "allocate"]
+__all__ = ["Inputs", "plan_items", "allocate", "review_periods"]
+
+
+def review_periods(base: pd.DataFrame, p: PolicyParams) -> np.ndarray:
+    """Whole periods between two reviews per row: the item master's ``review_period_days`` (a
+    supplier's order cycle) where given, else the policy's (one planning period by default)."""
+    own = base["review_period_days"] if "review_period_days" in base else pd.Series(np.nan, index=base.index)
+    return p.review_periods(own.to_numpy(float))
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,7 @@ class Inputs:
     protection: Protection  # demand over lead time + review
     previous: np.ndarray  # last run's choice: 1.0 JIC, 0.0 JIT, NaN none
     season_demand: np.ndarray  # forecast demand until a season ending ends (units), NaN otherwise
+    review_periods: np.ndarray  # whole periods between two reviews of the item (at least 1)
     history: np.ndarray | None = None  # SKU x periods: the latest demand (NaN before an item started)
     # set by ``under`` from the rules (empty until then)
     class_level: np.ndarray = field(default_factory=lambda: np.empty(0))  # the class's (or the item master's) target
@@ -87,7 +95,7 @@ class Inputs:
         per period (units), on which both choices are replayed where it is long enough."""
         d = base["mean"].clip(lower=0).to_numpy(float)
         lt = base["lead_time_days"].to_numpy(float) / p.period_days
-        review = p.review_period_days / p.period_days
+        review = review_periods(base, p)
         adi = base["adi"].to_numpy(float) if "adi" in base else np.ones(len(base))
         share = base["backorder_share"].to_numpy(float)
         override = base["policy_override"].to_numpy(object)
@@ -117,6 +125,7 @@ class Inputs:
             )
             if {"season_ending", "season_demand"} <= set(base)
             else np.full(len(base), np.nan),
+            review_periods=review,
             history=history,
         )
         return x.under(p)
@@ -154,7 +163,7 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
     stock is scarcer, as under a budget); the costs returned are always at the true rate.
     """
     periods_per_year = 365.0 / p.period_days
-    review = p.review_period_days / p.period_days
+    review = x.review_periods
     annual = x.demand * periods_per_year
     holding = x.unit_cost * x.carrying_rate
     # an order line costs the purchase order too, unless the supplier gets one that period anyway
@@ -286,6 +295,7 @@ def _replay_both(
         supplier=np.arange(n),
         moq=x.moq,
         pack=x.pack,
+        review_periods=x.review_periods,
     )
     years = hist.shape[1] * p.period_days / 365.0
     data = np.nan_to_num(hist)
@@ -309,14 +319,14 @@ def _replay_both(
     return out[0], out[1]
 
 
-def _cap(x: Inputs, p: PolicyParams, review: float) -> np.ndarray:
+def _cap(x: Inputs, p: PolicyParams, review: np.ndarray) -> np.ndarray:
     if p.max_order_cover_days is None:
         return np.full(len(x.demand), np.inf)
     # never below one review period's demand
     return np.maximum(x.demand * p.max_order_cover_days / p.period_days, x.demand * review)
 
 
-def _order_qty(x: Inputs, p: PolicyParams, raw: np.ndarray, review: float) -> np.ndarray:
+def _order_qty(x: Inputs, p: PolicyParams, raw: np.ndarray, review: np.ndarray) -> np.ndarray:
     return round_order_qty(np.minimum(raw, _cap(x, p, review)), x.moq, x.pack)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from jitjic.policy.inventory import replenishment_qty
 
-__all__ = ["Plan", "ReplayItems", "Scenario", "SCENARIOS", "arrival_period", "replay"]
+__all__ = ["Plan", "ReplayItems", "Scenario", "SCENARIOS", "arrival_period", "replay", "scenarios_for", "too_short"]
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,15 @@ class ReplayItems:
     supplier: np.ndarray
     moq: np.ndarray
     pack: np.ndarray
+    # whole periods between two reviews (an item orders only at the end of periods t with
+    # t % review == 0); None: every period
+    review_periods: np.ndarray | None = None
 
     @classmethod
     def simple(cls, n: int, **values) -> ReplayItems:
         """n SKUs, each its own supplier, no costs but those given (scalars broadcast)."""
-        zero: dict[str, Any] = {f: 0.0 for f in cls.__dataclass_fields__}
+        zero: dict[str, Any] = {f: 0.0 for f in cls.__dataclass_fields__ if f != "review_periods"}
+        zero["review_periods"] = 1.0
         zero.update(moq=1.0, pack=1.0, unit_cost=1.0, supplier=np.arange(n))
         zero.update(values)
         return cls(
@@ -94,13 +98,42 @@ class Scenario:
     seed: int = 0
 
 
-SCENARIOS = (
-    Scenario("plain"),
-    Scenario("supplier delay +1 week for 2 weeks", delay_days=7.0, delay_from=2, delay_periods=2),
-    Scenario("demand spike +50% for 2 weeks", spike=0.5, spike_from=4, spike_periods=2),
-    Scenario("freight cost x2", freight=2.0),
-    Scenario("lead-time spread (each order ± supplier's σ)", lead_time_spread=True),
-)
+def scenarios_for(periods: int, period_days: float = 7.0) -> tuple[Scenario, ...]:
+    """The plain replay and its disruptions, placed inside a replay of ``periods`` periods of
+    ``period_days``: orders placed over two weeks (or two periods, if longer) from a third of the
+    way in arrive a week (or a period) late; demand is 50% higher for as long from halfway."""
+    unit = "week" if period_days <= 7.0 else "month" if abs(period_days - 365 / 12) < 0.5 else f"{period_days:g} days"
+    step = max(period_days, 7.0)
+    # never past the replay's end
+    window = max(1, min(int(round(2 * step / period_days)), periods - periods // 2))
+    return (
+        Scenario("plain"),
+        Scenario(
+            f"supplier delay +1 {unit} for 2 {unit}s",
+            delay_days=step,
+            delay_from=periods // 3,
+            delay_periods=window,
+        ),
+        Scenario(f"demand spike +50% for 2 {unit}s", spike=0.5, spike_from=periods // 2, spike_periods=window),
+        Scenario("freight cost x2", freight=2.0),
+        Scenario("lead-time spread (each order ± supplier's σ)", lead_time_spread=True),
+    )
+
+
+# the disruptions of a 26-week replay (their names are the same on every weekly replay)
+SCENARIOS = scenarios_for(26)
+
+
+def too_short(scenarios: tuple[Scenario, ...], periods: int, lead_periods: float) -> list[str]:
+    """Why the disruptions of a replay of ``periods`` cannot be judged: a late order must arrive,
+    and be felt, inside the replay (``lead_periods``: a typical item's lead time in periods)."""
+    out = []
+    for s in scenarios:
+        end = s.delay_from + s.delay_periods + lead_periods + 1 if s.delay_periods else s.spike_from + s.spike_periods
+        if (s.delay_periods or s.spike_periods) and end > periods:
+            out.append(f"{s.name}: a replay of {periods} periods ends before its effect shows ({end:.0f} needed)")
+    return out
+
 
 _TOTALS = (
     "demand",
@@ -138,11 +171,13 @@ def replay(
     period_days: float = 7.0,
     scenario: Scenario = SCENARIOS[0],
     start_on_hand: np.ndarray | None = None,
+    start_on_order: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Run ``actual`` (SKU x period, units) through ``plans`` (one per period; the last repeats).
 
-    Starts with ``start_on_hand`` (default: the first plan's order-up-to level) and nothing on
-    order. ``served`` counts demand met from stock in its own period (the fill rate's
+    Starts with ``start_on_hand`` (default: the first plan's order-up-to level) and
+    ``start_on_order`` (SKU x k: units arriving at the start of periods 0..k-1, ordered before
+    the replay; default nothing). ``served`` counts demand met from stock in its own period (the fill rate's
     numerator); the rest is ``short``, split into ``lost`` and ``backordered`` (served later,
     still short for the fill rate). A replenishment cycle runs from one delivery to the next (the
     first from the start, the last to the end); ``cycles`` counts those with demand and
@@ -163,6 +198,9 @@ def replay(
     due = arrival_period(np.arange(periods)[None, :], lead + delay[None, :], period_days)  # n x periods
     horizon = int(due.max(initial=periods)) + 1
     arriving = np.zeros((n, horizon))
+    if start_on_order is not None:
+        pipeline = np.asarray(start_on_order, float)[:, :horizon]
+        arriving[:, : pipeline.shape[1]] += pipeline
     on_hand = np.array(plans[0].order_up_to if start_on_hand is None else start_on_hand, dtype=float).copy()
     waiting = np.zeros(n)
     share = np.clip(np.asarray(items.backorder_share, float), 0.0, 1.0)
@@ -170,6 +208,7 @@ def replay(
     supplier = np.unique(np.asarray(items.supplier), return_inverse=True)[1]
     out = {k: np.zeros(n) for k in _TOTALS}
     rows = np.arange(n)
+    review = None if items.review_periods is None else np.maximum(np.asarray(items.review_periods).astype(int), 1)
     open_cycle = {"demand": np.zeros(n, dtype=bool), "short": np.zeros(n, dtype=bool)}
     for t in range(periods):
         delivered = arriving[:, t] > 0  # ends the cycle that ran until now
@@ -209,6 +248,8 @@ def replay(
         qty = replenishment_qty(
             plan.is_jic, position, plan.reorder_point, plan.order_up_to, plan.order_qty, items.moq, items.pack
         )
+        if review is not None:  # between its reviews an item orders nothing
+            qty = np.where(t % review == 0, qty, 0.0)
         ordered = qty > 0
         np.add.at(arriving, (rows[ordered], due[ordered, t]), qty[ordered])
         # one purchase order per supplier and period carries all its lines; its cost is shared

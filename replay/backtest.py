@@ -21,8 +21,8 @@ from jitjic.forecasting.matrix import to_matrix
 from jitjic.forecasting.paths import cheap_paths
 from jitjic.policy.inputs import item_inputs, protection_horizon
 from jitjic.policy.params import PolicyParams
-from jitjic.policy.quantities import Inputs, allocate
-from jitjic.policy.simulate import SCENARIOS, Plan, ReplayItems, Scenario, replay
+from jitjic.policy.quantities import Inputs, allocate, review_periods
+from jitjic.policy.simulate import SCENARIOS, Plan, ReplayItems, Scenario, arrival_period, replay, scenarios_for
 from jitjic.policy.uncertainty import Protection
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "strategy_params",
     "uniform_jic",
     "plan_weeks",
+    "steady_state",
     "run_strategy",
     "backtest_policies",
     "exchange_curve",
@@ -158,7 +159,9 @@ def prepare_replay(
     y = np.where(np.isnan(y), np.nan, np.maximum(y, 0.0))
     origin = y.shape[1] - weeks
     history = demand[demand["period_start"].isin(set(periods[:origin]))]
-    classes = classify_skus(history, **(classify_params or {}))
+    # classified as the nightly run classifies: by value at the item master's unit cost
+    unit_cost = items.set_index("sku")["unit_cost"].dropna() if "unit_cost" in items else None
+    classes = classify_skus(history, unit_cost, **(classify_params or {}))
     # SKUs first sold during the replay were unknown at its start: they are left out
     known = pd.Index(classes["sku"]).get_indexer(ids) >= 0
     ids, y = ids[known], y[known]
@@ -180,12 +183,13 @@ def prepare_replay(
         if t:  # last week's classes: an item near a border keeps its class
             known_then = classify_skus(
                 demand[demand["period_start"].isin(set(periods[: origin + t]))],
+                unit_cost,
                 previous=known_then,
                 **(classify_params or {}),
             )
         known_then = known_then.set_index("sku").reindex(ids).reset_index()
         base, _ = item_inputs(known_then, summary, items, None, params)
-        periods_t = (base["lead_time_days"].to_numpy(float) + params.review_period_days) / params.period_days
+        periods_t = base["lead_time_days"].to_numpy(float) / params.period_days + review_periods(base, params)
         fitted.append(
             (
                 base,
@@ -245,6 +249,7 @@ def _replay_items(base: pd.DataFrame, p: PolicyParams) -> ReplayItems:
         supplier=base["supplier_group"].to_numpy(int),
         moq=base["moq"].to_numpy(float),
         pack=base["pack_size"].to_numpy(float),
+        review_periods=review_periods(base, p),
     )
 
 
@@ -270,6 +275,28 @@ def plan_weeks(rp: Replay, params: PolicyParams) -> tuple[list[Plan], list[np.nd
     return plans, levels
 
 
+def steady_state(
+    plan: Plan, demand: np.ndarray, items: ReplayItems, period_days: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(on hand, SKU x k on order by arrival period): where each item's plan would stand had it run
+    before the replay. Its inventory position sits at its middle (JIC: the reorder point plus half
+    an order; JIT: the order-up-to level), of which the mean ``demand`` (units per period) of each
+    whole lead period is still on its way, one period's worth arriving at the start of each of the
+    first periods, the rest on hand. So a long lead time flatters no strategy's first periods."""
+    position = np.maximum(
+        np.nan_to_num(np.where(plan.is_jic, plan.reorder_point + plan.order_qty / 2, plan.order_up_to)), 0.0
+    )
+    whole = arrival_period(0, items.lead_days, period_days) - 1  # lead periods of an order placed before period 0
+    width = int(whole.max(initial=0))
+    pipeline = np.where(np.arange(1, width + 1)[None, :] <= whole[:, None], np.maximum(demand, 0.0)[:, None], 0.0)
+    # never more on order than the position holds
+    pipeline *= np.where(pipeline.sum(axis=1) > position, position / np.maximum(pipeline.sum(axis=1), 1e-12), 1.0)[
+        :, None
+    ]
+    on_order = np.concatenate([np.zeros((len(position), 1)), pipeline], axis=1)
+    return position - pipeline.sum(axis=1), on_order
+
+
 def run_strategy(
     rp: Replay,
     params: PolicyParams,
@@ -279,10 +306,7 @@ def run_strategy(
 ) -> pd.DataFrame:
     """Per-SKU replay results of one strategy under ``scenarios`` (rows: scenario x SKU)."""
     weekly, levels = plans or plan_weeks(rp, params)
-    first = weekly[0]
-    # each strategy starts stocked as it plans: JIC at the reorder point plus half an order, JIT
-    # at its order-up-to level (the forecast over lead time + review)
-    start = np.where(first.is_jic, first.reorder_point + first.order_qty / 2, first.order_up_to)
+    on_hand, on_order = steady_state(weekly[0], rp.inputs()[0].demand, rp.items, params.period_days)
     stacked = np.stack(levels)
     seen = np.isfinite(stacked).sum(axis=0)
     # an item's planned level: the mean over the periods it was buffered (NaN: never buffered);
@@ -298,7 +322,8 @@ def run_strategy(
             rp.items,
             period_days=params.period_days,
             scenario=scenario,
-            start_on_hand=np.nan_to_num(start),
+            start_on_hand=on_hand,
+            start_on_order=on_order,
         )
         with np.errstate(divide="ignore", invalid="ignore"):
             per_item = np.where(out["cycles"] > 0, 1 - out["stockout_cycles"] / out["cycles"], np.nan)
@@ -333,7 +358,7 @@ def backtest_policies(
     *,
     weeks: int = 26,
     horizon: int = 8,
-    scenarios: tuple[Scenario, ...] = SCENARIOS,
+    scenarios: tuple[Scenario, ...] | None = None,
     forecast_params: dict | None = None,
     classify_params: dict | None = None,
     max_skus: int | None = None,
@@ -358,6 +383,7 @@ def backtest_policies(
         seed=seed,
         period={1.0: "day", 7.0: "week"}.get(params.period_days, "month"),
     )
+    scenarios = scenarios or scenarios_for(weeks, params.period_days)
     per_sku = pd.concat(
         [run_strategy(rp, p, scenarios, name) for name, p in strategy_params(params, jic_level).items()],
         ignore_index=True,

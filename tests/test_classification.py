@@ -130,3 +130,25 @@ def test_an_item_near_a_border_keeps_last_runs_class():
     # a jump across two classes is never held back
     far = previous.assign(abc=lambda f: f["abc"].where(f["sku"] != "S8", "A"))
     assert classify_skus(demand, abc_basis="hits", previous=far).set_index("sku").loc["S8", "abc"] == "C"
+
+
+def _history(pattern: dict[str, list[int]], periods: int) -> pd.DataFrame:
+    """Monthly demand: each SKU sells 1 unit in the listed period numbers, 0 elsewhere."""
+    starts = pd.date_range("2015-01-01", periods=periods, freq="MS").date
+    rows = [(sku, p, float(i in sold)) for sku, sold in pattern.items() for i, p in enumerate(starts)]
+    frame = pd.DataFrame(rows, columns=["sku", "period_start", "qty"])
+    return frame.assign(order_lines=(frame["qty"] > 0).astype(int), revenue=frame["qty"])
+
+
+def test_a_part_that_sells_once_a_year_is_not_dead_after_thirteen_quiet_months():
+    # 60 months; YEARLY sold in months 0, 12, 24, 36 and then quiet for 23 months (< 3 years);
+    # MONTHLY sold every month until 20 months ago; ONCE sold once, 40 months ago
+    demand = _history({"YEARLY": [0, 12, 24, 36], "MONTHLY": list(range(40)), "ONCE": [19]}, 60)
+    out = classify_skus(demand, new_periods=6, dead_periods=13).set_index("sku")
+    assert out.loc["YEARLY", "periods_since_demand"] == 23 and out.loc["YEARLY", "demand_interval"] == 12
+    assert out.loc["YEARLY", "lifecycle"] == "active"  # 23 < 3 x 12
+    assert out.loc["MONTHLY", "lifecycle"] == "dead"  # 20 >= max(13, 3 x 1)
+    assert out.loc["ONCE", "lifecycle"] == "dead"  # one sale: no interval, the floor
+    # quiet for 3 years: the yearly part is dead too
+    later = classify_skus(_history({"YEARLY": [0, 12, 24]}, 61), new_periods=6).set_index("sku")
+    assert later.loc["YEARLY", "periods_since_demand"] == 36 and later.loc["YEARLY", "lifecycle"] == "dead"

@@ -174,3 +174,49 @@ def test_cached_paths_equal_a_fresh_fit_each_period():
             np.testing.assert_array_equal(got[model], fresh[model])
     # old history lengths are dropped: only those from the earliest origin to the end are kept
     assert len(cache.cache) <= auto.horizon + (auto.backtest_origins - 1) * auto.origin_step + 1
+
+
+def test_each_strategy_starts_from_its_own_steady_state():
+    from jitjic.policy.simulate import Plan, ReplayItems, replay
+    from jitjic.replay import steady_state
+
+    # JIT up to 30 = 10 a period over 2 lead periods + 1 review; JIC at s = 35, Q = 20
+    plan = Plan(np.array([False, True]), np.array([30.0, 35.0]), np.array([30.0, 55.0]), np.array([10.0, 20.0]))
+    items = ReplayItems.simple(2, lead_days=14.0)
+    on_hand, on_order = steady_state(plan, np.array([10.0, 10.0]), items, 7.0)
+    # the position sits where the plan keeps it: two periods' demand on its way, the rest on hand
+    np.testing.assert_allclose(on_hand + on_order.sum(axis=1), [30.0, 45.0])
+    np.testing.assert_allclose(on_order, [[0, 10, 10], [0, 10, 10]])
+    np.testing.assert_allclose(on_hand, [10.0, 25.0])
+    # a JIT item at its steady state under constant demand runs level: no stock-out, nothing
+    # left over at any period's end (started with its whole position on hand it would carry 20)
+    out = replay(
+        np.full((1, 12), 10.0),
+        [Plan(*(a[:1] for a in (plan.is_jic, plan.reorder_point, plan.order_up_to, plan.order_qty)))],
+        ReplayItems.simple(1, lead_days=14.0),
+        start_on_hand=on_hand[:1],
+        start_on_order=on_order[:1],
+    )
+    assert out["short"][0] == 0.0 and out["avg_stock_value"][0] == 0.0
+
+
+def test_disruptions_fall_inside_the_replay_on_every_grain():
+    from jitjic.policy.simulate import scenarios_for, too_short
+
+    for period_days in (1.0, 7.0, 365 / 12):
+        for periods in (6, 26, 104):
+            for s in scenarios_for(periods, period_days):
+                if s.delay_periods:
+                    assert s.delay_from + s.delay_periods <= periods and s.delay_days >= period_days
+                if s.spike_periods:
+                    assert s.spike_from + s.spike_periods <= periods
+    assert scenarios_for(24, 365 / 12)[1].name == "supplier delay +1 month for 2 months"
+    assert too_short(scenarios_for(6), 6, lead_periods=4.0)  # a 4-week lead time: the delay never shows
+    assert not too_short(scenarios_for(52), 52, lead_periods=4.0)
+
+
+def test_the_replay_classifies_by_value_at_unit_cost_as_the_nightly_run():
+    demand, items = _demand()
+    demand["revenue"] = 0.0  # no selling price: the value is units x unit cost
+    rp = prepare_replay(demand, items, PolicyParams(), weeks=4, horizon=4, classify_params={"abc_basis": "value"})
+    assert set(rp.classes["abc"]) >= {"A", "C"}
