@@ -299,8 +299,15 @@ class Policy(_Section):
     # share of unmet demand that waits for the supplier's delivery, the rest buys elsewhere (the
     # item master's backorder_share wins): rarely requested items are usually special-ordered
     backorder_share: dict[Literal["A", "B", "C"], float] = {"A": 0.0, "B": 0.25, "C": 0.5}
-    # what a customer's wait costs per unit (a discount, expediting), share of the selling price
-    waiting_cost_rate: float = Field(0.1, ge=0, le=1.0)
+    # what a customer's wait costs per unit and day waited (a discount, expediting), share of the
+    # selling price: 0.005 is 3.5% a week
+    waiting_cost_per_day: float = Field(0.005, ge=0, le=1.0)
+    # the longest a customer waits, per class (days): where lead time + review is longer, every
+    # unit short is lost (the item master's max_wait_days wins)
+    max_wait_days: dict[Literal["A", "B", "C"], float] = {"A": 7.0, "B": 14.0, "C": 28.0}
+    # what a unit short costs beyond the lost margin or the wait (currency per unit; a machine
+    # stopped for a missing part), per class (the item master's shortage_cost wins)
+    shortage_cost: dict[Literal["A", "B", "C"], float] = {"A": 0.0, "B": 0.0, "C": 0.0}
     default_lead_time_days: float = Field(14.0, ge=0)
     default_lead_time_std_days: float = Field(3.0, ge=0)
     # unit cost assumed as this share of the average selling price when the item master has none
@@ -322,6 +329,14 @@ class Policy(_Section):
         for k, share in v.items():
             if not 0.0 <= share <= 1.0:
                 raise ValueError(f"class {k}: must be a share between 0 and 1, got {share}")
+        return v
+
+    @field_validator("max_wait_days", "shortage_cost")
+    @classmethod
+    def _non_negative(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, value in v.items():
+            if not (value >= 0.0 and value < float("inf")):
+                raise ValueError(f"class {k}: must be a finite number >= 0, got {value}")
         return v
 
     @model_validator(mode="after")

@@ -8,7 +8,7 @@ import pandas as pd
 from jitjic.policy.costs import shortage_cost
 from jitjic.policy.params import PolicyParams
 
-__all__ = ["ITEM_DEFAULTS", "item_inputs", "joined_notes", "protection_horizon"]
+__all__ = ["ITEM_DEFAULTS", "item_inputs", "joined_notes", "protection_horizon", "review_periods_of"]
 
 # item-master columns the plan reads; absent ones are treated as blank
 ITEM_DEFAULTS = (
@@ -26,6 +26,8 @@ ITEM_DEFAULTS = (
     "obsolescence_rate",
     "backorder_share",
     "review_period_days",
+    "max_wait_days",
+    "shortage_cost",
     "avg_price",
     "description",
 )
@@ -48,7 +50,9 @@ def item_inputs(
     forecast demand until the season ends, units). Adds ``lost_margin`` (currency per unit a
     customer does not wait for), ``waiting_cost``
     (per unit a customer waits for: waiting_cost_rate x price) and ``supplier_group`` (integer;
-    each SKU of unknown supplier alone in its group)."""
+    each SKU of unknown supplier alone in its group). ``backorder_share`` is 0 where the lead time
+    + review period exceeds ``max_wait_days`` (nobody waits that long); ``lost_margin`` includes
+    the item's ``shortage_cost``; ``waiting_cost`` is per unit and day waited."""
     season = [c for c in ("season_ending", "season_end_periods", "season_demand") if c in forecast]
     out = classes.merge(forecast[["sku", "model", "mean", "sigma", *season]], on="sku", how="inner")
     out = out.merge(items, on="sku", how="left")
@@ -69,6 +73,8 @@ def item_inputs(
         "holding_rate": (p.holding_rate, f"holding {p.holding_rate:.0%}/yr"),
         "obsolescence_rate": (abc.map(p.obsolescence_rate).astype(float), None),
         "backorder_share": (abc.map(p.backorder_share).astype(float), None),
+        "max_wait_days": (abc.map(p.max_wait_days).astype(float), None),
+        "shortage_cost": (abc.map(p.shortage_cost).astype(float), None),
     }
     for col, (default, note) in fills.items():
         missing = out[col].isna().to_numpy()
@@ -95,11 +101,16 @@ def item_inputs(
     out["backorder_share"] = out["backorder_share"].fillna(0.0)
     if p.unmet_demand_share is not None:
         out["backorder_share"] = float(p.unmet_demand_share)
+    else:  # a customer who would wait longer than he tolerates buys elsewhere
+        wait = out["lead_time_days"] + review_periods_of(out, p) * p.period_days
+        out["backorder_share"] = out["backorder_share"].where(~(wait > out["max_wait_days"].fillna(np.inf)), 0.0)
     price = out["avg_price"].to_numpy(float)
     cost = out["unit_cost"].to_numpy(float)
-    out["lost_margin"] = shortage_cost(price, cost, p.default_cost_ratio)
+    penalty = out["shortage_cost"].fillna(0.0).to_numpy(float)
+    out["shortage_cost"] = penalty
+    out["lost_margin"] = shortage_cost(price, cost, p.default_cost_ratio) + penalty
     known_price = np.where(np.isnan(price), cost / p.default_cost_ratio, price)
-    out["waiting_cost"] = p.waiting_cost_rate * known_price
+    out["waiting_cost"] = p.waiting_cost_per_day * known_price
     supplier = out["supplier"].astype(object).where(out["supplier"].notna(), None).to_numpy()
     named = pd.Series(supplier).notna().to_numpy()
     codes = pd.factorize(pd.Series(supplier[named]))[0] if named.any() else np.array([], int)
@@ -113,6 +124,13 @@ def item_inputs(
         out["on_hand"], out["on_order"] = np.nan, np.nan
     notes.append((out["on_hand"].isna().to_numpy(), "no stock count"))
     return out, notes
+
+
+def review_periods_of(base: pd.DataFrame, p: PolicyParams) -> np.ndarray:
+    """Whole periods between two reviews per row: the item master's ``review_period_days`` (a
+    supplier's order cycle) where given, else the policy's (one planning period by default)."""
+    own = base["review_period_days"] if "review_period_days" in base else pd.Series(np.nan, index=base.index)
+    return p.review_periods(own.to_numpy(float))
 
 
 def joined_notes(notes: list[tuple[np.ndarray, str]], n: int) -> np.ndarray:

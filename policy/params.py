@@ -51,8 +51,15 @@ class PolicyParams:
     # share of unmet demand that waits for the supplier's delivery (the rest buys elsewhere), per
     # ABC class: rarely requested items are usually special-ordered
     backorder_share: dict[str, float] = field(default_factory=lambda: {"A": 0.0, "B": 0.25, "C": 0.5})
-    # what a customer's wait costs per unit (discount, expediting), as a share of the selling price
-    waiting_cost_rate: float = 0.1
+    # what a customer's wait costs per unit and day waited (discount, expediting), as a share of
+    # the selling price: 0.5% a day is 3.5% a week, 15% a month
+    waiting_cost_per_day: float = 0.005
+    # the longest a customer waits, per ABC class (days): where the supplier's lead time + review
+    # is longer, nobody waits and every unit short is lost (the item master's max_wait_days wins)
+    max_wait_days: dict[str, float] = field(default_factory=lambda: {"A": 7.0, "B": 14.0, "C": 28.0})
+    # what a unit short costs beyond the lost margin or the wait, per ABC class (currency per unit:
+    # a machine stopped for a missing part; the item master's shortage_cost wins)
+    shortage_cost: dict[str, float] = field(default_factory=lambda: {"A": 0.0, "B": 0.0, "C": 0.0})
     default_lead_time_days: float = 14.0
     default_lead_time_std_days: float = 3.0
     default_cost_ratio: float = 0.6

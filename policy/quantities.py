@@ -24,20 +24,14 @@ from jitjic.policy.costs import (
     supplier_busy,
     unit_shortage_cost,
 )
+from jitjic.policy.inputs import review_periods_of
 from jitjic.policy.inventory import eoq, round_order_qty, safety_stock_fill_rate
 from jitjic.policy.params import PolicyParams
 from jitjic.policy.simulate import Plan, ReplayItems, replay
 from jitjic.policy.uncertainty import Protection
 from scipy.stats import norm
 
-__all__ = ["Inputs", "plan_items", "allocate", "review_periods"]
-
-
-def review_periods(base: pd.DataFrame, p: PolicyParams) -> np.ndarray:
-    """Whole periods between two reviews per row: the item master's ``review_period_days`` (a
-    supplier's order cycle) where given, else the policy's (one planning period by default)."""
-    own = base["review_period_days"] if "review_period_days" in base else pd.Series(np.nan, index=base.index)
-    return p.review_periods(own.to_numpy(float))
+__all__ = ["Inputs", "plan_items", "allocate"]
 
 
 @dataclass(frozen=True)
@@ -56,7 +50,9 @@ class Inputs:
     order_cost: np.ndarray  # per purchase order
     line_cost: float  # per order line
     supplier: np.ndarray  # integer groups
-    shortage: np.ndarray  # expected cost of a unit short
+    lost_cost: np.ndarray  # cost of a unit lost: the margin and the item's shortage cost
+    wait_cost_day: np.ndarray  # cost of a unit waiting, per day it waits
+    penalty: np.ndarray  # cost of a unit that waits, once (the item's shortage cost)
     lost_share: np.ndarray  # share of unmet demand lost
     demand_share: np.ndarray  # share of periods with demand (1 / ADI)
     abc: np.ndarray
@@ -95,7 +91,7 @@ class Inputs:
         per period (units), on which both choices are replayed where it is long enough."""
         d = base["mean"].clip(lower=0).to_numpy(float)
         lt = base["lead_time_days"].to_numpy(float) / p.period_days
-        review = review_periods(base, p)
+        review = review_periods_of(base, p)
         adi = base["adi"].to_numpy(float) if "adi" in base else np.ones(len(base))
         share = base["backorder_share"].to_numpy(float)
         override = base["policy_override"].to_numpy(object)
@@ -110,7 +106,11 @@ class Inputs:
             order_cost=base["order_cost"].to_numpy(float),
             line_cost=p.order_line_cost,
             supplier=base["supplier_group"].to_numpy(int),
-            shortage=unit_shortage_cost(base["lost_margin"], base["waiting_cost"], share),
+            lost_cost=base["lost_margin"].to_numpy(float),
+            wait_cost_day=base["waiting_cost"].to_numpy(float),
+            penalty=(base["shortage_cost"] if "shortage_cost" in base else pd.Series(0.0, index=base.index))
+            .fillna(0.0)
+            .to_numpy(float),
             lost_share=1.0 - share,
             demand_share=np.where(np.isfinite(adi) & (adi > 0), np.minimum(1.0 / adi, 1.0), 1.0),
             abc=base["abc"].astype(str).to_numpy(),
@@ -147,10 +147,17 @@ class Inputs:
         )
 
 
-def _level(x: Inputs, p: PolicyParams, holding: np.ndarray, q: np.ndarray, annual: np.ndarray) -> np.ndarray:
+def unit_short(x: Inputs, wait_days: np.ndarray) -> np.ndarray:
+    """Expected cost of a unit short when a customer who waits waits ``wait_days`` (currency)."""
+    return unit_shortage_cost(x.lost_cost, x.penalty + x.wait_cost_day * wait_days, 1 - x.lost_share)
+
+
+def _level(
+    x: Inputs, p: PolicyParams, holding: np.ndarray, q: np.ndarray, annual: np.ndarray, shortage: np.ndarray
+) -> np.ndarray:
     if p.targets == "class":
         return np.nan_to_num(x.class_level, nan=p.level_bounds[0])
-    level = np.clip(cost_optimal_level(holding, q, annual, x.shortage), *p.level_bounds)
+    level = np.clip(cost_optimal_level(holding, q, annual, shortage), *p.level_bounds)
     if p.class_floor:
         level = np.fmax(level, x.class_level)
     return np.where(np.isnan(x.own_level), level, x.own_level)
@@ -178,7 +185,15 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
     # a season that is ending: an order covers at most what the forecast sees until it ends
     ending = np.isfinite(x.season_demand) & (q > round_order_qty(np.maximum(x.season_demand, 0), x.moq, x.pack))
     q = np.where(ending, round_order_qty(np.maximum(x.season_demand, 0), x.moq, x.pack), q)
-    level = _level(x, p, holding * carrying_scale, q, annual)
+    protection_demand = x.demand * x.protection.periods
+    jit_level = protection_demand
+    # a unit short waits for the next delivery: about half a review for stock held ahead, the
+    # whole lead time (and half a review) for an item bought only on request
+    half_review = review * p.period_days / 2
+    on_request = x.lead_periods * p.period_days + half_review
+    short_jic = unit_short(x, half_review)
+    short_jit = unit_short(x, np.where(jit_level >= 1.0, half_review, on_request))
+    level = _level(x, p, holding * carrying_scale, q, annual, short_jic)
     supplier = x.demand * x.lead_sd_periods
     sigma = np.sqrt(x.protection.one_sigma**2 + supplier**2)
     if p.targets == "class" and p.service_measure == "fill_rate":
@@ -187,13 +202,11 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
         demand_part = x.protection.excess(level)
         supplier_part = norm.ppf(np.clip(level, 1e-4, 0.9999)) * supplier
         ss = np.sign(demand_part + supplier_part) * np.hypot(demand_part, supplier_part)
-    protection_demand = x.demand * x.protection.periods
-    jit_level = protection_demand
     jit_qty = round_order_qty(np.maximum(x.demand * review, 1.0), x.moq, x.pack)
     reviews = periods_per_year / review
 
     def both(scale: float) -> tuple[dict, dict]:
-        jic = jic_yearly(annual, q, ss, sigma, x.unit_cost, x.carrying_rate * scale, line, x.shortage)
+        jic = jic_yearly(annual, q, ss, sigma, x.unit_cost, x.carrying_rate * scale, line, short_jic)
         jit = jit_yearly(
             annual,
             reviews,
@@ -204,7 +217,7 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
             x.unit_cost,
             x.carrying_rate * scale,
             line,
-            x.shortage,
+            short_jit,
             1 - x.lost_share,
             x.demand / x.demand_share,
         )
@@ -285,8 +298,9 @@ def _replay_both(
         lead_days=x.lead_periods * p.period_days,
         lead_sd_days=x.lead_sd_periods * p.period_days,
         unit_cost=x.unit_cost,
-        lost_margin=x.shortage,
-        waiting_cost=x.shortage,
+        lost_margin=x.lost_cost,
+        waiting_cost=x.wait_cost_day,
+        backorder_cost=x.penalty,
         backorder_share=1 - x.lost_share,
         holding_rate=x.carrying_rate * scale,
         obsolescence_rate=np.zeros(n),

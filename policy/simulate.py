@@ -39,7 +39,7 @@ class ReplayItems:
 
     lead_days, lead_sd_days: supplier lead time and its spread (days); unit_cost (currency);
     lost_margin: currency lost per unit a customer does not wait for; waiting_cost: currency per
-    unit a customer waits for (goodwill, expediting); backorder_share: share of unserved demand
+    unit and day a customer waits (goodwill, expediting); backorder_share: share of unserved demand
     that waits (0 lost sales .. 1 backorders); holding_rate, obsolescence_rate: share of unit
     cost per year of stock; order_cost: currency per purchase order to the supplier; line_cost:
     currency per order line; supplier: integer group per SKU (one purchase order per group and
@@ -63,11 +63,13 @@ class ReplayItems:
     # whole periods between two reviews (an item orders only at the end of periods t with
     # t % review == 0); None: every period
     review_periods: np.ndarray | None = None
+    # currency per unit that waits, once, besides its days (a machine stopped); None: none
+    backorder_cost: np.ndarray | None = None
 
     @classmethod
     def simple(cls, n: int, **values) -> ReplayItems:
         """n SKUs, each its own supplier, no costs but those given (scalars broadcast)."""
-        zero: dict[str, Any] = {f: 0.0 for f in cls.__dataclass_fields__ if f != "review_periods"}
+        zero: dict[str, Any] = {f: 0.0 for f in cls.__dataclass_fields__}
         zero["review_periods"] = 1.0
         zero.update(moq=1.0, pack=1.0, unit_cost=1.0, supplier=np.arange(n))
         zero.update(values)
@@ -204,6 +206,7 @@ def replay(
     on_hand = np.array(plans[0].order_up_to if start_on_hand is None else start_on_hand, dtype=float).copy()
     waiting = np.zeros(n)
     share = np.clip(np.asarray(items.backorder_share, float), 0.0, 1.0)
+    penalty = np.zeros(n) if items.backorder_cost is None else np.asarray(items.backorder_cost, float)
     per_period = period_days / 365.0
     supplier = np.unique(np.asarray(items.supplier), return_inverse=True)[1]
     out = {k: np.zeros(n) for k in _TOTALS}
@@ -234,7 +237,9 @@ def replay(
             lost=short * (1 - share),
             backordered=short * share,
             lost_margin=short * (1 - share) * items.lost_margin,
-            waiting_cost=short * share * items.waiting_cost,
+            # every unit still waiting at the period's end has waited the period: the cost grows
+            # with the days waited, so a year's lead time is no cheaper to wait for than a week's
+            waiting_cost=waiting * items.waiting_cost * period_days + short * share * penalty,
         )
         asked = demand > 0
         stocked_out = (short > 1e-9) & asked

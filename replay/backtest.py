@@ -19,9 +19,9 @@ from jitjic.classification import classify_skus
 from jitjic.forecasting import AutoForecast, lead_time_table, summary_table
 from jitjic.forecasting.matrix import to_matrix
 from jitjic.forecasting.paths import cheap_paths
-from jitjic.policy.inputs import item_inputs, protection_horizon
+from jitjic.policy.inputs import item_inputs, protection_horizon, review_periods_of
 from jitjic.policy.params import PolicyParams
-from jitjic.policy.quantities import Inputs, allocate, review_periods
+from jitjic.policy.quantities import Inputs, allocate
 from jitjic.policy.simulate import SCENARIOS, Plan, ReplayItems, Scenario, arrival_period, replay, scenarios_for
 from jitjic.policy.uncertainty import Protection
 
@@ -189,7 +189,7 @@ def prepare_replay(
             )
         known_then = known_then.set_index("sku").reindex(ids).reset_index()
         base, _ = item_inputs(known_then, summary, items, None, params)
-        periods_t = base["lead_time_days"].to_numpy(float) / params.period_days + review_periods(base, params)
+        periods_t = base["lead_time_days"].to_numpy(float) / params.period_days + review_periods_of(base, params)
         fitted.append(
             (
                 base,
@@ -241,6 +241,7 @@ def _replay_items(base: pd.DataFrame, p: PolicyParams) -> ReplayItems:
         unit_cost=base["unit_cost"].to_numpy(float),
         lost_margin=base["lost_margin"].to_numpy(float),
         waiting_cost=base["waiting_cost"].to_numpy(float),
+        backorder_cost=base["shortage_cost"].to_numpy(float),
         backorder_share=base["backorder_share"].to_numpy(float),
         holding_rate=base["holding_rate"].to_numpy(float),
         obsolescence_rate=base["obsolescence_rate"].to_numpy(float),
@@ -249,7 +250,7 @@ def _replay_items(base: pd.DataFrame, p: PolicyParams) -> ReplayItems:
         supplier=base["supplier_group"].to_numpy(int),
         moq=base["moq"].to_numpy(float),
         pack=base["pack_size"].to_numpy(float),
-        review_periods=review_periods(base, p),
+        review_periods=review_periods_of(base, p),
     )
 
 

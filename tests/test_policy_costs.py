@@ -56,11 +56,16 @@ def _by_hand(d, sigma, cost, price, carrying, level, backorder, adi, line=21.0, 
     """Yearly (JIC, JIT) cost from the textbook formulas, for weekly periods and a weekly review."""
     annual = d * 365 / 7
     s_t = sigma * np.sqrt(periods)
-    b = (1 - backorder) * (price - cost) + backorder * 0.1 * price
+    level_jit = d * periods
+
+    def b(wait_days):  # per unit short: the margin lost, or 0.5% of the price per day waited
+        return (1 - backorder) * (price - cost) + backorder * 0.005 * price * wait_days
+
+    # a unit short waits about half a weekly review, or (bought on request) the 14-day lead time too
+    b_jic, b_jit = b(3.5), b(3.5 if level_jit >= 1 else 17.5)
     ss = norm.ppf(level) * s_t
     q = np.ceil(min(np.sqrt(2 * annual * line / (cost * carrying)), annual))
-    jic = (ss + q / 2) * cost * carrying + annual / q * line + annual / q * s_t * _loss(ss / s_t) * b
-    level_jit = d * periods
+    jic = (ss + q / 2) * cost * carrying + annual / q * line + annual / q * s_t * _loss(ss / s_t) * b_jic
     lot = np.ceil(max(d, 1.0))
     if level_jit >= 1:
         per_order = s_t * _loss((level_jit - 1 - level_jit) / s_t)
@@ -69,7 +74,7 @@ def _by_hand(d, sigma, cost, price, carrying, level, backorder, adi, line=21.0, 
         per_order = level_jit + (1 - backorder) / backorder * d * adi
         orders = annual / (lot + min(per_order, annual))
     short = min(orders * per_order, annual)
-    jit = lot / 2 * (1 - short / annual) * cost * carrying + orders * line + short * b
+    jit = lot / 2 * (1 - short / annual) * cost * carrying + orders * line + short * b_jit
     return jic, jit
 
 
@@ -229,13 +234,13 @@ def test_an_item_with_a_year_of_history_is_priced_by_replaying_both_choices():
 
     rows = 52
     data = np.array([qty[-rows:]])
-    b = 0.5 * (15 - 10) + 0.5 * 0.1 * 15  # C: half wait (10% of the price), half lost (the margin)
+    # C: half wait (0.5% of the price a day), half lost (the margin)
     items_r = ReplayItems.simple(
         1,
         lead_days=14.0,
         unit_cost=10.0,
-        lost_margin=b,
-        waiting_cost=b,
+        lost_margin=15 - 10,
+        waiting_cost=0.005 * 15,
         backorder_share=0.5,
         holding_rate=0.45,
         order_cost=replayed["order_line_cost"],
@@ -249,3 +254,25 @@ def test_an_item_with_a_year_of_history_is_priced_by_replaying_both_choices():
     # short history: the formulas
     short = recommend(classes, forecast, items, None, P, history=history.iloc[:30]).iloc[0]
     assert short["costs_from"] == "formulas"
+
+
+def test_nobody_waits_longer_than_the_class_tolerates_and_a_stopped_machine_is_priced():
+    # the pump again, its customers willing to wait (90%), from a supplier 14 days or a year away
+    slow = ITEMS.assign(lead_time_days=[14.0, 365.0, 14.0])
+    near, far = (recommend(CLASSES, FORECAST, items, None, P).set_index("sku").loc["RARE"] for items in (ITEMS, slow))
+    assert near["backorder_share"] == 0.9 and far["backorder_share"] == 0.0  # 365 + 7 days > C's 28
+    # a year away, every unit short is lost (its margin), not waited for: ordering to demand costs
+    # several times more, level with a buffer (JIT stays only where it is still no dearer)
+    assert near["policy"] == "JIT" and far["expected_cost_jit"] > 3 * near["expected_cost_jit"]
+    assert far["policy"] == "JIC" or far["expected_cost_jit"] <= far["expected_cost_jic"]
+    # a customer of class C tolerating a year (the setting) waits again, and pays for every day
+    patient = recommend(CLASSES, FORECAST, slow, None, replace(P, max_wait_days={"A": 7, "B": 14, "C": 400})).set_index(
+        "sku"
+    )
+    assert patient.loc["RARE", "backorder_share"] == 0.9
+    # a shortage cost per unit (a stopped machine) makes every unit short dearer, JIT's most
+    dear = recommend(CLASSES, FORECAST, ITEMS, None, replace(P, shortage_cost={"A": 0, "B": 0, "C": 5000})).set_index(
+        "sku"
+    )
+    assert dear.loc["RARE", "expected_cost_jit"] > near["expected_cost_jit"] + 1000
+    assert dear.loc["RARE", "policy"] == "JIC"

@@ -83,10 +83,23 @@ def test_lost_sales_backorders_and_a_share_of_each():
     back = run(demand, plan(False, 0, 30, 0), start=0, backorder_share=1.0, waiting_cost=0.5)
     # the waiting customers are served first when stock arrives, so later demand is short too
     assert back["lost"][0] == 0 and back["backordered"][0] == back["short"][0] >= 20
-    assert back["waiting_cost"][0] == pytest.approx(0.5 * back["short"][0]) and back["lost_margin"][0] == 0
+    # 0.5 per unit and day: 10 units wait at the end of week 0 and 20 at the end of week 1
+    assert back["waiting_cost"][0] == pytest.approx(0.5 * 7 * (10 + 20)) and back["lost_margin"][0] == 0
     assert back["served"][0] + back["short"][0] == 40
     half = run(demand, plan(False, 0, 30, 0), start=0, backorder_share=0.5)
     assert half["lost"][0] == pytest.approx(half["backordered"][0])
+
+
+def test_the_waiting_cost_grows_with_the_days_waited():
+    # one request of 10 that waits for an order from an empty shelf: a week's lead time against a month's
+    demand = [[10] + [0] * 11]
+    by_lead = {
+        lead: run(demand, plan(False, 0, 1, 0), lead_days=lead, start=0, backorder_share=1.0, waiting_cost=1.0)
+        for lead in (7.0, 28.0, 56.0)
+    }
+    waited = {lead: out["waiting_cost"][0] / out["backordered"][0] for lead, out in by_lead.items()}
+    # it waits until the first week starting after the delivery: 2, 5 and 9 weeks
+    assert waited == {7.0: 14.0, 28.0: 35.0, 56.0: 63.0}
 
 
 def test_supplier_delay_spike_and_freight():
