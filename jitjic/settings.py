@@ -270,6 +270,12 @@ class Policy(_Section):
     # an item with at least this many periods of history (a year of weeks) is priced by replaying
     # both choices on its latest periods, lumps and packs included; 0: always by the formulas
     replay_history: int = Field(52, ge=0)
+    # with decide_by = "cost": an item departs from its class's choice (jic_classes buffered) only
+    # where the other choice costs this share less a year
+    class_margin: float = Field(0.0, ge=0)
+    # per-item levels weigh a unit short at its cost ("cost") or all alike ("fill": the most fill
+    # for the stock)
+    allocate_by: Literal["cost", "fill"] = "cost"
     # with per-item levels (targets = "cost", a budget or a fill target): none below its class's
     class_floor: bool = False
     # per-item levels that meet this planned average stock value (currency), or this expected

@@ -86,6 +86,8 @@ def policy_params(s: Settings) -> PolicyParams:
         decide_by=p.decide_by,
         targets=p.targets,
         switch_margin=p.switch_margin,
+        class_margin=p.class_margin,
+        allocate_by=p.allocate_by,
         replay_history=p.replay_history,
         jic_classes=tuple(p.jic_classes),
         service_level=dict(p.service_level),

@@ -32,6 +32,12 @@ class PolicyParams:
     # an item keeps last run's choice unless the other costs this share less a year: advice that
     # does not flip back and forth on a small change in the forecast
     switch_margin: float = 0.1
+    # with decide_by = "cost", an item departs from its class's choice (jic_classes buffered)
+    # only where the other choice costs this share less: one item's costs are noisy evidence
+    class_margin: float = 0.0
+    # per-item levels (targets = "cost", a budget or a fill target) weigh a unit short at its
+    # cost ("cost": the least expected cost) or all alike ("fill": the most fill for the stock)
+    allocate_by: str = "cost"
     # an item with at least this many periods of history is priced by replaying both choices on
     # its latest periods (0: always by the formulas)
     replay_history: int = 52
@@ -100,5 +106,7 @@ class PolicyParams:
             raise ValueError(f"decide_by must be cost or class, got {self.decide_by!r}")
         if self.targets not in ("cost", "class"):
             raise ValueError(f"targets must be cost or class, got {self.targets!r}")
+        if self.allocate_by not in ("cost", "fill"):
+            raise ValueError(f"allocate_by must be cost or fill, got {self.allocate_by!r}")
         if self.stock_budget is not None and self.fill_target is not None:
             raise ValueError("set stock_budget or fill_target, not both")

@@ -193,7 +193,12 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
     on_request = x.lead_periods * p.period_days + half_review
     short_jic = unit_short(x, half_review)
     short_jit = unit_short(x, np.where(jit_level >= 1.0, half_review, on_request))
-    level = _level(x, p, holding * carrying_scale, q, annual, short_jic)
+    if p.allocate_by == "fill":  # every unit short weighs the same: the most fill for the stock
+        weight = annual * x.eligible
+        mean_short = float(np.average(short_jic, weights=weight)) if weight.sum() > 0 else 1.0
+        level = _level(x, p, holding * carrying_scale, q, annual, np.full(len(q), mean_short))
+    else:
+        level = _level(x, p, holding * carrying_scale, q, annual, short_jic)
     supplier = x.demand * x.lead_sd_periods
     sigma = np.sqrt(x.protection.one_sigma**2 + supplier**2)
     if p.targets == "class" and p.service_measure == "fill_rate":
@@ -235,13 +240,12 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
             jic_c = {k: np.where(replayed, jic_r[k], v) for k, v in jic_c.items()}
             jit_c = {k: np.where(replayed, jit_r[k], v) for k, v in jit_c.items()}
     by_rule = x.popular & x.eligible
-    # the other choice must be clearly cheaper to change last run's: no flip on a small change
+    # the other choice must be clearly cheaper to change last run's (no flip on a small change)
+    # or to depart from the class's choice (one item's noisy costs are weak evidence)
     keep = 1.0 + p.switch_margin
-    by_cost = x.eligible & np.where(
-        x.previous == 1.0,
-        jic_c["total"] < keep * jit_c["total"],
-        np.where(x.previous == 0.0, keep * jic_c["total"] < jit_c["total"], jic_c["total"] < jit_c["total"]),
-    )
+    lean = np.where(x.previous == 1.0, keep, np.where(x.previous == 0.0, 1.0 / keep, 1.0))
+    lean = lean * np.where(by_rule, 1.0 + p.class_margin, 1.0 / (1.0 + p.class_margin))
+    by_cost = x.eligible & (jic_c["total"] < lean * jit_c["total"])
     chosen = (by_cost if p.decide_by == "cost" else by_rule) | x.always_jic
     is_jic = np.where(x.forced != None, x.forced == "JIC", chosen)  # noqa: E711 (element-wise)
     if carrying_scale != 1.0:

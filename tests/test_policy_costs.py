@@ -276,3 +276,29 @@ def test_nobody_waits_longer_than_the_class_tolerates_and_a_stopped_machine_is_p
     )
     assert dear.loc["RARE", "expected_cost_jit"] > near["expected_cost_jit"] + 1000
     assert dear.loc["RARE", "policy"] == "JIC"
+
+
+def test_at_equal_stock_the_fill_allocation_serves_more_than_one_uniform_target():
+    classes, forecast, items = _catalogue()
+    annual = forecast["mean"].sum() * 365 / 7
+    every = replace(P, decide_by="class", jic_classes=("A", "B", "C"), service_level={"A": 0.8, "B": 0.8, "C": 0.8})
+    uniform = recommend(classes, forecast, items, None, every)
+    budget = uniform["capital_tied_up"].sum()
+    fill = {}
+    for by in ("cost", "fill"):
+        out = recommend(classes, forecast, items, None, replace(every, stock_budget=budget, allocate_by=by))
+        assert out["capital_tied_up"].sum() == pytest.approx(budget, rel=0.01), by
+        fill[by] = 1 - out["expected_units_short"].sum() / annual
+    fill["uniform"] = 1 - uniform["expected_units_short"].sum() / annual
+    # the same money placed where a unit of stock saves the most units short
+    assert fill["fill"] > fill["uniform"] + 0.005 and fill["fill"] >= fill["cost"]
+
+
+def test_departing_from_the_class_choice_needs_clear_evidence():
+    # NEAR is C (the class rule: JIT) and a buffer is cheaper by less than 10%
+    plain = recommend(CLASSES, FORECAST, ITEMS, None, P).set_index("sku")
+    assert plain.loc["NEAR", "policy"] == "JIC"
+    leaning = recommend(CLASSES, FORECAST, ITEMS, None, replace(P, class_margin=0.25)).set_index("sku")
+    assert leaning.loc["NEAR", "policy"] == "JIT"
+    # a clear case departs all the same: the popular item stays JIC, the rare pump JIT
+    assert leaning.loc["POPULAR", "policy"] == "JIC" and leaning.loc["RARE", "policy"] == "JIT"
