@@ -270,6 +270,10 @@ class Policy(_Section):
     # an item with at least this many periods of history (a year of weeks) is priced by replaying
     # both choices on its latest periods, lumps and packs included; 0: always by the formulas
     replay_history: int = Field(52, ge=0)
+    # demand over lead time + review: the forecast's calibrated quantiles ("forecast") or the
+    # item's own sums over the interval from its last distribution_window_days ("history")
+    demand_distribution: Literal["forecast", "history"] = "forecast"
+    distribution_window_days: float = Field(730.0, gt=0)
     # with decide_by = "cost": an item departs from its class's choice (jic_classes buffered) only
     # where the other choice costs this share less a year
     class_margin: float = Field(0.0, ge=0)

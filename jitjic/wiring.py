@@ -88,6 +88,8 @@ def policy_params(s: Settings) -> PolicyParams:
         switch_margin=p.switch_margin,
         class_margin=p.class_margin,
         allocate_by=p.allocate_by,
+        demand_distribution=p.demand_distribution,
+        distribution_window_days=p.distribution_window_days,
         replay_history=p.replay_history,
         jic_classes=tuple(p.jic_classes),
         service_level=dict(p.service_level),

@@ -41,6 +41,11 @@ class PolicyParams:
     # an item with at least this many periods of history is priced by replaying both choices on
     # its latest periods (0: always by the formulas)
     replay_history: int = 52
+    # demand over lead time + review: the forecast's calibrated quantiles ("forecast") or the
+    # item's own sums over the interval, drawn from its last distribution_window_days of history
+    # ("history", where it has 13 periods or more: lumps and zero periods as they came)
+    demand_distribution: str = "forecast"
+    distribution_window_days: float = 730.0
     # cost-optimal levels are kept within these bounds
     level_bounds: tuple[float, float] = (0.5, 0.995)
     period_days: float = 7.0
@@ -94,6 +99,10 @@ class PolicyParams:
         """The default review period in days: the setting, or one planning period."""
         return self.period_days if self.review_period_days is None else max(self.review_period_days, self.period_days)
 
+    def recent(self, history: np.ndarray) -> np.ndarray:
+        """The columns of ``history`` (SKU x periods) the demand distribution is drawn from."""
+        return history[:, -max(1, int(round(self.distribution_window_days / self.period_days))) :]
+
     def review_periods(self, days=None) -> np.ndarray:
         """Whole planning periods between reviews per item (at least one) for ``days`` (per item,
         NaN: the default review period)."""
@@ -106,6 +115,8 @@ class PolicyParams:
             raise ValueError(f"decide_by must be cost or class, got {self.decide_by!r}")
         if self.targets not in ("cost", "class"):
             raise ValueError(f"targets must be cost or class, got {self.targets!r}")
+        if self.demand_distribution not in ("forecast", "history"):
+            raise ValueError(f"demand_distribution must be forecast or history, got {self.demand_distribution!r}")
         if self.allocate_by not in ("cost", "fill"):
             raise ValueError(f"allocate_by must be cost or fill, got {self.allocate_by!r}")
         if self.stock_budget is not None and self.fill_target is not None:

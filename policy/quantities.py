@@ -118,7 +118,14 @@ class Inputs:
             override=np.where(np.isin(override.astype(str), ["JIC", "JIT"]), override, None),  # type: ignore[call-overload,arg-type]  # numpy stubs: no object-array where
             own_level=base["target_service_level"].to_numpy(float),
             protection=protection
-            or Protection(base["sku"], lead_time, lt + review, base["sigma"].clip(lower=0).to_numpy(float)),
+            or Protection(
+                base["sku"],
+                lead_time,
+                lt + review,
+                base["sigma"].clip(lower=0).to_numpy(float),
+                history=p.recent(history) if history is not None and p.demand_distribution == "history" else None,
+                mean=d,
+            ),
             previous=np.full(len(base), np.nan) if previous is None else np.asarray(previous, float),
             season_demand=np.where(
                 base["season_ending"].fillna(False).to_numpy(bool), base["season_demand"].to_numpy(float), np.nan

@@ -61,7 +61,7 @@ def recommend(
         said = previous.set_index("sku")["policy"].map({"JIC": 1.0, "JIT": 0.0})
         before = said.reindex(base["sku"]).to_numpy(float)
     matrix = None
-    if history is not None and len(history) and p.replay_history:
+    if history is not None and len(history) and (p.replay_history or p.demand_distribution == "history"):
         wide = history.pivot_table(index="sku", columns="period_start", values="qty", aggfunc="sum").sort_index(axis=1)
         matrix = wide.reindex(base["sku"]).to_numpy(float)
     x = Inputs.build(base, lead_time, p, previous=before, history=matrix)

@@ -194,7 +194,12 @@ def prepare_replay(
             (
                 base,
                 Protection(
-                    base["sku"], lead_time_table(auto, ids), periods_t, base["sigma"].clip(lower=0).to_numpy(float)
+                    base["sku"],
+                    lead_time_table(auto, ids),
+                    periods_t,
+                    base["sigma"].clip(lower=0).to_numpy(float),
+                    history=params.recent(y[:, : origin + t]) if params.demand_distribution == "history" else None,
+                    mean=base["mean"].clip(lower=0).to_numpy(float),
                 ),
             )
         )
