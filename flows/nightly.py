@@ -407,6 +407,8 @@ def simulate(p: SimulateStage, run_id: str) -> dict[str, Any]:
         warehouse.write_results(con, "simulation_results", run_id, sim.results)
         warehouse.write_results(con, "exchange_curves", run_id, sim.curve)
         plain = sim.results[(sim.results["scenario"] == "plain") & (sim.results["abc"] == "all")].set_index("strategy")
+        for warning in sim.warnings:  # figures the replay is too short to judge
+            get_run_logger().warning("simulate: %s", warning)
         out.update(
             rows=len(sim.results),
             weeks=sim.weeks,

@@ -327,6 +327,8 @@ def simulate(ctx: click.Context, weeks: int | None, backorders: bool | None, out
         warehouse.write_results(con, "exchange_curves", run_id, sim.curve)
     finally:
         con.close()
+    for warning in sim.warnings:
+        click.echo(f"warning: {warning}", err=True)
     results = sim.results
     shown = results[results["abc"].isin(["all", "A"]) & (results["scenario"] == "plain")]
     cols = [
