@@ -21,7 +21,9 @@ _NO_LIMITS = LineRules()
 # share of deliveries on time (read where the lead-time spread is not known); policy_override:
 # JIC or JIT whatever the rule says (blank: the rule); target_service_level: this item's target;
 # obsolescence_rate: share of the stock's value lost per year it sits; backorder_share: share of
-# unmet demand that waits for the supplier's delivery (the rest buys elsewhere)
+# unmet demand that waits for the supplier's delivery (the rest buys elsewhere); review_period_days:
+# days between two orders to the supplier; max_wait_days: the longest its customers wait;
+# shortage_cost: currency per unit short beyond the lost margin (a stopped machine)
 ITEM_COLUMNS = (
     "sku",
     "description",
@@ -38,6 +40,9 @@ ITEM_COLUMNS = (
     "target_service_level",
     "obsolescence_rate",
     "backorder_share",
+    "review_period_days",
+    "max_wait_days",
+    "shortage_cost",
 )
 _NUMBERS = (
     "unit_cost",
@@ -51,6 +56,9 @@ _NUMBERS = (
     "target_service_level",
     "obsolescence_rate",
     "backorder_share",
+    "review_period_days",
+    "max_wait_days",
+    "shortage_cost",
 )
 # columns where 0 means "none" -> the note a row gets when one is read so
 _ZERO_MEANS_NONE = {"moq": "zero_moq", "pack_size": "zero_pack_size"}
@@ -103,6 +111,9 @@ def parse_items(raw: pd.DataFrame, rules: LineRules = _NO_LIMITS) -> pd.DataFram
         ("non_positive_moq", items["moq"] < 0, "moq is negative (0 means none)"),
         ("non_positive_pack", items["pack_size"] < 0, "pack_size is negative (0 means none)"),
         ("negative_order_cost", items["order_cost"] < 0, "order_cost is negative"),
+        ("bad_review_period", items["review_period_days"] <= 0, "review_period_days must be positive"),
+        ("negative_wait", items["max_wait_days"] < 0, "max_wait_days is negative"),
+        ("negative_shortage_cost", items["shortage_cost"] < 0, "shortage_cost is negative"),
         (
             "bad_rate",
             (items["holding_rate"] <= 0) | (items["holding_rate"] > 2),
@@ -139,6 +150,9 @@ def parse_items(raw: pd.DataFrame, rules: LineRules = _NO_LIMITS) -> pd.DataFram
         ("cost_too_large", "order_cost", rules.max_order_cost, "limits.max_order_cost"),
         ("lead_time_too_long", "lead_time_days", rules.max_lead_time_days, "limits.max_lead_time_days"),
         ("lead_time_too_long", "lead_time_std_days", rules.max_lead_time_days, "limits.max_lead_time_days"),
+        ("lead_time_too_long", "review_period_days", rules.max_lead_time_days, "limits.max_lead_time_days"),
+        ("lead_time_too_long", "max_wait_days", rules.max_lead_time_days, "limits.max_lead_time_days"),
+        ("cost_too_large", "shortage_cost", rules.max_unit_cost, "limits.max_unit_cost"),
         ("moq_too_large", "moq", rules.max_moq, "limits.max_moq"),
         ("pack_too_large", "pack_size", rules.max_pack_size, "limits.max_pack_size"),
     ]

@@ -269,6 +269,29 @@ def test_item_costs_and_rates_out_of_range_name_row_column_and_reason(con, tmp_p
     ]
 
 
+def test_an_items_review_period_wait_and_shortage_cost_are_loaded_and_checked(con, tmp_path: Path):
+    path = tmp_path / "items.csv"
+    path.write_text(
+        "sku,review_period_days,max_wait_days,shortage_cost\nR1,14,30,500\nR2,0,,\nR3,,-1,\nR4,,,-2\nR5,,,\n"
+    )
+    result = warehouse.load_file(con, path, "items", mapping=M, rules=R)
+    assert result.rows_loaded == 2 and result.rejected_by_rule == {
+        "bad_review_period": 1,
+        "negative_wait": 1,
+        "negative_shortage_cost": 1,
+    }
+    reasons = con.execute("select source_row, sku, reason from rejects where kind = 'items' order by 1").fetchall()
+    assert reasons == [
+        (3, "R2", "review_period_days must be positive"),
+        (4, "R3", "max_wait_days is negative"),
+        (5, "R4", "shortage_cost is negative"),
+    ]
+    loaded = con.execute(
+        "select sku, review_period_days, max_wait_days, shortage_cost from items order by sku"
+    ).fetchall()
+    assert loaded == [("R1", 14.0, 30.0, 500.0), ("R5", None, None, None)]
+
+
 def test_item_policy_and_target_overrides_are_checked(con, tmp_path: Path):
     path = tmp_path / "items.csv"
     path.write_text("sku,policy_override,target_service_level\nP1, jic ,0.98\nP2,JIT,\nP3,buffer,\nP4,,95\nP5,,\n")

@@ -153,7 +153,8 @@ def read_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
     Columns: sku, description, unit_cost, supplier, lead_time_days, lead_time_std_days, moq,
     pack_size, order_cost, holding_rate, on_time_rate, policy_override, target_service_level,
-    obsolescence_rate, backorder_share (missing where the master is silent),
+    obsolescence_rate, backorder_share, review_period_days, max_wait_days, shortage_cost (missing
+    where the master is silent),
     avg_price (currency per unit, quantity-weighted).
     """
     return con.execute(
@@ -185,7 +186,8 @@ def read_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                    coalesce(i.description, s.sold_description) as description,
                    i.unit_cost, i.supplier, i.lead_time_days, i.lead_time_std_days, i.moq, i.pack_size,
                    i.order_cost, i.holding_rate, i.on_time_rate, i.policy_override, i.target_service_level,
-                   i.obsolescence_rate, i.backorder_share, s.avg_price
+                   i.obsolescence_rate, i.backorder_share, i.review_period_days, i.max_wait_days,
+                   i.shortage_cost, s.avg_price
             from described as s left join items as i using (sku)
         )
         select * from final order by sku

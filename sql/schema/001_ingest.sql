@@ -69,6 +69,9 @@ create table if not exists items (
     target_service_level double, -- this item's service target instead of its class's
     obsolescence_rate  double,   -- share of the stock's value lost per year it sits (obsolete, spoilt)
     backorder_share    double,   -- share of unmet demand that waits for the supplier's delivery
+    review_period_days double,   -- days between two orders to this item's supplier (its order cycle)
+    max_wait_days      double,   -- the longest this item's customers wait for a delivery
+    shortage_cost      double,   -- currency per unit short beyond the lost margin (a stopped machine)
     load_id            bigint not null
 );
 -- working databases created before the per-item costs existed
@@ -79,6 +82,9 @@ alter table items add column if not exists policy_override varchar;
 alter table items add column if not exists target_service_level double;
 alter table items add column if not exists obsolescence_rate double;
 alter table items add column if not exists backorder_share double;
+alter table items add column if not exists review_period_days double;
+alter table items add column if not exists max_wait_days double;
+alter table items add column if not exists shortage_cost double;
 
 create table if not exists stock_snapshots (
     snapshot_date date not null,
