@@ -19,7 +19,7 @@ def classify_skus(
     abc_basis: str = "hits",
     abc_cutoffs: tuple[float, float] = (0.8, 0.95),
     xyz_cutoffs: tuple[float, float] = (0.5, 1.0),
-    window_periods: int = 52,
+    window_periods: int | None = None,
     new_periods: int = 13,
     dead_periods: int = 13,
     dead_intervals: float = 3.0,
@@ -29,7 +29,8 @@ def classify_skus(
 ) -> pd.DataFrame:
     """One row per SKU of ``demand`` (``sku, period_start, qty, order_lines, revenue``).
 
-    Only the last ``window_periods`` periods count for the classes. Value = units x ``unit_cost``
+    Only the last ``window_periods`` periods count for the classes (None: one year of the
+    demand's own grain: 365 days, 52 weeks or 12 months). Value = units x ``unit_cost``
     (currency per unit, index SKU) where given (``value_source`` "cost"), else the revenue at
     selling price ("price"). Lifecycle: ``new`` with fewer than ``new_periods`` periods since the
     first sale, ``dead`` when its quiet spell is at least ``dead_periods`` periods and at least
@@ -45,7 +46,8 @@ def classify_skus(
     """
     if abc_basis not in ("value", "volume", "hits"):
         raise ValueError(f"abc_basis must be value, volume or hits, got {abc_basis!r}")
-    periods = np.sort(demand["period_start"].unique())[-window_periods:]
+    periods = np.sort(demand["period_start"].unique())
+    periods = periods[-(window_periods or _periods_per_year(periods)) :]
     recent = demand[demand["period_start"].isin(periods)]
     per_sku = recent.groupby("sku").agg(qty=("qty", "sum"), hits=("order_lines", "sum"), revenue=("revenue", "sum"))
     value = per_sku["revenue"].copy()
@@ -101,6 +103,15 @@ def classify_skus(
         "demand_interval",
     ]
     return out[cols].reset_index().sort_values("sku", kind="mergesort").reset_index(drop=True)
+
+
+def _periods_per_year(periods: np.ndarray) -> int:
+    """Periods in a year at the grain of ``periods`` (sorted period starts): 365 / the median
+    step in days."""
+    if len(periods) < 2:
+        return 52
+    steps = np.diff(pd.to_datetime(periods).to_numpy()).astype("timedelta64[h]").astype(float) / 24.0
+    return max(1, int(round(365.0 / float(np.median(steps)))))
 
 
 def _hold_at_borders(

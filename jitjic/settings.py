@@ -224,7 +224,8 @@ class Classification(_Section):
     abc_basis: Literal["value", "volume", "hits"] = "hits"
     abc_cutoffs: tuple[float, float] = (0.80, 0.95)
     xyz_cutoffs: tuple[float, float] = (0.5, 1.0)
-    window_periods: int = Field(52, ge=4, description="periods of history used (52 weeks = a year)")
+    # periods of history the classes are read from (unset: a year at demand.period's grain)
+    window_periods: int | None = Field(None, ge=4, description="periods of history used (unset: a year)")
     # lifecycle: fewer periods than this since the first sale -> new
     new_periods: int = Field(13, ge=1)
     # no demand for this many periods, and for dead_intervals times the item's own mean interval

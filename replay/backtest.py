@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from jitjic.classification import classify_skus
 from jitjic.forecasting import AutoForecast, lead_time_table, summary_table
+from jitjic.forecasting.auto import SEASON
 from jitjic.forecasting.matrix import to_matrix
 from jitjic.forecasting.paths import cheap_paths
 from jitjic.policy.inputs import item_inputs, protection_horizon, review_periods_of
@@ -172,7 +173,8 @@ def prepare_replay(
     horizon = max(horizon, protection_horizon(items, ids, params))
     fitted = []
     known_then = classes
-    fp = {"period": period} | (forecast_params or {})
+    # the nightly forecast's season for the grain (7 days, 52 weeks, 12 months)
+    fp = {"period": period, "season": SEASON[period]} | (forecast_params or {})
     paths = _PathCache(y, AutoForecast(horizon, **fp))
     for t in range(weeks):
         auto = AutoForecast(horizon, **fp)

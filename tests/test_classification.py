@@ -152,3 +152,11 @@ def test_a_part_that_sells_once_a_year_is_not_dead_after_thirteen_quiet_months()
     # quiet for 3 years: the yearly part is dead too
     later = classify_skus(_history({"YEARLY": [0, 12, 24]}, 61), new_periods=6).set_index("sku")
     assert later.loc["YEARLY", "periods_since_demand"] == 36 and later.loc["YEARLY", "lifecycle"] == "dead"
+
+
+def test_the_window_is_a_year_at_the_demands_own_grain():
+    # monthly: five years; A sold only in the first three, B only in the last year
+    demand = _history({"OLD": list(range(36)), "NEW": list(range(48, 60))}, 60)
+    out = classify_skus(demand, new_periods=6).set_index("sku")
+    assert out.loc["NEW", "abc"] == "A" and out.loc["OLD", "basis_amount"] == 0  # 12 months, not 52
+    assert classify_skus(demand, window_periods=60).set_index("sku").loc["OLD", "basis_amount"] == 36
