@@ -227,8 +227,9 @@ def oracle_choice(
 ) -> np.ndarray:
     """Per SKU, the option (column index) of SKU x option arrays (weighted units served, average
     stock value, total cost) that maximises units served ("fill") or minimises total cost
-    ("cost") with total stock value at most ``budget``: one multiplier on stock value (a
-    Lagrange multiplier) bisected, each SKU then choosing alone (items independent)."""
+    ("cost") with total stock value at most ``budget`` (a budget, not a quota: stock that buys
+    nothing is not forced on any SKU): one multiplier on stock value (a Lagrange multiplier)
+    bisected, each SKU then choosing alone (items independent)."""
     rows = np.arange(len(stock))
     gain = served if objective == "fill" else -cost
 
@@ -238,10 +239,8 @@ def oracle_choice(
     def used(lam: float) -> float:
         return float(stock[rows, pick(lam)].sum())
 
-    lo = 0.0 if objective == "fill" else -1.0
-    while objective == "cost" and used(lo) < budget and lo > -1e12:
-        lo *= 4
-    if used(lo) <= budget:
+    lo = 0.0
+    if used(lo) <= budget:  # the budget does not bind: each SKU takes its best option
         return pick(lo)
     hi = 1.0
     while used(hi) > budget and hi < 1e12:
