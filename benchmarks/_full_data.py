@@ -1,11 +1,11 @@
-"""Shared by the benchmarks: the real catalogues in ../shared/data as weekly demand and an item
-master, loaded the flow's way (ingest rules, item master, whole weeks, zero-filled)."""
+"""Shared by the benchmarks: the real catalogues in ../shared/data as demand per period and an
+item master, loaded the flow's way (ingest rules, item master, whole periods, zero-filled)."""
 
 from __future__ import annotations
 
 import gzip
 import tempfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +17,8 @@ from jitjic.wiring import column_mapping, line_rules
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 DEFAULT = SHARED / "online_retail.csv.gz"
 MANUFACTURING = SHARED / "manufacturing"
+OIL = SHARED / "oil"
+PASTA = SHARED / "pasta"
 
 
 def full_demand(source: Path, settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -59,6 +61,67 @@ def manufacturing(settings: Settings, folder: Path = MANUFACTURING) -> tuple[pd.
         ).to_csv(items, index=False)
         as_of = pd.Timestamp(weekly["week_start"].max()).date() + timedelta(days=6)
         return _load([(lines, "orders"), (items, "items")], canonical, as_of)
+
+
+def oil(settings: Settings, folder: Path = OIL) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(demand, items) of the refinery's spare parts, monthly: each month's issues become one
+    order line dated the month's first day; empty months (no figure held) and returns to stock
+    (negative quantities: ingest would reject them as non-positive unless they were
+    cancellations under ``ingest.returns = "net"``) send none, so demand is the gross issues;
+    the item master gives the unit cost only (no lead time, order cost or supplier: the
+    settings' defaults apply). The history ends on the last month's last day."""
+    monthly = pd.read_csv(folder / "demand_monthly.csv.gz")
+    master = pd.read_csv(folder / "items.csv")
+    issued = monthly[monthly["qty"] > 0]
+    last = pd.Timestamp(monthly["month_start"].max())
+    as_of = (last + pd.offsets.MonthEnd(0)).date()
+    # the parts' history starts in 1997: before ingest's default earliest date (2000)
+    grain = _grain(settings, "month")
+    grain = grain.model_copy(update={"ingest": grain.ingest.model_copy(update={"min_date": date(1990, 1, 1)})})
+    return _period_lines(issued, "month_start", master[["sku", "unit_cost"]], grain, as_of)
+
+
+def pasta(settings: Settings, folder: Path = PASTA) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(demand, items) of the grocery's pasta SKUs, daily: each day's sales one order line at a
+    unit price of 1.00 (the data has no prices, and a unit cost of 60% of price is the default
+    where the item master is silent: stock value = units x 0.60); no item master, so every cost
+    and lead time is the settings' default. The promotion flag is dropped: the order-line path
+    has no promotion input."""
+    daily = pd.read_csv(folder / "sales_daily.csv.gz")
+    sold = daily[daily["qty"] > 0]
+    return _period_lines(sold, "date", None, _grain(settings, "day"), pd.Timestamp(daily["date"].max()).date())
+
+
+def _grain(settings: Settings, period: str) -> Settings:
+    """The settings with the canonical column preset and ``demand.period``."""
+    return settings.model_copy(
+        update={
+            "ingest": settings.ingest.model_copy(update={"preset": "canonical"}),
+            "demand": settings.demand.model_copy(update={"period": period}),
+        }
+    )
+
+
+def _period_lines(rows: pd.DataFrame, date_col: str, master: pd.DataFrame | None, settings: Settings, as_of):
+    """Load ``sku, <date_col>, qty`` rows as one order line each (with ``unit_price`` when the
+    rows carry none: 1.00), and the item master when given."""
+    with tempfile.TemporaryDirectory() as tmp:
+        lines = Path(tmp) / "order_lines.csv.gz"
+        with gzip.open(lines, "wt", encoding="utf-8") as fh:
+            frame = {
+                "order_id": rows["sku"] + "-" + rows[date_col],
+                "sku": rows["sku"],
+                "ordered_at": rows[date_col],
+                "quantity": rows["qty"],
+            }
+            if master is None:
+                frame["unit_price"] = 1.0
+            pd.DataFrame(frame).to_csv(fh, index=False)
+        files = [(lines, "orders")]
+        if master is not None:
+            master.to_csv(Path(tmp) / "items.csv", index=False)
+            files.append((Path(tmp) / "items.csv", "items"))
+        return _load(files, settings, as_of)
 
 
 def _load(files: list[tuple[Path, str]], settings: Settings, as_of) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -1,6 +1,7 @@
 """Replay history through the policies: forecasts refitted and items classified every period,
 each strategy planned from them and its orders, stock, shortages and costs simulated, with the
-exchange curve. The composition of forecasting, classification and policy (which stays pure
+exchange curve, and the judge (alternative costs with re-tuned baselines, a hindsight oracle,
+random subsets). The composition of forecasting, classification and policy (which stays pure
 inventory logic)."""
 
 from jitjic.replay.backtest import (
@@ -18,6 +19,23 @@ from jitjic.replay.backtest import (
     summarise,
     uniform_jic,
 )
+from jitjic.replay.judge import (
+    COST_SETTINGS,
+    CostSetting,
+    Run,
+    class_rule_grid,
+    compose_plans,
+    hindsight_oracle,
+    jit_beyond_tolerance,
+    judge_setting,
+    judge_subset,
+    oracle_choice,
+    policy_row,
+    recost,
+    replay_run,
+    subset_rows,
+    unpriced,
+)
 
 __all__ = [
     "STRATEGIES",
@@ -33,4 +51,19 @@ __all__ = [
     "exchange_curve",
     "equal_stock_level",
     "summarise",
+    "CostSetting",
+    "COST_SETTINGS",
+    "recost",
+    "class_rule_grid",
+    "policy_row",
+    "Run",
+    "unpriced",
+    "replay_run",
+    "judge_setting",
+    "oracle_choice",
+    "compose_plans",
+    "hindsight_oracle",
+    "subset_rows",
+    "judge_subset",
+    "jit_beyond_tolerance",
 ]

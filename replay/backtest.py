@@ -11,6 +11,7 @@ The forecasts do not depend on the strategy, so each period is fitted once and e
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -134,6 +135,33 @@ class Replay:
                 for t, (base, protection) in enumerate(self.weeks)
             ]
         return self._inputs
+
+    def subset(self, rows: np.ndarray) -> Replay:
+        """The same replay cut to the SKUs at ``rows`` (row indexes into ``ids``), forecasts as
+        fitted: each period's item rows and protection, the demand, the classes and the replay
+        inputs, weights kept (so a subset's sums are the sample's, not the catalogue's)."""
+        rows = np.asarray(rows, int)
+        return replace(
+            self,
+            ids=self.ids[rows],
+            classes=self.classes.iloc[rows].reset_index(drop=True),
+            weight=self.weight[rows],
+            actual=self.actual[rows],
+            weeks=[(base.iloc[rows].reset_index(drop=True), _protection_rows(pr, rows)) for base, pr in self.weeks],
+            items=ReplayItems(**{f: getattr(self.items, f)[rows] for f in self.items.__dataclass_fields__}),
+            history=None if self.history is None else self.history[rows],
+            _inputs=None,
+        )
+
+
+def _protection_rows(protection: Protection, rows: np.ndarray) -> Protection:
+    """``protection`` cut to ``rows``: every per-SKU array sliced (``levels`` is the quantile grid)."""
+    out = copy.copy(protection)
+    n = len(protection.periods)
+    for name, value in vars(protection).items():
+        if name != "levels" and isinstance(value, np.ndarray) and value.shape[:1] == (n,):
+            setattr(out, name, value[rows])
+    return out
 
 
 def prepare_replay(
