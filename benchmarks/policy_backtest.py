@@ -89,7 +89,7 @@ CATALOGUES = {
 def bench_settings(b: Bench) -> Settings:
     """The defaults, on ``b``'s grain, reviewing once a period, with its lead time and sample."""
     s = load_settings(None, use_default_file=False)
-    policy = {"review_period_days": PERIOD_DAYS[b.period]}
+    policy: dict[str, float] = {}
     if b.lead_time_days is not None:
         policy["default_lead_time_days"] = b.lead_time_days
     return s.model_copy(
@@ -127,7 +127,7 @@ def run(b: Bench) -> dict:
     print(
         f"\n=== {b.name}: {demand['sku'].nunique():,} SKUs, {rp.skus_total:,} known at the start, "
         f"{len(rp.ids):,} replayed{' (class-stratified sample, weighted)' if len(rp.ids) < rp.skus_total else ''}; "
-        f"last {periods} {b.period}s replayed; review {params.review_period_days:g} d, default lead time "
+        f"last {periods} {b.period}s replayed; review {params.review_days:g} d, default lead time "
         f"{params.default_lead_time_days:g} d; {b.note} (forecasts fitted in {fitted:.0f} s) ==="
     )
     per_sku = pd.concat(

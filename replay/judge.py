@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+from jitjic.policy.inputs import review_periods_of
 from jitjic.policy.params import PolicyParams
 from jitjic.policy.simulate import Plan
 from jitjic.replay.backtest import (
@@ -45,10 +46,9 @@ __all__ = [
     "jit_beyond_tolerance",
 ]
 
-# per-unit shortage columns a shortage setting scales (the waiting cost may be kept per day)
-_SHORTAGE = ("lost_margin", "waiting_cost", "waiting_cost_per_day")
-# the customers' tolerance per ABC class (days) until PolicyParams carries max_wait_days
-_MAX_WAIT_DAYS = {"A": 7.0, "B": 14.0, "C": 28.0}
+# per-unit shortage columns a shortage setting scales: the lost margin (with the item's shortage
+# cost), the waiting cost per unit and day, the shortage cost of a unit that waits
+_SHORTAGE = ("lost_margin", "waiting_cost", "shortage_cost", "backorder_cost")
 # the replay's cost terms per SKU (currency over the replay); their sum is the total cost
 _COST_TERMS = ("holding_cost", "obsolescence_cost", "ordering_cost", "shortage_cost")
 
@@ -83,7 +83,8 @@ class CostSetting:
             p,
             order_cost=p.order_cost * f["order_cost"],
             holding_rate=p.holding_rate * f["holding_rate"],
-            waiting_cost_rate=p.waiting_cost_rate * self.shortage,
+            waiting_cost_per_day=p.waiting_cost_per_day * self.shortage,
+            shortage_cost={k: v * self.shortage for k, v in p.shortage_cost.items()},
         )
 
 
@@ -103,7 +104,10 @@ def recost(rp: Replay, setting: CostSetting) -> Replay:
     f = setting.factors(rp.params)
     weeks = [(base.assign(**{c: base[c] * k for c, k in f.items() if c in base}), pr) for base, pr in rp.weeks]
     fields = rp.items.__dataclass_fields__
-    items = replace(rp.items, **{c: getattr(rp.items, c) * k for c, k in f.items() if c in fields})
+    items = replace(
+        rp.items,
+        **{c: getattr(rp.items, c) * k for c, k in f.items() if c in fields and getattr(rp.items, c) is not None},
+    )
     return replace(rp, weeks=weeks, params=setting.params(rp.params), items=items, _inputs=None)
 
 
@@ -349,14 +353,16 @@ def judge_subset(rp: Replay, rows: np.ndarray, stock_by_level: dict[float, np.nd
 
 def jit_beyond_tolerance(rp: Replay, run: Run) -> pd.DataFrame:
     """Per ABC class: items with demand in the replay that ``run`` leaves JIT in its last
-    replayed period although their lead time exceeds the customers' tolerance
-    (``max_wait_days`` per class, days), weighted to the catalogue, beside the items with demand."""
-    wait = getattr(run.params, "max_wait_days", _MAX_WAIT_DAYS)
+    replayed period although their lead time + review exceeds the customers' tolerance (the
+    item's or its class's ``max_wait_days``), weighted to the catalogue, beside the items with
+    demand. Each is priced so: every unit it runs short is charged as lost."""
+    base = rp.weeks[-1][0]
     abc = rp.classes["abc"].astype(str)
-    tolerance = abc.map(wait).astype(float).to_numpy() if isinstance(wait, dict) else np.full(len(abc), float(wait))
+    tolerance = base["max_wait_days"].to_numpy(float)
+    wait = base["lead_time_days"].to_numpy(float) + review_periods_of(base, rp.params) * rp.params.period_days
     asked = np.nansum(rp.actual, axis=1) > 0
     jit = ~run.plans[0][-1].is_jic.astype(bool)
-    beyond = asked & jit & (np.asarray(rp.items.lead_days, float) > tolerance)
+    beyond = asked & jit & (wait > tolerance)
     frame = pd.DataFrame({"abc": abc, "beyond": beyond * rp.weight, "asked": asked * rp.weight})
     out = frame.groupby("abc")[["beyond", "asked"]].sum()
     return out.assign(max_wait_days=pd.Series(tolerance, index=abc).groupby(level=0).first().reindex(out.index))
