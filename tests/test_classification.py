@@ -130,3 +130,37 @@ def test_an_item_near_a_border_keeps_last_runs_class():
     # a jump across two classes is never held back
     far = previous.assign(abc=lambda f: f["abc"].where(f["sku"] != "S8", "A"))
     assert classify_skus(demand, abc_basis="hits", previous=far).set_index("sku").loc["S8", "abc"] == "C"
+
+
+def _period_totals(prices: bool) -> pd.DataFrame:
+    """Weekly totals: every item one line in every week with demand, so hits cannot tell them
+    apart; "big" sells 100 a week, "mid" 10, "small" 1 (at 1.0 a unit when ``prices``)."""
+    weeks = pd.date_range("2024-01-01", periods=20, freq="W-MON")
+    rows = [
+        (sku, w, qty, 1, qty * prices) for sku, qty in (("big", 100.0), ("mid", 10.0), ("small", 1.0)) for w in weeks
+    ]
+    return pd.DataFrame(rows, columns=["sku", "period_start", "qty", "order_lines", "revenue"])
+
+
+def test_auto_basis_is_hits_for_dated_sales_and_value_or_volume_for_period_totals():
+    demand = _period_totals(prices=False)
+    sales = classify_skus(demand)  # dated sales: a line is a request
+    assert sales["abc_basis"].unique().tolist() == ["hits"]
+    # period totals read as requests: equal hits, every item A (the degenerate case)
+    assert sales["abc"].tolist() == ["A", "A", "A"]
+    # period totals, no cost and no price: volume
+    volume = classify_skus(demand, period_totals=True).set_index("sku")
+    assert volume["abc_basis"].unique().tolist() == ["volume"]
+    assert volume["abc"].to_dict() == {"big": "A", "mid": "B", "small": "C"}
+    # a unit cost known: value; it ranks "small" first when its cost outweighs its volume
+    cost = pd.Series({"big": 1.0, "mid": 1.0, "small": 1000.0})
+    value = classify_skus(demand, cost, period_totals=True).set_index("sku")
+    assert value["abc_basis"].unique().tolist() == ["value"]
+    assert value["abc"].to_dict() == {"small": "A", "big": "B", "mid": "C"}
+    # a selling price in the lines is a value too
+    priced = classify_skus(_period_totals(prices=True), period_totals=True)
+    assert priced["abc_basis"].unique().tolist() == ["value"]
+    # a basis given is the basis used
+    assert classify_skus(demand, period_totals=True, abc_basis="hits")["abc_basis"].unique().tolist() == ["hits"]
+    with pytest.raises(ValueError, match="auto, value, volume, hits"):
+        classify_skus(demand, abc_basis="popularity")
