@@ -437,10 +437,13 @@ WEEKLY = mapping_for("canonical", {"ordered_at": "week_start", "quantity": "qty"
 
 
 def weekly_file(path: Path, skus: int = 4, weeks: int = 8) -> Path:
-    """``sku, week_start, qty``: one row per SKU and Monday, zeros included, the last week all zero."""
+    """``sku, week_start, qty``: one row per SKU and Monday, zeros included, the last week all zero,
+    and the last SKU never asked for."""
     mondays = pd.date_range("2024-01-01", periods=weeks, freq="W-MON")
     rows = [
-        (f"M{s:03d}", d.date(), (s + w) % 3 if w < weeks - 1 else 0) for s in range(skus) for w, d in enumerate(mondays)
+        (f"M{s:03d}", d.date(), (s + w) % 3 if w < weeks - 1 and s < skus - 1 else 0)
+        for s in range(skus)
+        for w, d in enumerate(mondays)
     ]
     pd.DataFrame(rows, columns=["sku", "week_start", "qty"]).to_csv(path, index=False)
     return path
@@ -463,6 +466,8 @@ def test_a_file_of_weekly_totals_keeps_its_zeros_and_its_last_week(tmp_path: Pat
     assert demand["qty"].sum() == pd.read_csv(f)["qty"].sum()
     # a zero is a week without demand, not a request: it counts no order line
     assert demand["order_lines"].sum() == 32 - zeros
+    # an item never asked for is still an item (with its master's cost and lead time, when given)
+    assert warehouse.read_items(con)["sku"].tolist() == ["M000", "M001", "M002", "M003"]
 
 
 def test_weekly_totals_loaded_again_add_nothing(tmp_path: Path, con):
