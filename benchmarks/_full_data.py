@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import gzip
 import tempfile
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from jitjic import warehouse
+from jitjic.evaluation import period_end
 from jitjic.settings import Settings
 from jitjic.wiring import column_mapping, line_rules
 
@@ -23,62 +24,80 @@ PASTA = SHARED / "pasta"
 
 def full_demand(source: Path, settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(demand, items) of the Online Retail file built in a throwaway warehouse."""
-    return _load([(source, "orders")], settings, None)
+    return _load([(source, "orders")], settings)
+
+
+# the README's manufacturing example: the weekly file read as order lines as it is (one line per
+# SKU and week, zeros included: period totals, detected when loaded), the item master's columns
+# mapped and its units stated
+MANUFACTURING_INGEST = {
+    "preset": "canonical",
+    "columns": {"ordered_at": "week_start", "quantity": "qty"},
+    "item_columns": {
+        "pack_size": "units_per_pack",
+        "unit_cost": "unit_cost_eur",
+        "order_cost": "order_cost_eur",
+        "holding_rate": "holding_cost_eur_per_year",
+        "lead_time_days": "lead_time_weeks",
+        "moq": "moq_units",
+    },
+    "item_units": {"lead_time_days": "weeks", "holding_rate": "per_unit_year"},
+}
+# the oil catalogue: one line per part and month from 1997 (before ingest.min_date's default,
+# which guards against typos such as 1900); the item master's installed base has no use here
+OIL_INGEST = {
+    "preset": "canonical",
+    "min_date": date(1990, 1, 1),
+    "columns": {"ordered_at": "month_start", "quantity": "qty"},
+    "item_columns": {"lead_time_days": "lead_time_months"},
+    "item_units": {"lead_time_days": "months"},
+    "ignore_columns": ["installed_base"],
+}
+
+
+def _with_ingest(settings: Settings, ingest: dict, period: str) -> Settings:
+    return settings.model_copy(
+        update={
+            "ingest": settings.ingest.model_copy(update=ingest),
+            "demand": settings.demand.model_copy(update={"period": period}),
+        }
+    )
 
 
 def manufacturing(settings: Settings, folder: Path = MANUFACTURING) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(demand, items) of the manufacturing catalogue through the order-line and item-master
-    path: each week's demand becomes one order line dated the week's Monday (weeks with none
-    send none), the item master's columns are renamed and put in jitjic's units (lead time in
-    days, holding cost per unit-year as a share of unit cost, MOQ 0 = none), and the history
-    ends on the last week's Sunday, so that week counts as whole."""
-    weekly = pd.read_csv(folder / "demand_weekly.csv.gz")
-    master = pd.read_csv(folder / "items.csv")
-    canonical = settings.model_copy(update={"ingest": settings.ingest.model_copy(update={"preset": "canonical"})})
+    """(demand, items) of the manufacturing catalogue through the documented path
+    (``MANUFACTURING_INGEST``, the README's example): ``demand_weekly.csv.gz`` loaded as order
+    lines as it is (weekly totals, zeros kept as weeks without demand, the last week whole), the
+    item master mapped with its units stated (lead time in weeks -> days, holding cost in EUR per
+    unit and year -> a share of unit cost, MOQ 0 = none)."""
+    s = _with_ingest(settings, MANUFACTURING_INGEST, "week")
+    return _load([(folder / "demand_weekly.csv.gz", "orders"), (folder / "items.csv", "items")], s)
+
+
+def oil(settings: Settings, lead_time_months: float, folder: Path = OIL) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(demand, items) of the oil refinery's spare parts, monthly (``demand.period = "month"``).
+
+    The data give no lead times: a user must state one, ``lead_time_months`` (months, for every
+    part; one to several for spare parts of this kind). It is written into a copy of the item
+    master as a ``lead_time_months`` column and read through ``ingest.item_units`` (months ->
+    days) like any other. A month whose ``qty`` is empty has no figure (the part was not yet
+    registered, or a gap): it is not demand and is left out of the order-line file written (the
+    demand then zero-fills a gap between figures, as it does for any month without a line).
+    Negative months are returns to stock, treated as any negative line: rejected with the default
+    ``ingest.returns = "exclude"`` (demand = gross issues), netted with ``"net"``.
+    """
+    if not lead_time_months > 0:
+        raise ValueError(f"lead_time_months must be a positive number of months, got {lead_time_months!r}")
+    s = _with_ingest(settings, OIL_INGEST, "month")
+    monthly = pd.read_csv(folder / "demand_monthly.csv.gz", dtype={"qty": "string"})
     with tempfile.TemporaryDirectory() as tmp:
-        lines = Path(tmp) / "order_lines.csv.gz"
-        sold = weekly[weekly["qty"] > 0]
+        lines = Path(tmp) / "demand_monthly_with_figures.csv.gz"
         with gzip.open(lines, "wt", encoding="utf-8") as fh:
-            pd.DataFrame(
-                {
-                    "order_id": sold["sku"] + "-" + sold["week_start"],
-                    "sku": sold["sku"],
-                    "ordered_at": sold["week_start"],
-                    "quantity": sold["qty"],
-                }
-            ).to_csv(fh, index=False)
+            monthly[monthly["qty"].notna()].to_csv(fh, index=False)
         items = Path(tmp) / "items.csv"
-        pd.DataFrame(
-            {
-                "sku": master["sku"],
-                "unit_cost": master["unit_cost_eur"],
-                "lead_time_days": master["lead_time_weeks"] * 7.0,
-                "moq": master["moq_units"].where(master["moq_units"] > 0),
-                "pack_size": master["units_per_pack"],
-                "order_cost": master["order_cost_eur"],
-                "holding_rate": master["holding_cost_eur_per_year"] / master["unit_cost_eur"],
-            }
-        ).to_csv(items, index=False)
-        as_of = pd.Timestamp(weekly["week_start"].max()).date() + timedelta(days=6)
-        return _load([(lines, "orders"), (items, "items")], canonical, as_of)
-
-
-def oil(settings: Settings, folder: Path = OIL) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(demand, items) of the refinery's spare parts, monthly: each month's issues become one
-    order line dated the month's first day; empty months (no figure held) and returns to stock
-    (negative quantities: ingest would reject them as non-positive unless they were
-    cancellations under ``ingest.returns = "net"``) send none, so demand is the gross issues;
-    the item master gives the unit cost only (no lead time, order cost or supplier: the
-    settings' defaults apply). The history ends on the last month's last day."""
-    monthly = pd.read_csv(folder / "demand_monthly.csv.gz")
-    master = pd.read_csv(folder / "items.csv")
-    issued = monthly[monthly["qty"] > 0]
-    last = pd.Timestamp(monthly["month_start"].max())
-    as_of = (last + pd.offsets.MonthEnd(0)).date()
-    # the parts' history starts in 1997: before ingest's default earliest date (2000)
-    grain = _grain(settings, "month")
-    grain = grain.model_copy(update={"ingest": grain.ingest.model_copy(update={"min_date": date(1990, 1, 1)})})
-    return _period_lines(issued, "month_start", master[["sku", "unit_cost"]], grain, as_of)
+        master = pd.read_csv(folder / "items.csv", dtype=str)
+        master.assign(lead_time_months=lead_time_months).to_csv(items, index=False)
+        return _load([(lines, "orders"), (items, "items")], s)
 
 
 def pasta(settings: Settings, folder: Path = PASTA) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -89,7 +108,7 @@ def pasta(settings: Settings, folder: Path = PASTA) -> tuple[pd.DataFrame, pd.Da
     has no promotion input."""
     daily = pd.read_csv(folder / "sales_daily.csv.gz")
     sold = daily[daily["qty"] > 0]
-    return _period_lines(sold, "date", None, _grain(settings, "day"), pd.Timestamp(daily["date"].max()).date())
+    return _period_lines(sold, "date", None, _grain(settings, "day"))
 
 
 def _grain(settings: Settings, period: str) -> Settings:
@@ -102,7 +121,7 @@ def _grain(settings: Settings, period: str) -> Settings:
     )
 
 
-def _period_lines(rows: pd.DataFrame, date_col: str, master: pd.DataFrame | None, settings: Settings, as_of):
+def _period_lines(rows: pd.DataFrame, date_col: str, master: pd.DataFrame | None, settings: Settings):
     """Load ``sku, <date_col>, qty`` rows as one order line each (with ``unit_price`` when the
     rows carry none: 1.00), and the item master when given."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -121,17 +140,26 @@ def _period_lines(rows: pd.DataFrame, date_col: str, master: pd.DataFrame | None
         if master is not None:
             master.to_csv(Path(tmp) / "items.csv", index=False)
             files.append((Path(tmp) / "items.csv", "items"))
-        return _load(files, settings, as_of)
+        return _load(files, settings)
 
 
-def _load(files: list[tuple[Path, str]], settings: Settings, as_of) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _load(files: list[tuple[Path, str]], settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Load ``files`` (path, kind) into a throwaway warehouse, printing each load's summary, and
+    build the demand up to the end of history the nightly flow would take."""
     with tempfile.TemporaryDirectory() as tmp:
         con = warehouse.connect(Path(tmp) / "w.duckdb")
         try:
             warehouse.ensure_schema(con)
             for path, kind in files:
-                warehouse.load_file(con, path, kind, mapping=column_mapping(settings), rules=line_rules(settings))
-            warehouse.build_demand(con, "bench", settings.demand.period, as_of or warehouse.latest_as_of(con))
+                result = warehouse.load_file(
+                    con, path, kind, mapping=column_mapping(settings), rules=line_rules(settings)
+                )
+                print(result.summary())
+            as_of = warehouse.latest_as_of(con)
+            grain = settings.demand.grain if settings.demand.grain != "auto" else warehouse.order_lines_grain(con)
+            if grain == "period":  # the last line stands for its whole period (the flow's end_of_history)
+                as_of = period_end(as_of, settings.demand.period)
+            warehouse.build_demand(con, "bench", settings.demand.period, as_of)
             return warehouse.read_demand(con, "bench"), warehouse.read_items(con)
         finally:
             con.close()

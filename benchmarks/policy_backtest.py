@@ -79,8 +79,24 @@ CATALOGUES = {
     ],
     "manufacturing": [Bench("manufacturing", manufacturing, "week", 52, 100_000, note="last 52 of 150 weeks")],
     "oil": [
-        Bench("oil, lead 1 month", oil, "month", 36, 2100, MONTH, "lead time 1 month (none given), 36 months"),
-        Bench("oil, lead 3 months", oil, "month", 36, 2100, 3 * MONTH, "lead time 3 months (none given), 36 months"),
+        Bench(
+            "oil, lead 1 month",
+            lambda s: oil(s, 1.0),
+            "month",
+            36,
+            2100,
+            MONTH,
+            "lead time 1 month (none given), 36 months",
+        ),
+        Bench(
+            "oil, lead 3 months",
+            lambda s: oil(s, 3.0),
+            "month",
+            36,
+            2100,
+            3 * MONTH,
+            "lead time 3 months (none given), 36 months",
+        ),
     ],
     "pasta": [Bench("pasta", pasta, "day", 182, 100_000, note="last 182 days; no promotions; default costs")],
 }

@@ -9,14 +9,31 @@ from jitjic.classification.xyz import coefficient_of_variation, xyz_classes
 from jitjic.forecasting.intermittency import adi_cv2, demand_pattern
 from jitjic.forecasting.matrix import to_matrix
 
-__all__ = ["classify_skus"]
+__all__ = ["classify_skus", "ABC_BASES", "chosen_basis"]
+
+ABC_BASES = ("auto", "value", "volume", "hits")
+
+
+def chosen_basis(abc_basis: str, period_totals: bool, value_known: bool) -> str:
+    """The basis ``abc_basis`` stands for: itself, or with "auto" "hits" for dated sales and,
+    where each order line is one period's total (``period_totals``: a line then counts periods
+    with a figure, not requests, and nearly every item is A), "value" when a unit cost or a
+    selling price is known for some item (``value_known``), else "volume"."""
+    if abc_basis not in ABC_BASES:
+        raise ValueError(f"abc_basis must be one of {', '.join(ABC_BASES)}, got {abc_basis!r}")
+    if abc_basis != "auto":
+        return abc_basis
+    if not period_totals:
+        return "hits"
+    return "value" if value_known else "volume"
 
 
 def classify_skus(
     demand: pd.DataFrame,
     unit_cost: pd.Series | None = None,
     *,
-    abc_basis: str = "hits",
+    abc_basis: str = "auto",
+    period_totals: bool = False,
     abc_cutoffs: tuple[float, float] = (0.8, 0.95),
     xyz_cutoffs: tuple[float, float] = (0.5, 1.0),
     window_periods: int | None = None,
@@ -38,14 +55,15 @@ def classify_skus(
     is not dead after 13 quiet months), else ``active``. Returns ``sku, abc, xyz, pattern,
     lifecycle, abc_basis, basis_amount, cum_share, annual_qty, order_lines (over the window),
     annual_value, value_source, cv, adi, cv2, periods, periods_since_first, periods_since_demand,
-    demand_interval``.
+    demand_interval``. ``abc_basis``: see ``chosen_basis`` (``period_totals``: each order line is
+    one SKU's whole period, as ``warehouse.order_lines_grain`` says); the ``abc_basis`` column
+    holds the basis used.
 
     ``previous`` (last run's ``sku, abc, xyz``): an item keeps its class while it sits within
     ``abc_hold`` (share of the basis) of the ABC border it would cross, or within ``xyz_hold``
     (a share of the cut-off) of the XYZ one, so a 0.01 change does not flip its policy.
     """
-    if abc_basis not in ("value", "volume", "hits"):
-        raise ValueError(f"abc_basis must be value, volume or hits, got {abc_basis!r}")
+    chosen_basis(abc_basis, period_totals, False)  # a bad name fails before any work
     periods = np.sort(demand["period_start"].unique())
     periods = periods[-(window_periods or _periods_per_year(periods)) :]
     recent = demand[demand["period_start"].isin(periods)]
@@ -56,6 +74,9 @@ def classify_skus(
         cost = unit_cost.reindex(per_sku.index)
         value = (per_sku["qty"] * cost).where(cost.notna(), value)
         source = source.where(cost.isna(), "cost")
+    # a price of 0 everywhere (none in the export) is no value: revenue is then all zeros
+    value_known = bool((source == "cost").any() or (per_sku["revenue"] > 0).any())
+    abc_basis = chosen_basis(abc_basis, period_totals, value_known)
     amount = {"value": value, "volume": per_sku["qty"], "hits": per_sku["hits"]}[abc_basis].clip(lower=0)
     abc = abc_classes(amount, abc_cutoffs).set_index("sku")
 

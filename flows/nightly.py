@@ -161,7 +161,7 @@ def ingest_inputs(p: IngestStage, run_id: str) -> dict[str, Any]:
 def build_demand(p: DemandStage, run_id: str) -> dict[str, Any]:
     """Zero-filled demand per SKU per whole period up to as_of."""
     with _stage(p.store, run_id, "demand") as (con, out):
-        as_of = p.end_of_history(warehouse.latest_as_of(con))
+        as_of = p.end_of_history(warehouse.latest_as_of(con), warehouse.order_lines_grain(con))
         if as_of is None:
             raise RuntimeError("no order lines in the warehouse: configure inputs.orders or run `jitjic ingest`")
         rows = warehouse.build_demand(con, run_id, p.period, as_of)
@@ -346,7 +346,10 @@ def classify(p: ClassifyStage, run_id: str) -> dict[str, Any]:
         items = warehouse.read_items(con).set_index("sku")
         # last completed run's classes: an item near a border keeps its class (no flip on a 0.01 change)
         previous = warehouse.read_table(con, "latest_classes")[["sku", "abc", "xyz"]]
-        classes = classification.classify_skus(demand, items["unit_cost"].dropna(), previous=previous, **p.params)
+        grain = warehouse.order_lines_grain(con) if p.grain == "auto" else p.grain
+        classes = classification.classify_skus(
+            demand, items["unit_cost"].dropna(), previous=previous, period_totals=grain == "period", **p.params
+        )
         warehouse.write_results(con, "sku_classes", run_id, classes)
         out.update(
             rows=len(classes),

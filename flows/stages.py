@@ -73,15 +73,16 @@ class DemandStage:
     store: Store
     period: str
     as_of: date | None  # None: the last day of the order lines
-    grain: str  # "period": rows stand for whole periods dated on their start
+    grain: str  # "period": rows stand for whole periods dated on their start; "auto": as loaded
 
-    def end_of_history(self, last_order_date: date | None) -> date | None:
-        """The run's as_of: the setting, else the last order date (with ``grain`` "period", the
-        last day of the period that date starts, or today if that is earlier: the last row stands
-        for the whole period once it is over)."""
+    def end_of_history(self, last_order_date: date | None, loaded_grain: str = "line") -> date | None:
+        """The run's as_of: the setting, else the last order date (with ``grain`` "period", or
+        "auto" and ``loaded_grain`` "period" (``warehouse.order_lines_grain``), the last day of
+        the period that date starts, or today if that is earlier: the last row stands for the
+        whole period once it is over)."""
         if self.as_of is not None or last_order_date is None:
             return self.as_of or last_order_date
-        if self.grain != "period":
+        if (loaded_grain if self.grain == "auto" else self.grain) != "period":
             return last_order_date
         # never past today: a period not over yet is partial (an export made mid-week)
         return min(period_end(last_order_date, self.period), date.today())
@@ -107,6 +108,7 @@ class ForecastStage:
 class ClassifyStage:
     store: Store
     params: dict[str, Any]  # classification.classify_skus's keywords, named as in [classification]
+    grain: str  # [demand] grain: "auto" reads the loaded order lines' (for abc_basis = "auto")
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,7 @@ def resolve(settings: Settings) -> Stages:
             params,
             settings.cluster.timeout_seconds,
         ),
-        classify=ClassifyStage(store, classify_params(settings)),
+        classify=ClassifyStage(store, classify_params(settings), settings.demand.grain),
         policy=PolicyStage(store, params, exception_rules(settings)),
         simulate=SimulateStage(store, settings.simulation.enabled, simulation_params(settings)),
         publish=PublishStage(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from jitjic.ingest.masters import ITEM_COLUMNS, STOCK_COLUMNS
+from jitjic.ingest.masters import ITEM_COLUMNS, STOCK_COLUMNS, unit_problems
 
 __all__ = [
     "CANONICAL",
@@ -58,12 +58,15 @@ class ColumnMapping:
     non_product_codes: tuple[str, ...] = ()
     product_code_pattern: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
-    # item master and stock files: canonical name -> the file's column (names only: the values
-    # must already be in jitjic's units, e.g. lead_time_days in days)
+    # item master and stock files: canonical name -> the file's column (names only: units that
+    # differ from jitjic's are stated in item_units)
     item_columns: dict[str, str] = field(default_factory=dict)
     stock_columns: dict[str, str] = field(default_factory=dict)
     # columns of item master and stock files that jitjic has no use for (skipped, not refused)
     ignore_columns: tuple[str, ...] = ()
+    # item master: jitjic's column -> the unit the file gives it in (masters.ITEM_UNITS), e.g.
+    # {"lead_time_days": "weeks", "holding_rate": "per_unit_year"}; converted when read
+    item_units: dict[str, str] = field(default_factory=dict)
 
     def items(self) -> dict[str, str]:
         """Item master: every canonical column -> its column in the file."""
@@ -132,6 +135,7 @@ def mapping_for(
     item_columns: dict[str, str] | None = None,
     stock_columns: dict[str, str] | None = None,
     ignore_columns: list[str] | None = None,
+    item_units: dict[str, str] | None = None,
     date_format: str | None = None,
     delimiter: str | None = None,
     cancellation_prefix: str | None = None,
@@ -145,6 +149,9 @@ def mapping_for(
     _check_keys("columns", columns)
     _check_keys("item_columns", item_columns)
     _check_keys("stock_columns", stock_columns)
+    why = unit_problems(item_units)
+    if why:
+        raise ValueError(f"ingest.item_units: {why}")
     return ColumnMapping(
         columns={**base.columns, **(columns or {})},
         date_format=date_format or base.date_format,
@@ -155,4 +162,5 @@ def mapping_for(
         item_columns=dict(item_columns or {}),
         stock_columns=dict(stock_columns or {}),
         ignore_columns=tuple(ignore_columns or ()),
+        item_units=dict(item_units or {}),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 import pandas as pd
 from jitjic.ingest.rules import (
     LineRules,
@@ -12,7 +14,7 @@ from jitjic.ingest.rules import (
     too_large,
 )
 
-__all__ = ["ITEM_COLUMNS", "STOCK_COLUMNS", "parse_items", "parse_stock"]
+__all__ = ["ITEM_COLUMNS", "ITEM_UNITS", "STOCK_COLUMNS", "parse_items", "parse_stock", "unit_problems"]
 
 _NO_LIMITS = LineRules()
 
@@ -60,6 +62,16 @@ _NUMBERS = (
     "max_wait_days",
     "shortage_cost",
 )
+# the units an item master may give a column in (ingest.item_units), the first being jitjic's
+# own: lead times in days, weeks or months (a month = 365/12 days); the holding cost as a share of
+# unit cost per year, or as money per unit and year ("per_unit_year", read over unit_cost)
+ITEM_UNITS = {
+    "lead_time_days": ("days", "weeks", "months"),
+    "lead_time_std_days": ("days", "weeks", "months"),
+    "holding_rate": ("share", "per_unit_year"),
+}
+_DAYS_PER = {"days": 1.0, "weeks": 7.0, "months": 365.0 / 12.0}
+_UNIT_WORDS = {"days": "days", "weeks": "weeks", "months": "months", "per_unit_year": "money per unit and year"}
 # columns where 0 means "none" -> the note a row gets when one is read so
 _ZERO_MEANS_NONE = {"moq": "zero_moq", "pack_size": "zero_pack_size"}
 # on_hand, on_order: units; snapshot_date: the day the counts were taken
@@ -77,7 +89,45 @@ def _label(frame: pd.DataFrame, checks: list[tuple[str, pd.Series, str]]) -> pd.
     return frame.assign(rule=rule, reason=reason)
 
 
-def parse_items(raw: pd.DataFrame, rules: LineRules = _NO_LIMITS) -> pd.DataFrame:
+def unit_problems(units: dict[str, str] | None) -> str | None:
+    """Why ``units`` (jitjic's item column -> the unit the file gives it in) is wrong, or None:
+    a column that takes no unit, or a unit it cannot be given in, each with the closest name."""
+
+    def closest_name(name: str, known: list[str]) -> str | None:
+        close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
+        return close[0] if close else None
+
+    problems = []
+    for col, unit in (units or {}).items():
+        if col not in ITEM_UNITS:
+            close = closest_name(col, list(ITEM_UNITS))
+            hint = f" (did you mean {close}?)" if close else ""
+            problems.append(f"{col!r}{hint} takes no unit; columns with a unit: {', '.join(ITEM_UNITS)}")
+        elif unit not in ITEM_UNITS[col]:
+            close = closest_name(str(unit), list(ITEM_UNITS[col]))
+            hint = f" (did you mean {close}?)" if close else ""
+            problems.append(f"{col} = {unit!r}{hint}: {col} is given in one of {', '.join(ITEM_UNITS[col])}")
+    return "; ".join(problems) or None
+
+
+def _in_jitjic_units(items: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
+    """Lead times in days and the holding cost as a share of unit cost per year, from the units
+    ``units`` names (``ITEM_UNITS``); a holding cost per unit with no positive unit cost stays
+    missing (``_label`` rejects the row)."""
+    out = items.copy()
+    for col in ("lead_time_days", "lead_time_std_days"):
+        out[col] = out[col] * _DAYS_PER[units.get(col, "days")]
+    if units.get("holding_rate") == "per_unit_year":
+        out["holding_rate"] = out["holding_rate"] / out["unit_cost"].where(out["unit_cost"] > 0)
+    return out
+
+
+def parse_items(
+    raw: pd.DataFrame,
+    rules: LineRules = _NO_LIMITS,
+    units: dict[str, str] | None = None,
+    sources: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """Item master rows; blank optional values stay missing (configured defaults apply later).
 
     A row with a negative lead time, spread, order cost, MOQ or pack size, a non-positive cost, a
@@ -85,7 +135,26 @@ def parse_items(raw: pd.DataFrame, rules: LineRules = _NO_LIMITS) -> pd.DataFram
     limits is labelled in ``rule``/``reason`` and not used, so the item falls back to the
     defaults. An MOQ or pack size of 0 means none: it is read as missing and the row's ``note``
     says so (``zero_moq``, ``zero_pack_size``, comma-separated; missing when there is nothing to note).
+
+    ``units`` (``ITEM_UNITS``: e.g. ``{"lead_time_days": "weeks", "holding_rate":
+    "per_unit_year"}``) says what the file's values are in; they come out in jitjic's (days, a
+    share per year), and the checks read the converted values. A holding cost per unit and year
+    on a row without a positive unit cost is rejected (``no_unit_cost``). ``sources`` (jitjic's
+    name -> the file's column) names the file's column in the reasons.
     """
+    units = dict(units or {})
+    why = unit_problems(units)
+    if why:
+        raise ValueError(f"ingest.item_units: {why}")
+
+    def named(col: str) -> str:
+        """How a reason names ``col``: jitjic's name, with the file's column and unit where they differ."""
+        source = (sources or {}).get(col, col)
+        unit = units.get(col, ITEM_UNITS.get(col, ("",))[0])
+        notes = [f"column {source!r}"] if source != col else []
+        notes += [f"in {_UNIT_WORDS[unit]}"] if unit in _UNIT_WORDS and unit != "days" else []
+        return col + (f" ({', '.join(notes)})" if notes else "")
+
     items = pd.DataFrame({"source_row": raw["source_row"].astype("int64"), "sku": normalise_sku(raw["sku"])})
     items["description"] = clean_text(raw["description"])
     items["supplier"] = clean_text(raw["supplier"])
@@ -95,7 +164,18 @@ def parse_items(raw: pd.DataFrame, rules: LineRules = _NO_LIMITS) -> pd.DataFram
     given = {c: raw[c].notna() & (raw[c].astype("string").str.strip() != "") for c in raw.columns}
     checks = [("missing_sku", items["sku"].isna(), "no SKU")]
     for col in _NUMBERS:
-        checks.append(("bad_number", given[col] & items[col].isna(), f"{col} is not a finite number"))
+        checks.append(("bad_number", given[col] & items[col].isna(), f"{named(col)} is not a finite number"))
+    per_unit = units.get("holding_rate") == "per_unit_year"
+    if per_unit:
+        checks.append(
+            (
+                "no_unit_cost",
+                items["holding_rate"].notna() & ~(items["unit_cost"] > 0),
+                f"{named('holding_rate')} is read over unit_cost (ingest.item_units), and the row has no positive "
+                "unit_cost",
+            )
+        )
+    items = _in_jitjic_units(items, units)
     # exports write 0 for "no MOQ" or "no pack size": not given, so the default applies (a note,
     # not a reject: the row's cost and lead time are real)
     notes = pd.Series("", index=items.index, dtype="string")
@@ -106,8 +186,8 @@ def parse_items(raw: pd.DataFrame, rules: LineRules = _NO_LIMITS) -> pd.DataFram
     items["note"] = notes.str.lstrip(",").replace("", pd.NA)
     checks += [
         ("non_positive_cost", items["unit_cost"] <= 0, "unit_cost must be positive"),
-        ("negative_lead_time", items["lead_time_days"] < 0, "lead_time_days is negative"),
-        ("negative_lead_time", items["lead_time_std_days"] < 0, "lead_time_std_days is negative"),
+        ("negative_lead_time", items["lead_time_days"] < 0, f"{named('lead_time_days')} is negative"),
+        ("negative_lead_time", items["lead_time_std_days"] < 0, f"{named('lead_time_std_days')} is negative"),
         ("non_positive_moq", items["moq"] < 0, "moq is negative (0 means none)"),
         ("non_positive_pack", items["pack_size"] < 0, "pack_size is negative (0 means none)"),
         ("negative_order_cost", items["order_cost"] < 0, "order_cost is negative"),
@@ -117,7 +197,8 @@ def parse_items(raw: pd.DataFrame, rules: LineRules = _NO_LIMITS) -> pd.DataFram
         (
             "bad_rate",
             (items["holding_rate"] <= 0) | (items["holding_rate"] > 2),
-            "holding_rate must be a share of unit cost per year in (0, 2], e.g. 0.25 for 25%",
+            f"{named('holding_rate')} must be a share of unit cost per year in (0, 2], e.g. 0.25 for 25%"
+            + (" (here: the cost per unit and year over unit_cost)" if per_unit else ""),
         ),
         (
             "bad_rate",
@@ -157,7 +238,7 @@ def parse_items(raw: pd.DataFrame, rules: LineRules = _NO_LIMITS) -> pd.DataFram
         ("pack_too_large", "pack_size", rules.max_pack_size, "limits.max_pack_size"),
     ]
     checks += [
-        (name, too_large(items[col], limit), f"{col} is beyond {key} ({limit:g})")
+        (name, too_large(items[col], limit), f"{named(col)} is beyond {key} ({limit:g}{' days' * (col in units)})")
         for name, col, limit, key in limits
         if limit is not None
     ]

@@ -138,7 +138,11 @@ def _suggestion(name: str, free: list[str]) -> str:
         return ""
     unit = close.rsplit("_", 1)[-1]
     if unit == "days" and "day" not in name.lower():
-        return f" (did you mean {close}? it must hold days: the mapping renames, it does not convert)"
+        given = next((u for u in ("weeks", "months") if u[:-1] in name.lower()), "weeks")
+        return (
+            f" (did you mean {close}? jitjic's is in days: map it and state the file's unit in ingest.item_units, "
+            f'e.g. item_units = {{ {close} = "{given}" }})'
+        )
     return f" (did you mean {close}?)"
 
 

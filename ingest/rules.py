@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from jitjic.ingest.grain import period_totals
 
 __all__ = [
     "RULES",
@@ -19,6 +20,7 @@ __all__ = [
     "clean_text",
     "parse_number",
     "parse_datetime",
+    "line_grain",
 ]
 
 # in the order they are applied: a line is rejected by the first rule it breaks
@@ -51,6 +53,12 @@ class LineRules:
     """
 
     returns: str = "exclude"
+    # the demand period (day, week, month) lines are judged against, and whether they are dated
+    # sales ("line"), period totals ("period": one line per SKU and period, dated on its first
+    # day) or either, as the file shows ("auto", see ``line_grain``). In period totals a zero
+    # quantity is a period without demand: kept, not rejected
+    period: str = "week"
+    grain: str = "auto"
     cancellation_prefix: str | None = "C"
     non_product_codes: tuple[str, ...] = ()
     product_code_pattern: str | None = None
@@ -141,13 +149,27 @@ def repeats_are_sales(lines: pd.DataFrame) -> bool:
     return not bool(clean_text(lines["order_id"]).notna().any())
 
 
+def line_grain(raw: pd.DataFrame, rules: LineRules) -> str:
+    """``rules.grain`` when it is "line" or "period"; with "auto", "period" when the lines with a
+    SKU, a date and a number for quantity are period totals of ``rules.period``
+    (``grain.period_totals``), else "line". In: raw canonical columns, as ``apply_line_rules``."""
+    if rules.grain != "auto":
+        return rules.grain
+    sku = normalise_sku(raw["sku"])
+    dates = parse_datetime(raw["ordered_at"], rules.date_format)
+    usable = sku.notna() & dates.notna() & parse_number(raw["quantity"], rules.decimal).notna()
+    return "period" if period_totals(sku[usable], dates[usable], rules.period) else "line"
+
+
 def apply_line_rules(raw: pd.DataFrame, rules: LineRules) -> pd.DataFrame:
     """Normalise raw canonical columns and label each line with the first rule it breaks.
 
     In: canonical columns (text or typed) and ``source_row``. Out: the same rows with
     ``order_id, sku, description, ordered_at (timestamp), quantity (units), unit_price
     (currency per unit), customer_id, country, source_row`` normalised, plus ``rule`` (missing
-    for accepted lines) and ``reason`` (plain words quoting the offending value). An exact repeat
+    for accepted lines) and ``reason`` (plain words quoting the offending value). Where the lines
+    are period totals (``line_grain``) a zero quantity is a period without demand, accepted; a
+    negative one is rejected as in dated sales (or netted, as returns say). An exact repeat
     of an earlier line is rejected ``duplicate_line``, unless the file carries no order ids
     (``repeats_are_sales``): identical lines are then separate sales.
     """
@@ -248,10 +270,16 @@ def apply_line_rules(raw: pd.DataFrame, rules: LineRules) -> pd.DataFrame:
             is_cancel & (out["quantity"] > 0),
             lambda h: "cancelled order " + shown("order_id")(h) + " has a positive quantity",
         )
-    accepted_return = is_cancel & (out["quantity"] < 0) & (rules.returns == "net")
+    totals = line_grain(raw, rules) == "period"
+    # a period total carries no order id to mark a cancellation: a negative one is the period's
+    # returns in excess of its demand, netted like a cancellation when returns are
+    accepted_return = (is_cancel | totals) & (out["quantity"] < 0) & (rules.returns == "net")
+    # a zero week in a file of weekly totals is data (the item was not asked for); a zero order
+    # line in dated sales sells nothing and is a bad row
+    no_demand_period = (out["quantity"] == 0) & totals
     flag(
         "non_positive_quantity",
-        (out["quantity"] <= 0) & ~accepted_return,
+        (out["quantity"] <= 0) & ~accepted_return & ~no_demand_period,
         lambda h: "quantity " + shown("quantity")(h) + " is not positive",
     )
     flag(

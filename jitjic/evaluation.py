@@ -65,7 +65,9 @@ def demand_from_file(
     columns = {c: c for c in CANONICAL} | {"sku": sku_col, "ordered_at": date_col, "quantity": qty_col}
     raw = read_table(path, columns, ("sku", "ordered_at", "quantity"))
     raw["order_id"] = raw["source_row"].astype(str)  # each row is its own line: no duplicate rule
-    lines = apply_line_rules(raw, LineRules(cancellation_prefix=None))
+    # judged as dated sales whatever the grain: a zero row is dropped as before, so that each
+    # series starts at its first sale, as the published comparisons were scored
+    lines = apply_line_rules(raw, LineRules(cancellation_prefix=None, grain="line"))
     good = lines[lines["rule"].isna()].assign(load_id=0)
     if grain == "auto":
         grain = "period" if period_grain(good["ordered_at"], period) else "line"

@@ -81,9 +81,13 @@ class Ingest(_Section):
     # canonical column -> column name in the export, overriding the preset's mapping
     columns: dict[str, str] = {}
     # the same for item master and stock files: jitjic's name -> the file's column. Names only:
-    # values must already be in jitjic's units (lead_time_days in days, unit_cost per unit)
+    # a unit other than jitjic's is stated in item_units
     item_columns: dict[str, str] = {}
     stock_columns: dict[str, str] = {}
+    # the unit an item master gives a column in, where it is not jitjic's: lead_time_days and
+    # lead_time_std_days in "days", "weeks" or "months" (365/12 days); holding_rate as a "share"
+    # of unit cost per year or "per_unit_year" (money per unit and year, read over unit_cost)
+    item_units: dict[str, str] = {}
     # columns of item master and stock files that jitjic has no use for: skipped. Any other
     # column jitjic does not know refuses the file, so that a column meant for it is never lost
     ignore_columns: list[str] = []
@@ -134,6 +138,16 @@ class Ingest(_Section):
             raise ValueError(why)
         return v
 
+    @field_validator("item_units")
+    @classmethod
+    def _known_units(cls, v: dict[str, str]) -> dict[str, str]:
+        from jitjic.ingest.masters import unit_problems
+
+        why = unit_problems(v)
+        if why:
+            raise ValueError(why)
+        return v
+
     @field_validator("delimiter")
     @classmethod
     def _one_character(cls, v: str | None) -> str | None:
@@ -176,8 +190,11 @@ class Demand(_Section):
     as_of: date | None = None
     # "line": the order lines are dated sales (a last period not yet over is partial, left out);
     # "period": each row is a whole period's demand dated on its first day (a Monday for weeks),
-    # so the default as_of is the end of the last period and that period is kept
-    grain: Literal["line", "period"] = "line"
+    # so a zero is a period without demand (kept, not rejected), the default as_of is the end of
+    # the last period and that period is kept; "auto": each order file is judged when it is
+    # loaded (period totals: at least 99% of its lines dated midnight on a period's first day,
+    # and at least 99% of its SKU-periods with one line), and the load report says which
+    grain: Literal["auto", "line", "period"] = "auto"
 
     @field_validator("as_of")
     @classmethod
@@ -220,8 +237,10 @@ class Forecast(_Section):
 class Classification(_Section):
     # what ranks an item as popular: "hits" (order lines: how often customers ask for it, the
     # JIT/JIC guidance's "popular" vs "rarely requested"), "value" (units x cost: where the
-    # capital is) or "volume" (units)
-    abc_basis: Literal["value", "volume", "hits"] = "hits"
+    # capital is) or "volume" (units); "auto": hits for dated sales, and where the order lines
+    # are period totals (one per SKU and period, so a line counts periods, not requests) value
+    # where a unit cost or price is known, else volume. sku_classes.abc_basis says which was used
+    abc_basis: Literal["auto", "value", "volume", "hits"] = "auto"
     abc_cutoffs: tuple[float, float] = (0.80, 0.95)
     xyz_cutoffs: tuple[float, float] = (0.5, 1.0)
     # periods of history the classes are read from (unset: a year at demand.period's grain)

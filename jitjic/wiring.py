@@ -35,6 +35,7 @@ def column_mapping(s: Settings) -> ColumnMapping:
         item_columns=i.item_columns,
         stock_columns=i.stock_columns,
         ignore_columns=i.ignore_columns,
+        item_units=i.item_units,
         date_format=i.date_format,
         delimiter=i.delimiter,
         cancellation_prefix=i.cancellation_prefix,
@@ -47,6 +48,8 @@ def line_rules(s: Settings) -> LineRules:
     m, i, lim = column_mapping(s), s.ingest, s.limits
     return LineRules(
         returns=i.returns,
+        period=s.demand.period,
+        grain=s.demand.grain,
         cancellation_prefix=m.cancellation_prefix,
         non_product_codes=m.non_product_codes,
         product_code_pattern=m.product_code_pattern,

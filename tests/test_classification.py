@@ -160,3 +160,37 @@ def test_the_window_is_a_year_at_the_demands_own_grain():
     out = classify_skus(demand, new_periods=6).set_index("sku")
     assert out.loc["NEW", "abc"] == "A" and out.loc["OLD", "basis_amount"] == 0  # 12 months, not 52
     assert classify_skus(demand, window_periods=60).set_index("sku").loc["OLD", "basis_amount"] == 36
+
+
+def _period_totals(prices: bool) -> pd.DataFrame:
+    """Weekly totals: every item one line in every week with demand, so hits cannot tell them
+    apart; "big" sells 100 a week, "mid" 10, "small" 1 (at 1.0 a unit when ``prices``)."""
+    weeks = pd.date_range("2024-01-01", periods=20, freq="W-MON")
+    rows = [
+        (sku, w, qty, 1, qty * prices) for sku, qty in (("big", 100.0), ("mid", 10.0), ("small", 1.0)) for w in weeks
+    ]
+    return pd.DataFrame(rows, columns=["sku", "period_start", "qty", "order_lines", "revenue"])
+
+
+def test_auto_basis_is_hits_for_dated_sales_and_value_or_volume_for_period_totals():
+    demand = _period_totals(prices=False)
+    sales = classify_skus(demand)  # dated sales: a line is a request
+    assert sales["abc_basis"].unique().tolist() == ["hits"]
+    # period totals read as requests: equal hits, every item A (the degenerate case)
+    assert sales["abc"].tolist() == ["A", "A", "A"]
+    # period totals, no cost and no price: volume
+    volume = classify_skus(demand, period_totals=True).set_index("sku")
+    assert volume["abc_basis"].unique().tolist() == ["volume"]
+    assert volume["abc"].to_dict() == {"big": "A", "mid": "B", "small": "C"}
+    # a unit cost known: value; it ranks "small" first when its cost outweighs its volume
+    cost = pd.Series({"big": 1.0, "mid": 1.0, "small": 1000.0})
+    value = classify_skus(demand, cost, period_totals=True).set_index("sku")
+    assert value["abc_basis"].unique().tolist() == ["value"]
+    assert value["abc"].to_dict() == {"small": "A", "big": "B", "mid": "C"}
+    # a selling price in the lines is a value too
+    priced = classify_skus(_period_totals(prices=True), period_totals=True)
+    assert priced["abc_basis"].unique().tolist() == ["value"]
+    # a basis given is the basis used
+    assert classify_skus(demand, period_totals=True, abc_basis="hits")["abc_basis"].unique().tolist() == ["hits"]
+    with pytest.raises(ValueError, match="auto, value, volume, hits"):
+        classify_skus(demand, abc_basis="popularity")

@@ -367,3 +367,46 @@ def test_forecast_vs_actual_keeps_the_backtests(two_runs):
     # only the latest run's backtests are kept
     assert q(db, "select count(distinct run_id) from forecast_backtests") == [(1,)]
     assert q(db, "select distinct run_id from forecast_backtests") == [(second["run_id"],)]
+
+
+def test_a_weekly_totals_file_is_ranked_by_value_and_keeps_its_last_week(prefect_harness, tmp_path):
+    """An ERP's weekly totals (one row per SKU and Monday, zeros included, the last week all zero)
+    through the nightly run: no zero is a reject, the last week is history, ABC is on value."""
+    import numpy as np
+    import pandas as pd
+    from jitjic.flows.nightly import nightly
+
+    from jitjic.settings import load_settings
+
+    rng = np.random.default_rng(7)
+    mondays = pd.date_range("2024-01-01", periods=60, freq="W-MON")
+    skus = [f"M{i:02d}" for i in range(12)]
+    weekly = pd.DataFrame([(s, d.date()) for s in skus for d in mondays], columns=["sku", "week_start"])
+    weekly["qty"] = rng.poisson(np.repeat(np.linspace(0.3, 6, len(skus)), len(mondays)))
+    weekly.loc[weekly["week_start"] == mondays[-1].date(), "qty"] = 0
+    weekly.to_csv(tmp_path / "weekly.csv", index=False)
+    pd.DataFrame({"sku": skus, "unit_cost_eur": np.linspace(50, 1, len(skus)), "lead_time_weeks": 2}).to_csv(
+        tmp_path / "items.csv", index=False
+    )
+    settings = load_settings(
+        None,
+        use_default_file=False,
+        paths={"database": tmp_path / "j.duckdb", "analysts_database": tmp_path / "a.duckdb", "reports_dir": tmp_path},
+        inputs={"orders": [str(tmp_path / "weekly.csv")], "items": [str(tmp_path / "items.csv")], "stock": []},
+        ingest={
+            "preset": "canonical",
+            "columns": {"ordered_at": "week_start", "quantity": "qty"},
+            "item_columns": {"unit_cost": "unit_cost_eur", "lead_time_days": "lead_time_weeks"},
+            "item_units": {"lead_time_days": "weeks"},
+        },
+        simulation={"enabled": False},
+    )
+    run_id = nightly(settings)["run_id"]
+    db = settings.paths.database
+    assert q(db, "select grain, period, rows_loaded, rows_rejected from load_log where kind = 'orders'") == [
+        ("period", "week", len(weekly), 0)
+    ]
+    assert q(db, "select as_of from runs where run_id = ?", [run_id]) == [(mondays[-1].date() + pd.Timedelta(days=6),)]
+    assert q(db, "select max(period_start) from demand where run_id = ?", [run_id]) == [(mondays[-1].date(),)]
+    assert q(db, "select distinct abc_basis from sku_classes where run_id = ?", [run_id]) == [("value",)]
+    assert q(db, "select distinct lead_time_days from items") == [(14.0,)]

@@ -27,6 +27,15 @@ def test_weekly_rows_dated_on_mondays_keep_their_last_week():
     assert _stages(demand={"grain": "period"}).demand.end_of_history(date.today()) == date.today()
 
 
+def test_by_default_the_grain_is_the_loaded_lines():
+    """demand.grain = "auto": the end of history follows what the loads found (load_log.grain)."""
+    monday = date(2014, 11, 3)
+    assert _stages().demand.end_of_history(monday, "period") == date(2014, 11, 9)
+    assert _stages().demand.end_of_history(monday, "line") == monday
+    assert _stages(demand={"grain": "line"}).demand.end_of_history(monday, "period") == monday
+    assert _stages().classify.grain == "auto"
+
+
 def test_each_stage_gets_the_settings_it_names():
     s = _stages(
         forecast={"horizon": 13, "backtest_origins": 4},

@@ -320,7 +320,8 @@ def test_an_item_master_with_columns_jitjic_does_not_know_is_refused(tmp_path: P
     for words in (
         "'moq_units' (did you mean moq?)",
         "'holding_cost_eur_per_year', ",
-        "'lead_time_weeks' (did you mean lead_time_days? it must hold days: the mapping renames, it does not convert)",
+        "'lead_time_weeks' (did you mean lead_time_days? jitjic's is in days: map it and state the file's unit in "
+        'ingest.item_units, e.g. item_units = { lead_time_days = "weeks" })',
         "; jitjic knows sku, description, unit_cost, supplier, lead_time_days,",
         'in ingest.item_columns (e.g. item_columns = { unit_cost = "unit_cost_eur" })',
         "ingest.ignore_columns",
@@ -429,3 +430,105 @@ def test_identical_lines_with_an_order_id_stay_duplicates(tmp_path: Path, con):
     f = _sales(tmp_path / "orders.csv", rows, header="order_id,sku,ordered_at,quantity")
     r = warehouse.load_file(con, f, "orders", mapping=CANONICAL, rules=PLAIN)
     assert (r.rows_loaded, r.rejected_by_rule) == (2, {"duplicate_line": 1})
+
+
+# -- period totals: one line per SKU and week, zeros included ----------------------------------
+WEEKLY = mapping_for("canonical", {"ordered_at": "week_start", "quantity": "qty"})
+
+
+def weekly_file(path: Path, skus: int = 4, weeks: int = 8) -> Path:
+    """``sku, week_start, qty``: one row per SKU and Monday, zeros included, the last week all zero,
+    and the last SKU never asked for."""
+    mondays = pd.date_range("2024-01-01", periods=weeks, freq="W-MON")
+    rows = [
+        (f"M{s:03d}", d.date(), (s + w) % 3 if w < weeks - 1 and s < skus - 1 else 0)
+        for s in range(skus)
+        for w, d in enumerate(mondays)
+    ]
+    pd.DataFrame(rows, columns=["sku", "week_start", "qty"]).to_csv(path, index=False)
+    return path
+
+
+def test_a_file_of_weekly_totals_keeps_its_zeros_and_its_last_week(tmp_path: Path, con):
+    f = weekly_file(tmp_path / "weekly.csv")
+    r = warehouse.load_file(con, f, "orders", mapping=WEEKLY, rules=LineRules(cancellation_prefix=None))
+    zeros = int((pd.read_csv(f)["qty"] == 0).sum())
+    assert (r.rows_read, r.rows_loaded, r.rows_rejected, r.zero_lines) == (32, 32, 0, zeros)
+    assert (r.grain, r.period) == ("period", "week")
+    assert "the lines are week totals" in r.summary() and f"{zeros:,} zeros kept as weeks without demand" in r.summary()
+    assert con.execute("select grain, period, rows_rejected from load_report").fetchall() == [("period", "week", 0)]
+    assert warehouse.order_lines_grain(con) == "period"
+    # the last week, all zeros, is history: it ends on that week's Sunday
+    assert warehouse.latest_as_of(con) == pd.Timestamp("2024-02-19").date()
+    warehouse.build_demand(con, "r1", "week", pd.Timestamp("2024-02-25").date())
+    demand = warehouse.read_demand(con, "r1")
+    assert demand["period_start"].nunique() == 8 and demand["sku"].nunique() == 4
+    assert demand["qty"].sum() == pd.read_csv(f)["qty"].sum()
+    # a zero is a week without demand, not a request: it counts no order line
+    assert demand["order_lines"].sum() == 32 - zeros
+    # an item never asked for is still an item (with its master's cost and lead time, when given)
+    assert warehouse.read_items(con)["sku"].tolist() == ["M000", "M001", "M002", "M003"]
+
+
+def test_weekly_totals_loaded_again_add_nothing(tmp_path: Path, con):
+    f = weekly_file(tmp_path / "weekly.csv")
+    rules = LineRules(cancellation_prefix=None)
+    warehouse.load_file(con, f, "orders", mapping=WEEKLY, rules=rules)
+    before = counts(con)
+    assert warehouse.load_file(con, f, "orders", mapping=WEEKLY, rules=rules).status == "already_loaded"
+    # the same lines under another name (a re-export): every line, zeros too, already loaded
+    copy = tmp_path / "copy.csv"
+    pd.read_csv(f).to_csv(copy, index=False, lineterminator="\r\n")
+    again = warehouse.load_file(con, copy, "orders", mapping=WEEKLY, rules=rules)
+    assert (again.rows_loaded, again.rows_already_loaded, again.zero_lines) == (0, 32, 0)
+    assert counts(con)["order_lines"] == before["order_lines"] == 32
+
+
+def test_dated_sales_are_lines_and_a_zero_line_is_rejected(tmp_path: Path, con):
+    f = tmp_path / "a.csv"
+    f.write_text(HEADER + line() + line(sku="22752", qty=0))
+    r = warehouse.load_file(con, f, "orders", mapping=M, rules=R)
+    assert (r.grain, r.rows_loaded, r.rejected_by_rule) == ("line", 1, {"non_positive_quantity": 1})
+    assert "totals" not in r.summary()
+    assert warehouse.order_lines_grain(con) == "line"
+
+
+# -- units in the item master ------------------------------------------------------------------
+def test_the_manufacturing_item_master_loads_in_its_own_units(tmp_path: Path, con):
+    """The README's manufacturing example: lead times in weeks, holding cost in EUR per unit and year."""
+    f = tmp_path / "items.csv"
+    f.write_text(MANUFACTURING)
+    mapping = mapping_for(
+        "canonical",
+        item_columns={
+            "unit_cost": "unit_cost_eur",
+            "order_cost": "order_cost_eur",
+            "pack_size": "units_per_pack",
+            "moq": "moq_units",
+            "lead_time_days": "lead_time_weeks",
+            "holding_rate": "holding_cost_eur_per_year",
+        },
+        item_units={"lead_time_days": "weeks", "holding_rate": "per_unit_year"},
+    )
+    r = warehouse.load_file(con, f, "items", mapping=mapping, rules=R)
+    assert (r.rows_loaded, r.rows_rejected) == (2, 0)
+    got = con.execute("select sku, lead_time_days, round(holding_rate, 4) from items order by sku").fetchall()
+    assert got == [("M0001", 49.0, 0.2), ("M0002", 112.0, 0.2)]
+
+
+def test_an_item_master_value_its_unit_cannot_read_is_rejected_naming_row_and_column(tmp_path: Path, con):
+    f = tmp_path / "items.csv"
+    f.write_text("sku,unit_cost,holding_eur\nA,2.0,0.5\nB,,0.5\nC,0.1,0.5\n")
+    mapping = mapping_for(
+        "canonical", item_columns={"holding_rate": "holding_eur"}, item_units={"holding_rate": "per_unit_year"}
+    )
+    r = warehouse.load_file(con, f, "items", mapping=mapping, rules=R)
+    assert (r.rows_loaded, r.rejected_by_rule) == (1, {"no_unit_cost": 1, "bad_rate": 1})
+    rejects = con.execute("select source_row, rule, reason from rejects order by source_row").fetchall()
+    assert (
+        rejects[0][:2] == (3, "no_unit_cost")
+        and "holding_rate (column 'holding_eur', in money per unit" in rejects[0][2]
+    )
+    # 0.5 a year on a unit costing 0.1 is a rate of 5: beyond (0, 2], said in the file's terms
+    assert rejects[1][:2] == (4, "bad_rate") and "(here: the cost per unit and year over unit_cost)" in rejects[1][2]
+    assert con.execute("select file_path from load_log where load_id = ?", [r.load_id]).fetchall() == [(str(f),)]

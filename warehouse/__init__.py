@@ -10,7 +10,7 @@ from jitjic.warehouse.db import (
     run_sql_file,
     transaction,
 )
-from jitjic.warehouse.loads import LoadResult, load_file
+from jitjic.warehouse.loads import LoadResult, load_file, order_lines_grain
 from jitjic.warehouse.publish import PUBLISHED_TABLES, publish_analysts_db
 from jitjic.warehouse.results import (
     RESULT_TABLES,
@@ -83,6 +83,7 @@ __all__ = [
     "PUBLISHED_TABLES",
     "publish_analysts_db",
     "load_file",
+    "order_lines_grain",
     "RESULT_TABLES",
     "build_demand",
     "latest_as_of",

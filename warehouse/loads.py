@@ -14,6 +14,7 @@ from jitjic.ingest import (
     LineRules,
     apply_line_rules,
     check_file,
+    line_grain,
     parse_items,
     parse_stock,
     read_table,
@@ -24,7 +25,7 @@ from jitjic.ingest.rules import repeats_are_sales
 from jitjic.warehouse.db import run_sql_file, scalar, transaction
 from jitjic.warehouse.runs import utc_now
 
-__all__ = ["KINDS", "LoadResult", "file_digest", "insert_staged_lines", "load_file"]
+__all__ = ["KINDS", "LoadResult", "file_digest", "insert_staged_lines", "load_file", "order_lines_grain"]
 
 KINDS = ("orders", "items", "stock")
 
@@ -45,6 +46,11 @@ class LoadResult:
     rows_replaced: int = 0  # earlier lines removed because this file corrected their order and SKU
     # loaded rows read in a way worth saying, by note (zero_moq: an MOQ of 0 read as none)
     notes: dict[str, int] = field(default_factory=dict)
+    # order lines: "period" when they are period totals of ``period`` (one line per SKU and
+    # period, dated on its first day: a zero is a period without demand), "line" for dated sales
+    grain: str | None = None
+    period: str | None = None
+    zero_lines: int = 0  # loaded lines of quantity 0 (periods without demand)
 
     def summary(self) -> str:
         if self.status == "already_loaded":
@@ -56,7 +62,17 @@ class LoadResult:
             f"already loaded {self.rows_already_loaded:,}, replaced {self.rows_replaced:,}, "
             f"rejected {self.rows_rejected:,} ({rules})"
             + (f"; notes: {notes} (0 read as none: the default applies)" if notes else "")
+            + (
+                f"; the lines are {self.period} totals (one per SKU and {self.period}, dated on its first day): "
+                f"{self.zero_lines:,} zeros kept as {self.period}s without demand"
+                if self.grain == "period"
+                else ""
+            )
         )
+
+
+# zero lines a load added (some of a file's lines may have been loaded already by another)
+_ZEROS_OF_LOAD = "select count(*) from order_lines where load_id = ? and quantity = 0"
 
 
 def file_digest(path: Path) -> tuple[str, int]:
@@ -76,7 +92,9 @@ def _parse(
     """The file's rows labelled by the rules; IngestError when the file as a whole is refused."""
     if kind == "orders":
         raw = read_table(path, mapping.columns, REQUIRED, delimiter=mapping.delimiter)
-        parsed = apply_line_rules(raw, rules)
+        # judged once, before the rules: whether a zero is a bad line or a period without demand
+        rules = replace(rules, grain=line_grain(raw, rules))
+        parsed = apply_line_rules(raw, rules).assign(grain=rules.grain)
     elif kind == "items":
         raw = read_table(
             path,
@@ -86,7 +104,7 @@ def _parse(
             setting="ingest.item_columns",
             ignore=mapping.ignore_columns,
         )
-        parsed = parse_items(raw, rules)
+        parsed = parse_items(raw, rules, mapping.item_units, mapping.items())
     else:
         raw = read_table(
             path,
@@ -138,6 +156,14 @@ def _span(con: duckdb.DuckDBPyConnection) -> tuple:
         "select date_trunc('second', min(ordered_at)), date_trunc('second', max(ordered_at)) + interval 1 second "
         "from staged_order_lines"
     ).fetchall()[0]
+
+
+def order_lines_grain(con: duckdb.DuckDBPyConnection) -> str:
+    """ "period" when every load of order lines in the warehouse was judged period totals (one
+    line per SKU and period), else "line" (dated sales; also with no order lines, or loads from
+    before the grain was recorded): what the demand's end of history and ABC's basis follow."""
+    grains = con.execute("select distinct coalesce(grain, 'line') from load_log where kind = 'orders'").fetchall()
+    return "period" if [g for (g,) in grains] == ["period"] else "line"
 
 
 def insert_staged_lines(con: duckdb.DuckDBPyConnection) -> None:
@@ -220,6 +246,8 @@ def load_file(
         raise IngestError(
             str(path), "the file changed while it was read (still being written?): load it again once it is complete"
         )
+    grain = str(parsed["grain"].iloc[0]) if kind == "orders" and len(parsed) else None
+    parsed = parsed.drop(columns="grain", errors="ignore")
     good = parsed[parsed["rule"].isna()].drop(columns=["rule", "reason"])
     notes: dict[str, int] = {}
     if "note" in good:
@@ -242,8 +270,8 @@ def load_file(
             )
         con.execute(
             "insert into load_log (load_id, kind, file_path, file_sha256, file_bytes, run_id, loaded_at, rows_read, "
-            "rows_loaded, rows_rejected, rows_already_loaded, rows_replaced) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "rows_loaded, rows_rejected, rows_already_loaded, rows_replaced, grain, period) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 load_id,
                 kind,
@@ -257,6 +285,8 @@ def load_file(
                 len(rejects),
                 present,
                 replaced,
+                grain,
+                rules.period if grain else None,
             ],
         )
     return LoadResult(
@@ -271,4 +301,7 @@ def load_file(
         {str(k): int(v) for k, v in by_rule.items()},
         replaced,
         notes,
+        grain,
+        rules.period if grain else None,
+        int(scalar(con, _ZEROS_OF_LOAD, [load_id])) if kind == "orders" else 0,
     )

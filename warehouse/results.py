@@ -159,8 +159,10 @@ def read_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """
     return con.execute(
         """
+        -- zeros too (weeks without demand in period totals): an item asked for in no week of its
+        -- history is still an item, with its master's cost and lead time; they add 0 to the sums
         with lines as (
-            select * from stg_order_lines where quantity > 0
+            select * from stg_order_lines where quantity >= 0
         ),
         -- exact sums and a tie-break: the same figures whatever order the lines are read in
         named as (

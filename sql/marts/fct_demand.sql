@@ -48,7 +48,8 @@ per_period as (
         -- summed as exact decimals: a parallel sum of doubles depends on the order rows arrive
         -- in, and a rerun must give the same demand to the last digit
         sum(l.quantity::decimal(38, 6))::double           as qty,
-        count(*)                                          as order_lines,
+        -- a zero line (a period total without demand) is no request
+        count(*) filter (where l.quantity <> 0)            as order_lines,
         sum(l.revenue::decimal(38, 6))::double            as revenue
     from lines as l, params as p
     group by all

@@ -11,10 +11,14 @@ create table if not exists load_log (
     rows_loaded         bigint not null,
     rows_rejected       bigint not null,
     rows_already_loaded bigint not null,    -- lines another file had loaded already
-    rows_replaced       bigint default 0    -- earlier lines this file corrected (same order_id and sku)
+    rows_replaced       bigint default 0,   -- earlier lines this file corrected (same order_id and sku)
+    grain               varchar,            -- order lines: line (dated sales) | period (one total per SKU and period)
+    period              varchar             -- order lines: the period (day | week | month) they were judged against
 );
--- working databases created before corrections were tracked
+-- working databases created before corrections were tracked, and before the grain was
 alter table load_log add column if not exists rows_replaced bigint default 0;
+alter table load_log add column if not exists grain varchar;
+alter table load_log add column if not exists period varchar;
 
 create table if not exists load_rule_counts (
     load_id bigint not null,
