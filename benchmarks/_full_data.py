@@ -160,6 +160,8 @@ def _load(files: list[tuple[Path, str]], settings: Settings) -> tuple[pd.DataFra
             if grain == "period":  # the last line stands for its whole period (the flow's end_of_history)
                 as_of = period_end(as_of, settings.demand.period)
             warehouse.build_demand(con, "bench", settings.demand.period, as_of)
-            return warehouse.read_demand(con, "bench"), warehouse.read_items(con)
+            demand = warehouse.read_demand(con, "bench")
+            demand.attrs["grain"] = grain  # what the replay classifies by, as the nightly run
+            return demand, warehouse.read_items(con)
         finally:
             con.close()

@@ -137,6 +137,7 @@ def run(b: Bench) -> dict:
         classify_params=sp.classify,
         max_skus=sp.max_skus,
         period=sp.period,
+        period_totals=demand.attrs.get("grain") == "period",
     )
     fitted = time.perf_counter() - t0
     params = rp.params

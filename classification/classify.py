@@ -172,6 +172,8 @@ def _lifecycle(demand: pd.DataFrame, new_periods: int, dead_periods: int, dead_i
     demands = sold.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         interval = np.where(demands >= 2, (last - first) / np.maximum(demands - 1, 1), 0.0)
+    # an interval longer than a year is no evidence of a yearly rhythm: at most 3 years of quiet
+    interval = np.minimum(interval, _periods_per_year(np.sort(demand["period_start"].unique())))
     quiet_for = np.maximum(dead_periods, dead_intervals * interval)
     label = np.where(observed < new_periods, "new", np.where(since_demand >= quiet_for, "dead", "active"))
     return pd.DataFrame(

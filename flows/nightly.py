@@ -406,7 +406,12 @@ def simulate(p: SimulateStage, run_id: str) -> dict[str, Any]:
         if not p.enabled:
             out["skipped"] = "simulation.enabled = false"
             return out
-        sim = simulate_demand(warehouse.read_demand(con, run_id), warehouse.read_items(con), p.replay)
+        sim = simulate_demand(
+            warehouse.read_demand(con, run_id),
+            warehouse.read_items(con),
+            p.replay,
+            loaded_grain=warehouse.order_lines_grain(con),
+        )
         warehouse.write_results(con, "simulation_results", run_id, sim.results)
         warehouse.write_results(con, "exchange_curves", run_id, sim.curve)
         plain = sim.results[(sim.results["scenario"] == "plain") & (sim.results["abc"] == "all")].set_index("strategy")

@@ -318,7 +318,10 @@ def simulate(ctx: click.Context, weeks: int | None, backorders: bool | None, out
         run_id = _latest_run_id(con)
         try:
             sim = simulate_demand(
-                warehouse.read_demand(con, run_id), warehouse.read_items(con), simulation_params(settings)
+                warehouse.read_demand(con, run_id),
+                warehouse.read_items(con),
+                simulation_params(settings),
+                loaded_grain=warehouse.order_lines_grain(con),
             )
         except ValueError as exc:
             click.echo(f"error: {exc}", err=True)

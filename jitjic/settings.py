@@ -334,7 +334,7 @@ class Policy(_Section):
     waiting_cost_per_day: float = Field(0.005, ge=0, le=1.0)
     # the longest a customer waits, per class (days): where lead time + review is longer, every
     # unit short is lost (the item master's max_wait_days wins)
-    max_wait_days: dict[Literal["A", "B", "C"], float] = {"A": 7.0, "B": 14.0, "C": 28.0}
+    max_wait_days: dict[Literal["A", "B", "C"], float] = {"A": 7.0, "B": 21.0, "C": 42.0}
     # what a unit short costs beyond the lost margin or the wait (currency per unit; a machine
     # stopped for a missing part), per class (the item master's shortage_cost wins)
     shortage_cost: dict[Literal["A", "B", "C"], float] = {"A": 0.0, "B": 0.0, "C": 0.0}

@@ -30,6 +30,7 @@ class SimulationParams:
     warmup_periods: int
     max_skus: int
     curve_levels: tuple[float, ...]
+    grain: str = "auto"  # [demand] grain: "auto" reads the loaded order lines' (for abc_basis = "auto")
 
 
 def simulation_params(settings: Settings) -> SimulationParams:
@@ -44,6 +45,7 @@ def simulation_params(settings: Settings) -> SimulationParams:
         warmup_periods=sim.warmup_periods,
         max_skus=sim.max_skus,
         curve_levels=tuple(sim.curve_levels),
+        grain=settings.demand.grain,
     )
 
 
@@ -67,12 +69,13 @@ def replay_weeks(demand: pd.DataFrame, p: SimulationParams) -> int:
 
 
 def simulate_demand(
-    demand: pd.DataFrame, items: pd.DataFrame, p: SimulationParams, curve: bool = True
+    demand: pd.DataFrame, items: pd.DataFrame, p: SimulationParams, curve: bool = True, loaded_grain: str = "line"
 ) -> SimulationResult:
     """Replay ``demand`` (a run's demand table) with ``items`` (``warehouse.read_items``) as
     configured (``simulation_params``): every strategy under every scenario, and the exchange
     curve (plain scenario). The replay refits every period, so it leaves out the statsmodels
-    Holt-Winters fits (damped Holt stands in): the nightly forecast keeps them."""
+    Holt-Winters fits (damped Holt stands in): the nightly forecast keeps them. ``loaded_grain``:
+    ``warehouse.order_lines_grain`` of the order lines, read where [demand] grain is "auto"."""
     params = p.policy
     weeks = replay_weeks(demand, p)
     rp = prepare_replay(
@@ -85,6 +88,7 @@ def simulate_demand(
         classify_params=p.classify,
         max_skus=p.max_skus,
         period=p.period,
+        period_totals=(loaded_grain if p.grain == "auto" else p.grain) == "period",
     )
     scenarios = scenarios_for(weeks, params.period_days)
     per_sku = pd.concat(

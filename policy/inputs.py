@@ -8,7 +8,14 @@ import pandas as pd
 from jitjic.policy.costs import shortage_cost
 from jitjic.policy.params import PolicyParams
 
-__all__ = ["ITEM_DEFAULTS", "item_inputs", "joined_notes", "protection_horizon", "review_periods_of"]
+__all__ = [
+    "ITEM_DEFAULTS",
+    "expected_wait_days",
+    "item_inputs",
+    "joined_notes",
+    "protection_horizon",
+    "review_periods_of",
+]
 
 # item-master columns the plan reads; absent ones are treated as blank
 ITEM_DEFAULTS = (
@@ -102,7 +109,7 @@ def item_inputs(
     if p.unmet_demand_share is not None:
         out["backorder_share"] = float(p.unmet_demand_share)
     else:  # a customer who would wait longer than he tolerates buys elsewhere
-        wait = out["lead_time_days"] + review_periods_of(out, p) * p.period_days
+        wait = pd.Series(expected_wait_days(out, p), index=out.index)
         out["backorder_share"] = out["backorder_share"].where(~(wait > out["max_wait_days"].fillna(np.inf)), 0.0)
     price = out["avg_price"].to_numpy(float)
     cost = out["unit_cost"].to_numpy(float)
@@ -131,6 +138,12 @@ def review_periods_of(base: pd.DataFrame, p: PolicyParams) -> np.ndarray:
     supplier's order cycle) where given, else the policy's (one planning period by default)."""
     own = base["review_period_days"] if "review_period_days" in base else pd.Series(np.nan, index=base.index)
     return p.review_periods(own.to_numpy(float))
+
+
+def expected_wait_days(base: pd.DataFrame, p: PolicyParams) -> np.ndarray:
+    """Days a customer of an item out of stock waits at most: its lead time and half a review
+    period (the order goes out at the next review). The plan's wait for an item bought on request."""
+    return base["lead_time_days"].to_numpy(float) + review_periods_of(base, p) * p.period_days / 2
 
 
 def joined_notes(notes: list[tuple[np.ndarray, str]], n: int) -> np.ndarray:

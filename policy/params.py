@@ -67,7 +67,8 @@ class PolicyParams:
     waiting_cost_per_day: float = 0.005
     # the longest a customer waits, per ABC class (days): where the supplier's lead time + review
     # is longer, nobody waits and every unit short is lost (the item master's max_wait_days wins)
-    max_wait_days: dict[str, float] = field(default_factory=lambda: {"A": 7.0, "B": 14.0, "C": 28.0})
+    # (B and C wait for the default 14-day lead time and half a weekly review: 17.5 days)
+    max_wait_days: dict[str, float] = field(default_factory=lambda: {"A": 7.0, "B": 21.0, "C": 42.0})
     # what a unit short costs beyond the lost margin or the wait, per ABC class (currency per unit:
     # a machine stopped for a missing part; the item master's shortage_cost wins)
     shortage_cost: dict[str, float] = field(default_factory=lambda: {"A": 0.0, "B": 0.0, "C": 0.0})

@@ -237,9 +237,10 @@ def replay(
             lost=short * (1 - share),
             backordered=short * share,
             lost_margin=short * (1 - share) * items.lost_margin,
-            # every unit still waiting at the period's end has waited the period: the cost grows
-            # with the days waited, so a year's lead time is no cheaper to wait for than a week's
-            waiting_cost=waiting * items.waiting_cost * period_days + short * share * penalty,
+            # every unit still waiting at the period's end has waited the period (those short in
+            # it half of it): the cost grows with the days waited, so a year's lead time is no
+            # cheaper to wait for than a week's
+            waiting_cost=(waiting - short * share / 2) * items.waiting_cost * period_days + short * share * penalty,
         )
         asked = demand > 0
         stocked_out = (short > 1e-9) & asked
@@ -274,6 +275,11 @@ def replay(
             holding_cost=value * items.holding_rate * per_period,
             obsolescence_cost=value * items.obsolescence_rate * per_period,
         )
+    # customers still waiting at the end wait on until the next delivery (or, with none on its
+    # way, an order's lead time): a wait is charged whole, however late in the replay it began
+    future = arriving[:, periods:] > 0
+    until = np.where(future.any(axis=1), future.argmax(axis=1) * period_days, np.asarray(items.lead_days, float))
+    out["waiting_cost"] += waiting * items.waiting_cost * until
     out["cycles"] += open_cycle["demand"]  # the cycle still open at the end
     out["stockout_cycles"] += open_cycle["short"]
     out["avg_stock_value"] = out.pop("stock_value") / max(periods, 1)

@@ -176,12 +176,14 @@ def prepare_replay(
     max_skus: int | None = None,
     seed: int = 0,
     period: str = "week",
+    period_totals: bool = False,
 ) -> Replay:
     """Hold out the last ``weeks`` periods of ``demand`` (``sku, period_start, qty, order_lines,
     revenue``) and fit the forecasts each replayed period would have had. The forecast horizon is
     raised to cover the longest lead time + review period, so every buffer is read off quantiles
     of its own interval. With more than ``max_skus`` SKUs a seeded sample stratified by ABC class
-    is replayed, weighted by its class's inverse sampling share."""
+    is replayed, weighted by its class's inverse sampling share. ``period_totals``: each order
+    line is one SKU's whole period (as the nightly run passes it to the classes)."""
     ids, periods, y = to_matrix(demand, "sku", "period_start", "qty")
     if y.shape[1] <= weeks + 8:
         raise ValueError(f"{y.shape[1]} periods of demand: too few to hold out {weeks} and still forecast")
@@ -190,7 +192,7 @@ def prepare_replay(
     history = demand[demand["period_start"].isin(set(periods[:origin]))]
     # classified as the nightly run classifies: by value at the item master's unit cost
     unit_cost = items.set_index("sku")["unit_cost"].dropna() if "unit_cost" in items else None
-    classes = classify_skus(history, unit_cost, **(classify_params or {}))
+    classes = classify_skus(history, unit_cost, period_totals=period_totals, **(classify_params or {}))
     # SKUs first sold during the replay were unknown at its start: they are left out
     known = pd.Index(classes["sku"]).get_indexer(ids) >= 0
     ids, y = ids[known], y[known]
@@ -214,6 +216,7 @@ def prepare_replay(
             known_then = classify_skus(
                 demand[demand["period_start"].isin(set(periods[: origin + t]))],
                 unit_cost,
+                period_totals=period_totals,
                 previous=known_then,
                 **(classify_params or {}),
             )
@@ -319,8 +322,11 @@ def steady_state(
     an order; JIT: the order-up-to level), of which the mean ``demand`` (units per period) of each
     whole lead period is still on its way, one period's worth arriving at the start of each of the
     first periods, the rest on hand. So a long lead time flatters no strategy's first periods."""
+    review = np.ones(len(demand)) if items.review_periods is None else np.asarray(items.review_periods, float)
+    # JIT: up to its level at a review, a review's demand lower just before the next one
+    jit_middle = plan.order_up_to - (review - 1) * np.maximum(demand, 0.0) / 2
     position = np.maximum(
-        np.nan_to_num(np.where(plan.is_jic, plan.reorder_point + plan.order_qty / 2, plan.order_up_to)), 0.0
+        np.nan_to_num(np.where(plan.is_jic, plan.reorder_point + plan.order_qty / 2, jit_middle)), 0.0
     )
     whole = arrival_period(0, items.lead_days, period_days) - 1  # lead periods of an order placed before period 0
     width = int(whole.max(initial=0))

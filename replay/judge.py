@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from jitjic.policy.inputs import review_periods_of
+from jitjic.policy.inputs import expected_wait_days
 from jitjic.policy.params import PolicyParams
 from jitjic.policy.simulate import Plan
 from jitjic.replay.backtest import (
@@ -353,16 +353,18 @@ def judge_subset(rp: Replay, rows: np.ndarray, stock_by_level: dict[float, np.nd
 
 def jit_beyond_tolerance(rp: Replay, run: Run) -> pd.DataFrame:
     """Per ABC class: items with demand in the replay that ``run`` leaves JIT in its last
-    replayed period although their lead time + review exceeds the customers' tolerance (the
+    replayed period although their lead time + half a review exceeds the customers' tolerance (the
     item's or its class's ``max_wait_days``), weighted to the catalogue, beside the items with
     demand. Each is priced so: every unit it runs short is charged as lost."""
     base = rp.weeks[-1][0]
-    abc = rp.classes["abc"].astype(str)
+    abc = base["abc"].astype(str).to_numpy()  # the classes the last plan was made with
     tolerance = base["max_wait_days"].to_numpy(float)
-    wait = base["lead_time_days"].to_numpy(float) + review_periods_of(base, rp.params) * rp.params.period_days
+    wait = expected_wait_days(base, rp.params)
     asked = np.nansum(rp.actual, axis=1) > 0
     jit = ~run.plans[0][-1].is_jic.astype(bool)
     beyond = asked & jit & (wait > tolerance)
     frame = pd.DataFrame({"abc": abc, "beyond": beyond * rp.weight, "asked": asked * rp.weight})
     out = frame.groupby("abc")[["beyond", "asked"]].sum()
-    return out.assign(max_wait_days=pd.Series(tolerance, index=abc).groupby(level=0).first().reindex(out.index))
+    # the class's tolerance: the most common one among its items (an item master may set its own)
+    typical = pd.Series(tolerance, index=abc).groupby(level=0).agg(lambda v: v.mode().iloc[0])
+    return out.assign(max_wait_days=typical.reindex(out.index))

@@ -220,3 +220,11 @@ def test_the_replay_classifies_by_value_at_unit_cost_as_the_nightly_run():
     demand["revenue"] = 0.0  # no selling price: the value is units x unit cost
     rp = prepare_replay(demand, items, PolicyParams(), weeks=4, horizon=4, classify_params={"abc_basis": "value"})
     assert set(rp.classes["abc"]) >= {"A", "C"}
+
+
+def test_the_replay_reads_period_totals_as_the_nightly_run():
+    demand, items = _demand()
+    totals = prepare_replay(demand, items, PolicyParams(), weeks=4, horizon=4, period_totals=True)
+    lines = prepare_replay(demand, items, PolicyParams(), weeks=4, horizon=4)
+    # abc_basis "auto": value for period totals (a line is a period, not a request), hits for sales
+    assert set(totals.classes["abc_basis"]) == {"value"} and set(lines.classes["abc_basis"]) == {"hits"}

@@ -83,8 +83,9 @@ def test_lost_sales_backorders_and_a_share_of_each():
     back = run(demand, plan(False, 0, 30, 0), start=0, backorder_share=1.0, waiting_cost=0.5)
     # the waiting customers are served first when stock arrives, so later demand is short too
     assert back["lost"][0] == 0 and back["backordered"][0] == back["short"][0] >= 20
-    # 0.5 per unit and day: 10 units wait at the end of week 0 and 20 at the end of week 1
-    assert back["waiting_cost"][0] == pytest.approx(0.5 * 7 * (10 + 20)) and back["lost_margin"][0] == 0
+    # 0.5 per unit and day: 10 units short in week 0 wait half of it and all of week 1, the 10
+    # short in week 1 half of it (week 2's delivery serves them)
+    assert back["waiting_cost"][0] == pytest.approx(0.5 * 7 * (10 * 1.5 + 10 * 0.5)) and back["lost_margin"][0] == 0
     assert back["served"][0] + back["short"][0] == 40
     half = run(demand, plan(False, 0, 30, 0), start=0, backorder_share=0.5)
     assert half["lost"][0] == pytest.approx(half["backordered"][0])
@@ -98,8 +99,9 @@ def test_the_waiting_cost_grows_with_the_days_waited():
         for lead in (7.0, 28.0, 56.0)
     }
     waited = {lead: out["waiting_cost"][0] / out["backordered"][0] for lead, out in by_lead.items()}
-    # it waits until the first week starting after the delivery: 2, 5 and 9 weeks
-    assert waited == {7.0: 14.0, 28.0: 35.0, 56.0: 63.0}
+    # from the middle of week 0 until the first week starting after the delivery: 1.5, 4.5 and
+    # 8.5 weeks (the plan's on-request wait: the lead time + half a review, to the next week)
+    assert waited == {7.0: 10.5, 28.0: 31.5, 56.0: 59.5}
 
 
 def test_supplier_delay_spike_and_freight():
@@ -165,3 +167,10 @@ def test_vectorised_over_skus_equals_one_by_one():
         )
         for key in ("served", "short", "orders", "avg_stock_value", "cycles"):
             assert together[key][i] == pytest.approx(alone[key][0])
+
+
+def test_customers_still_waiting_at_the_end_are_charged_their_whole_wait():
+    # a request in the last week of four: its order (4 weeks' lead time) arrives after the replay
+    out = run([[0, 0, 0, 10]], plan(False, 0, 0, 0), lead_days=28.0, start=0, backorder_share=1.0, waiting_cost=1.0)
+    # half of week 3, then until the delivery for week 8: 0.5 + 4 weeks
+    assert out["waiting_cost"][0] / out["backordered"][0] == pytest.approx(31.5)
