@@ -171,10 +171,11 @@ def _lifecycle(demand: pd.DataFrame, new_periods: int, dead_periods: int, dead_i
     since_demand = np.where(last >= 0, width - 1 - last, observed)
     demands = sold.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        interval = np.where(demands >= 2, (last - first) / np.maximum(demands - 1, 1), 0.0)
+        # one demand says nothing of a rhythm: no interval (NaN), the floor alone
+        interval = np.where(demands >= 2, (last - first) / np.maximum(demands - 1, 1), np.nan)
     # an interval longer than a year is no evidence of a yearly rhythm: at most 3 years of quiet
     interval = np.minimum(interval, _periods_per_year(np.sort(demand["period_start"].unique())))
-    quiet_for = np.maximum(dead_periods, dead_intervals * interval)
+    quiet_for = np.maximum(dead_periods, dead_intervals * np.nan_to_num(interval))
     label = np.where(observed < new_periods, "new", np.where(since_demand >= quiet_for, "dead", "active"))
     return pd.DataFrame(
         {

@@ -148,7 +148,7 @@ def test_a_part_that_sells_once_a_year_is_not_dead_after_thirteen_quiet_months()
     assert out.loc["YEARLY", "periods_since_demand"] == 23 and out.loc["YEARLY", "demand_interval"] == 12
     assert out.loc["YEARLY", "lifecycle"] == "active"  # 23 < 3 x 12
     assert out.loc["MONTHLY", "lifecycle"] == "dead"  # 20 >= max(13, 3 x 1)
-    assert out.loc["ONCE", "lifecycle"] == "dead"  # one sale: no interval, the floor
+    assert out.loc["ONCE", "lifecycle"] == "dead" and np.isnan(out.loc["ONCE", "demand_interval"])  # the floor
     # quiet for 3 years: the yearly part is dead too
     later = classify_skus(_history({"YEARLY": [0, 12, 24]}, 61), new_periods=6).set_index("sku")
     assert later.loc["YEARLY", "periods_since_demand"] == 36 and later.loc["YEARLY", "lifecycle"] == "dead"

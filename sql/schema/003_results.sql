@@ -102,7 +102,7 @@ create table if not exists sku_classes (
     periods      integer not null,  -- periods in the window
     periods_since_first  integer not null,
     periods_since_demand integer not null,
-    demand_interval      double           -- mean periods between demands up to the last (0: fewer than 2)
+    demand_interval      double           -- mean periods between demands up to the last (null: fewer than 2)
 );
 alter table sku_classes add column if not exists demand_interval double;
 
