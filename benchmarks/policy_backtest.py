@@ -40,7 +40,6 @@ from jitjic.replay import (
     jit_beyond_tolerance,
     judge_setting,
     judge_subset,
-    prepare_replay,
     run_strategy,
     strategy_params,
     subset_rows,
@@ -49,7 +48,7 @@ from jitjic.replay import (
 )
 
 from jitjic.settings import Settings, load_settings
-from jitjic.simulation import replay_weeks, simulation_params
+from jitjic.simulation import prepare, replay_weeks, simulation_params
 from jitjic.wiring import PERIOD_DAYS
 
 SUBSET_SKUS, SEEDS = 1000, (1, 2, 3)
@@ -127,18 +126,7 @@ def run(b: Bench) -> dict:
     sp = simulation_params(settings)
     periods = b.periods or replay_weeks(demand, sp)
     t0 = time.perf_counter()
-    rp = prepare_replay(
-        demand,
-        items,
-        sp.policy,
-        weeks=periods,
-        horizon=sp.horizon,
-        forecast_params=sp.forecast,
-        classify_params=sp.classify,
-        max_skus=sp.max_skus,
-        period=sp.period,
-        period_totals=demand.attrs.get("grain") == "period",
-    )
+    rp = prepare(demand, items, sp, periods, demand.attrs.get("grain", "line"))
     fitted = time.perf_counter() - t0
     params = rp.params
     print(

@@ -14,7 +14,7 @@ from jitjic.replay import exchange_curve, prepare_replay, run_strategy, strategy
 from jitjic.settings import Settings
 from jitjic.wiring import classify_params, forecast_params, policy_params
 
-__all__ = ["SimulationParams", "SimulationResult", "simulation_params", "replay_weeks", "simulate_demand"]
+__all__ = ["SimulationParams", "SimulationResult", "simulation_params", "replay_weeks", "prepare", "simulate_demand"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,23 @@ def replay_weeks(demand: pd.DataFrame, p: SimulationParams) -> int:
     return max(2, min(104, periods - p.warmup_periods))
 
 
+def prepare(demand: pd.DataFrame, items: pd.DataFrame, p: SimulationParams, weeks: int, loaded_grain: str = "line"):
+    """The replay of the last ``weeks`` periods of ``demand`` as configured: forecasts fitted
+    and items classified each period (``replay.prepare_replay``)."""
+    return prepare_replay(
+        demand,
+        items,
+        p.policy,
+        weeks=weeks,
+        horizon=p.horizon,
+        forecast_params=p.forecast,
+        classify_params=p.classify,
+        max_skus=p.max_skus,
+        period=p.period,
+        period_totals=(loaded_grain if p.grain == "auto" else p.grain) == "period",
+    )
+
+
 def simulate_demand(
     demand: pd.DataFrame, items: pd.DataFrame, p: SimulationParams, curve: bool = True, loaded_grain: str = "line"
 ) -> SimulationResult:
@@ -78,18 +95,7 @@ def simulate_demand(
     ``warehouse.order_lines_grain`` of the order lines, read where [demand] grain is "auto"."""
     params = p.policy
     weeks = replay_weeks(demand, p)
-    rp = prepare_replay(
-        demand,
-        items,
-        params,
-        weeks=weeks,
-        horizon=p.horizon,
-        forecast_params=p.forecast,
-        classify_params=p.classify,
-        max_skus=p.max_skus,
-        period=p.period,
-        period_totals=(loaded_grain if p.grain == "auto" else p.grain) == "period",
-    )
+    rp = prepare(demand, items, p, weeks, loaded_grain)
     scenarios = scenarios_for(weeks, params.period_days)
     per_sku = pd.concat(
         [run_strategy(rp, pp, scenarios, name) for name, pp in strategy_params(params).items()], ignore_index=True
