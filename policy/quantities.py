@@ -40,7 +40,7 @@ class Inputs:
     ``build`` reads them off the item rows once; ``under`` sets the fields that depend on the
     rules (targets, popular classes, the item master's say), so several strategies share one."""
 
-    demand: np.ndarray  # mean demand per period
+    demand: np.ndarray  # mean demand per period over lead time + review
     unit_cost: np.ndarray
     carrying_rate: np.ndarray  # holding + obsolescence, per year
     lead_periods: np.ndarray
@@ -89,9 +89,20 @@ class Inputs:
         ``protection`` built from them before, for the same rows and periods); ``previous``: last
         run's choice per row (1.0 JIC, 0.0 JIT, NaN none); ``history``: each row's latest demand
         per period (units), on which both choices are replayed where it is long enough."""
-        d = base["mean"].clip(lower=0).to_numpy(float)
+        first = base["mean"].clip(lower=0).to_numpy(float)
         lt = base["lead_time_days"].to_numpy(float) / p.period_days
         review = review_periods_of(base, p)
+        protection = protection or Protection(
+            base["sku"],
+            lead_time,
+            lt + review,
+            base["sigma"].clip(lower=0).to_numpy(float),
+            history=p.recent(history) if history is not None and p.demand_distribution == "history" else None,
+            mean=first,
+        )
+        # the mean demand per period over lead time + review, as the quantiles read it (the
+        # forecast's next period alone where no path is known)
+        d = np.where(np.isfinite(protection.rate), protection.rate, first)
         adi = base["adi"].to_numpy(float) if "adi" in base else np.ones(len(base))
         share = base["backorder_share"].to_numpy(float)
         override = base["policy_override"].to_numpy(object)
@@ -117,15 +128,7 @@ class Inputs:
             lifecycle=(base["lifecycle"] if "lifecycle" in base else pd.Series("active", index=base.index)).to_numpy(),
             override=np.where(np.isin(override.astype(str), ["JIC", "JIT"]), override, None),  # type: ignore[call-overload,arg-type]  # numpy stubs: no object-array where
             own_level=base["target_service_level"].to_numpy(float),
-            protection=protection
-            or Protection(
-                base["sku"],
-                lead_time,
-                lt + review,
-                base["sigma"].clip(lower=0).to_numpy(float),
-                history=p.recent(history) if history is not None and p.demand_distribution == "history" else None,
-                mean=d,
-            ),
+            protection=protection,
             previous=np.full(len(base), np.nan) if previous is None else np.asarray(previous, float),
             season_demand=np.where(
                 base["season_ending"].fillna(False).to_numpy(bool), base["season_demand"].to_numpy(float), np.nan

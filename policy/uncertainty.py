@@ -8,7 +8,7 @@ import pandas as pd
 from jitjic.policy.inventory import excess_at_level, excess_at_periods
 from scipy.stats import norm
 
-__all__ = ["LEVEL_COLUMNS", "ONE_SIGMA", "Protection", "bootstrap_quantiles"]
+__all__ = ["LEVEL_COLUMNS", "ONE_SIGMA", "Protection", "bootstrap_quantiles", "mean_rate"]
 
 LEVEL_COLUMNS = {"q50": 0.5, "q80": 0.8, "q90": 0.9, "q95": 0.95, "q99": 0.99}
 # the level whose excess over the mean is one standard deviation for normal demand
@@ -56,6 +56,22 @@ def bootstrap_quantiles(
     return out, mean
 
 
+def mean_rate(cumulative: np.ndarray, periods: np.ndarray) -> np.ndarray:
+    """Per SKU, the mean demand per period over ``periods`` (fractional) from the cumulative mean
+    forecast over 1..H periods (SKU x H): interpolated between whole periods, the first period's
+    rate below one, the whole horizon's beyond H."""
+    n, horizon = cumulative.shape
+    lt = np.clip(np.asarray(periods, float), 1e-9, None)
+    low = np.clip(np.floor(lt).astype(int), 1, horizon)
+    high = np.clip(np.ceil(lt).astype(int), 1, horizon)
+    rows = np.arange(n)
+    frac = np.clip(lt - np.floor(lt), 0.0, 1.0)
+    total = cumulative[rows, low - 1] + (cumulative[rows, high - 1] - cumulative[rows, low - 1]) * frac
+    total = np.where(lt < 1, cumulative[:, 0] * lt, total)
+    total = np.where(lt > horizon, cumulative[:, -1] * lt / horizon, total)
+    return np.maximum(total / lt, 0.0)
+
+
 class Protection:
     """Demand uncertainty over ``periods`` (per SKU, fractional: lead time + review period).
 
@@ -84,6 +100,9 @@ class Protection:
         self.found = np.zeros(n, dtype=bool)
         self.levels = np.array(list(LEVEL_COLUMNS.values()))
         self.table = np.zeros((n, len(self.levels)))
+        # mean demand per period over the interval (NaN where no forecast path is known): a daily
+        # forecast's next day may be a closed Sunday, a weekly one's next week before a peak
+        self.rate = np.full(n, np.nan)
         if lead_time is not None and not lead_time.empty:
             wide = lead_time.sort_values(["sku", "periods"], kind="mergesort")
             horizon = int(wide["periods"].max())
@@ -93,6 +112,8 @@ class Protection:
             values = wide[list(LEVEL_COLUMNS)].to_numpy(float) - wide[["mean"]].to_numpy(float)
             cube = values.reshape(len(index), horizon, len(self.levels))[rows[self.found]]
             self.table[self.found] = excess_at_periods(cube, self.periods[self.found])
+            cumulative = wide["mean"].to_numpy(float).reshape(len(index), horizon)[rows[self.found]]
+            self.rate[self.found] = mean_rate(cumulative, self.periods[self.found])
         if history is not None:  # the item's own demand over the interval, where it has enough
             q, boot_mean = bootstrap_quantiles(history, self.periods, self.levels, draws=draws)
             own = np.isfinite(boot_mean)

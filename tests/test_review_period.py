@@ -77,3 +77,19 @@ def test_the_forecast_horizon_covers_the_longest_review_too():
     items = pd.DataFrame({"sku": ["A", "B"], "lead_time_days": [14.0, 7.0], "review_period_days": [np.nan, 28.0]})
     assert protection_horizon(items, ["A", "B"], p) == 5  # B: 1 + 4 weeks
     assert protection_horizon(items, ["A"], p) == 3  # A: 2 + 1
+
+
+def test_the_plan_reads_the_demand_over_its_interval_not_the_next_period_alone():
+    # daily: closed tomorrow (a Sunday), 12 a day after; lead time 2 days + a daily review
+    classes, forecast, items = _constant_item(1.0)
+    forecast = forecast.assign(mean=0.0)  # the forecast's first day
+    per_day = np.array([0.0, 12.0, 12.0, 12.0, 12.0])
+    cumulative = np.cumsum(per_day)
+    lead_time = pd.DataFrame(
+        {"sku": "K", "periods": np.arange(1, 6), "mean": cumulative}
+        | {q: cumulative for q in ("q50", "q80", "q90", "q95", "q99")}
+    )
+    p = PolicyParams(decide_by="class", jic_classes=("A",), period_days=1.0)
+    row = recommend(classes, forecast, items, None, p, lead_time=lead_time).iloc[0]
+    # buffered on the 24 units due over its 3 days (0 + 12 + 12), not on a rate of 0
+    assert row["policy"] == "JIC" and row["reorder_point"] == pytest.approx(24.0)
