@@ -109,7 +109,9 @@ def item_inputs(
     if p.unmet_demand_share is not None:
         out["backorder_share"] = float(p.unmet_demand_share)
     else:  # a customer who would wait longer than he tolerates buys elsewhere
-        wait = pd.Series(expected_wait_days(out, p), index=out.index)
+        wait = pd.Series(
+            expected_wait_days(out["lead_time_days"], review_periods_of(out, p), p.period_days), index=out.index
+        )
         out["backorder_share"] = out["backorder_share"].where(~(wait > out["max_wait_days"].fillna(np.inf)), 0.0)
     price = out["avg_price"].to_numpy(float)
     cost = out["unit_cost"].to_numpy(float)
@@ -140,10 +142,11 @@ def review_periods_of(base: pd.DataFrame, p: PolicyParams) -> np.ndarray:
     return p.review_periods(own.to_numpy(float))
 
 
-def expected_wait_days(base: pd.DataFrame, p: PolicyParams) -> np.ndarray:
-    """Days a customer of an item out of stock waits at most: its lead time and half a review
-    period (the order goes out at the next review). The plan's wait for an item bought on request."""
-    return base["lead_time_days"].to_numpy(float) + review_periods_of(base, p) * p.period_days / 2
+def expected_wait_days(lead_days, review_periods, period_days: float) -> np.ndarray:
+    """Days a customer of an item out of stock waits at most: its lead time (days) and half a
+    review (``review_periods`` of ``period_days``: the order goes out at the next review). The
+    plan's wait for an item bought on request, and what the customers' tolerance is held to."""
+    return np.asarray(lead_days, float) + np.asarray(review_periods, float) * period_days / 2
 
 
 def joined_notes(notes: list[tuple[np.ndarray, str]], n: int) -> np.ndarray:

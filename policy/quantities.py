@@ -24,7 +24,7 @@ from jitjic.policy.costs import (
     supplier_busy,
     unit_shortage_cost,
 )
-from jitjic.policy.inputs import review_periods_of
+from jitjic.policy.inputs import expected_wait_days, review_periods_of
 from jitjic.policy.inventory import eoq, round_order_qty, safety_stock_fill_rate
 from jitjic.policy.params import PolicyParams
 from jitjic.policy.simulate import Plan, ReplayItems, replay
@@ -200,7 +200,7 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
     # a unit short waits for the next delivery: about half a review for stock held ahead, the
     # whole lead time (and half a review) for an item bought only on request
     half_review = review * p.period_days / 2
-    on_request = x.lead_periods * p.period_days + half_review
+    on_request = expected_wait_days(x.lead_periods * p.period_days, review, p.period_days)
     short_jic = unit_short(x, half_review)
     short_jit = unit_short(x, np.where(jit_level >= 1.0, half_review, on_request))
     if p.allocate_by == "fill":  # every unit short weighs the same: the most fill for the stock

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from jitjic.policy.inputs import expected_wait_days
+from jitjic.policy.inputs import expected_wait_days, review_periods_of
 from jitjic.policy.params import PolicyParams
 from jitjic.policy.simulate import Plan
 from jitjic.replay.backtest import (
@@ -359,7 +359,7 @@ def jit_beyond_tolerance(rp: Replay, run: Run) -> pd.DataFrame:
     base = rp.weeks[-1][0]
     abc = base["abc"].astype(str).to_numpy()  # the classes the last plan was made with
     tolerance = base["max_wait_days"].to_numpy(float)
-    wait = expected_wait_days(base, rp.params)
+    wait = expected_wait_days(base["lead_time_days"], review_periods_of(base, rp.params), rp.params.period_days)
     asked = np.nansum(rp.actual, axis=1) > 0
     jit = ~run.plans[0][-1].is_jic.astype(bool)
     beyond = asked & jit & (wait > tolerance)
