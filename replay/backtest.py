@@ -148,7 +148,12 @@ class Replay:
             weight=self.weight[rows],
             actual=self.actual[rows],
             weeks=[(base.iloc[rows].reset_index(drop=True), _protection_rows(pr, rows)) for base, pr in self.weeks],
-            items=ReplayItems(**{f: getattr(self.items, f)[rows] for f in self.items.__dataclass_fields__}),
+            items=ReplayItems(
+                **{
+                    f: None if getattr(self.items, f) is None else getattr(self.items, f)[rows]
+                    for f in self.items.__dataclass_fields__
+                }
+            ),
             history=None if self.history is None else self.history[rows],
             _inputs=None,
         )
