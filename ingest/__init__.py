@@ -6,7 +6,7 @@ from jitjic.ingest.mapping import PRESETS, ColumnMapping, mapping_for
 from jitjic.ingest.masters import parse_items, parse_stock
 from jitjic.ingest.readers import check_file, read_table
 from jitjic.ingest.refusal import refusal
-from jitjic.ingest.rules import RULES, LineRules, apply_line_rules, line_grain
+from jitjic.ingest.rules import RULES, LineRules, apply_line_rules, coarser_totals, judge_grain, line_grain
 
 __all__ = [
     "IngestError",
@@ -20,6 +20,8 @@ __all__ = [
     "LineRules",
     "apply_line_rules",
     "line_grain",
+    "coarser_totals",
+    "judge_grain",
     "period_totals",
     "GRAINS",
     "parse_items",

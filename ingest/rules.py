@@ -21,6 +21,8 @@ __all__ = [
     "parse_number",
     "parse_datetime",
     "line_grain",
+    "coarser_totals",
+    "judge_grain",
 ]
 
 # in the order they are applied: a line is rejected by the first rule it breaks
@@ -153,12 +155,29 @@ def line_grain(raw: pd.DataFrame, rules: LineRules) -> str:
     """``rules.grain`` when it is "line" or "period"; with "auto", "period" when the lines with a
     SKU, a date and a number for quantity are period totals of ``rules.period``
     (``grain.period_totals``), else "line". In: raw canonical columns, as ``apply_line_rules``."""
+    return judge_grain(raw, rules)[0]
+
+
+def coarser_totals(raw: pd.DataFrame, rules: LineRules) -> str | None:
+    """A period coarser than ``rules.period`` (week or month) whose totals the lines are, where
+    ``line_grain`` judges them dated sales: a monthly export loaded with ``demand.period =
+    "week"`` reads as sales whose zeros are rejected, which a hint should say. None otherwise."""
+    return judge_grain(raw, rules)[1]
+
+
+def judge_grain(raw: pd.DataFrame, rules: LineRules) -> tuple[str, str | None]:
+    """(``line_grain``, ``coarser_totals``), the lines parsed once for both."""
     if rules.grain != "auto":
-        return rules.grain
+        return rules.grain, None
     sku = normalise_sku(raw["sku"])
     dates = parse_datetime(raw["ordered_at"], rules.date_format)
     usable = sku.notna() & dates.notna() & parse_number(raw["quantity"], rules.decimal).notna()
-    return "period" if period_totals(sku[usable], dates[usable], rules.period) else "line"
+    sku, dates = sku[usable], dates[usable]
+    if period_totals(sku, dates, rules.period):
+        return "period", None
+    order = ("day", "week", "month")
+    coarser = order[order.index(rules.period) + 1 :] if rules.period in order else ()
+    return "line", next((p for p in reversed(coarser) if period_totals(sku, dates, p)), None)
 
 
 def apply_line_rules(raw: pd.DataFrame, rules: LineRules) -> pd.DataFrame:

@@ -148,11 +148,13 @@ class Replay:
             weight=self.weight[rows],
             actual=self.actual[rows],
             weeks=[(base.iloc[rows].reset_index(drop=True), _protection_rows(pr, rows)) for base, pr in self.weeks],
-            items=ReplayItems(
+            items=replace(
+                self.items,
                 **{
-                    f: None if getattr(self.items, f) is None else getattr(self.items, f)[rows]
+                    f: getattr(self.items, f)[rows]
                     for f in self.items.__dataclass_fields__
-                }
+                    if getattr(self.items, f) is not None
+                },
             ),
             history=None if self.history is None else self.history[rows],
             _inputs=None,

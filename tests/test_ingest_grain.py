@@ -2,7 +2,7 @@
 
 import numpy as np
 import pandas as pd
-from jitjic.ingest import LineRules, apply_line_rules, line_grain, period_totals
+from jitjic.ingest import LineRules, apply_line_rules, coarser_totals, line_grain, period_totals
 from jitjic.ingest.mapping import CANONICAL
 
 
@@ -99,3 +99,24 @@ def test_a_stated_grain_is_not_judged():
     assert apply_line_rules(raw(totals), LineRules(grain="line"))["rule"].eq("non_positive_quantity").all()
     sales = dated_sales()
     assert line_grain(raw(sales), LineRules(grain="period")) == "period"
+
+
+def test_monthly_totals_loaded_at_a_weekly_grain_get_a_hint(tmp_path, con):
+    from jitjic.ingest.mapping import mapping_for
+
+    from jitjic import warehouse
+
+    months = pd.date_range("2020-01-01", periods=12, freq="MS")
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame([(f"P{s}", d) for s in range(4) for d in months], columns=["sku", "ordered_at"])
+    frame["quantity"] = rng.poisson(0.6, len(frame)).astype(float)
+    path = tmp_path / "monthly.csv"
+    frame.assign(ordered_at=frame["ordered_at"].dt.strftime("%Y-%m-%d")).to_csv(path, index=False)
+    mapping = mapping_for("canonical")
+    weekly = warehouse.load_file(con, path, "orders", mapping=mapping, rules=LineRules(period="week"))
+    # at a weekly grain the file reads as dated sales whose zeros are rejects: the load says why
+    assert weekly.grain == "line" and weekly.coarser == "month"
+    assert 'set demand.period = "month"' in weekly.summary()
+    # read at its own grain there is nothing to hint
+    assert coarser_totals(raw(frame), LineRules(period="month")) is None
+    assert coarser_totals(raw(weekly_totals()), LineRules(period="week")) is None

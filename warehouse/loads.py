@@ -14,7 +14,7 @@ from jitjic.ingest import (
     LineRules,
     apply_line_rules,
     check_file,
-    line_grain,
+    judge_grain,
     parse_items,
     parse_stock,
     read_table,
@@ -51,6 +51,8 @@ class LoadResult:
     grain: str | None = None
     period: str | None = None
     zero_lines: int = 0  # loaded lines of quantity 0 (periods without demand)
+    # dated sales that are totals of a coarser period than demand.period (a hint to set it)
+    coarser: str | None = None
 
     def summary(self) -> str:
         if self.status == "already_loaded":
@@ -66,6 +68,13 @@ class LoadResult:
                 f"; the lines are {self.period} totals (one per SKU and {self.period}, dated on its first day): "
                 f"{self.zero_lines:,} zeros kept as {self.period}s without demand"
                 if self.grain == "period"
+                else ""
+            )
+            + (
+                f"; hint: the lines look like {self.coarser} totals (one per SKU and {self.coarser}, dated on its "
+                f'first day): set demand.period = "{self.coarser}" to read them so (a zero then a {self.coarser} '
+                "without demand, not a reject)"
+                if self.coarser
                 else ""
             )
         )
@@ -93,8 +102,9 @@ def _parse(
     if kind == "orders":
         raw = read_table(path, mapping.columns, REQUIRED, delimiter=mapping.delimiter)
         # judged once, before the rules: whether a zero is a bad line or a period without demand
-        rules = replace(rules, grain=line_grain(raw, rules))
-        parsed = apply_line_rules(raw, rules).assign(grain=rules.grain)
+        judged, coarser = judge_grain(raw, rules)
+        rules = replace(rules, grain=judged)
+        parsed = apply_line_rules(raw, rules).assign(grain=rules.grain, coarser=coarser)
     elif kind == "items":
         raw = read_table(
             path,
@@ -247,7 +257,8 @@ def load_file(
             str(path), "the file changed while it was read (still being written?): load it again once it is complete"
         )
     grain = str(parsed["grain"].iloc[0]) if kind == "orders" and len(parsed) else None
-    parsed = parsed.drop(columns="grain", errors="ignore")
+    coarser = parsed["coarser"].iloc[0] if kind == "orders" and len(parsed) else None
+    parsed = parsed.drop(columns=["grain", "coarser"], errors="ignore")
     good = parsed[parsed["rule"].isna()].drop(columns=["rule", "reason"])
     notes: dict[str, int] = {}
     if "note" in good:
@@ -304,4 +315,5 @@ def load_file(
         grain,
         rules.period if grain else None,
         int(scalar(con, _ZEROS_OF_LOAD, [load_id])) if kind == "orders" else 0,
+        coarser if isinstance(coarser, str) else None,
     )
