@@ -6,8 +6,8 @@ For each real catalogue (default: all four) and several origins whose lead time 
 windows do not overlap (all out of sample), each SKU is fitted on the history before the
 origin as the plan fits it (``AutoForecast`` with the settings' forecast parameters, the
 period's season and calendar) and its reorder point read at cycle service levels 80/90/95/99%
-exactly as ``policy.quantities.plan_items`` reads it: forecast mean per period x (L + R) +
-``Protection.excess(level)``, from two sources of demand uncertainty:
+exactly as ``policy.quantities.plan_items`` reads it: the forecast's mean over the interval
+(``Protection.rate`` x (L + R)) + ``Protection.excess(level)``, from two sources of demand uncertainty:
 
 - ``forecast``: the forecast's calibrated cumulative quantiles (``lead_time_table``);
 - ``history``: the item's own bootstrap sums over the interval from its last 730 days
@@ -276,9 +276,11 @@ def evaluate(cat: Catalogue, sample: np.ndarray) -> pd.DataFrame:
                         "own_history": own,
                     }
                 )
+                # the plan's mean over the interval: the forecast path's, where it has one
+                rate = np.where(np.isfinite(prot.rate), prot.rate, mean)
                 for level in LEVELS:
                     excess = prot.excess(level)
-                    frame[f"cov{level:g}"] = actual <= mean * periods + excess + 1e-9
+                    frame[f"cov{level:g}"] = actual <= rate * periods + excess + 1e-9
                     frame[f"ex{level:g}"] = excess
                 rows.append(frame[ok])
     return pd.concat(rows, ignore_index=True)
