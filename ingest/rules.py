@@ -159,9 +159,9 @@ def line_grain(raw: pd.DataFrame, rules: LineRules) -> str:
 
 
 def coarser_totals(raw: pd.DataFrame, rules: LineRules) -> str | None:
-    """A period coarser than ``rules.period`` (week or month) whose totals the lines are, where
-    ``line_grain`` judges them dated sales: a monthly export loaded with ``demand.period =
-    "week"`` reads as sales whose zeros are rejected, which a hint should say. None otherwise."""
+    """A period coarser than ``rules.period`` (week or month) whose totals the lines are: a
+    monthly export loaded with ``demand.period = "week"`` reads as sales whose zeros are
+    rejected, at "day" as one spike a month, which a hint should say. None otherwise."""
     return judge_grain(raw, rules)[1]
 
 
@@ -173,11 +173,11 @@ def judge_grain(raw: pd.DataFrame, rules: LineRules) -> tuple[str, str | None]:
     dates = parse_datetime(raw["ordered_at"], rules.date_format)
     usable = sku.notna() & dates.notna() & parse_number(raw["quantity"], rules.decimal).notna()
     sku, dates = sku[usable], dates[usable]
-    if period_totals(sku, dates, rules.period):
-        return "period", None
+    grain = "period" if period_totals(sku, dates, rules.period) else "line"
+    # a monthly file at a daily grain is day totals too: one spike and 29 zeros a month
     order = ("day", "week", "month")
     coarser = order[order.index(rules.period) + 1 :] if rules.period in order else ()
-    return "line", next((p for p in reversed(coarser) if period_totals(sku, dates, p)), None)
+    return grain, next((p for p in reversed(coarser) if period_totals(sku, dates, p)), None)
 
 
 def apply_line_rules(raw: pd.DataFrame, rules: LineRules) -> pd.DataFrame:

@@ -55,11 +55,10 @@ def item_inputs(
 
     ``forecast`` may carry ``season_ending``, ``season_end_periods`` and ``season_demand`` (the
     forecast demand until the season ends, units). Adds ``lost_margin`` (currency per unit a
-    customer does not wait for), ``waiting_cost``
-    (per unit a customer waits for: waiting_cost_rate x price) and ``supplier_group`` (integer;
-    each SKU of unknown supplier alone in its group). ``backorder_share`` is 0 where the lead time
-    + review period exceeds ``max_wait_days`` (nobody waits that long); ``lost_margin`` includes
-    the item's ``shortage_cost``; ``waiting_cost`` is per unit and day waited."""
+    customer does not wait for, the item's ``shortage_cost`` included), ``waiting_cost`` (per unit
+    and day a customer waits: waiting_cost_per_day x price) and ``supplier_group`` (integer; each
+    SKU of unknown supplier alone in its group). ``backorder_share`` is 0 where the expected wait
+    (lead time + half a review, ``expected_wait_days``) exceeds ``max_wait_days``."""
     season = [c for c in ("season_ending", "season_end_periods", "season_demand") if c in forecast]
     out = classes.merge(forecast[["sku", "model", "mean", "sigma", *season]], on="sku", how="inner")
     out = out.merge(items, on="sku", how="left")
@@ -143,9 +142,10 @@ def review_periods_of(base: pd.DataFrame, p: PolicyParams) -> np.ndarray:
 
 
 def expected_wait_days(lead_days, review_periods, period_days: float) -> np.ndarray:
-    """Days a customer of an item out of stock waits at most: its lead time (days) and half a
-    review (``review_periods`` of ``period_days``: the order goes out at the next review). The
-    plan's wait for an item bought on request, and what the customers' tolerance is held to."""
+    """Days a customer of an item out of stock is expected to wait when nothing is on its way: its
+    lead time (days) and half a review (``review_periods`` of ``period_days``: the order goes out
+    at the next review). The plan's wait for an item bought on request, and what the customers'
+    tolerance is held to."""
     return np.asarray(lead_days, float) + np.asarray(review_periods, float) * period_days / 2
 
 

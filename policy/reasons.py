@@ -42,14 +42,20 @@ def _describe_demand(xyz: pd.Series, cv: pd.Series, pattern: pd.Series) -> pd.Se
 
 
 def reasons(
-    base: pd.DataFrame, plan: dict[str, np.ndarray], p: PolicyParams, dead: np.ndarray, new: np.ndarray
+    base: pd.DataFrame,
+    plan: dict[str, np.ndarray],
+    p: PolicyParams,
+    dead: np.ndarray,
+    new: np.ndarray,
+    demand: np.ndarray | None = None,
 ) -> pd.Series:
     """One sentence per SKU: what it is (class, demand, supplier), the choice, and its numbers:
     the buffer and its service level, the capital, the order lines seen, how long the buffer's
-    stock would sit, and both choices' expected yearly cost."""
+    stock would sit, and both choices' expected yearly cost. ``demand``: the plan's mean demand
+    per period over lead time + review (default: the forecast's next period)."""
     idx = base.index
     jic = plan["is_jic"]
-    d = base["mean"].clip(lower=0).to_numpy(float)
+    d = base["mean"].clip(lower=0).to_numpy(float) if demand is None else np.asarray(demand, float)
     lead, spread = base["lead_time_days"].to_numpy(float), base["lead_time_std_days"].to_numpy(float)
     why = (
         _describe_abc(base["abc"], base["abc_basis"], p.abc_cutoffs)

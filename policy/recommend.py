@@ -115,7 +115,7 @@ def recommend(
             "description": base["description"],
             "supplier": base["supplier"],
             "policy": np.where(dead, "PHASE_OUT", np.where(jic, "JIC", "JIT")),
-            "reason": reasons(base, plan, p, dead, new),
+            "reason": reasons(base, plan, p, dead, new, x.demand),
             "abc": base["abc"],
             "xyz": base["xyz"],
             "pattern": base["pattern"],

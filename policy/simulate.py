@@ -278,7 +278,11 @@ def replay(
     # customers still waiting at the end wait on until the next delivery (or, with none on its
     # way, an order's lead time): a wait is charged whole, however late in the replay it began
     future = arriving[:, periods:] > 0
-    until = np.where(future.any(axis=1), future.argmax(axis=1) * period_days, np.asarray(items.lead_days, float))
+    # (a first delivery smaller than the wait leaves the rest waiting longer: not charged)
+    review_days = (np.ones(n) if review is None else review) * period_days
+    until = np.where(
+        future.any(axis=1), future.argmax(axis=1) * period_days, np.asarray(items.lead_days, float) + review_days / 2
+    )
     out["waiting_cost"] += waiting * items.waiting_cost * until
     out["cycles"] += open_cycle["demand"]  # the cycle still open at the end
     out["stockout_cycles"] += open_cycle["short"]

@@ -118,7 +118,8 @@ class Protection:
             q, boot_mean = bootstrap_quantiles(history, self.periods, self.levels, draws=draws)
             own = np.isfinite(boot_mean)
             # the shape of the item's own sums, at the forecast's level (within half to twice it)
-            level = np.ones(n) if mean is None else np.asarray(mean, float) * self.periods
+            per_period = np.ones(n) if mean is None else np.asarray(mean, float)
+            level = np.where(np.isfinite(self.rate), self.rate, per_period) * self.periods
             with np.errstate(divide="ignore", invalid="ignore"):
                 scale = np.where(boot_mean > 0, np.clip(level / boot_mean, 0.5, 2.0), 1.0)
             self.table[own] = (q[own] - boot_mean[own, None]) * scale[own, None]

@@ -413,6 +413,7 @@ def backtest_policies(
     max_skus: int | None = None,
     seed: int = 0,
     jic_level: float | None = None,
+    period_totals: bool = False,
 ) -> pd.DataFrame:
     """Replay the last ``weeks`` periods of ``demand`` per strategy and scenario.
 
@@ -431,6 +432,7 @@ def backtest_policies(
         max_skus=max_skus,
         seed=seed,
         period={1.0: "day", 7.0: "week"}.get(params.period_days, "month"),
+        period_totals=period_totals,
     )
     scenarios = scenarios or scenarios_for(weeks, params.period_days)
     per_sku = pd.concat(

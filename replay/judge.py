@@ -366,5 +366,7 @@ def jit_beyond_tolerance(rp: Replay, run: Run) -> pd.DataFrame:
     frame = pd.DataFrame({"abc": abc, "beyond": beyond * rp.weight, "asked": asked * rp.weight})
     out = frame.groupby("abc")[["beyond", "asked"]].sum()
     # the class's tolerance: the most common one among its items (an item master may set its own)
-    typical = pd.Series(tolerance, index=abc).groupby(level=0).agg(lambda v: v.mode().iloc[0])
+    typical = (
+        pd.Series(tolerance, index=abc).groupby(level=0).agg(lambda v: v.mode().iloc[0] if v.notna().any() else np.nan)
+    )
     return out.assign(max_wait_days=typical.reindex(out.index))

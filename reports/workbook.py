@@ -90,7 +90,7 @@ TITLES = {
     "lead_time_std_days": "Lead-time spread (days)",
     "protection_days": "Covered period (days)",
     "days_of_cover": "Buffer lasts (days)",
-    "mean_demand": "Mean demand (units/period)",
+    "mean_demand": "Mean demand over lead time + review (units/period)",
     "demand_std": "Forecast error (units/period)",
     "policy": "Policy",
     "reason": "Reason",

@@ -120,3 +120,15 @@ def test_monthly_totals_loaded_at_a_weekly_grain_get_a_hint(tmp_path, con):
     # read at its own grain there is nothing to hint
     assert coarser_totals(raw(frame), LineRules(period="month")) is None
     assert coarser_totals(raw(weekly_totals()), LineRules(period="week")) is None
+
+
+def test_a_monthly_file_at_a_daily_grain_gets_the_hint_too():
+    months = pd.date_range("2020-01-01", periods=12, freq="MS")
+    frame = pd.DataFrame(
+        [(f"P{s}", d, 1.0) for s in range(4) for d in months], columns=["sku", "ordered_at", "quantity"]
+    )
+    assert coarser_totals(raw(frame), LineRules(period="day")) == "month"
+    # dated daily sales (one a day, any weekday) are no week's or month's totals
+    days = pd.date_range("2020-01-01", periods=60, freq="D")
+    daily = pd.DataFrame({"sku": "D", "ordered_at": days, "quantity": 1.0})
+    assert coarser_totals(raw(daily), LineRules(period="day")) is None

@@ -72,8 +72,8 @@ class LoadResult:
             )
             + (
                 f"; hint: the lines look like {self.coarser} totals (one per SKU and {self.coarser}, dated on its "
-                f'first day): set demand.period = "{self.coarser}" to read them so (a zero then a {self.coarser} '
-                "without demand, not a reject)"
+                f'first day): set demand.period = "{self.coarser}" to read them so (not as {self.period or "dated"} '
+                f"demand with a zero or a gap between them)"
                 if self.coarser
                 else ""
             )
@@ -104,7 +104,8 @@ def _parse(
         # judged once, before the rules: whether a zero is a bad line or a period without demand
         judged, coarser = judge_grain(raw, rules)
         rules = replace(rules, grain=judged)
-        parsed = apply_line_rules(raw, rules).assign(grain=rules.grain, coarser=coarser)
+        parsed = apply_line_rules(raw, rules).assign(grain=rules.grain)
+        parsed.attrs["coarser"] = coarser  # one value for the file, not a column
     elif kind == "items":
         raw = read_table(
             path,
@@ -257,8 +258,8 @@ def load_file(
             str(path), "the file changed while it was read (still being written?): load it again once it is complete"
         )
     grain = str(parsed["grain"].iloc[0]) if kind == "orders" and len(parsed) else None
-    coarser = parsed["coarser"].iloc[0] if kind == "orders" and len(parsed) else None
-    parsed = parsed.drop(columns=["grain", "coarser"], errors="ignore")
+    coarser = parsed.attrs.get("coarser") if kind == "orders" else None
+    parsed = parsed.drop(columns="grain", errors="ignore")
     good = parsed[parsed["rule"].isna()].drop(columns=["rule", "reason"])
     notes: dict[str, int] = {}
     if "note" in good:

@@ -118,7 +118,7 @@ create table if not exists recommendations (
     pattern             varchar not null,
     model               varchar not null,
     service_level       double,            -- target cycle service level (JIC): the class's, the item's own, or per item
-    mean_demand         double not null,   -- units per period
+    mean_demand         double not null,   -- units per period, the forecast's mean over lead time + review
     demand_std          double not null,   -- units per period, one-step forecast error
     unit_cost           double not null,   -- currency per unit
     lead_time_days      double not null,
