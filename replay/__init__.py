@@ -34,6 +34,7 @@ from jitjic.replay.judge import (
     recost,
     replay_run,
     subset_rows,
+    tuned_out_of_sample,
     unpriced,
 )
 
@@ -66,4 +67,5 @@ __all__ = [
     "subset_rows",
     "judge_subset",
     "jit_beyond_tolerance",
+    "tuned_out_of_sample",
 ]

@@ -136,6 +136,18 @@ class Replay:
             ]
         return self._inputs
 
+    def periods(self, start: int, stop: int) -> Replay:
+        """The same replay over periods [start, stop) only: what each of them knew, as fitted (the
+        history cut where the span ends, so nothing after it is known)."""
+        cut = None if self.history is None else self.history.shape[1] - self.actual.shape[1] + stop
+        return replace(
+            self,
+            actual=self.actual[:, start:stop],
+            weeks=self.weeks[start:stop],
+            history=None if self.history is None else self.history[:, :cut],
+            _inputs=None if self._inputs is None else self._inputs[start:stop],
+        )
+
     def subset(self, rows: np.ndarray) -> Replay:
         """The same replay cut to the SKUs at ``rows`` (row indexes into ``ids``), forecasts as
         fitted: each period's item rows and protection, the demand, the classes and the replay

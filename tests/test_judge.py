@@ -169,3 +169,25 @@ def test_a_rule_decided_plan_is_the_same_without_replay_pricing(rp):
     assert unpriced(p).replay_history == 0 and unpriced(rp.params) is rp.params
     cols = ["served", "avg_stock_value", "orders"]
     pd.testing.assert_frame_equal(run_strategy(rp, p)[cols], run_strategy(rp, unpriced(p))[cols])
+
+
+def test_a_span_of_periods_knows_only_its_past(rp):
+    later = rp.periods(4, 10)
+    assert later.actual.shape[1] == 6 and len(later.weeks) == 6
+    np.testing.assert_array_equal(later.actual, rp.actual[:, 4:10])
+    # the plans of its periods are those of the whole replay's periods 4..9
+    whole, part = rp.inputs()[4:10], later.inputs()
+    np.testing.assert_array_equal(whole[0].demand, part[0].demand)
+    first = rp.periods(0, 4)
+    assert first.history.shape[1] == rp.history.shape[1] - 6  # nothing after its end is known
+
+
+def test_a_configuration_chosen_by_backtest_is_judged_on_periods_it_never_saw(rp):
+    from jitjic.replay import tuned_out_of_sample
+
+    out = tuned_out_of_sample(rp, levels=(0.7, 0.9))
+    assert out["periods"] == (5, 5)
+    rows = list(out["rows"].values())
+    # the cheapest on the second half itself bounds the one chosen on the first half
+    assert rows[3]["total_cost"] <= rows[0]["total_cost"] + 1e-6
+    assert {r["policy"] for r in rows} == {"tuned", "recommended", "equal stock", "best"}
