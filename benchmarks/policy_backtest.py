@@ -245,7 +245,7 @@ def run(b: Bench) -> dict:
     print(
         f"\nchosen by backtest on the first {first} {b.period}s, judged on the last {second} (default costs, per year):"
     )
-    table = pd.DataFrame([{"policy": name} | row for name, row in tuned["rows"].items()])
+    table = pd.DataFrame([row | {"policy": name} for name, row in tuned["rows"].items()])
     show = ["policy", "avg_stock_value", "fill_rate", "cycle_service_a", "total_cost"]
     with pd.option_context("display.width", 220, "display.max_columns", 20, "display.max_colwidth", 60):
         print(table[show].to_string(index=False, float_format=fmt))
