@@ -65,7 +65,8 @@ def classify_skus(
     """
     chosen_basis(abc_basis, period_totals, False)  # a bad name fails before any work
     periods = np.sort(demand["period_start"].unique())
-    periods = periods[-(window_periods or _periods_per_year(periods)) :]
+    year = _periods_per_year(periods)
+    periods = periods[-(window_periods or year) :]
     recent = demand[demand["period_start"].isin(periods)]
     per_sku = recent.groupby("sku").agg(qty=("qty", "sum"), hits=("order_lines", "sum"), revenue=("revenue", "sum"))
     value = per_sku["revenue"].copy()
@@ -98,7 +99,7 @@ def classify_skus(
     out = stats.join(abc[["abc", "basis_amount", "cum_share"]]).join(per_sku[["qty", "hits"]])
     out["annual_value"] = value.reindex(out.index).clip(lower=0)
     out["value_source"] = source.reindex(out.index)
-    out = out.join(_lifecycle(demand, new_periods, dead_periods, dead_intervals))
+    out = out.join(_lifecycle(demand, new_periods, dead_periods, dead_intervals, year))
     out = out.rename(columns={"qty": "annual_qty", "hits": "order_lines"}).assign(abc_basis=abc_basis)
     out["adi"] = out["adi"].replace(np.inf, np.nan)
     if previous is not None and len(previous):
@@ -155,7 +156,9 @@ def _hold_at_borders(
     return out
 
 
-def _lifecycle(demand: pd.DataFrame, new_periods: int, dead_periods: int, dead_intervals: float) -> pd.DataFrame:
+def _lifecycle(
+    demand: pd.DataFrame, new_periods: int, dead_periods: int, dead_intervals: float, year: int
+) -> pd.DataFrame:
     """Periods since the first sale and since the last demand, and the lifecycle label, per SKU.
 
     An item's mean interval between demands is read off its history up to its last demand ((last
@@ -173,8 +176,9 @@ def _lifecycle(demand: pd.DataFrame, new_periods: int, dead_periods: int, dead_i
     with np.errstate(divide="ignore", invalid="ignore"):
         # one demand says nothing of a rhythm: no interval (NaN), the floor alone
         interval = np.where(demands >= 2, (last - first) / np.maximum(demands - 1, 1), np.nan)
-    # an interval longer than a year is no evidence of a yearly rhythm: at most 3 years of quiet
-    interval = np.minimum(interval, _periods_per_year(np.sort(demand["period_start"].unique())))
+    # an interval longer than a year (``year`` periods) is no evidence of a yearly rhythm: at most
+    # 3 years of quiet
+    interval = np.minimum(interval, year)
     quiet_for = np.maximum(dead_periods, dead_intervals * np.nan_to_num(interval))
     label = np.where(observed < new_periods, "new", np.where(since_demand >= quiet_for, "dead", "active"))
     return pd.DataFrame(

@@ -94,10 +94,11 @@ def replenishment_qty(is_jic, position, reorder_point, order_up_to, order_qty, m
     return round_order_qty(raw, moq, pack_size)
 
 
-def excess_at_periods(excess, periods):
+def excess_at_periods(excess, periods, growth: float = 0.5):
     """Per SKU, the excess over the mean at each level over ``periods`` (fractional): excess is
-    SKU x L x levels for L = 1..H; interpolated between whole L, scaled by sqrt(L) below one
-    period and grown with sqrt(L / H) beyond H. Returns SKU x levels (units)."""
+    SKU x L x levels for L = 1..H; interpolated between whole L, scaled by L**growth below one
+    period and grown with (L / H)**growth beyond H (0.5: a spread, as sqrt(L); 1: a cumulative
+    mean). Returns SKU x levels (units)."""
     n, horizon, _ = excess.shape
     lt = np.clip(np.asarray(periods, float), 1e-9, None)
     low = np.clip(np.floor(lt).astype(int), 1, horizon)
@@ -105,8 +106,8 @@ def excess_at_periods(excess, periods):
     rows = np.arange(n)
     frac = np.clip(lt - np.floor(lt), 0.0, 1.0)
     at_l = excess[rows, low - 1] + (excess[rows, high - 1] - excess[rows, low - 1]) * frac[:, None]
-    at_l = np.where((lt < 1)[:, None], excess[:, 0] * np.sqrt(lt)[:, None], at_l)
-    return np.where((lt > horizon)[:, None], excess[:, -1] * np.sqrt(lt / horizon)[:, None], at_l)
+    at_l = np.where((lt < 1)[:, None], excess[:, 0] * (lt**growth)[:, None], at_l)
+    return np.where((lt > horizon)[:, None], excess[:, -1] * ((lt / horizon) ** growth)[:, None], at_l)
 
 
 def excess_at_level(levels, at_periods, target_level):

@@ -60,15 +60,8 @@ def mean_rate(cumulative: np.ndarray, periods: np.ndarray) -> np.ndarray:
     """Per SKU, the mean demand per period over ``periods`` (fractional) from the cumulative mean
     forecast over 1..H periods (SKU x H): interpolated between whole periods, the first period's
     rate below one, the whole horizon's beyond H."""
-    n, horizon = cumulative.shape
     lt = np.clip(np.asarray(periods, float), 1e-9, None)
-    low = np.clip(np.floor(lt).astype(int), 1, horizon)
-    high = np.clip(np.ceil(lt).astype(int), 1, horizon)
-    rows = np.arange(n)
-    frac = np.clip(lt - np.floor(lt), 0.0, 1.0)
-    total = cumulative[rows, low - 1] + (cumulative[rows, high - 1] - cumulative[rows, low - 1]) * frac
-    total = np.where(lt < 1, cumulative[:, 0] * lt, total)
-    total = np.where(lt > horizon, cumulative[:, -1] * lt / horizon, total)
+    total = excess_at_periods(np.asarray(cumulative, float)[:, :, None], lt, growth=1.0)[:, 0]
     return np.maximum(total / lt, 0.0)
 
 

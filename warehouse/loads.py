@@ -104,8 +104,8 @@ def _parse(
         # judged once, before the rules: whether a zero is a bad line or a period without demand
         judged, coarser = judge_grain(raw, rules)
         rules = replace(rules, grain=judged)
-        parsed = apply_line_rules(raw, rules).assign(grain=rules.grain)
-        parsed.attrs["coarser"] = coarser  # one value for the file, not a column
+        parsed = apply_line_rules(raw, rules)
+        parsed.attrs.update(grain=rules.grain, coarser=coarser)  # one value for the file, not a column
     elif kind == "items":
         raw = read_table(
             path,
@@ -257,9 +257,8 @@ def load_file(
         raise IngestError(
             str(path), "the file changed while it was read (still being written?): load it again once it is complete"
         )
-    grain = str(parsed["grain"].iloc[0]) if kind == "orders" and len(parsed) else None
+    grain = parsed.attrs.get("grain") if kind == "orders" and len(parsed) else None
     coarser = parsed.attrs.get("coarser") if kind == "orders" else None
-    parsed = parsed.drop(columns="grain", errors="ignore")
     good = parsed[parsed["rule"].isna()].drop(columns=["rule", "reason"])
     notes: dict[str, int] = {}
     if "note" in good:
