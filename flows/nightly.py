@@ -24,6 +24,7 @@ from jitjic.flows.stages import (
     resolve,
 )
 from jitjic.ingest import IngestError
+from jitjic.replay import RECOMMENDED, applied_params
 from jitjic.reports import alert_message, markdown_summary, refused_for_good, send_message
 from jitjic.warehouse.runs import new_run_id, utc_now
 from prefect import flow, get_run_logger, task, unmapped
@@ -45,7 +46,7 @@ from jitjic.wiring import expand_inputs
 
 __all__ = ["nightly", "nightly_for", "STAGES"]
 
-STAGES = ("ingest", "demand", "forecast", "classify", "policy", "simulate", "publish", "report")  # then: email
+STAGES = ("ingest", "demand", "forecast", "classify", "simulate", "policy", "publish", "report")  # then: email
 
 
 def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
@@ -367,12 +368,15 @@ def recommend(p: PolicyStage, run_id: str) -> dict[str, Any]:
         summary = warehouse.read_table(con, "forecast_summary", run_id)
         # the last completed run's choices: an item changes policy only when the other is clearly cheaper
         previous = warehouse.read_table(con, "latest_recommendations")[["sku", "policy", "capital_tied_up"]]
+        chosen = warehouse.read_table(con, "policy_choice", run_id).query("chosen")
+        name = str(chosen["candidate"].iloc[0]) if len(chosen) else RECOMMENDED
+        params = applied_params(p.policy, name, p.levels)
         recs = policy.recommend(
             classes,
             summary,
             warehouse.read_items(con),
             warehouse.read_latest_stock(con),
-            p.policy,
+            params,
             lead_time=warehouse.read_table(con, "forecast_lead_time", run_id),
             previous=previous,
             history=warehouse.read_demand(con, run_id),
@@ -384,6 +388,8 @@ def recommend(p: PolicyStage, run_id: str) -> dict[str, Any]:
             on="sku",
             how="left",
         )
+        if name != RECOMMENDED:  # each reason says which rule the run planned with, and why
+            recs["reason"] = recs["reason"] + f"; the catalogue's policy, chosen by replay: {name}"
         found = policy.exceptions(recs, p.exceptions, previous)
         warehouse.write_results(con, "recommendations", run_id, recs)
         warehouse.write_results(con, "run_exceptions", run_id, found)
@@ -394,6 +400,7 @@ def recommend(p: PolicyStage, run_id: str) -> dict[str, Any]:
             reorder_now=int(recs["reorder_now"].sum()),
             exceptions=len(found),
             by_cost=int((recs["decided_by"] == "cost").sum()),
+            planned_with=name,
         )
     return out
 
@@ -406,14 +413,28 @@ def simulate(p: SimulateStage, run_id: str) -> dict[str, Any]:
         if not p.enabled:
             out["skipped"] = "simulation.enabled = false"
             return out
+        last = warehouse.read_table(con, "latest_policy_choice").query("chosen")
         sim = simulate_demand(
             warehouse.read_demand(con, run_id),
             warehouse.read_items(con),
             p.replay,
             loaded_grain=warehouse.order_lines_grain(con),
+            previous=str(last["candidate"].iloc[0]) if len(last) else None,
         )
         warehouse.write_results(con, "simulation_results", run_id, sim.results)
         warehouse.write_results(con, "exchange_curves", run_id, sim.curve)
+        if sim.choice is None:
+            get_run_logger().info("simulate: policy not chosen by replay (%s)", p.replay.why_not_chosen() or "no SKU")
+        else:
+            table = sim.choice.table
+            warehouse.write_results(
+                con,
+                "policy_choice",
+                run_id,
+                table.assign(reason=table["chosen"].map({True: sim.choice.why, False: None})),
+            )
+            get_run_logger().info("simulate: policy chosen by replay: %s", sim.choice.why)
+            out["chosen"] = sim.choice.chosen
         plain = sim.results[(sim.results["scenario"] == "plain") & (sim.results["abc"] == "all")].set_index("strategy")
         for warning in sim.warnings:  # figures the replay is too short to judge
             get_run_logger().warning("simulate: %s", warning)
@@ -564,8 +585,8 @@ def nightly(settings: Settings) -> dict[str, Any]:
             else:
                 counts["forecast"] = forecast(stages.forecast, run_id)
             counts["classify"] = classify(stages.classify, run_id)
+            counts["simulate"] = simulate(stages.simulate, run_id)  # chooses the policy the next stage plans with
             counts["policy"] = recommend(stages.policy, run_id)
-            counts["simulate"] = simulate(stages.simulate, run_id)
             publish(stages.publish, run_id, counts)
             published = True
             report = write_report(stages.report, run_id)

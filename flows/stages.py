@@ -116,6 +116,7 @@ class PolicyStage:
     store: Store
     policy: PolicyParams
     exceptions: ExceptionRules
+    levels: tuple[float, ...] = ()  # the simulation's curve levels: names the candidates chosen from
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ def resolve(settings: Settings) -> Stages:
             settings.cluster.timeout_seconds,
         ),
         classify=ClassifyStage(store, classify_params(settings), settings.demand.grain),
-        policy=PolicyStage(store, params, exception_rules(settings)),
+        policy=PolicyStage(store, params, exception_rules(settings), tuple(settings.simulation.curve_levels)),
         simulate=SimulateStage(store, settings.simulation.enabled, simulation_params(settings)),
         publish=PublishStage(
             store,

@@ -358,6 +358,8 @@ def simulate(ctx: click.Context, weeks: int | None, backorders: bool | None, out
         "total_cost",
     ]
     click.echo(sim.curve[curve_cols].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
+    if sim.choice is not None:  # what the next nightly run would plan with (this run keeps its own)
+        click.echo(f"\npolicy the replay chooses: {sim.choice.why}")
     if output:
         results.to_csv(output, index=False)
         click.echo(f"written: {output}")

@@ -186,6 +186,7 @@ def _write_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str
         changes=changes,
         accuracy=accuracy,
         curve=curve,
+        choice=warehouse.read_table(con, "policy_choice", run_id),
         simulation=warehouse.read_table(con, "simulation_results", run_id),
         exceptions=found,
         policy_changes=switched,

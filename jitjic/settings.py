@@ -400,6 +400,11 @@ class Simulation(_Section):
     max_skus: int = Field(2000, ge=50)
     # the exchange curve: JIC everywhere replayed at these uniform cycle service levels
     curve_levels: list[float] = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99]
+    # the nightly run plans with the cheapest policy on this replay: the per-item recommendation,
+    # JIT everywhere, JIC everywhere at each curve level or a class-rule variant; last night's
+    # choice stays unless another costs choice_margin (a share) less
+    choose_policy: bool = True
+    choice_margin: float = Field(0.02, ge=0.0, lt=1.0, description="cost advantage needed to change the chosen policy")
 
     @field_validator("curve_levels")
     @classmethod

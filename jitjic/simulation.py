@@ -10,7 +10,15 @@ import pandas as pd
 
 from jitjic.policy import PolicyParams
 from jitjic.policy.simulate import scenarios_for, too_short
-from jitjic.replay import exchange_curve, prepare_replay, run_strategy, strategy_params, summarise
+from jitjic.replay import (
+    PolicyChoice,
+    choose_policy,
+    exchange_curve,
+    prepare_replay,
+    run_strategy,
+    strategy_params,
+    summarise,
+)
 from jitjic.settings import Settings
 from jitjic.wiring import classify_params, forecast_params, policy_params
 
@@ -31,6 +39,18 @@ class SimulationParams:
     max_skus: int
     curve_levels: tuple[float, ...]
     grain: str = "auto"  # [demand] grain: "auto" reads the loaded order lines' (for abc_basis = "auto")
+    # choose the catalogue's policy by this replay (replay.choose_policy), last night's kept
+    # unless another is choice_margin cheaper
+    choose_policy: bool = False
+    choice_margin: float = 0.02
+
+    def why_not_chosen(self) -> str | None:
+        """Why the replay does not choose the policy (None: it does)."""
+        if not self.choose_policy:
+            return "simulation.choose_policy = false"
+        if self.policy.stock_budget is not None or self.policy.fill_target is not None:
+            return "a stock budget or fill target is set: the recommendation meets it"
+        return None
 
 
 def simulation_params(settings: Settings) -> SimulationParams:
@@ -46,6 +66,8 @@ def simulation_params(settings: Settings) -> SimulationParams:
         max_skus=sim.max_skus,
         curve_levels=tuple(sim.curve_levels),
         grain=settings.demand.grain,
+        choose_policy=sim.choose_policy,
+        choice_margin=sim.choice_margin,
     )
 
 
@@ -58,6 +80,8 @@ class SimulationResult:
     weeks: int
     # why some figures cannot be judged on this replay (e.g. too short for a disruption to show)
     warnings: list[str] = field(default_factory=list)
+    # the catalogue's policy chosen by the replay (None: not chosen, see why_not_chosen)
+    choice: PolicyChoice | None = None
 
 
 def replay_weeks(demand: pd.DataFrame, p: SimulationParams) -> int:
@@ -86,13 +110,20 @@ def prepare(demand: pd.DataFrame, items: pd.DataFrame, p: SimulationParams, week
 
 
 def simulate_demand(
-    demand: pd.DataFrame, items: pd.DataFrame, p: SimulationParams, curve: bool = True, loaded_grain: str = "line"
+    demand: pd.DataFrame,
+    items: pd.DataFrame,
+    p: SimulationParams,
+    curve: bool = True,
+    loaded_grain: str = "line",
+    previous: str | None = None,
 ) -> SimulationResult:
     """Replay ``demand`` (a run's demand table) with ``items`` (``warehouse.read_items``) as
     configured (``simulation_params``): every strategy under every scenario, and the exchange
     curve (plain scenario). The replay refits every period, so it leaves out the statsmodels
     Holt-Winters fits (damped Holt stands in): the nightly forecast keeps them. ``loaded_grain``:
-    ``warehouse.order_lines_grain`` of the order lines, read where [demand] grain is "auto"."""
+    ``warehouse.order_lines_grain`` of the order lines, read where [demand] grain is "auto".
+    With ``p.choose_policy`` the catalogue's policy is chosen on the same replay (``previous``:
+    last night's choice, kept unless another is ``p.choice_margin`` cheaper)."""
     params = p.policy
     weeks = replay_weeks(demand, p)
     rp = prepare(demand, items, p, weeks, loaded_grain)
@@ -105,4 +136,7 @@ def simulate_demand(
     if not table.empty:
         table = table.assign(weeks=weeks, skus_total=rp.skus_total, skus_replayed=len(rp.ids))
     lead = float(np.median(rp.items.lead_days)) / params.period_days if len(rp.ids) else 0.0
-    return SimulationResult(results, table, weeks, too_short(scenarios, weeks, lead))
+    choice = None
+    if p.why_not_chosen() is None and len(rp.ids):
+        choice = choose_policy(rp, params, previous=previous, margin=p.choice_margin, levels=p.curve_levels)
+    return SimulationResult(results, table, weeks, too_short(scenarios, weeks, lead), choice)

@@ -19,6 +19,15 @@ from jitjic.replay.backtest import (
     summarise,
     uniform_jic,
 )
+from jitjic.replay.choose import (
+    RECOMMENDED,
+    PolicyChoice,
+    applied_params,
+    candidates,
+    choose_policy,
+    class_levels,
+    tuned_out_of_sample,
+)
 from jitjic.replay.judge import (
     COST_SETTINGS,
     CostSetting,
@@ -34,7 +43,6 @@ from jitjic.replay.judge import (
     recost,
     replay_run,
     subset_rows,
-    tuned_out_of_sample,
     unpriced,
 )
 
@@ -67,5 +75,11 @@ __all__ = [
     "subset_rows",
     "judge_subset",
     "jit_beyond_tolerance",
+    "RECOMMENDED",
+    "PolicyChoice",
+    "candidates",
+    "choose_policy",
+    "class_levels",
+    "applied_params",
     "tuned_out_of_sample",
 ]

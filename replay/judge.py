@@ -44,7 +44,6 @@ __all__ = [
     "subset_rows",
     "judge_subset",
     "jit_beyond_tolerance",
-    "tuned_out_of_sample",
 ]
 
 # per-unit shortage columns a shortage setting scales: the lost margin (with the item's shortage
@@ -161,10 +160,14 @@ class Run:
     plans: tuple[list[Plan], list[np.ndarray]]
     per_sku: pd.DataFrame
 
+    def by_sku(self, column: str) -> np.ndarray:
+        """A per-SKU column over the replay, weighted ("total_cost": of every cost term)."""
+        cols = list(_COST_TERMS) if column == "total_cost" else [column]
+        return self.per_sku[cols].sum(axis=1).mul(self.per_sku["weight"]).to_numpy(float)
+
     def total(self, column: str) -> float:
         """Weighted sum of a per-SKU column over the replay ("total_cost": of every cost term)."""
-        cols = list(_COST_TERMS) if column == "total_cost" else [column]
-        return float(self.per_sku[cols].sum(axis=1).mul(self.per_sku["weight"]).sum())
+        return float(self.by_sku(column).sum())
 
 
 def unpriced(p: PolicyParams) -> PolicyParams:
@@ -329,13 +332,19 @@ def subset_rows(n: int, size: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(n, size=min(size, n), replace=False))
 
 
-def judge_subset(rp: Replay, rows: np.ndarray, stock_by_level: dict[float, np.ndarray] | None = None) -> dict:
-    """On the SKUs at ``rows`` (default costs): the recommendation against JIC everywhere at its
-    stock value. ``stock_by_level``: per-SKU weighted stock of uniform levels on the whole
-    replay, to bracket the search. Returns skus, level, fill (both), total_cost per year (both),
-    fill_pts (rec - JIC, points) and cost_pct (rec / JIC - 1, percent)."""
+def judge_subset(
+    rp: Replay,
+    rows: np.ndarray,
+    stock_by_level: dict[float, np.ndarray] | None = None,
+    params: PolicyParams | None = None,
+) -> dict:
+    """On the SKUs at ``rows`` (``rp``'s costs): ``params`` (default: the recommendation)
+    against JIC everywhere at its stock value. ``stock_by_level``: per-SKU weighted stock of
+    uniform levels on the whole replay, to bracket the search. Returns skus, level, fill (both),
+    total_cost per year (both), fill_pts (rec - JIC, points) and cost_pct (rec / JIC - 1,
+    percent)."""
     sub = rp.subset(rows)
-    rec = policy_row(run_strategy(sub, sub.params), sub, "default", "recommended")
+    rec = policy_row(run_strategy(sub, unpriced(params or sub.params)), sub, "default", "recommended")
     target = rec["avg_stock_value"]
     lo, hi = _bracket({lv: float(s[rows].sum()) for lv, s in (stock_by_level or {}).items()}, target)
     level, matched = equal_stock_level(sub, unpriced(uniform_jic(sub.params, 0.5)), target, lo, hi, tolerance=0.002)
@@ -371,29 +380,3 @@ def jit_beyond_tolerance(rp: Replay, run: Run) -> pd.DataFrame:
         pd.Series(tolerance, index=abc).groupby(level=0).agg(lambda v: v.mode().iloc[0] if v.notna().any() else np.nan)
     )
     return out.assign(max_wait_days=typical.reindex(out.index))
-
-
-def tuned_out_of_sample(rp: Replay, levels: tuple[float, ...] = CURVE_LEVELS) -> dict:
-    """A configuration chosen by backtest, judged on periods it never saw: every candidate (the
-    recommendation, JIT everywhere, JIC everywhere at each of ``levels``, the class rule's grid)
-    replayed on the first half of ``rp``, the cheapest kept and replayed on the second half beside
-    the recommendation, JIC everywhere at the kept one's stock and the candidate that proves
-    cheapest on the second half itself (hindsight). Default costs; totals per year."""
-    half = rp.actual.shape[1] // 2
-    first, second = rp.periods(0, half), rp.periods(half, rp.actual.shape[1])
-    p = rp.params
-    candidates = {"recommended": p, "JIT everywhere": strategy_params(p)["JIT everywhere"]}
-    candidates |= {f"JIC {lv:.1%}": uniform_jic(p, lv) for lv in levels}
-    candidates |= {f"class rule {name}": q for name, q in class_rule_grid(p).items()}
-    chosen = min(candidates, key=lambda n: replay_run(first, candidates[n]).total("total_cost"))
-    later = {name: replay_run(second, q) for name, q in candidates.items()}
-    best = min(later, key=lambda n: later[n].total("total_cost"))
-    target = later[chosen].total("avg_stock_value")
-    level, matched = equal_stock_level(second, unpriced(uniform_jic(p, 0.5)), target, tolerance=0.002)
-    rows = {
-        f"chosen on the first half: {chosen}": policy_row(later[chosen].per_sku, second, "default", "tuned"),
-        "recommended": policy_row(later["recommended"].per_sku, second, "default", "recommended"),
-        f"JIC everywhere at equal stock ({level:.1%})": policy_row(matched, second, "default", "equal stock"),
-        f"cheapest on the second half itself: {best}": policy_row(later[best].per_sku, second, "default", "best"),
-    }
-    return {"chosen": chosen, "best": best, "periods": (half, rp.actual.shape[1] - half), "rows": rows}

@@ -9,11 +9,16 @@ __all__ = ["simulation_sentences", "forecast_quality"]
 
 
 def simulation_sentences(
-    simulation: pd.DataFrame | None, curve: pd.DataFrame | None = None, weeks: int | None = None, currency: str = ""
+    simulation: pd.DataFrame | None,
+    curve: pd.DataFrame | None = None,
+    weeks: int | None = None,
+    currency: str = "",
+    choice: pd.DataFrame | None = None,
 ) -> list[str]:
     """Plain sentences from a run's ``simulation_results`` (and ``exchange_curves``) rows: what
     the recommendation would have done against the simple alternatives, at equal stock, and
-    under each disruption; money in ``currency`` (a label such as GBP)."""
+    under each disruption, and (``choice``: its ``policy_choice`` rows) the policy the run
+    planned with; money in ``currency`` (a label such as GBP)."""
     if simulation is None or simulation.empty:
         return []
 
@@ -33,6 +38,17 @@ def simulation_sentences(
         f"{m(cls['total_cost'])}; JIT everywhere: {jit['fill_rate']:.1%} with {m(jit['avg_stock_value'])}, "
         f"{m(jit['total_cost'])}."
     )
+    choice = pd.DataFrame(columns=["chosen"]) if choice is None else choice
+    chosen = choice[choice["chosen"].astype(bool)]
+    if len(chosen):
+        c, candidates = chosen.iloc[0], len(choice)
+        label = "the per-item recommendation" if c["candidate"] == "recommended" else c["candidate"]
+        out.append(
+            f"Tonight's plan uses {label}: of the {candidates} policies replayed over the same weeks "
+            f"(the per-item recommendation, JIT everywhere, JIC everywhere at one target, the class rule's "
+            f"variants) it cost least: {c['reason']}. It serves {c['fill_rate']:.1%} from stock with "
+            f"{m(c['avg_stock_value'])} on average."
+        )
     if curve is not None and not curve.empty:
         matched = curve[curve["setting"].str.contains("equal stock")]
         recommended = curve[curve["policy"] == "recommended"]

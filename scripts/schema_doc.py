@@ -29,6 +29,10 @@ GRAIN = {
     "sku_classes": "run x SKU",
     "recommendations": "run x SKU",
     "simulation_results": "run x scenario x strategy x abc",
+    "exchange_curves": "run x policy x setting",
+    "policy_choice": "run x candidate",
+    "exchange_curve": "policy x setting (latest run)",
+    "latest_policy_choice": "candidate (latest run)",
     "latest_run": "one row: the last completed run",
     "latest_demand": "SKU x period_start (latest run)",
     "latest_forecasts": "SKU x step (latest run)",
@@ -60,6 +64,16 @@ COMMON = {
     "description": "item description",
     "step": "periods ahead",
     "replaced_by": "the load that replaced this row (see `load_log`); `jitjic unload` of it puts the row back",
+}
+
+
+# a view over one table: its columns mean what the table's do ("latest_<table>" needs no entry)
+VIEW_OF = {
+    "exchange_curve": "exchange_curves",
+    "latest_simulation": "simulation_results",
+    "latest_classes": "sku_classes",
+    "reorder_now": "recommendations",
+    "policy_changes": "recommendations",
 }
 
 
@@ -127,7 +141,8 @@ def schema_markdown() -> str:
                 "| column | type | meaning |",
                 "| --- | --- | --- |",
             ]
-        meaning = notes.get((table, column)) or COMMON.get(column) or by_name.get(column, "")
+        own = notes.get((table, column)) or notes.get((VIEW_OF.get(table, table.removeprefix("latest_")), column))
+        meaning = own or COMMON.get(column) or by_name.get(column, "")
         out.append(f"| `{column}` | {dtype} | {meaning.replace('|', '/')} |")
     return "\n".join(out) + "\n"
 

@@ -32,7 +32,7 @@ RESULTS = (
 KILL_POINTS = [
     ("ingest", r"run \S+ started"),
     ("forecast", r"stage demand\s+done"),
-    ("publish", r"stage simulate\s+done"),
+    ("publish", r"stage policy\s+done"),
     ("report", r"stage publish\s+done"),
 ]
 RUNNER = """

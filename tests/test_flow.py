@@ -57,6 +57,36 @@ def test_popular_means_often_ordered_by_default(two_runs):
     assert reasons and all("of order lines)" in r for (r,) in reasons)
 
 
+def test_the_run_plans_with_the_policy_its_replay_chose(two_runs):
+    """Every candidate replayed and stored, one chosen; the policy stage plans with it, and the
+    next run knows the last one's choice."""
+    settings, first, second, _ = two_runs
+    db = settings.paths.database
+    for run in (first, second):
+        rows = q(
+            db, "select candidate, total_cost, chosen, reason from policy_choice where run_id = ?", [run["run_id"]]
+        )
+        assert len(rows) == 2 + 9 + 9 + 1  # recommended, JIT, 9 uniform levels, 9 class-rule variants, class levels
+        chosen = [r for r in rows if r[2]]
+        assert len(chosen) == 1 and chosen[0][3] and chosen[0][0] in chosen[0][3]
+        assert run["counts"]["simulate"]["chosen"] == run["counts"]["policy"]["planned_with"] == chosen[0][0]
+        # the cheapest, or last night's within the margin
+        cheapest = min(cost for _, cost, _, _ in rows)
+        assert chosen[0][1] <= cheapest * (1 + settings.simulation.choice_margin) + 1e-9
+        noted = q(
+            db,
+            "select count(*) from recommendations where run_id = ? and reason like '%chosen by replay%'",
+            [run["run_id"]],
+        )
+        assert (noted[0][0] > 0) == (chosen[0][0] != "recommended")
+    previous = q(db, "select candidate from policy_choice where run_id = ? and previous", [second["run_id"]])
+    assert previous == [(first["counts"]["simulate"]["chosen"],)]
+    # the analysts read it, and the report says which policy tonight's plan uses
+    assert q(settings.paths.analysts_database, "select count(*) from latest_policy_choice where chosen")[0][0] == 1
+    report = Path(second["report"]).read_text()
+    assert "Tonight&#39;s plan uses" in report or "Tonight's plan uses" in report
+
+
 def test_first_run_fills_every_table(two_runs):
     settings, first, _, _ = two_runs
     db, run_id = settings.paths.database, first["run_id"]

@@ -37,6 +37,7 @@ PUBLISHED_TABLES = (
     "recommendations",
     "simulation_results",
     "exchange_curves",
+    "policy_choice",
     "forecast_summary",
     "run_exceptions",
     "forecast_backtests",

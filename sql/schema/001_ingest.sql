@@ -49,7 +49,7 @@ create table if not exists rejects (
     kind        varchar not null,
     source_row  bigint not null,
     rule        varchar not null,
-    reason      varchar not null,
+    reason      varchar not null,  -- why the row was rejected: the rule, the column and the value
     sku         varchar,
     order_id    varchar,
     ordered_at  varchar,

@@ -112,7 +112,7 @@ create table if not exists recommendations (
     description         varchar,
     supplier            varchar,           -- from the item master: purchase orders go per supplier
     policy              varchar not null,  -- JIC | JIT | PHASE_OUT (dead items)
-    reason              varchar not null,
+    reason              varchar not null,  -- the choice in plain words, with the numbers it rests on
     abc                 varchar not null,
     xyz                 varchar not null,
     pattern             varchar not null,
@@ -230,6 +230,24 @@ create table if not exists run_exceptions (
     rule           varchar not null,  -- the rule that raised it, in words
     money_at_stake double not null,   -- currency: stock value, margin at risk or change in capital
     detail         varchar            -- the numbers behind it
+);
+
+-- The catalogue's policy chosen by the replay: every candidate's replayed figures, the one the
+-- run planned with (chosen) and last run's (previous); no rows where the run did not choose
+create table if not exists policy_choice (
+    run_id            varchar not null,
+    candidate         varchar not null,  -- recommended | JIT everywhere | JIC everywhere <level> | class rule JIC <classes>, shortfall x<k>
+    avg_stock_value   double not null,   -- currency, mean over the replayed periods
+    fill_rate         double,            -- demand served from stock in its own period / demand
+    cycle_service_a   double,            -- A items: replenishment cycles without a stock-out / cycles
+    holding_cost      double not null,   -- currency per year
+    obsolescence_cost double not null,   -- currency per year
+    ordering_cost     double not null,   -- currency per year
+    shortage_cost     double not null,   -- currency per year: lost margin + waiting cost
+    total_cost        double not null,   -- currency per year
+    chosen            boolean not null,  -- the policy this run planned with
+    previous          boolean not null,  -- the last completed run's choice
+    reason            varchar            -- the choice in words, with its figures (on the chosen row)
 );
 
 -- Stock against service and cost, replayed (plain scenario): where each policy sits

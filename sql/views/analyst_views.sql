@@ -28,6 +28,11 @@ select s.* from simulation_results as s join latest_run as r using (run_id);
 create or replace view exchange_curve as
 select e.* from exchange_curves as e join latest_run as r using (run_id);
 
+-- the latest run's policy choice: every candidate replayed, the chosen one first
+create or replace view latest_policy_choice as
+select c.* from policy_choice as c join latest_run as r using (run_id)
+order by c.chosen desc, c.total_cost;
+
 
 create or replace view latest_classes as
 select c.* from sku_classes as c join latest_run as r using (run_id);

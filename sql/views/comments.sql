@@ -23,6 +23,8 @@ comment on table sku_classes is 'Every run''s ABC, XYZ, demand pattern and lifec
 comment on table recommendations is 'Every run''s advice per SKU: JIT or JIC, reason, buffer, reorder point, order, urgency, costs';
 comment on table run_exceptions is 'Every run''s exceptions per SKU: the rule, the money at stake and the numbers behind it';
 comment on table simulation_results is 'Every run''s policy replay: fill rate, service, stock, orders and costs per scenario, strategy, class';
+comment on table policy_choice is 'Every run''s choice of the catalogue''s policy: each candidate''s replayed stock, service and cost, the one chosen';
+comment on view latest_policy_choice is 'The latest run''s policy candidates, replayed, the chosen one first';
 comment on table exchange_curves is 'Every run''s exchange curve: stock against fill rate, service, orders and cost per policy';
 comment on view latest_run is 'The last completed run (one row)';
 comment on view latest_demand is 'Demand per SKU and period of the last completed run';

@@ -1,0 +1,180 @@
+"""Choose the catalogue's policy by backtest, as forecasting chooses its models: every candidate
+a buyer could run (the per-item recommendation, JIT everywhere, JIC everywhere at one level, the
+class rule's variants) replayed over the same past, the cheapest kept, and kept from night to
+night unless another is clearly cheaper.
+
+The per-item choices rest on each item's own costs and history, noisy evidence on lumpy
+demand; the replay prices each candidate on the whole catalogue's realised demand. The judge
+(``judge.tuned_out_of_sample``) checks the procedure on periods it never saw.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+from jitjic.policy.params import PolicyParams
+from jitjic.replay.backtest import CURVE_LEVELS, Replay, equal_stock_level, strategy_params, uniform_jic
+from jitjic.replay.judge import Run, class_rule_grid, policy_row, replay_run, unpriced
+
+__all__ = [
+    "RECOMMENDED",
+    "PolicyChoice",
+    "candidates",
+    "class_levels",
+    "choose_policy",
+    "applied_params",
+    "tuned_out_of_sample",
+]
+
+RECOMMENDED = "recommended"
+CLASS_LEVELS = (
+    "class levels: "  # a candidate tuned per ABC class on the replay, e.g. "class levels: A 95%, B 80%, C JIT"
+)
+
+
+def candidates(p: PolicyParams, levels: tuple[float, ...] = CURVE_LEVELS) -> dict[str, PolicyParams]:
+    """Name -> parameters of every policy the choice weighs: the recommendation as configured,
+    JIT everywhere, JIC everywhere at each of ``levels`` and the class rule's grid (which
+    classes are buffered x their shortfalls halved, kept or doubled)."""
+    out = {RECOMMENDED: p, "JIT everywhere": strategy_params(p)["JIT everywhere"]}
+    out |= {f"JIC everywhere {lv:.1%}".replace(".0%", "%"): uniform_jic(p, lv) for lv in levels}
+    return out | {f"class rule {name}": q for name, q in class_rule_grid(p).items()}
+
+
+@dataclass(frozen=True)
+class PolicyChoice:
+    """The candidates' replay (``table``: one row each, default costs, per year) and the one
+    chosen, with why in plain words."""
+
+    table: pd.DataFrame
+    chosen: str
+    why: str
+    runs: dict[str, Run] = field(default_factory=dict, repr=False)  # each candidate's replay, by name
+
+
+def choose_policy(
+    rp: Replay,
+    p: PolicyParams | None = None,
+    previous: str | None = None,
+    margin: float = 0.02,
+    levels: tuple[float, ...] = CURVE_LEVELS,
+) -> PolicyChoice:
+    """Replay every candidate (``candidates``) on ``rp`` (plain scenario, its costs) and keep the
+    cheapest in total cost per year; ``previous`` (last night's choice) stays unless the cheapest
+    costs at least ``margin`` (a share) less: a choice that does not flip on a small change in
+    the replayed span. Rows: candidate, avg_stock_value, fill_rate, cycle_service_a, the cost
+    terms and total_cost per year, chosen, previous."""
+    p = rp.params if p is None else p
+    options = candidates(p, levels)
+    runs = {name: replay_run(rp, q) for name, q in options.items()}
+    tuned = class_levels(p, rp.classes["abc"].astype(str).to_numpy(), runs)
+    name = _levels_name(tuned)
+    options[name], runs[name] = tuned, replay_run(rp, tuned)
+    rows = [policy_row(run.per_sku, rp, "default", name) | {"candidate": name} for name, run in runs.items()]
+    table = pd.DataFrame(rows).drop(columns=["setting", "policy", "detail"])
+    cost = table.set_index("candidate")["total_cost"]
+    cheapest = str(cost.idxmin())
+    chosen = cheapest
+    kept = previous in cost.index and previous != cheapest and cost[previous] <= cost[cheapest] * (1 + margin)
+    if kept:
+        chosen = str(previous)
+    table = table.assign(chosen=table["candidate"] == chosen, previous=table["candidate"] == previous)
+    return PolicyChoice(table, chosen, _why(cost, chosen, cheapest if kept else None, margin), runs)
+
+
+def class_levels(p: PolicyParams, abc: np.ndarray, runs: dict[str, Run]) -> PolicyParams:
+    """The class rule with each ABC class's option tuned on a replay: per class (``abc``: each
+    replayed SKU's class), the cheapest in total cost of JIT and JIC at each uniform level of
+    ``runs`` (JIT everywhere, JIC everywhere <level>), read off those runs' per-SKU costs
+    (items are independent but for shared purchase orders: replay the result to price it)."""
+    cost = {name: run.by_sku("total_cost") for name, run in runs.items()}
+    options = {n: runs[n].params for n in runs if n == "JIT everywhere" or n.startswith("JIC everywhere ")}
+    level, jic = dict(p.service_level), []
+    for cls in ("A", "B", "C"):
+        rows = abc == cls
+        best = min(options, key=lambda n: float(cost[n][rows].sum()))
+        if best != "JIT everywhere":
+            jic.append(cls)
+            level[cls] = options[best].service_level[cls]
+    rule = strategy_params(p)["class rule"]
+    return replace(rule, jic_classes=tuple(jic), service_level=level)
+
+
+def _levels_name(q: PolicyParams) -> str:
+    """ "class levels: A 95%, B 80%, C JIT" for ``q`` (``class_levels``); read back by ``_levels_of``."""
+    parts = [f"{c} {q.service_level[c] * 100:.4g}%" if c in q.jic_classes else f"{c} JIT" for c in ("A", "B", "C")]
+    return CLASS_LEVELS + ", ".join(parts)
+
+
+def _levels_of(p: PolicyParams, name: str) -> PolicyParams | None:
+    """The parameters a ``_levels_name`` stands for under ``p`` (None: not such a name)."""
+    if not name.startswith(CLASS_LEVELS):
+        return None
+    found = dict(re.findall(r"([ABC]) (JIT|[0-9.]+%)", name.removeprefix(CLASS_LEVELS)))
+    if set(found) != {"A", "B", "C"}:
+        return None
+    jic = tuple(c for c in ("A", "B", "C") if found[c] != "JIT")
+    level = dict(p.service_level) | {c: float(found[c].rstrip("%")) / 100 for c in jic}
+    return replace(strategy_params(p)["class rule"], jic_classes=jic, service_level=level)
+
+
+def _why(cost: pd.Series, chosen: str, cheaper: str | None, margin: float) -> str:
+    """The choice in words, with the figures it rests on."""
+
+    def money(name: str) -> str:
+        return f"{cost[name]:,.0f}/yr"
+
+    jic = cost[[n for n in cost.index if n.startswith("JIC everywhere")]].idxmin()
+    beside = [n for n in (RECOMMENDED, "JIT everywhere", jic) if n != chosen]
+    text = f"{chosen} replayed at {money(chosen)}, against " + ", ".join(f"{n} {money(n)}" for n in beside)
+    if cheaper is not None:
+        text += f" (kept from the last run: {cheaper} at {money(cheaper)} is less than {margin:.0%} cheaper)"
+    return text
+
+
+def applied_params(p: PolicyParams, chosen: str, levels: tuple[float, ...] = CURVE_LEVELS) -> PolicyParams:
+    """The parameters the nightly run plans with for the candidate ``chosen`` (its replayed
+    parameters; an item master's policy_override still wins where ``p`` lets it). Unknown names
+    (a candidate set changed since the choice) fall back to ``p``."""
+    q = _levels_of(p, chosen) or candidates(p, levels).get(chosen, p)
+    return replace(q, item_policies=p.item_policies)
+
+
+def tuned_out_of_sample(rp: Replay, levels: tuple[float, ...] = CURVE_LEVELS) -> dict:
+    """The choice judged on periods it never saw: ``choose_policy`` on the first half of ``rp``
+    (under ``rp``'s costs: ``judge.recost`` it for another setting), its candidate replayed on
+    the second half beside the recommendation, JIC everywhere at the chosen one's stock and the
+    candidate that proves cheapest on the second half itself (hindsight: every baseline re-tuned
+    on the span judged). Totals per year. Also returns the second half (``second``) and its
+    choice (``later``: every candidate's replay there) for an oracle or subsets."""
+    half = rp.actual.shape[1] // 2
+    first, second = rp.periods(0, half), rp.periods(half, rp.actual.shape[1])
+    p = rp.params
+    before = choose_policy(first, p, levels=levels)
+    chosen, params = before.chosen, before.runs[before.chosen].params
+    later = choose_policy(second, p, levels=levels)  # every candidate re-tuned on the second half
+    table = later.table.set_index("candidate")
+    best = str(table["total_cost"].idxmin())
+    run = replay_run(second, params)
+    target = run.total("avg_stock_value")
+    level, matched = equal_stock_level(second, unpriced(uniform_jic(p, 0.5)), target, tolerance=0.002)
+    rows = {
+        f"chosen on the first half: {chosen}": policy_row(run.per_sku, second, "default", "tuned"),
+        RECOMMENDED: table.loc[RECOMMENDED].to_dict() | {"policy": RECOMMENDED},
+        f"JIC everywhere at equal stock ({level:.1%})": policy_row(matched, second, "default", "equal stock"),
+        f"cheapest on the second half itself: {best}": table.loc[best].to_dict() | {"policy": "best"},
+    }
+    return {
+        "chosen": chosen,
+        "params": params,
+        "best": best,
+        "level": level,
+        "periods": (half, rp.actual.shape[1] - half),
+        "rows": rows,
+        "second": second,
+        "later": later,
+        "run": run,
+    }
