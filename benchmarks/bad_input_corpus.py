@@ -43,9 +43,9 @@ KILL_POINTS = [
     ("demand", r"stage ingest\s+done"),
     ("forecast", r"stage demand\s+done"),
     ("classify", r"stage forecast\s+done"),
-    ("policy", r"stage classify\s+done"),
-    ("simulate", r"stage policy\s+done"),
-    ("publish", r"stage simulate\s+done"),
+    ("simulate", r"stage classify\s+done"),
+    ("policy", r"stage simulate\s+done"),
+    ("publish", r"stage policy\s+done"),
     ("report", r"stage publish\s+done"),
     ("report folder", None),
 ]

@@ -24,7 +24,7 @@ from jitjic.flows.stages import (
     resolve,
 )
 from jitjic.ingest import IngestError
-from jitjic.replay import RECOMMENDED, applied_params
+from jitjic.replay import RECOMMENDED, applied_params, told_choice
 from jitjic.reports import alert_message, markdown_summary, refused_for_good, send_message
 from jitjic.warehouse.runs import new_run_id, utc_now
 from prefect import flow, get_run_logger, task, unmapped
@@ -371,6 +371,9 @@ def recommend(p: PolicyStage, run_id: str) -> dict[str, Any]:
         chosen = warehouse.read_table(con, "policy_choice", run_id).query("chosen")
         name = str(chosen["candidate"].iloc[0]) if len(chosen) else RECOMMENDED
         params = applied_params(p.policy, name, p.levels)
+        if params is None:  # cannot happen with one set of settings per run; said if it does
+            get_run_logger().warning("policy: no candidate %r among this run's: planned with the recommendation", name)
+            name, params = RECOMMENDED, p.policy
         recs = policy.recommend(
             classes,
             summary,
@@ -388,8 +391,7 @@ def recommend(p: PolicyStage, run_id: str) -> dict[str, Any]:
             on="sku",
             how="left",
         )
-        if name != RECOMMENDED:  # each reason says which rule the run planned with, and why
-            recs["reason"] = recs["reason"] + f"; the catalogue's policy, chosen by replay: {name}"
+        recs = told_choice(recs, name, params)  # each reason the rule decided names the policy planned with
         found = policy.exceptions(recs, p.exceptions, previous)
         warehouse.write_results(con, "recommendations", run_id, recs)
         warehouse.write_results(con, "run_exceptions", run_id, found)

@@ -116,7 +116,7 @@ class PolicyStage:
     store: Store
     policy: PolicyParams
     exceptions: ExceptionRules
-    levels: tuple[float, ...] = ()  # the simulation's curve levels: names the candidates chosen from
+    levels: tuple[float, ...]  # the simulation's curve levels: name the candidates chosen from
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ __all__ = ["ReportFiles", "write_report_files", "report_email", "mail_withheld",
 XLSX = "jitjic_recommendations.xlsx"
 CSV = "reorder_now.csv"
 FACTS = "report.json"
+SAMPLE_ORDERS = Path(Settings.model_fields["inputs"].default.orders[0]).name  # the bundled sample's order lines
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHARTS = ("heatmap", "capital", "accuracy", "exchange")
 # per-SKU charts are drill_01.png, drill_02.png, ... (names never come from data)
@@ -133,6 +134,8 @@ def _write_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str
     run = runs.iloc[0].to_dict()
     as_of = pd.Timestamp(run["as_of"]).date() if pd.notna(run.get("as_of")) else None
     run.update(as_of=as_of, period=settings.demand.period, generated_at=f"{utc_now():%Y-%m-%d %H:%M}")
+    # the bundled sample's licence asks for its credit; another catalogue's data are not UCI's
+    run["sample_data"] = any(Path(f).name == SAMPLE_ORDERS for f in settings.inputs.orders)
     currency, top_n = settings.report.currency, settings.report.top_lines
     recs = _recommendations(con, settings, run_id)
     matrix = warehouse.read_table(con, "abc_xyz_matrix_by_run", run_id)
@@ -217,6 +220,7 @@ def _write_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str
         "stock_age_days": age,
         "stale": age is not None and age > settings.inputs.max_stock_age_days,
         "notices": notices,
+        "planned_with": context["planned_with"],
     }
     put(FACTS, json.dumps(facts, indent=2))
     for name, data in sheets.items():

@@ -26,6 +26,7 @@ from jitjic.replay.choose import (
     candidates,
     choose_policy,
     class_levels,
+    told_choice,
     tuned_out_of_sample,
 )
 from jitjic.replay.judge import (
@@ -80,6 +81,7 @@ __all__ = [
     "candidates",
     "choose_policy",
     "class_levels",
+    "told_choice",
     "applied_params",
     "tuned_out_of_sample",
 ]

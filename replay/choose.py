@@ -26,6 +26,7 @@ __all__ = [
     "class_levels",
     "choose_policy",
     "applied_params",
+    "told_choice",
     "tuned_out_of_sample",
 ]
 
@@ -40,8 +41,10 @@ def candidates(p: PolicyParams, levels: tuple[float, ...] = CURVE_LEVELS) -> dic
     JIT everywhere, JIC everywhere at each of ``levels`` and the class rule's grid (which
     classes are buffered x their shortfalls halved, kept or doubled)."""
     out = {RECOMMENDED: p, "JIT everywhere": strategy_params(p)["JIT everywhere"]}
-    out |= {f"JIC everywhere {lv:.1%}".replace(".0%", "%"): uniform_jic(p, lv) for lv in levels}
-    return out | {f"class rule {name}": q for name, q in class_rule_grid(p).items()}
+    out |= {f"JIC everywhere {lv * 100:.4g}%": uniform_jic(p, lv) for lv in levels}
+    out |= {f"class rule {name}": q for name, q in class_rule_grid(p).items()}
+    # priced as the nightly run would plan them: an item master's policy_override wins alike
+    return {name: replace(q, item_policies=p.item_policies) for name, q in out.items()}
 
 
 @dataclass(frozen=True)
@@ -65,20 +68,26 @@ def choose_policy(
     """Replay every candidate (``candidates``) on ``rp`` (plain scenario, its costs) and keep the
     cheapest in total cost per year; ``previous`` (last night's choice) stays unless the cheapest
     costs at least ``margin`` (a share) less: a choice that does not flip on a small change in
-    the replayed span. Rows: candidate, avg_stock_value, fill_rate, cycle_service_a, the cost
+    the replayed span (a previous "class levels" candidate, tuned on another night's replay, is
+    replayed beside tonight's). Rows: candidate, avg_stock_value, fill_rate, cycle_service_a, the cost
     terms and total_cost per year, chosen, previous."""
     p = rp.params if p is None else p
     options = candidates(p, levels)
     runs = {name: replay_run(rp, q) for name, q in options.items()}
     tuned = class_levels(p, rp.classes["abc"].astype(str).to_numpy(), runs)
-    name = _levels_name(tuned)
-    options[name], runs[name] = tuned, replay_run(rp, tuned)
+    extra = {_levels_name(tuned): tuned} if tuned.jic_classes else {}  # none buffered: JIT everywhere
+    last = None if previous is None else _levels_of(p, previous)
+    if last is not None:
+        extra.setdefault(str(previous), last)
+    for name, q in extra.items():
+        if name not in runs:
+            options[name], runs[name] = q, replay_run(rp, q)
     rows = [policy_row(run.per_sku, rp, "default", name) | {"candidate": name} for name, run in runs.items()]
     table = pd.DataFrame(rows).drop(columns=["setting", "policy", "detail"])
     cost = table.set_index("candidate")["total_cost"]
     cheapest = str(cost.idxmin())
     chosen = cheapest
-    kept = previous in cost.index and previous != cheapest and cost[previous] <= cost[cheapest] * (1 + margin)
+    kept = previous in cost.index and previous != cheapest and cost[cheapest] >= cost[previous] * (1 - margin)
     if kept:
         chosen = str(previous)
     table = table.assign(chosen=table["candidate"] == chosen, previous=table["candidate"] == previous)
@@ -100,7 +109,7 @@ def class_levels(p: PolicyParams, abc: np.ndarray, runs: dict[str, Run]) -> Poli
             jic.append(cls)
             level[cls] = options[best].service_level[cls]
     rule = strategy_params(p)["class rule"]
-    return replace(rule, jic_classes=tuple(jic), service_level=level)
+    return replace(rule, jic_classes=tuple(jic), service_level=level, item_policies=p.item_policies)
 
 
 def _levels_name(q: PolicyParams) -> str:
@@ -118,7 +127,9 @@ def _levels_of(p: PolicyParams, name: str) -> PolicyParams | None:
         return None
     jic = tuple(c for c in ("A", "B", "C") if found[c] != "JIT")
     level = dict(p.service_level) | {c: float(found[c].rstrip("%")) / 100 for c in jic}
-    return replace(strategy_params(p)["class rule"], jic_classes=jic, service_level=level)
+    return replace(
+        strategy_params(p)["class rule"], jic_classes=jic, service_level=level, item_policies=p.item_policies
+    )
 
 
 def _why(cost: pd.Series, chosen: str, cheaper: str | None, margin: float) -> str:
@@ -135,12 +146,31 @@ def _why(cost: pd.Series, chosen: str, cheaper: str | None, margin: float) -> st
     return text
 
 
-def applied_params(p: PolicyParams, chosen: str, levels: tuple[float, ...] = CURVE_LEVELS) -> PolicyParams:
-    """The parameters the nightly run plans with for the candidate ``chosen`` (its replayed
-    parameters; an item master's policy_override still wins where ``p`` lets it). Unknown names
-    (a candidate set changed since the choice) fall back to ``p``."""
-    q = _levels_of(p, chosen) or candidates(p, levels).get(chosen, p)
-    return replace(q, item_policies=p.item_policies)
+def applied_params(p: PolicyParams, chosen: str, levels: tuple[float, ...] = CURVE_LEVELS) -> PolicyParams | None:
+    """The parameters the nightly run plans with for the candidate ``chosen``: the ones it was
+    replayed with. None for a name no candidate of ``p`` and ``levels`` has."""
+    return _levels_of(p, chosen) or candidates(p, levels).get(chosen)
+
+
+def told_choice(recs: pd.DataFrame, chosen: str, params: PolicyParams) -> pd.DataFrame:
+    """``recs`` (``policy.recommend``'s, planned with ``params`` for the candidate ``chosen``)
+    told so: each item the rule decided is ``decided_by = "replay"`` and its reason ends on the
+    policy the run planned with, and where the item's own expected costs (in the reason) favour
+    the other choice, says so. Items the lifecycle or the item master decided, and every item
+    under the recommendation, as they are."""
+    if chosen == RECOMMENDED:
+        return recs
+    ruled = (recs["decided_by"] == params.decide_by).to_numpy()
+    jic = (recs["policy"] == "JIC").to_numpy()
+    cost_jic, cost_jit = recs["expected_cost_jic"].to_numpy(float), recs["expected_cost_jit"].to_numpy(float)
+    priced = np.isfinite(cost_jic) & np.isfinite(cost_jit) & (cost_jic != cost_jit)
+    against = ruled & priced & (jic != (cost_jic < cost_jit))
+    alone = np.where(
+        cost_jic < cost_jit, " (priced alone, a buffer would cost less)", " (priced alone, JIT would cost less)"
+    )
+    note = np.where(ruled, f"; planned by the catalogue's policy, chosen by replay: {chosen}", "")
+    reason = recs["reason"] + note + np.where(against, alone, "")
+    return recs.assign(reason=reason, decided_by=np.where(ruled, "replay", recs["decided_by"]))
 
 
 def tuned_out_of_sample(rp: Replay, levels: tuple[float, ...] = CURVE_LEVELS) -> dict:
@@ -155,14 +185,15 @@ def tuned_out_of_sample(rp: Replay, levels: tuple[float, ...] = CURVE_LEVELS) ->
     p = rp.params
     before = choose_policy(first, p, levels=levels)
     chosen, params = before.chosen, before.runs[before.chosen].params
-    later = choose_policy(second, p, levels=levels)  # every candidate re-tuned on the second half
+    # every candidate re-tuned on the second half, the one chosen on the first among them
+    later = choose_policy(second, p, previous=chosen, levels=levels)
     table = later.table.set_index("candidate")
     best = str(table["total_cost"].idxmin())
-    run = replay_run(second, params)
+    run = later.runs[chosen]
     target = run.total("avg_stock_value")
     level, matched = equal_stock_level(second, unpriced(uniform_jic(p, 0.5)), target, tolerance=0.002)
     rows = {
-        f"chosen on the first half: {chosen}": policy_row(run.per_sku, second, "default", "tuned"),
+        f"chosen on the first half: {chosen}": table.loc[chosen].to_dict() | {"policy": "tuned"},
         RECOMMENDED: table.loc[RECOMMENDED].to_dict() | {"policy": RECOMMENDED},
         f"JIC everywhere at equal stock ({level:.1%})": policy_row(matched, second, "default", "equal stock"),
         f"cheapest on the second half itself: {best}": table.loc[best].to_dict() | {"policy": "best"},

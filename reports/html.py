@@ -278,11 +278,23 @@ def build_context(
         "changes_count": len(changes),
         "accuracy": [] if accuracy is None else accuracy.to_dict("records"),
         "forecast_quality": quality,
-        "simulation": simulation_sentences(simulation, curve, currency=currency, choice=choice),
+        "simulation": simulation_sentences(
+            simulation, curve, currency=currency, choice=choice, period=run.get("period", "week")
+        ),
         "curve": [] if curve is None or curve.empty else curve.to_dict("records"),
+        "planned_with": _planned_with(choice),
         "images": images or {},
         "top_n": top_n,
     }
+
+
+def _planned_with(choice: pd.DataFrame | None) -> str | None:
+    """The policy the run planned with and why, in one line (None: not chosen by the replay)."""
+    if choice is None or choice.empty or not choice["chosen"].any():
+        return None
+    c = choice[choice["chosen"].astype(bool)].iloc[0]
+    label = "the per-item recommendation" if c["candidate"] == "recommended" else c["candidate"]
+    return f"{label}, chosen by replay: {c['reason']}"
 
 
 def render_report(context: dict[str, Any]) -> str:

@@ -14,41 +14,52 @@ def simulation_sentences(
     weeks: int | None = None,
     currency: str = "",
     choice: pd.DataFrame | None = None,
+    period: str = "week",
 ) -> list[str]:
     """Plain sentences from a run's ``simulation_results`` (and ``exchange_curves``) rows: what
-    the recommendation would have done against the simple alternatives, at equal stock, and
-    under each disruption, and (``choice``: its ``policy_choice`` rows) the policy the run
-    planned with; money in ``currency`` (a label such as GBP)."""
+    the per-item recommendation would have done against the simple alternatives, at equal stock,
+    and under each disruption, and (``choice``: its ``policy_choice`` rows) the policy the run
+    planned with; money in ``currency`` (a label such as GBP), time in ``period``s."""
     if simulation is None or simulation.empty:
         return []
 
     def m(value: float) -> str:
         return f"{currency} {value:,.0f}".strip()
 
+    unit = {"day": "days", "week": "weeks", "month": "months"}.get(period, "periods")
     rows = simulation[simulation["abc"] == "all"].set_index(["scenario", "strategy"])
     weeks = weeks or int(simulation["weeks"].iloc[0])
     out = []
     plain = rows.loc["plain"]
     rec, cls, jit = plain.loc["recommended"], plain.loc["class rule"], plain.loc["JIT everywhere"]
     out.append(
-        f"Replayed over the last {weeks} weeks (orders arriving when they truly would), the recommendation would have "
-        f"served {rec['fill_rate']:.1%} of demand from stock, holding {m(rec['avg_stock_value'])} on average, for "
-        f"{m(rec['total_cost'])} in holding, obsolescence, orders and lost or waiting customers. Buffering the "
-        f"popular classes and nothing else: {cls['fill_rate']:.1%} with {m(cls['avg_stock_value'])}, "
-        f"{m(cls['total_cost'])}; JIT everywhere: {jit['fill_rate']:.1%} with {m(jit['avg_stock_value'])}, "
-        f"{m(jit['total_cost'])}."
+        f"Replayed over the last {weeks} {unit} (orders arriving when they truly would), the per-item recommendation "
+        f"would have served {rec['fill_rate']:.1%} of demand from stock, holding {m(rec['avg_stock_value'])} on "
+        f"average, for {m(rec['total_cost'])} over the {weeks} {unit} in holding, obsolescence, orders and lost or "
+        f"waiting customers. Buffering the popular classes and nothing else: {cls['fill_rate']:.1%} with "
+        f"{m(cls['avg_stock_value'])}, {m(cls['total_cost'])}; JIT everywhere: {jit['fill_rate']:.1%} with "
+        f"{m(jit['avg_stock_value'])}, {m(jit['total_cost'])}."
     )
     choice = pd.DataFrame(columns=["chosen"]) if choice is None else choice
     chosen = choice[choice["chosen"].astype(bool)]
     if len(chosen):
-        c, candidates = chosen.iloc[0], len(choice)
+        c = chosen.iloc[0]
         label = "the per-item recommendation" if c["candidate"] == "recommended" else c["candidate"]
-        out.append(
-            f"Tonight's plan uses {label}: of the {candidates} policies replayed over the same weeks "
-            f"(the per-item recommendation, JIT everywhere, JIC everywhere at one target, the class rule's "
-            f"variants) it cost least: {c['reason']}. It serves {c['fill_rate']:.1%} from stock with "
-            f"{m(c['avg_stock_value'])} on average."
+        text = (
+            f"Tonight's plan uses {label}, chosen by replaying {len(choice)} policies over the same {unit} (the "
+            "per-item recommendation, JIT everywhere, JIC everywhere at one target, the class rule's variants and "
+            f"levels tuned per class), per year: {c['reason']}. Replayed, it served {c['fill_rate']:.1%} of demand "
+            f"from stock with {m(c['avg_stock_value'])} on average"
+            + (f", A items {c['cycle_service_a']:.1%} of their cycles." if pd.notna(c["cycle_service_a"]) else ".")
         )
+        below = rec["fill_rate"] - c["fill_rate"]
+        if below >= 0.005:
+            text += (
+                f" That is {100 * below:.1f} points below the per-item recommendation's fill: at these costs the "
+                "service given up costs less than the stock it would take. Where a unit short costs more than its "
+                "margin (a stopped machine), set shortage_cost or max_wait_days (item master or [policy])."
+            )
+        out.append(text)
     if curve is not None and not curve.empty:
         matched = curve[curve["setting"].str.contains("equal stock")]
         recommended = curve[curve["policy"] == "recommended"]
@@ -57,7 +68,7 @@ def simulation_sentences(
             level = eq["setting"].split()[0]
             out.append(
                 f"At the same stock, JIC everywhere at one target ({level}) would have served {eq['fill_rate']:.1%} "
-                f"for {m(eq['total_cost'])} a year against the recommendation's {r['fill_rate']:.1%} for "
+                f"for {m(eq['total_cost'])} a year against the per-item recommendation's {r['fill_rate']:.1%} for "
                 f"{m(r['total_cost'])} a year (the exchange curve below)."
             )
     a = simulation[
@@ -66,9 +77,9 @@ def simulation_sentences(
     if len(a) and pd.notna(a["target_cycle_service"].iloc[0]):
         r = a.iloc[0]
         out.append(
-            f"A items reached a cycle service level of {r['jic_cycle_service_level']:.1%} against their "
-            f"{r['target_cycle_service']:.1%} target, over {r['cycles_per_item']:.1f} replenishment cycles "
-            "each."
+            "Under the per-item recommendation, A items reached a cycle service level of "
+            f"{r['jic_cycle_service_level']:.1%} against their {r['target_cycle_service']:.1%} target, over "
+            f"{r['cycles_per_item']:.1f} replenishment cycles each."
         )
     sampled = simulation.get("skus_replayed")
     if sampled is not None and pd.notna(sampled.iloc[0]) and sampled.iloc[0] < simulation["skus_total"].iloc[0]:
@@ -80,14 +91,14 @@ def simulation_sentences(
         r = rows.loc[scenario]
         if scenario.startswith("freight"):
             out.append(
-                f"With freight at double cost ({scenario}), the recommendation would cost "
-                f"{m(r.loc['recommended', 'total_cost'])} over the {weeks} weeks, JIT everywhere "
+                f"With freight at double cost ({scenario}), the per-item recommendation would cost "
+                f"{m(r.loc['recommended', 'total_cost'])} over the {weeks} {unit}, JIT everywhere "
                 f"{m(r.loc['JIT everywhere', 'total_cost'])}."
             )
         else:
             out.append(
                 f"A {scenario} would cut the fill rate of JIT everywhere to "
-                f"{r.loc['JIT everywhere', 'fill_rate']:.1%}; the recommendation would keep "
+                f"{r.loc['JIT everywhere', 'fill_rate']:.1%}; the per-item recommendation would keep "
                 f"{r.loc['recommended', 'fill_rate']:.1%}."
             )
     out.append(

@@ -15,8 +15,10 @@ from jitjic.replay import (
     policy_row,
     prepare_replay,
     replay_run,
+    told_choice,
 )
 
+from tests.factories import policy_inputs
 from tests.test_judge import _catalogue
 
 LEVELS = (0.7, 0.9)
@@ -51,16 +53,30 @@ def test_every_candidate_is_replayed_and_the_cheapest_chosen(rp, choice):
 
 def test_last_nights_choice_stays_unless_another_is_clearly_cheaper(rp, choice):
     cost = choice.table.set_index("candidate")["total_cost"]
-    runner_up = cost.drop(choice.chosen).idxmin()
-    gap = cost[runner_up] / cost[choice.chosen] - 1
-    assert gap > 0
-    kept = choose_policy(rp, previous=runner_up, margin=gap * 1.01, levels=LEVELS)
+    runner_up = cost[cost > cost[choice.chosen]].idxmin()
+    saving = 1 - cost[choice.chosen] / cost[runner_up]  # what switching would save, a share
+    kept = choose_policy(rp, previous=runner_up, margin=saving * 1.01, levels=LEVELS)
     assert kept.chosen == runner_up and "kept from the last run" in kept.why
     assert kept.table.set_index("candidate").loc[runner_up, ["chosen", "previous"]].all()
-    switched = choose_policy(rp, previous=runner_up, margin=gap * 0.99, levels=LEVELS)
+    switched = choose_policy(rp, previous=runner_up, margin=saving * 0.99, levels=LEVELS)
     assert switched.chosen == choice.chosen
     # a previous choice no longer among the candidates (the levels changed) is simply not kept
     assert choose_policy(rp, previous="JIC everywhere 42%", margin=1.0, levels=LEVELS).chosen == choice.chosen
+
+
+def test_last_nights_class_levels_are_replayed_beside_tonights(rp, choice):
+    """Class levels tuned on another night's replay are not among tonight's candidates: they are
+    replayed again, so the margin protects them too."""
+    tonight = [n for n in choice.table["candidate"] if n.startswith("class levels: ")]
+    last = next(
+        n for n in ("class levels: A 90%, B 70%, C JIT", "class levels: A 70%, B JIT, C JIT") if n not in tonight
+    )
+    again = choose_policy(rp, previous=last, margin=1.0, levels=LEVELS)
+    table = again.table.set_index("candidate")
+    assert set(tonight) | {last} <= set(table.index) and table.loc[last, "previous"]
+    assert again.chosen == last  # a 100% margin keeps anything
+    replayed = policy_row(replay_run(rp, applied_params(rp.params, last, LEVELS)).per_sku, rp, "default", "x")
+    assert table.loc[last, "total_cost"] == pytest.approx(replayed["total_cost"])
 
 
 RULE_A = "class rule JIC A, shortfall x0.5"
@@ -71,13 +87,14 @@ def test_the_nightly_run_plans_with_the_parameters_replayed(name):
     p = PolicyParams()
     replayed = candidates(p, LEVELS)[name]
     applied = applied_params(p, name, LEVELS)
-    # the same rule, levels and classes; only the item master's overrides are the buyer's word
-    assert applied == replace(replayed, item_policies=True)
+    # exactly what was replayed, an item master's overrides included (the buyer's word wins alike)
+    assert applied == replayed and applied.item_policies
+    assert applied_params(replace(p, item_policies=False), name, LEVELS).item_policies is False
     if name == RULE_A:
         assert applied.jic_classes == ("A",) and applied.decide_by == "class"
         assert applied.service_level["A"] == pytest.approx(0.975)
-    # a name from another candidate set falls back to the configuration
-    assert applied_params(p, "JIC everywhere 42%", LEVELS) == p
+    # a name from another candidate set: none (the nightly run plans with the recommendation)
+    assert applied_params(p, "JIC everywhere 42%", LEVELS) is None
 
 
 def test_class_levels_take_each_class_s_cheapest_option(rp, choice):
@@ -97,7 +114,7 @@ def test_class_levels_take_each_class_s_cheapest_option(rp, choice):
         else:
             assert f"{cls} JIT" in name
     # the nightly run reads the same parameters back from the name
-    assert applied_params(rp.params, name, LEVELS) == replace(q, item_policies=True)
+    assert applied_params(rp.params, name, LEVELS) == q
     assert applied_params(rp.params, "class levels: A 97.5%, B JIT, C 80%", LEVELS).jic_classes == ("A", "C")
 
 
@@ -110,3 +127,26 @@ def test_the_choice_judged_out_of_sample_uses_the_same_procedure(rp):
     rows = list(out["rows"].values())
     assert rows[3]["total_cost"] <= rows[0]["total_cost"] + 1e-6
     assert np.isfinite([r["total_cost"] for r in rows]).all()
+
+
+def test_the_plan_and_its_reasons_follow_the_choice():
+    """Planned with JIT everywhere: the popular mug goes JIT, its reason says why; the dead lamp's
+    reason is the lifecycle's alone. Under the recommendation nothing is added."""
+    from jitjic.policy import recommend
+
+    classes, *rest = policy_inputs()
+    inputs = (classes.assign(lifecycle=["active", "active", "dead"]), *rest)
+    p = PolicyParams()
+    own = recommend(*inputs, p).set_index("sku")
+    params = applied_params(p, "JIT everywhere", LEVELS)
+    jit = told_choice(recommend(*inputs, params), "JIT everywhere", params).set_index("sku")
+    assert own.loc["POP", "policy"] == "JIC" and jit.loc["POP", "policy"] == "JIT"
+    # its own costs favour a buffer: the reason says the catalogue's policy decided against them
+    assert own.loc["POP", "expected_cost_jic"] < own.loc["POP", "expected_cost_jit"]
+    assert jit.loc["POP", "reason"].endswith(
+        "; planned by the catalogue's policy, chosen by replay: JIT everywhere (priced alone, a buffer would cost less)"
+    )
+    assert jit.loc["POP", "decided_by"] == "replay"
+    assert jit.loc["DEAD", "decided_by"] == "lifecycle" and "chosen by replay" not in jit.loc["DEAD", "reason"]
+    same = told_choice(own.reset_index(), RECOMMENDED, p)
+    assert same["reason"].tolist() == own["reason"].tolist()

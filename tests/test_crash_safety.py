@@ -25,6 +25,7 @@ RESULTS = (
     "sku_classes",
     "recommendations",
     "simulation_results",
+    "policy_choice",
 )
 # (stage killed, the log line after which it is running): the first stage, one in the middle,
 # the publish and the report, each ~11 s of the suite; benchmarks/bad_input_corpus.py kills at

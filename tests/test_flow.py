@@ -79,6 +79,12 @@ def test_the_run_plans_with_the_policy_its_replay_chose(two_runs):
             [run["run_id"]],
         )
         assert (noted[0][0] > 0) == (chosen[0][0] != "recommended")
+        # told as decided by the replay, never on a reason the lifecycle or the item master decided
+        sql = (
+            "select count(*) from recommendations where run_id = ? and reason like '%chosen by replay%' "
+            "and decided_by in ('lifecycle', 'item master')"
+        )
+        assert q(db, sql, [run["run_id"]])[0][0] == 0
     previous = q(db, "select candidate from policy_choice where run_id = ? and previous", [second["run_id"]])
     assert previous == [(first["counts"]["simulate"]["chosen"],)]
     # the analysts read it, and the report says which policy tonight's plan uses

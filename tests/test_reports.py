@@ -167,3 +167,47 @@ def test_the_artifact_carries_no_markup_from_data():
     md = markdown_summary("R9", recs)
     assert "<script>" not in md and "](http" not in md and "\\|" in md and "&lt;script&gt;" in md
     assert md.count("\n| ") == 2 + 2  # a newline in a description does not break the table
+
+
+def test_the_replay_sentences_name_the_policy_planned_with_and_its_price_in_service():
+    """On a monthly catalogue planned with JIT everywhere: months, not weeks; the plan's own fill
+    and A-item service; and a plan serving less than the per-item recommendation says why and
+    what to set."""
+    from jitjic.reports.sentences import simulation_sentences
+
+    strategies = {"JIT everywhere": 0.30, "JIC everywhere": 0.95, "class rule": 0.90, "recommended": 0.72}
+    simulation = pd.DataFrame(
+        [
+            {
+                "scenario": "plain",
+                "strategy": k,
+                "abc": "all",
+                "fill_rate": v,
+                "avg_stock_value": 1e5 * v,
+                "total_cost": 2e5,
+                "weeks": 36,
+                "target_cycle_service": np.nan,
+            }
+            for k, v in strategies.items()
+        ]
+    )
+    choice = pd.DataFrame(
+        {
+            "candidate": ["JIT everywhere", "recommended"],
+            "fill_rate": [0.30, 0.72],
+            "avg_stock_value": [3e4, 7.2e4],
+            "cycle_service_a": [0.451, 0.9],
+            "chosen": [True, False],
+            "reason": ["JIT everywhere replayed at 100/yr, against recommended 180/yr", None],
+        }
+    )
+    text = " ".join(simulation_sentences(simulation, choice=choice, period="month", currency="EUR"))
+    assert "last 36 months" in text and "weeks" not in text
+    assert "Tonight's plan uses JIT everywhere, chosen by replaying 2 policies" in text
+    assert "JIT everywhere replayed at 100/yr, against recommended 180/yr" in text
+    assert "it served 30.0% of demand from stock with EUR 30,000 on average, A items 45.1% of their cycles" in text
+    assert "42.0 points below the per-item recommendation's fill" in text and "shortage_cost" in text
+    # the per-item recommendation planned with: no warning against itself
+    mine = choice.assign(chosen=[False, True], reason=[None, "recommended replayed at 180/yr"])
+    text = " ".join(simulation_sentences(simulation, choice=mine, period="month"))
+    assert "Tonight's plan uses the per-item recommendation" in text and "points below" not in text

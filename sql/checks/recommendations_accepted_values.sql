@@ -6,7 +6,7 @@ final as (
     select sku, policy, decided_by, abc, service_level
     from recs
     where policy not in ('JIC', 'JIT', 'PHASE_OUT')
-       or decided_by not in ('class', 'cost', 'lifecycle', 'item master')
+       or decided_by not in ('class', 'cost', 'replay', 'lifecycle', 'item master')
        or abc not in ('A', 'B', 'C')
        or (policy = 'JIC' and not coalesce(service_level between 0.5 and 0.9999, false))
 )

@@ -157,7 +157,7 @@ create table if not exists recommendations (
     expected_cost_jic   double,            -- currency per year: holding + obsolescence + ordering + expected shortage
     expected_cost_jit   double,            -- currency per year, same terms under JIT
     costs_from          varchar,           -- replay (both choices replayed on the item's last replay_history periods) | formulas
-    decided_by          varchar,           -- cost (the cheaper of JIC and JIT) | class (the popular-vs-rare rule) | lifecycle | item master
+    decided_by          varchar,           -- cost (the cheaper of JIC and JIT) | class (the popular-vs-rare rule) | replay (the catalogue's policy the replay chose) | lifecycle | item master
     assumed             varchar            -- inputs taken from configured defaults
 );
 
@@ -185,7 +185,7 @@ create table if not exists simulation_results (
     obsolescence_cost   double,
     ordering_cost       double not null,   -- purchase orders (shared by their lines) + order lines
     shortage_cost       double not null,   -- lost margin on lost units + waiting cost on waiting ones
-    total_cost          double not null,
+    total_cost          double not null,   -- currency over the replay (holding + obsolescence + ordering + shortage)
     weeks               integer not null,  -- periods replayed
     skus_total          integer,           -- SKUs known at the start of the replay
     skus_replayed       integer            -- fewer than skus_total: a class-stratified sample, sums weighted up
@@ -236,7 +236,7 @@ create table if not exists run_exceptions (
 -- run planned with (chosen) and last run's (previous); no rows where the run did not choose
 create table if not exists policy_choice (
     run_id            varchar not null,
-    candidate         varchar not null,  -- recommended | JIT everywhere | JIC everywhere <level> | class rule JIC <classes>, shortfall x<k>
+    candidate         varchar not null,  -- recommended | JIT everywhere | JIC everywhere <level> | class rule JIC <classes>, shortfall x<k> | class levels: A <level or JIT>, B ..., C ...
     avg_stock_value   double not null,   -- currency, mean over the replayed periods
     fill_rate         double,            -- demand served from stock in its own period / demand
     cycle_service_a   double,            -- A items: replenishment cycles without a stock-out / cycles
