@@ -25,7 +25,6 @@ from jitjic.replay.choose import (
     applied_params,
     candidates,
     choose_policy,
-    class_levels,
     told_choice,
     tuned_out_of_sample,
 )
@@ -80,7 +79,6 @@ __all__ = [
     "PolicyChoice",
     "candidates",
     "choose_policy",
-    "class_levels",
     "told_choice",
     "applied_params",
     "tuned_out_of_sample",

@@ -10,7 +10,6 @@ demand; the replay prices each candidate on the whole catalogue's realised deman
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -23,7 +22,6 @@ __all__ = [
     "RECOMMENDED",
     "PolicyChoice",
     "candidates",
-    "class_levels",
     "choose_policy",
     "applied_params",
     "told_choice",
@@ -31,9 +29,6 @@ __all__ = [
 ]
 
 RECOMMENDED = "recommended"
-CLASS_LEVELS = (
-    "class levels: "  # a candidate tuned per ABC class on the replay, e.g. "class levels: A 95%, B 80%, C JIT"
-)
 
 
 def candidates(p: PolicyParams, levels: tuple[float, ...] = CURVE_LEVELS) -> dict[str, PolicyParams]:
@@ -68,20 +63,10 @@ def choose_policy(
     """Replay every candidate (``candidates``) on ``rp`` (plain scenario, its costs) and keep the
     cheapest in total cost per year; ``previous`` (last night's choice) stays unless the cheapest
     costs at least ``margin`` (a share) less: a choice that does not flip on a small change in
-    the replayed span (a previous "class levels" candidate, tuned on another night's replay, is
-    replayed beside tonight's). Rows: candidate, avg_stock_value, fill_rate, cycle_service_a, the cost
+    the replayed span. Rows: candidate, avg_stock_value, fill_rate, cycle_service_a, the cost
     terms and total_cost per year, chosen, previous."""
     p = rp.params if p is None else p
-    options = candidates(p, levels)
-    runs = {name: replay_run(rp, q) for name, q in options.items()}
-    tuned = class_levels(p, rp.classes["abc"].astype(str).to_numpy(), runs)
-    extra = {_levels_name(tuned): tuned} if tuned.jic_classes else {}  # none buffered: JIT everywhere
-    last = None if previous is None else _levels_of(p, previous)
-    if last is not None:
-        extra.setdefault(str(previous), last)
-    for name, q in extra.items():
-        if name not in runs:
-            options[name], runs[name] = q, replay_run(rp, q)
+    runs = {name: replay_run(rp, q) for name, q in candidates(p, levels).items()}
     rows = [policy_row(run.per_sku, rp, "default", name) | {"candidate": name} for name, run in runs.items()]
     table = pd.DataFrame(rows).drop(columns=["setting", "policy", "detail"])
     cost = table.set_index("candidate")["total_cost"]
@@ -92,44 +77,6 @@ def choose_policy(
         chosen = str(previous)
     table = table.assign(chosen=table["candidate"] == chosen, previous=table["candidate"] == previous)
     return PolicyChoice(table, chosen, _why(cost, chosen, cheapest if kept else None, margin), runs)
-
-
-def class_levels(p: PolicyParams, abc: np.ndarray, runs: dict[str, Run]) -> PolicyParams:
-    """The class rule with each ABC class's option tuned on a replay: per class (``abc``: each
-    replayed SKU's class), the cheapest in total cost of JIT and JIC at each uniform level of
-    ``runs`` (JIT everywhere, JIC everywhere <level>), read off those runs' per-SKU costs
-    (items are independent but for shared purchase orders: replay the result to price it)."""
-    cost = {name: run.by_sku("total_cost") for name, run in runs.items()}
-    options = {n: runs[n].params for n in runs if n == "JIT everywhere" or n.startswith("JIC everywhere ")}
-    level, jic = dict(p.service_level), []
-    for cls in ("A", "B", "C"):
-        rows = abc == cls
-        best = min(options, key=lambda n: float(cost[n][rows].sum()))
-        if best != "JIT everywhere":
-            jic.append(cls)
-            level[cls] = options[best].service_level[cls]
-    rule = strategy_params(p)["class rule"]
-    return replace(rule, jic_classes=tuple(jic), service_level=level, item_policies=p.item_policies)
-
-
-def _levels_name(q: PolicyParams) -> str:
-    """ "class levels: A 95%, B 80%, C JIT" for ``q`` (``class_levels``); read back by ``_levels_of``."""
-    parts = [f"{c} {q.service_level[c] * 100:.4g}%" if c in q.jic_classes else f"{c} JIT" for c in ("A", "B", "C")]
-    return CLASS_LEVELS + ", ".join(parts)
-
-
-def _levels_of(p: PolicyParams, name: str) -> PolicyParams | None:
-    """The parameters a ``_levels_name`` stands for under ``p`` (None: not such a name)."""
-    if not name.startswith(CLASS_LEVELS):
-        return None
-    found = dict(re.findall(r"([ABC]) (JIT|[0-9.]+%)", name.removeprefix(CLASS_LEVELS)))
-    if set(found) != {"A", "B", "C"}:
-        return None
-    jic = tuple(c for c in ("A", "B", "C") if found[c] != "JIT")
-    level = dict(p.service_level) | {c: float(found[c].rstrip("%")) / 100 for c in jic}
-    return replace(
-        strategy_params(p)["class rule"], jic_classes=jic, service_level=level, item_policies=p.item_policies
-    )
 
 
 def _why(cost: pd.Series, chosen: str, cheaper: str | None, margin: float) -> str:
@@ -149,7 +96,7 @@ def _why(cost: pd.Series, chosen: str, cheaper: str | None, margin: float) -> st
 def applied_params(p: PolicyParams, chosen: str, levels: tuple[float, ...] = CURVE_LEVELS) -> PolicyParams | None:
     """The parameters the nightly run plans with for the candidate ``chosen``: the ones it was
     replayed with. None for a name no candidate of ``p`` and ``levels`` has."""
-    return _levels_of(p, chosen) or candidates(p, levels).get(chosen)
+    return candidates(p, levels).get(chosen)
 
 
 def told_choice(recs: pd.DataFrame, chosen: str, params: PolicyParams) -> pd.DataFrame:

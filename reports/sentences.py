@@ -47,8 +47,8 @@ def simulation_sentences(
         label = "the per-item recommendation" if c["candidate"] == "recommended" else c["candidate"]
         text = (
             f"Tonight's plan uses {label}, chosen by replaying {len(choice)} policies over the same {unit} (the "
-            "per-item recommendation, JIT everywhere, JIC everywhere at one target, the class rule's variants and "
-            f"levels tuned per class), per year: {c['reason']}. Replayed, it served {c['fill_rate']:.1%} of demand "
+            "per-item recommendation, JIT everywhere, JIC everywhere at one target, the class rule's variants), "
+            f"per year: {c['reason']}. Replayed, it served {c['fill_rate']:.1%} of demand "
             f"from stock with {m(c['avg_stock_value'])} on average"
             + (f", A items {c['cycle_service_a']:.1%} of their cycles." if pd.notna(c["cycle_service_a"]) else ".")
         )

@@ -11,7 +11,6 @@ from jitjic.replay import (
     applied_params,
     candidates,
     choose_policy,
-    class_levels,
     policy_row,
     prepare_replay,
     replay_run,
@@ -37,11 +36,9 @@ def choice(rp):
 
 def test_every_candidate_is_replayed_and_the_cheapest_chosen(rp, choice):
     table = choice.table.set_index("candidate")
-    tuned = [n for n in table.index if n.startswith("class levels: ")]
-    assert set(table.index) == set(candidates(rp.params, LEVELS)) | set(tuned)
-    # the recommendation, JIT everywhere, two uniform levels, the class rule's nine variants and
-    # the class levels tuned on the replay
-    assert len(table) == 2 + len(LEVELS) + 9 + 1 and len(tuned) == 1
+    assert set(table.index) == set(candidates(rp.params, LEVELS))
+    # the recommendation, JIT everywhere, two uniform levels and the class rule's nine variants
+    assert len(table) == 2 + len(LEVELS) + 9
     assert table["chosen"].sum() == 1 and table.loc[choice.chosen, "chosen"]
     assert table.loc[choice.chosen, "total_cost"] == table["total_cost"].min()
     # each row is that candidate's own replay (the figures are not shared between rows)
@@ -64,21 +61,6 @@ def test_last_nights_choice_stays_unless_another_is_clearly_cheaper(rp, choice):
     assert choose_policy(rp, previous="JIC everywhere 42%", margin=1.0, levels=LEVELS).chosen == choice.chosen
 
 
-def test_last_nights_class_levels_are_replayed_beside_tonights(rp, choice):
-    """Class levels tuned on another night's replay are not among tonight's candidates: they are
-    replayed again, so the margin protects them too."""
-    tonight = [n for n in choice.table["candidate"] if n.startswith("class levels: ")]
-    last = next(
-        n for n in ("class levels: A 90%, B 70%, C JIT", "class levels: A 70%, B JIT, C JIT") if n not in tonight
-    )
-    again = choose_policy(rp, previous=last, margin=1.0, levels=LEVELS)
-    table = again.table.set_index("candidate")
-    assert set(tonight) | {last} <= set(table.index) and table.loc[last, "previous"]
-    assert again.chosen == last  # a 100% margin keeps anything
-    replayed = policy_row(replay_run(rp, applied_params(rp.params, last, LEVELS)).per_sku, rp, "default", "x")
-    assert table.loc[last, "total_cost"] == pytest.approx(replayed["total_cost"])
-
-
 RULE_A = "class rule JIC A, shortfall x0.5"
 
 
@@ -95,27 +77,6 @@ def test_the_nightly_run_plans_with_the_parameters_replayed(name):
         assert applied.service_level["A"] == pytest.approx(0.975)
     # a name from another candidate set: none (the nightly run plans with the recommendation)
     assert applied_params(p, "JIC everywhere 42%", LEVELS) is None
-
-
-def test_class_levels_take_each_class_s_cheapest_option(rp, choice):
-    abc = rp.classes["abc"].astype(str).to_numpy()
-    runs = choice.runs
-    q = class_levels(rp.params, abc, runs)
-    name = next(n for n in choice.table["candidate"] if n.startswith("class levels: "))
-    options = [n for n in runs if n == "JIT everywhere" or n.startswith("JIC everywhere ")]
-    for cls in ("A", "B", "C"):
-        rows = abc == cls
-        cost = {n: runs[n].by_sku("total_cost")[rows].sum() for n in options}
-        best = min(cost, key=cost.get)
-        assert (cls in q.jic_classes) == (best != "JIT everywhere")
-        if cls in q.jic_classes:
-            assert q.service_level[cls] == runs[best].params.service_level[cls]
-            assert f"{cls} {q.service_level[cls] * 100:g}%" in name
-        else:
-            assert f"{cls} JIT" in name
-    # the nightly run reads the same parameters back from the name
-    assert applied_params(rp.params, name, LEVELS) == q
-    assert applied_params(rp.params, "class levels: A 97.5%, B JIT, C 80%", LEVELS).jic_classes == ("A", "C")
 
 
 def test_the_choice_judged_out_of_sample_uses_the_same_procedure(rp):

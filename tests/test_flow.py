@@ -66,7 +66,7 @@ def test_the_run_plans_with_the_policy_its_replay_chose(two_runs):
         rows = q(
             db, "select candidate, total_cost, chosen, reason from policy_choice where run_id = ?", [run["run_id"]]
         )
-        assert len(rows) == 2 + 9 + 9 + 1  # recommended, JIT, 9 uniform levels, 9 class-rule variants, class levels
+        assert len(rows) == 2 + 9 + 9  # recommended, JIT everywhere, 9 uniform levels, 9 class-rule variants
         chosen = [r for r in rows if r[2]]
         assert len(chosen) == 1 and chosen[0][3] and chosen[0][0] in chosen[0][3]
         assert run["counts"]["simulate"]["chosen"] == run["counts"]["policy"]["planned_with"] == chosen[0][0]

@@ -236,7 +236,7 @@ create table if not exists run_exceptions (
 -- run planned with (chosen) and last run's (previous); no rows where the run did not choose
 create table if not exists policy_choice (
     run_id            varchar not null,
-    candidate         varchar not null,  -- recommended | JIT everywhere | JIC everywhere <level> | class rule JIC <classes>, shortfall x<k> | class levels: A <level or JIT>, B ..., C ...
+    candidate         varchar not null,  -- recommended | JIT everywhere | JIC everywhere <level> | class rule JIC <classes>, shortfall x<k>
     avg_stock_value   double not null,   -- currency, mean over the replayed periods
     fill_rate         double,            -- demand served from stock in its own period / demand
     cycle_service_a   double,            -- A items: replenishment cycles without a stock-out / cycles
