@@ -60,10 +60,15 @@ def _config(tmp_path: Path, name: str) -> Path:
     return cfg
 
 
+# columns that tell a run's history, not its results: last completed run's policy choice
+HISTORY = {"policy_choice": ["previous"]}
+
+
 def _results(path: Path, run_id: str) -> dict[str, pd.DataFrame]:
     with duckdb.connect(str(path), read_only=True) as con:
+        left_out = {t: ", ".join(["run_id", *HISTORY.get(t, [])]) for t in RESULTS}
         return {
-            t: con.execute(f"select * exclude (run_id) from {t} where run_id = ? order by all", [run_id]).df()
+            t: con.execute(f"select * exclude ({left_out[t]}) from {t} where run_id = ? order by all", [run_id]).df()
             for t in RESULTS
         }
 
