@@ -84,13 +84,17 @@ def round_order_qty(qty, moq, pack_size):
     return np.where(qty > 0, np.ceil(raised / pack - 1e-9) * pack, 0.0)
 
 
-def replenishment_qty(is_jic, position, reorder_point, order_up_to, order_qty, moq, pack_size):
+def replenishment_qty(is_jic, position, reorder_point, order_up_to, order_qty, moq, pack_size, max_order=None):
     """Units to order now (rounded to MOQ and packs): a JIC item at or below its reorder point
-    orders max(Q, S - position); a JIT item orders up to S when at least one unit short."""
+    orders max(Q, S - position); a JIT item orders up to S when at least one unit short; never
+    more than ``max_order`` (per item, units; None or inf: no cap) before the rounding: the cap
+    an order's size was held to (a season ending, the longest cover) holds for a top-up too."""
     gap = np.asarray(order_up_to, float) - np.asarray(position, float)
     jic_due = is_jic & (np.asarray(position, float) <= reorder_point)
     jit_due = ~is_jic & (gap >= 1.0)
     raw = np.where(jic_due, np.maximum(order_qty, gap), np.where(jit_due, gap, 0.0))
+    if max_order is not None:
+        raw = np.minimum(raw, np.asarray(max_order, float))
     return round_order_qty(raw, moq, pack_size)
 
 

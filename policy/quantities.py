@@ -283,6 +283,8 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
         "order_qty": order_qty,
         "capped": capped & is_jic & ~ending,
         "season_capped": ending & is_jic,
+        # a capped order's size binds a top-up too: the reason's cap is the line's
+        "max_order": np.where(is_jic & (capped | ending), q, np.inf),
         "line_cost": line,
         "sigma": sigma,
         "costs_replayed": replayed,

@@ -91,7 +91,9 @@ def recommend(
     can_order = ~np.isnan(position) & ~dead & (d > 0)
     reorder_qty = np.where(
         can_order,
-        replenishment_qty(jic, np.nan_to_num(position), reorder_point, order_up_to, order_qty, x.moq, x.pack),
+        replenishment_qty(
+            jic, np.nan_to_num(position), reorder_point, order_up_to, order_qty, x.moq, x.pack, plan["max_order"]
+        ),
         0.0,
     )
 

@@ -31,6 +31,7 @@ class Plan:
     reorder_point: np.ndarray
     order_up_to: np.ndarray
     order_qty: np.ndarray
+    max_order: np.ndarray | None = None  # the most one order may be (units; inf or None: no cap)
 
 
 @dataclass(frozen=True)
@@ -252,7 +253,14 @@ def replay(
         plan = plans[min(t, len(plans) - 1)]
         position = on_hand + arriving[:, t + 1 :].sum(axis=1) - waiting
         qty = replenishment_qty(
-            plan.is_jic, position, plan.reorder_point, plan.order_up_to, plan.order_qty, items.moq, items.pack
+            plan.is_jic,
+            position,
+            plan.reorder_point,
+            plan.order_up_to,
+            plan.order_qty,
+            items.moq,
+            items.pack,
+            plan.max_order,
         )
         if review is not None:  # between its reviews an item orders nothing
             qty = np.where(t % review == 0, qty, 0.0)

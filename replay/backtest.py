@@ -326,6 +326,7 @@ def plan_weeks(rp: Replay, params: PolicyParams) -> tuple[list[Plan], list[np.nd
                 reorder_point=np.where(dead, 0.0, plan["reorder_point"]),
                 order_up_to=np.where(dead, 0.0, plan["order_up_to"]),
                 order_qty=np.where(dead, 0.0, plan["order_qty"]),
+                max_order=plan["max_order"],
             )
         )
         levels.append(np.where(jic, plan["level"], np.nan))

@@ -285,6 +285,7 @@ def compose_plans(
                 reorder_point=pick([pl.reorder_point for pl in at]),
                 order_up_to=pick([pl.order_up_to for pl in at]),
                 order_qty=pick([pl.order_qty for pl in at]),
+                max_order=pick([np.full(len(choice), np.inf) if pl.max_order is None else pl.max_order for pl in at]),
             )
         )
         levels.append(pick([o[1][t] for o in options]))

@@ -107,3 +107,10 @@ def test_a_season_ending_item_orders_no_more_than_the_season_needs():
     assert out.loc["MUG", "order_qty"] > 150  # EOQ of a year-round item: unaffected
     assert out.loc["XMAS", "order_qty"] == 150 and bool(out.loc["XMAS", "season_ending"])
     assert "season ending: an order covers at most the 150 units forecast until it ends" in out.loc["XMAS", "reason"]
+    # counted far below its reorder point, the line tops up no further than its reason says: the
+    # season's 150 units, not the order-up-to level less the position (the year-round item does)
+    short = pd.DataFrame({"sku": ["XMAS", "MUG"], "on_hand": [0.0, 0.0], "on_order": [0.0, 0.0]})
+    due = recommend(classes, forecast, items, short, PolicyParams(), lead_time=lead).set_index("sku")
+    assert bool(due.loc["XMAS", "reorder_now"]) and due.loc["XMAS", "reorder_qty"] == 150
+    assert due.loc["XMAS", "order_up_to"] > 150
+    assert due.loc["MUG", "reorder_qty"] == due.loc["MUG", "order_up_to"] > due.loc["MUG", "order_qty"]
