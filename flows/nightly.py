@@ -393,6 +393,7 @@ def recommend(p: PolicyStage, run_id: str) -> dict[str, Any]:
         )
         recs = told_choice(recs, name, params)  # each reason the rule decided names the policy planned with
         found = policy.exceptions(recs, p.exceptions, previous)
+        recs["exceptions"] = policy.exceptions_per_item(found, recs["sku"])  # shown on the item's order line
         warehouse.write_results(con, "recommendations", run_id, recs)
         warehouse.write_results(con, "run_exceptions", run_id, found)
         warehouse.record_stock_used(con, run_id)  # the next run can tell whether its stock is newer

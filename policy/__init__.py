@@ -1,6 +1,7 @@
 """JIT or JIC per SKU: buffers, reorder points, order quantities, capital, and the reason why."""
 
 from jitjic.policy.exceptions import ExceptionRules, exceptions
+from jitjic.policy.exceptions import per_item as exceptions_per_item
 from jitjic.policy.inputs import protection_horizon
 from jitjic.policy.inventory import eoq, lead_time_sigma, round_order_qty, safety_stock
 from jitjic.policy.params import PolicyParams
@@ -12,6 +13,7 @@ __all__ = [
     "recommend",
     "order_proposal",
     "exceptions",
+    "exceptions_per_item",
     "ExceptionRules",
     "protection_horizon",
     "eoq",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["ExceptionRules", "EXCEPTIONS", "exceptions"]
+__all__ = ["ExceptionRules", "EXCEPTIONS", "exceptions", "per_item"]
 
 EXCEPTIONS = (
     "stock-out before the next receipt",
@@ -140,3 +140,14 @@ def exceptions(
         return pd.DataFrame(columns=["sku", "exception", "rule", "money_at_stake", "detail"])
     out = pd.concat(found, ignore_index=True)
     return out.sort_values(["money_at_stake", "sku"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+
+
+def per_item(found: pd.DataFrame, skus: pd.Series) -> pd.Series:
+    """Each of ``skus``' exceptions (``exceptions``' rows) in one text, in ``EXCEPTIONS``' order
+    and "; " between (None: none), aligned with ``skus``: what its order line shows."""
+    if found.empty:
+        return pd.Series(None, index=skus.index, dtype=object)
+    rank = {name: i for i, name in enumerate(EXCEPTIONS)}
+    ordered = found.assign(rank=found["exception"].map(rank)).sort_values(["sku", "rank"])
+    text = ordered.groupby("sku")["exception"].agg("; ".join)
+    return skus.map(text)

@@ -41,6 +41,7 @@ REORDER_COLUMNS = [
     "reorder_point",
     "lead_time_days",
     "policy",
+    "exceptions",
 ]
 # the workbook's order sheet, in this order
 ORDER_COLUMNS = [
@@ -60,6 +61,7 @@ ORDER_COLUMNS = [
     "reorder_point",
     "lead_time_days",
     "policy",
+    "exceptions",
     "reason",
 ]
 # headers in words with their unit; {cur} is the currency (report.currency)
@@ -93,6 +95,7 @@ TITLES = {
     "mean_demand": "Mean demand over lead time + review (units/period)",
     "demand_std": "Forecast error (units/period)",
     "policy": "Policy",
+    "exceptions": "Exceptions (see that sheet)",
     "reason": "Reason",
     "abc": "ABC",
     "xyz": "XYZ",

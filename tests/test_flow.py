@@ -446,3 +446,28 @@ def test_a_weekly_totals_file_is_ranked_by_value_and_keeps_its_last_week(prefect
     assert q(db, "select max(period_start) from demand where run_id = ?", [run_id]) == [(mondays[-1].date(),)]
     assert q(db, "select distinct abc_basis from sku_classes where run_id = ?", [run_id]) == [("value",)]
     assert q(db, "select distinct lead_time_days from items") == [(14.0,)]
+
+
+def test_an_items_exceptions_show_on_its_order_line_everywhere(two_runs):
+    """The exceptions raised on an item ride on its recommendation, its order line in the
+    reorder_now view and CSV, the workbook and the report: a buyer sees them where he orders."""
+    import csv
+
+    settings, _, second, _ = two_runs
+    db, run_id = settings.paths.database, second["run_id"]
+    raised = q(db, "select sku, exception from run_exceptions where run_id = ?", [run_id])
+    per_sku = {}
+    for sku, name in raised:
+        per_sku.setdefault(sku, set()).add(name)
+    recs = dict(q(db, "select sku, exceptions from recommendations where run_id = ?", [run_id]))
+    assert {s for s, v in recs.items() if v} == set(per_sku)
+    assert all(set(recs[s].split("; ")) == names for s, names in per_sku.items())
+    due = dict(q(settings.paths.analysts_database, "select sku, exceptions from reorder_now"))
+    flagged = [s for s, v in due.items() if v]
+    assert flagged and all(due[s] == recs[s] for s in due)
+    folder = Path(second["report"]).parent
+    with open(folder / "reorder_now.csv", newline="", encoding="utf-8") as f:
+        rows = {r["sku"]: r["exceptions"] for r in csv.DictReader(f)}
+    assert {s: v or None for s, v in rows.items()} == due
+    html = Path(second["report"]).read_text()
+    assert any(f"exception: {recs[s]}" in html for s in flagged)

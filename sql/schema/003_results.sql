@@ -221,6 +221,7 @@ alter table recommendations add column if not exists order_by date;
 alter table recommendations add column if not exists days_until_stockout double;
 alter table recommendations add column if not exists urgency varchar;
 alter table recommendations add column if not exists costs_from varchar;
+alter table recommendations add column if not exists exceptions varchar;  -- the item's exceptions (run_exceptions), "; " between: on its order line too
 
 -- what a buyer should look at, each with its rule and the money at stake
 create table if not exists run_exceptions (

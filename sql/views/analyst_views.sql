@@ -46,7 +46,8 @@ with recs as (
 ),
 final as (
     select run_id, sku, description, supplier, urgency, order_by, days_until_stockout, policy, on_hand, on_order,
-           inventory_position, reorder_point, reorder_qty, reorder_value, unit_cost, lead_time_days, reason
+           inventory_position, reorder_point, reorder_qty, reorder_value, unit_cost, lead_time_days, reason,
+           exceptions
     from recs
     -- what purchasing acts on first: overdue, then due today; then the largest orders
     order by case urgency when 'overdue' then 0 when 'today' then 1 else 2 end, reorder_value desc, sku
