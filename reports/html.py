@@ -10,7 +10,7 @@ import css_inline
 import numpy as np
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
-from jitjic.reports.proposal import by_supplier, due_today, proposal_lines
+from jitjic.reports.proposal import by_supplier, due_today, fair_share, proposal_lines
 from jitjic.reports.sentences import forecast_quality, simulation_sentences
 
 __all__ = [
@@ -141,6 +141,15 @@ def _alternate(a: list, b: list) -> list:
     return out
 
 
+def _groups(suppliers: pd.DataFrame, shown: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per supplier with a line in ``shown``: its totals (``by_supplier``) and those lines."""
+    return [
+        {**s, "rows": shown[shown["supplier"] == s["supplier"]].to_dict("records")}
+        for s in suppliers.to_dict("records")
+        if (shown["supplier"] == s["supplier"]).any()
+    ]
+
+
 def _top(frame: pd.DataFrame | None, n: int) -> list[dict[str, Any]]:
     return [] if frame is None or frame.empty else frame.head(n).to_dict("records")
 
@@ -165,6 +174,7 @@ def build_context(
     images: dict[str, str] | None = None,
     drilldowns: list[dict[str, str]] | None = None,
     top_n: int = 25,
+    text_lines: int = 15,
 ) -> dict[str, Any]:
     """Everything the report, the mail and its text part show, as plain values (money in
     ``currency``, quantities in whole units), each table sorted by what a buyer acts on first.
@@ -187,14 +197,11 @@ def build_context(
     lines = proposal_lines(recs)
     today = due_today(lines)
     suppliers = by_supplier(lines)
-    shown = lines.head(top_n)
-    # a supplier none of whose lines made the top is not a header without lines (a buyer would
-    # read "nothing to order"): it is counted below the table
-    groups = [
-        {**s, "rows": shown[shown["supplier"] == s["supplier"]].to_dict("records")}
-        for s in suppliers.to_dict("records")
-        if (shown["supplier"] == s["supplier"]).any()
-    ]
+    shown = fair_share(lines, top_n)  # every supplier its share of the lines shown
+    # a supplier none of whose lines made the list is not a header without lines (a buyer would
+    # read "nothing to order"): it is named below the table with its lines and value
+    groups = _groups(suppliers, shown)
+    text_shown = fair_share(lines, text_lines)  # the mail's text part: fewer lines, the same shares
     hidden = suppliers[~suppliers["supplier"].isin(shown["supplier"])] if len(suppliers) else suppliers
     exceptions = exceptions if exceptions is not None else pd.DataFrame(columns=["sku", "money_at_stake"])
     policy_changes = policy_changes if policy_changes is not None else pd.DataFrame()
@@ -257,7 +264,12 @@ def build_context(
         **counts,
         "by_policy": by_policy.to_dict("records"),
         "proposal": groups,
+        "proposal_text": _groups(suppliers, text_shown),
+        "hidden_text": suppliers[~suppliers["supplier"].isin(text_shown["supplier"])].to_dict("records")
+        if len(suppliers)
+        else [],
         "suppliers_hidden": len(hidden),
+        "hidden_suppliers": hidden.to_dict("records"),
         "lines_hidden": int(hidden["lines"].sum()) if len(hidden) else 0,
         "proposal_shown": len(shown),
         "proposal_count": len(lines),
@@ -308,9 +320,10 @@ def render_email(context: dict[str, Any]) -> str:
     return css_inline.inline(render_report(context))
 
 
-def render_text(context: dict[str, Any], lines: int = 15) -> str:
-    """The mail's text/plain part: warnings, headline figures and the top ``lines`` order lines."""
-    return _ENV.get_template("report_email.txt").render(**context, text_lines=lines)
+def render_text(context: dict[str, Any]) -> str:
+    """The mail's text/plain part: warnings, headline figures and the order lines
+    ``build_context`` chose for it (``text_lines``, every supplier its share)."""
+    return _ENV.get_template("report_email.txt").render(**context)
 
 
 def mail_subject(prefix: str, facts: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from jitjic.policy.inventory import replenishment_qty
 
-__all__ = ["URGENCY_RANK", "NO_SUPPLIER", "proposal_lines", "due_today", "by_supplier", "whole_units"]
+__all__ = ["URGENCY_RANK", "NO_SUPPLIER", "proposal_lines", "fair_share", "due_today", "by_supplier", "whole_units"]
 
 # most urgent first (policy.order_proposal's labels); a line due today is overdue when the shelf
 # runs empty before an order placed today can arrive
@@ -49,6 +49,29 @@ def proposal_lines(recommendations: pd.DataFrame) -> pd.DataFrame:
         kind="mergesort",
     )
     return lines.drop(columns=["rank", "supplier_rank", "supplier_value"]).reset_index(drop=True)
+
+
+def fair_share(lines: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """At most ``limit`` of ``proposal_lines``' lines to show, in their order: every supplier its
+    fair share (``limit`` // suppliers, at least one while the limit lasts: the suppliers in the
+    proposal's order), its most urgent lines first; what the shares leave goes to the most urgent
+    lines overall (overdue first, then the larger value). One supplier with many lines no longer
+    hides the others."""
+    if len(lines) <= limit:
+        return lines
+    at = lines.groupby("supplier", sort=False).cumcount().to_numpy()  # the line's place in its supplier
+    suppliers = lines["supplier"].drop_duplicates()
+    share = max(1, limit // max(len(suppliers), 1))
+    picked = at < share
+    if picked.sum() > limit:  # more suppliers than lines to show: the first line of the first ones
+        first = lines["supplier"].isin(suppliers.iloc[:limit]).to_numpy()
+        picked = first & (at == 0)
+    left = limit - int(picked.sum())
+    if left > 0:
+        rest = lines[~picked].assign(rank=lambda f: f["urgency"].map(URGENCY_RANK))
+        more = rest.sort_values(["rank", "value"], ascending=[True, False], kind="mergesort").index[:left]
+        picked = picked | lines.index.isin(more)
+    return lines[picked]
 
 
 def _planned_qty(lines: pd.DataFrame) -> np.ndarray:

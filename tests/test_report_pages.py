@@ -143,6 +143,13 @@ def test_warning_tops_the_page_the_mail_and_its_text():
     # the top order lines, most urgent first, with their order-by date and whole units
     assert re.search(r"overdue\s+by 2011-12-09\s+B-OVER\s+13,806 units\s+EUR 27,612.00", text)
     assert text.index("B-OVER") < text.index("A-SMALL") < text.index("X-NONE")
+    # one order line a line, however the exception text ends
+    rows = [line for line in text.splitlines() if re.match(r"  (overdue|today|this week)\s+by ", line)]
+    assert len(rows) == 5 and all(line.count(" by 20") == 1 for line in rows)
+    # with room for two lines, the text part names every supplier: shown, or listed after
+    short = render_text(_context(text_lines=2))
+    for supplier in ("BOLT", "ACME", "(no supplier in the item master)"):
+        assert supplier in short
 
 
 def test_mail_html_has_its_css_inline_and_no_flexbox():
@@ -285,10 +292,39 @@ def test_progress_lines_carry_the_date_and_the_counts():
     assert re.fullmatch(stamp + r"forecast\s+FAILED: ValueError: bad", text[-1]) and len(text) == 4
 
 
-def test_a_supplier_without_a_line_shown_is_counted_not_an_empty_header():
+def test_a_supplier_without_a_line_shown_is_named_not_an_empty_header():
     """With only the top line shown, ACME's and the supplier-less lines are not headers over
-    nothing (read as "nothing to order"): they are counted under the table."""
+    nothing (read as "nothing to order"): they are named under the table with their lines."""
     html = render_report(_context(top_n=1))
     proposal = html[html.index("Order proposal") : html.index("Exceptions:")]
     assert "BOLT: " in proposal and "ACME: " not in proposal
-    assert re.search(r"2 more suppliers with [34] lines due: in the workbook", proposal)
+    assert re.search(r"2 more suppliers with [34] lines due, in the workbook \(sheet Order proposal\): ", proposal)
+    assert re.search(r"ACME \([0-9]+ lines?, ", proposal)
+
+
+def test_every_supplier_gets_its_share_of_the_lines_shown():
+    """One supplier with forty lines due no longer hides four others: each shows its most urgent
+    line at least; what the shares leave goes to the most urgent lines overall."""
+    from jitjic.reports.proposal import fair_share
+
+    rows = [("BIG", "today", 100.0 - i) for i in range(40)] + [
+        (s, u, v)
+        for s, u, v in (
+            ("A", "later", 5.0),
+            ("B", "overdue", 1.0),
+            ("B", "overdue", 0.5),
+            ("C", "this week", 2.0),
+            ("D", "today", 3.0),
+        )
+    ]
+    lines = pd.DataFrame(rows, columns=["supplier", "urgency", "value"]).assign(
+        sku=lambda f: [f"S{i}" for i in f.index]
+    )
+    shown = fair_share(lines, 10)
+    assert len(shown) == 10 and set(shown["supplier"]) == {"BIG", "A", "B", "C", "D"}
+    # shares of 10 // 5 = 2: BIG 2, A 1, B 2, C 1, D 1; the three left go to the most urgent: BIG's
+    assert shown["supplier"].value_counts().to_dict() == {"BIG": 5, "B": 2, "A": 1, "C": 1, "D": 1}
+    assert list(shown.index) == sorted(shown.index)  # in the proposal's own order
+    assert fair_share(lines, 100).equals(lines)
+    # more suppliers than lines to show: the first line of the first suppliers
+    assert list(fair_share(lines, 3)["supplier"]) == ["BIG", "A", "B"]
