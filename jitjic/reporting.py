@@ -166,7 +166,9 @@ def _write_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str
     )
     reorder = reports.due_today(lines)
     sheets = {
-        CSV: reports.reorder_csv(reorder).encode("utf-8"),
+        CSV: reports.reorder_csv(
+            reorder, run_id, None if stock["stock_date"] is None else str(stock["stock_date"])[:10]
+        ).encode("utf-8"),
         XLSX: reports.workbook_bytes(
             recs,
             lines,

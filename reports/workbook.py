@@ -348,10 +348,13 @@ def workbook_bytes(
     return buf.getvalue()
 
 
-def reorder_csv(lines: pd.DataFrame) -> str:
+def reorder_csv(lines: pd.DataFrame, run_id: str | None = None, stock_date: str | None = None) -> str:
     """The lines due today for ERP import (``REORDER_COLUMNS``, from ``reports.reorder_list``):
     one row per SKU, whole units (``13806``, not ``13806.00``), money to the cent, UTF-8, CRLF;
-    text that a spreadsheet would run as a formula is neutralised (``csv_safe``)."""
+    text that a spreadsheet would run as a formula is neutralised (``csv_safe``). With
+    ``run_id`` and ``stock_date`` (the stock count the lines come from): three columns more,
+    ``run_id``, ``stock_date`` and ``line_key`` (SKU @ stock date): a night without a newer
+    count repeats its keys, so an import can refuse a line it already took."""
     if "qty" in lines:  # proposal lines: their whole-unit order and its value are what is ordered
         lines = lines.drop(columns=["reorder_qty", "reorder_value"], errors="ignore")
     out = lines.rename(columns={"qty": "reorder_qty", "value": "reorder_value"})
@@ -373,5 +376,8 @@ def reorder_csv(lines: pd.DataFrame) -> str:
             out[name] = pd.to_datetime(column).dt.strftime("%Y-%m-%d")
         elif not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
             out[name] = column.map(csv_safe, na_action="ignore")
+    if run_id is not None:
+        counted = stock_date or "no count"
+        out = out.assign(run_id=run_id, stock_date=stock_date, line_key=out["sku"].astype(str) + "@" + counted)
     # CRLF line ends (RFC 4180): a carriage return inside a text gets the field quoted too
     return out.to_csv(index=False, float_format="%.2f", lineterminator="\r\n")

@@ -328,3 +328,21 @@ def test_every_supplier_gets_its_share_of_the_lines_shown():
     assert fair_share(lines, 100).equals(lines)
     # more suppliers than lines to show: the first line of the first suppliers
     assert list(fair_share(lines, 3)["supplier"]) == ["BIG", "A", "B"]
+
+
+def test_reorder_csv_carries_its_run_stock_date_and_a_key_a_repeat_shares():
+    """An ERP import refuses a line it already took: the same stock count gives the same keys
+    whatever the run; a newer count, new keys."""
+    import csv as csv_module
+
+    lines = due_today(proposal_lines(_recs()))
+
+    def rows(run_id, stock_date):
+        return list(csv_module.DictReader(io.StringIO(reorder_csv(lines, run_id, stock_date))))
+
+    night, again, newer = rows("R1", "2011-12-09"), rows("R2", "2011-12-09"), rows("R3", "2011-12-16")
+    assert [r["run_id"] for r in night] == ["R1"] * len(lines) and night[0]["stock_date"] == "2011-12-09"
+    assert night[0]["line_key"] == f"{night[0]['sku']}@2011-12-09"
+    assert [r["line_key"] for r in night] == [r["line_key"] for r in again]
+    assert not {r["line_key"] for r in night} & {r["line_key"] for r in newer}
+    assert len({r["line_key"] for r in night}) == len(night)  # one key a line
