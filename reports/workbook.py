@@ -223,6 +223,8 @@ def _buyer_frame(frame: pd.DataFrame) -> pd.DataFrame:
         numeric = pd.api.types.is_numeric_dtype(out[name]) and not pd.api.types.is_bool_dtype(out[name])
         if numeric and name in _LEVELS:
             out[name] = np.where(out[name].notna(), whole_units(out[name].fillna(0)), np.nan)
+        elif numeric and name == "days_until_stockout":  # whole days it lasts, as the mail and the CSV say
+            out[name] = np.floor(out[name] + 1e-9)
         elif numeric and (name in _UNITS or name in _WHOLE):
             out[name] = out[name].round(0)
     return out

@@ -346,3 +346,34 @@ def test_reorder_csv_carries_its_run_stock_date_and_a_key_a_repeat_shares():
     assert [r["line_key"] for r in night] == [r["line_key"] for r in again]
     assert not {r["line_key"] for r in night} & {r["line_key"] for r in newer}
     assert len({r["line_key"] for r in night}) == len(night)  # one key a line
+
+
+def test_how_long_stock_lasts_is_the_same_whole_days_everywhere():
+    """Stock lasting 0.4 days: "less than a day" in the mail, 0 in the CSV and the workbook; 9.5
+    days: 9 in every one (whole days it lasts, rounded down)."""
+    import csv as csv_module
+
+    recs = _recs()
+    lines = proposal_lines(recs)
+    html = render_report(_context())
+    csv_days = {
+        r["sku"]: r["days_until_stockout"] for r in csv_module.DictReader(io.StringIO(reorder_csv(due_today(lines))))
+    }
+    changes = pd.DataFrame(columns=["run_id", "sku", "abc_from", "abc_to", "why"])
+    order = load_workbook(io.BytesIO(workbook_bytes(recs, lines, changes)))["Order proposal"]
+    header = [c.value for c in order[1 if order["A1"].value == "SKU" else 2]]
+    at = header.index("Stock lasts (days)")
+    book = {
+        row[0]: row[at]
+        for row in order.iter_rows(min_row=header and 2, values_only=True)
+        if row[0] in set(lines["sku"])
+    }
+    for sku, days in zip(recs["sku"], recs["days_until_stockout"], strict=True):
+        if sku not in set(lines["sku"]):
+            continue
+        whole = int(np.floor(days))
+        assert book[sku] == whole, sku
+        if sku in csv_days:
+            assert int(csv_days[sku]) == whole, sku
+        words = "less than a day" if whole < 1 else ("1 day" if whole == 1 else f"{whole} days")
+        assert f"Stock on hand lasts {words}" in html
