@@ -361,13 +361,10 @@ def test_how_long_stock_lasts_is_the_same_whole_days_everywhere():
     }
     changes = pd.DataFrame(columns=["run_id", "sku", "abc_from", "abc_to", "why"])
     order = load_workbook(io.BytesIO(workbook_bytes(recs, lines, changes)))["Order proposal"]
-    header = [c.value for c in order[1 if order["A1"].value == "SKU" else 2]]
+    top = 1 if order["A1"].value == "SKU" else 2  # a warning row above the header, when there is one
+    header = [c.value for c in order[top]]
     at = header.index("Stock lasts (days)")
-    book = {
-        row[0]: row[at]
-        for row in order.iter_rows(min_row=header and 2, values_only=True)
-        if row[0] in set(lines["sku"])
-    }
+    book = {row[0]: row[at] for row in order.iter_rows(min_row=top + 1, values_only=True)}
     for sku, days in zip(recs["sku"], recs["days_until_stockout"], strict=True):
         if sku not in set(lines["sku"]):
             continue
