@@ -371,6 +371,7 @@ def recommend(p: PolicyStage, run_id: str) -> dict[str, Any]:
         chosen = warehouse.read_table(con, "policy_choice", run_id).query("chosen")
         name = str(chosen["candidate"].iloc[0]) if len(chosen) else RECOMMENDED
         params = applied_params(p.policy, name, p.levels)
+        stock = warehouse.read_latest_stock(con)
         if params is None:  # cannot happen with one set of settings per run; said if it does
             get_run_logger().warning("policy: no candidate %r among this run's: planned with the recommendation", name)
             name, params = RECOMMENDED, p.policy
@@ -378,7 +379,7 @@ def recommend(p: PolicyStage, run_id: str) -> dict[str, Any]:
             classes,
             summary,
             warehouse.read_items(con),
-            warehouse.read_latest_stock(con),
+            stock,
             params,
             lead_time=warehouse.read_table(con, "forecast_lead_time", run_id),
             previous=previous,
@@ -394,6 +395,7 @@ def recommend(p: PolicyStage, run_id: str) -> dict[str, Any]:
         recs = told_choice(recs, name, params)  # each reason the rule decided names the policy planned with
         found = policy.exceptions(recs, p.exceptions, previous)
         recs["exceptions"] = policy.exceptions_per_item(found, recs["sku"])  # shown on the item's order line
+        recs["stock_date"] = recs["sku"].map(stock.set_index("sku")["snapshot_date"])  # the count it rests on
         warehouse.write_results(con, "recommendations", run_id, recs)
         warehouse.write_results(con, "run_exceptions", run_id, found)
         warehouse.record_stock_used(con, run_id)  # the next run can tell whether its stock is newer

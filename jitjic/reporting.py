@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from jitjic import reports, warehouse
+from jitjic import policy, reports, warehouse
 from jitjic.settings import Settings
 from jitjic.warehouse.runs import utc_now
 
@@ -88,6 +88,9 @@ def _recommendations(con: duckdb.DuckDBPyConnection, settings: Settings, run_id:
     """The run's recommendations with each item's MOQ and pack size (the item master's, else the
     policy defaults the plan used)."""
     recs = warehouse.read_table(con, "recommendations", run_id)
+    if recs["exceptions"].isna().all():  # a run from before the column: its exceptions are on record
+        found = warehouse.read_table(con, "run_exceptions", run_id)
+        recs["exceptions"] = policy.exceptions_per_item(found, recs["sku"])
     items = warehouse.item_packs(con)
     recs = recs.merge(items, on="sku", how="left")
     return recs.fillna({"moq": settings.policy.default_moq, "pack_size": settings.policy.default_pack_size})
@@ -166,9 +169,7 @@ def _write_files(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str
     )
     reorder = reports.due_today(lines)
     sheets = {
-        CSV: reports.reorder_csv(
-            reorder, run_id, None if stock["stock_date"] is None else str(stock["stock_date"])[:10]
-        ).encode("utf-8"),
+        CSV: reports.reorder_csv(reorder, run_id).encode("utf-8"),
         XLSX: reports.workbook_bytes(
             recs,
             lines,

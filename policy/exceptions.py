@@ -146,8 +146,8 @@ def per_item(found: pd.DataFrame, skus: pd.Series) -> pd.Series:
     """Each of ``skus``' exceptions (``exceptions``' rows) in one text, in ``EXCEPTIONS``' order
     and "; " between (None: none), aligned with ``skus``: what its order line shows."""
     if found.empty:
-        return pd.Series(None, index=skus.index, dtype=object)
+        return pd.Series([None] * len(skus), index=skus.index, dtype=object)
     rank = {name: i for i, name in enumerate(EXCEPTIONS)}
     ordered = found.assign(rank=found["exception"].map(rank)).sort_values(["sku", "rank"])
-    text = ordered.groupby("sku")["exception"].agg("; ".join)
-    return skus.map(text)
+    text = skus.map(ordered.groupby("sku")["exception"].agg("; ".join))
+    return text.astype(object).where(text.notna(), None)

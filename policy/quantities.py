@@ -195,6 +195,7 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
     # a season that is ending: an order covers at most what the forecast sees until it ends
     ending = np.isfinite(x.season_demand) & (q > round_order_qty(np.maximum(x.season_demand, 0), x.moq, x.pack))
     q = np.where(ending, round_order_qty(np.maximum(x.season_demand, 0), x.moq, x.pack), q)
+    max_order = np.where(capped | ending, q, np.inf)  # a capped order's size binds a top-up too
     protection_demand = x.demand * x.protection.periods
     jit_level = protection_demand
     # a unit short waits for the next delivery: about half a review for stock held ahead, the
@@ -246,7 +247,9 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
         hist = x.history[:, -p.replay_history :]
         replayed = np.isfinite(hist).all(axis=1) & x.eligible
         if replayed.any():
-            jic_r, jit_r = _replay_both(x, p, hist, protection_demand + ss, q, line, jit_level, jit_qty, carrying_scale)
+            jic_r, jit_r = _replay_both(
+                x, p, hist, protection_demand + ss, q, line, jit_level, jit_qty, carrying_scale, max_order
+            )
             jic_c = {k: np.where(replayed, jic_r[k], v) for k, v in jic_c.items()}
             jit_c = {k: np.where(replayed, jit_r[k], v) for k, v in jit_c.items()}
     by_rule = x.popular & x.eligible
@@ -261,7 +264,7 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
     if carrying_scale != 1.0:
         jic, jit = both(1.0)
         if replayed.any():
-            jic_r, jit_r = _replay_both(x, p, hist, protection_demand + ss, q, line, jit_level, jit_qty, 1.0)
+            jic_r, jit_r = _replay_both(x, p, hist, protection_demand + ss, q, line, jit_level, jit_qty, 1.0, max_order)
             jic = {k: np.where(replayed, jic_r[k], v) for k, v in jic.items()}
             jit = {k: np.where(replayed, jit_r[k], v) for k, v in jit.items()}
     else:
@@ -283,8 +286,7 @@ def plan_items(x: Inputs, p: PolicyParams, carrying_scale: float = 1.0) -> dict[
         "order_qty": order_qty,
         "capped": capped & is_jic & ~ending,
         "season_capped": ending & is_jic,
-        # a capped order's size binds a top-up too: the reason's cap is the line's
-        "max_order": np.where(is_jic & (capped | ending), q, np.inf),
+        "max_order": np.where(is_jic, max_order, np.inf),  # the reason's cap is the line's
         "line_cost": line,
         "sigma": sigma,
         "costs_replayed": replayed,
@@ -306,9 +308,11 @@ def _replay_both(
     jit_level: np.ndarray,
     jit_qty: np.ndarray,
     scale: float,
+    max_order: np.ndarray | None = None,
 ) -> tuple[dict, dict]:
     """Each item's JIC and JIT plan replayed alone on ``hist`` (SKU x periods, units), started
-    stocked as planned; yearly costs as ``costs.jic_yearly`` returns them."""
+    stocked as planned, the JIC plan's orders held to ``max_order`` as the nightly plan's are;
+    yearly costs as ``costs.jic_yearly`` returns them."""
     n = len(x.demand)
     items = ReplayItems(
         lead_days=x.lead_periods * p.period_days,
@@ -332,7 +336,7 @@ def _replay_both(
     out = []
     for jic in (True, False):
         s, big_s, qty = (reorder_point, reorder_point + q, q) if jic else (jit_level, jit_level, jit_qty)
-        plan = Plan(np.full(n, jic), s, big_s, qty)
+        plan = Plan(np.full(n, jic), s, big_s, qty, max_order if jic else None)
         start = s + q / 2 if jic else jit_level
         r = replay(data, [plan], items, period_days=p.period_days, start_on_hand=np.maximum(np.nan_to_num(start), 0))
         holding, ordering, shortage = r["holding_cost"] / years, r["ordering_cost"] / years, r["shortage_cost"] / years

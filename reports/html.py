@@ -13,6 +13,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from jitjic.reports.proposal import by_supplier, due_today, fair_share, proposal_lines
 from jitjic.reports.sentences import forecast_quality, simulation_sentences
 
+HIDDEN_NAMED = 20  # suppliers without a line shown: named up to this many, the rest counted
+
 __all__ = [
     "build_context",
     "render_report",
@@ -48,7 +50,7 @@ def _days(value: Any) -> str:
     (whole days, rounded down)."""
     if value is None or pd.isna(value):
         return "beyond the forecast"
-    whole = int(np.floor(value + 1e-9))  # whole days, as reorder_now.csv writes them
+    whole = int(np.floor(value + 1e-6))  # whole days, as reorder_now.csv writes them
     if whole < 1:
         return "less than a day"
     return "1 day" if whole == 1 else f"{whole:,} days"
@@ -201,7 +203,7 @@ def build_context(
     # a supplier none of whose lines made the list is not a header without lines (a buyer would
     # read "nothing to order"): it is named below the table with its lines and value
     groups = _groups(suppliers, shown)
-    text_shown = fair_share(lines, text_lines)  # the mail's text part: fewer lines, the same shares
+    text_shown = fair_share(lines, min(text_lines, top_n))  # the mail's text part: fewer lines, same shares
     hidden = suppliers[~suppliers["supplier"].isin(shown["supplier"])] if len(suppliers) else suppliers
     exceptions = exceptions if exceptions is not None else pd.DataFrame(columns=["sku", "money_at_stake"])
     policy_changes = policy_changes if policy_changes is not None else pd.DataFrame()
@@ -265,11 +267,13 @@ def build_context(
         "by_policy": by_policy.to_dict("records"),
         "proposal": groups,
         "proposal_text": _groups(suppliers, text_shown),
-        "hidden_text": suppliers[~suppliers["supplier"].isin(text_shown["supplier"])].to_dict("records")
+        "hidden_text": suppliers[~suppliers["supplier"].isin(text_shown["supplier"])]
+        .head(HIDDEN_NAMED)
+        .to_dict("records")
         if len(suppliers)
         else [],
         "suppliers_hidden": len(hidden),
-        "hidden_suppliers": hidden.to_dict("records"),
+        "hidden_suppliers": hidden.head(HIDDEN_NAMED).to_dict("records"),
         "lines_hidden": int(hidden["lines"].sum()) if len(hidden) else 0,
         "proposal_shown": len(shown),
         "proposal_count": len(lines),

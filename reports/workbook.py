@@ -224,7 +224,7 @@ def _buyer_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if numeric and name in _LEVELS:
             out[name] = np.where(out[name].notna(), whole_units(out[name].fillna(0)), np.nan)
         elif numeric and name == "days_until_stockout":  # whole days it lasts, as the mail and the CSV say
-            out[name] = np.floor(out[name] + 1e-9)
+            out[name] = np.floor(out[name] + 1e-6)
         elif numeric and (name in _UNITS or name in _WHOLE):
             out[name] = out[name].round(0)
     return out
@@ -350,13 +350,13 @@ def workbook_bytes(
     return buf.getvalue()
 
 
-def reorder_csv(lines: pd.DataFrame, run_id: str | None = None, stock_date: str | None = None) -> str:
+def reorder_csv(lines: pd.DataFrame, run_id: str | None = None) -> str:
     """The lines due today for ERP import (``REORDER_COLUMNS``, from ``reports.reorder_list``):
     one row per SKU, whole units (``13806``, not ``13806.00``), money to the cent, UTF-8, CRLF;
     text that a spreadsheet would run as a formula is neutralised (``csv_safe``). With
-    ``run_id`` and ``stock_date`` (the stock count the lines come from): three columns more,
-    ``run_id``, ``stock_date`` and ``line_key`` (SKU @ stock date): a night without a newer
-    count repeats its keys, so an import can refuse a line it already took."""
+    ``run_id``: three columns more, ``run_id``, ``stock_date`` (each line's stock count, from
+    the lines) and ``order_key`` (SKU @ that date): a line whose count is not newer repeats its
+    key, so an import can refuse a line it already took."""
     if "qty" in lines:  # proposal lines: their whole-unit order and its value are what is ordered
         lines = lines.drop(columns=["reorder_qty", "reorder_value"], errors="ignore")
     out = lines.rename(columns={"qty": "reorder_qty", "value": "reorder_value"})
@@ -379,7 +379,10 @@ def reorder_csv(lines: pd.DataFrame, run_id: str | None = None, stock_date: str 
         elif not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
             out[name] = column.map(csv_safe, na_action="ignore")
     if run_id is not None:
-        counted = stock_date or "no count"
-        out = out.assign(run_id=run_id, stock_date=stock_date, line_key=out["sku"].astype(str) + "@" + counted)
+        dates = pd.to_datetime(lines.get("stock_date", pd.Series(None, index=lines.index))).dt.strftime("%Y-%m-%d")
+        dates = dates.reset_index(drop=True)
+        out = out.assign(
+            run_id=run_id, stock_date=dates, order_key=out["sku"].astype(str) + "@" + dates.fillna("no count")
+        )
     # CRLF line ends (RFC 4180): a carriage return inside a text gets the field quoted too
     return out.to_csv(index=False, float_format="%.2f", lineterminator="\r\n")

@@ -114,3 +114,12 @@ def test_a_season_ending_item_orders_no_more_than_the_season_needs():
     assert bool(due.loc["XMAS", "reorder_now"]) and due.loc["XMAS", "reorder_qty"] == 150
     assert due.loc["XMAS", "order_up_to"] > 150
     assert due.loc["MUG", "reorder_qty"] == due.loc["MUG", "order_up_to"] > due.loc["MUG", "order_qty"]
+
+
+def test_an_items_exceptions_in_one_text_in_their_fixed_order():
+    from jitjic.policy import exceptions_per_item
+
+    found = pd.DataFrame({"sku": ["A", "A", "B"], "exception": ["season ending", "excess stock", "policy changed"]})
+    text = exceptions_per_item(found, pd.Series(["B", "C", "A"]))
+    assert text.tolist() == ["policy changed", None, "excess stock; season ending"]
+    assert exceptions_per_item(found.head(0), pd.Series(["A"])).tolist() == [None]

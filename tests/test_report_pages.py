@@ -105,8 +105,8 @@ def test_subject_names_the_business_date_and_the_lines_due():
     assert old.endswith("; stock count 19 days old")
 
 
-def _context(**kw):
-    recs = _recs()
+def _context(recs=None, **kw):
+    recs = _recs() if recs is None else recs
     run = {"run_id": "R2", "as_of": AS_OF, "period": "week", "generated_at": "2026-11-23 10:00"}
     exceptions = pd.DataFrame(
         {
@@ -144,8 +144,11 @@ def test_warning_tops_the_page_the_mail_and_its_text():
     assert re.search(r"overdue\s+by 2011-12-09\s+B-OVER\s+13,806 units\s+EUR 27,612.00", text)
     assert text.index("B-OVER") < text.index("A-SMALL") < text.index("X-NONE")
     # one order line a line, however the exception text ends
+    flagged = _recs().assign(exceptions=["excess stock", None, "season ending", None, None, None])
+    text = render_text(_context(recs=flagged))
     rows = [line for line in text.splitlines() if re.match(r"  (overdue|today|this week)\s+by ", line)]
     assert len(rows) == 5 and all(line.count(" by 20") == 1 for line in rows)
+    assert sum("[exception: " in line for line in rows) >= 1 and "nan" not in text
     # with room for two lines, the text part names every supplier: shown, or listed after
     short = render_text(_context(text_lines=2))
     for supplier in ("BOLT", "ACME", "(no supplier in the item master)"):
@@ -331,21 +334,25 @@ def test_every_supplier_gets_its_share_of_the_lines_shown():
 
 
 def test_reorder_csv_carries_its_run_stock_date_and_a_key_a_repeat_shares():
-    """An ERP import refuses a line it already took: the same stock count gives the same keys
-    whatever the run; a newer count, new keys."""
+    """An ERP import refuses a line it already took: a line whose own stock count is not newer
+    keeps its key whatever the run; a line counted again gets a new one."""
     import csv as csv_module
 
     lines = due_today(proposal_lines(_recs()))
 
-    def rows(run_id, stock_date):
-        return list(csv_module.DictReader(io.StringIO(reorder_csv(lines, run_id, stock_date))))
+    def rows(run_id, dates):
+        return list(csv_module.DictReader(io.StringIO(reorder_csv(lines.assign(stock_date=dates), run_id))))
 
-    night, again, newer = rows("R1", "2011-12-09"), rows("R2", "2011-12-09"), rows("R3", "2011-12-16")
+    old = pd.Timestamp("2011-12-09")
+    night, again = rows("R1", old), rows("R2", old)
+    # a count of the first item only: the others keep their keys
+    partly = rows("R3", [pd.Timestamp("2011-12-16")] + [old] * (len(lines) - 1))
     assert [r["run_id"] for r in night] == ["R1"] * len(lines) and night[0]["stock_date"] == "2011-12-09"
-    assert night[0]["line_key"] == f"{night[0]['sku']}@2011-12-09"
-    assert [r["line_key"] for r in night] == [r["line_key"] for r in again]
-    assert not {r["line_key"] for r in night} & {r["line_key"] for r in newer}
-    assert len({r["line_key"] for r in night}) == len(night)  # one key a line
+    assert night[0]["order_key"] == f"{night[0]['sku']}@2011-12-09"
+    assert [r["order_key"] for r in night] == [r["order_key"] for r in again]
+    assert partly[0]["order_key"] != night[0]["order_key"]
+    assert [r["order_key"] for r in partly[1:]] == [r["order_key"] for r in night[1:]]
+    assert len({r["order_key"] for r in night}) == len(night)  # one key a line
 
 
 def test_how_long_stock_lasts_is_the_same_whole_days_everywhere():

@@ -158,7 +158,9 @@ create table if not exists recommendations (
     expected_cost_jit   double,            -- currency per year, same terms under JIT
     costs_from          varchar,           -- replay (both choices replayed on the item's last replay_history periods) | formulas
     decided_by          varchar,           -- cost (the cheaper of JIC and JIT) | class (the popular-vs-rare rule) | replay (the catalogue's policy the replay chose) | lifecycle | item master
-    assumed             varchar            -- inputs taken from configured defaults
+    assumed             varchar,           -- inputs taken from configured defaults
+    exceptions          varchar,           -- the item's exceptions (run_exceptions), "; " between: on its order line too
+    stock_date          date               -- the date of the stock count the item's position comes from
 );
 
 create table if not exists simulation_results (
@@ -221,7 +223,8 @@ alter table recommendations add column if not exists order_by date;
 alter table recommendations add column if not exists days_until_stockout double;
 alter table recommendations add column if not exists urgency varchar;
 alter table recommendations add column if not exists costs_from varchar;
-alter table recommendations add column if not exists exceptions varchar;  -- the item's exceptions (run_exceptions), "; " between: on its order line too
+alter table recommendations add column if not exists exceptions varchar;
+alter table recommendations add column if not exists stock_date date;
 
 -- what a buyer should look at, each with its rule and the money at stake
 create table if not exists run_exceptions (
