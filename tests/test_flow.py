@@ -467,7 +467,13 @@ def test_an_items_exceptions_show_on_its_order_line_everywhere(two_runs):
     assert flagged and all(due[s] == recs[s] for s in due)
     folder = Path(second["report"]).parent
     with open(folder / "reorder_now.csv", newline="", encoding="utf-8") as f:
-        rows = {r["sku"]: r["exceptions"] for r in csv.DictReader(f)}
+        lines = list(csv.DictReader(f))
+    rows = {r["sku"]: r["exceptions"] for r in lines}
     assert {s: v or None for s, v in rows.items()} == due
+    # each line keyed on its own stock count, the one its recommendation rests on
+    counted = dict(
+        q(db, "select sku, strftime(stock_date, '%Y-%m-%d') from recommendations where run_id = ?", [run_id])
+    )
+    assert all(r["run_id"] == run_id and r["order_key"] == f"{r['sku']}@{counted[r['sku']]}" for r in lines)
     html = Path(second["report"]).read_text()
     assert any(f"exception: {recs[s]}" in html for s in flagged)
