@@ -203,6 +203,7 @@ def test_simulate_command_on_the_published_run(two_runs, tmp_path):
     assert set(table["strategy"]) == {"JIT everywhere", "JIC everywhere", "class rule", "recommended"}
     assert (table["weeks"] == 4).all()
     assert "exchange curve (per year):" in result.output and "(equal stock)" in result.output
+    assert "policy the replay chooses: " in result.output
 
 
 def test_sql_command_is_read_only(two_runs, tmp_path):
