@@ -368,8 +368,7 @@ def recommend(p: PolicyStage, run_id: str) -> dict[str, Any]:
         summary = warehouse.read_table(con, "forecast_summary", run_id)
         # the last completed run's choices: an item changes policy only when the other is clearly cheaper
         previous = warehouse.read_table(con, "latest_recommendations")[["sku", "policy", "capital_tied_up"]]
-        chosen = warehouse.read_table(con, "policy_choice", run_id).query("chosen")
-        name = str(chosen["candidate"].iloc[0]) if len(chosen) else RECOMMENDED
+        name = warehouse.chosen_policy(con, run_id) or RECOMMENDED
         params = applied_params(p.policy, name, p.levels)
         stock = warehouse.read_latest_stock(con)
         if params is None:  # cannot happen with one set of settings per run; said if it does
@@ -418,13 +417,12 @@ def simulate(p: SimulateStage, run_id: str) -> dict[str, Any]:
         if not p.enabled:
             out["skipped"] = "simulation.enabled = false"
             return out
-        last = warehouse.read_table(con, "latest_policy_choice").query("chosen")
         sim = simulate_demand(
             warehouse.read_demand(con, run_id),
             warehouse.read_items(con),
             p.replay,
             loaded_grain=warehouse.order_lines_grain(con),
-            previous=str(last["candidate"].iloc[0]) if len(last) else None,
+            previous=warehouse.chosen_policy(con),
         )
         warehouse.write_results(con, "simulation_results", run_id, sim.results)
         warehouse.write_results(con, "exchange_curves", run_id, sim.curve)

@@ -316,14 +316,13 @@ def simulate(ctx: click.Context, weeks: int | None, backorders: bool | None, out
     try:
         warehouse.ensure_schema(con)
         run_id = _latest_run_id(con)
-        last = warehouse.read_table(con, "latest_policy_choice").query("chosen")  # kept as the nightly run keeps it
         try:
             sim = simulate_demand(
                 warehouse.read_demand(con, run_id),
                 warehouse.read_items(con),
                 simulation_params(settings),
                 loaded_grain=warehouse.order_lines_grain(con),
-                previous=str(last["candidate"].iloc[0]) if len(last) else None,
+                previous=warehouse.chosen_policy(con),  # kept as the nightly run keeps it
             )
         except ValueError as exc:
             click.echo(f"error: {exc}", err=True)

@@ -4,8 +4,8 @@ class rule's variants) replayed over the same past, the cheapest kept, and kept 
 night unless another is clearly cheaper.
 
 The per-item choices rest on each item's own costs and history, noisy evidence on lumpy
-demand; the replay prices each candidate on the whole catalogue's realised demand. The judge
-(``judge.tuned_out_of_sample``) checks the procedure on periods it never saw.
+demand; the replay prices each candidate on the whole catalogue's realised demand.
+``tuned_out_of_sample`` checks the procedure on periods it never saw.
 """
 
 from __future__ import annotations
@@ -130,14 +130,11 @@ def tuned_out_of_sample(rp: Replay, levels: tuple[float, ...] = CURVE_LEVELS) ->
     half = rp.actual.shape[1] // 2
     first, second = rp.periods(0, half), rp.periods(half, rp.actual.shape[1])
     p = rp.params
-    before = choose_policy(first, p, levels=levels)
-    chosen, params = before.chosen, before.runs[before.chosen].params
-    # every candidate re-tuned on the second half, the one chosen on the first among them
-    later = choose_policy(second, p, previous=chosen, levels=levels)
+    chosen = choose_policy(first, p, levels=levels).chosen
+    later = choose_policy(second, p, levels=levels)  # every candidate, the chosen one too, on the second half
     table = later.table.set_index("candidate")
     best = str(table["total_cost"].idxmin())
-    run = later.runs[chosen]
-    target = run.total("avg_stock_value")
+    target = later.runs[chosen].total("avg_stock_value")
     level, matched = equal_stock_level(second, unpriced(uniform_jic(p, 0.5)), target, tolerance=0.002)
     rows = {
         f"chosen on the first half: {chosen}": table.loc[chosen].to_dict() | {"policy": "tuned"},
@@ -147,12 +144,11 @@ def tuned_out_of_sample(rp: Replay, levels: tuple[float, ...] = CURVE_LEVELS) ->
     }
     return {
         "chosen": chosen,
-        "params": params,
+        "params": candidates(p, levels)[chosen],
         "best": best,
         "level": level,
         "periods": (half, rp.actual.shape[1] - half),
         "rows": rows,
         "second": second,
         "later": later,
-        "run": run,
     }

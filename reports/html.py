@@ -7,11 +7,10 @@ import math
 from typing import Any
 
 import css_inline
-import numpy as np
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
-from jitjic.reports.proposal import by_supplier, due_today, fair_share, proposal_lines
-from jitjic.reports.sentences import forecast_quality, simulation_sentences
+from jitjic.reports.proposal import by_supplier, due_today, fair_share, proposal_lines, whole_days
+from jitjic.reports.sentences import forecast_quality, planned_with, simulation_sentences
 
 HIDDEN_NAMED = 20  # suppliers without a line shown: named up to this many, the rest counted
 
@@ -50,7 +49,7 @@ def _days(value: Any) -> str:
     (whole days, rounded down)."""
     if value is None or pd.isna(value):
         return "beyond the forecast"
-    whole = int(np.floor(value + 1e-6))  # whole days, as reorder_now.csv writes them
+    whole = int(whole_days(value))
     if whole < 1:
         return "less than a day"
     return "1 day" if whole == 1 else f"{whole:,} days"
@@ -306,11 +305,8 @@ def build_context(
 
 def _planned_with(choice: pd.DataFrame | None) -> str | None:
     """The policy the run planned with and why, in one line (None: not chosen by the replay)."""
-    if choice is None or choice.empty or not choice["chosen"].any():
-        return None
-    c = choice[choice["chosen"].astype(bool)].iloc[0]
-    label = "the per-item recommendation" if c["candidate"] == "recommended" else c["candidate"]
-    return f"{label}, chosen by replay: {c['reason']}"
+    plan = planned_with(choice)
+    return None if plan is None else f"{plan[0]}, chosen by replay: {plan[1]['reason']}"
 
 
 def render_report(context: dict[str, Any]) -> str:

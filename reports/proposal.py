@@ -7,7 +7,16 @@ import numpy as np
 import pandas as pd
 from jitjic.policy.inventory import replenishment_qty
 
-__all__ = ["URGENCY_RANK", "NO_SUPPLIER", "proposal_lines", "fair_share", "due_today", "by_supplier", "whole_units"]
+__all__ = [
+    "URGENCY_RANK",
+    "NO_SUPPLIER",
+    "proposal_lines",
+    "fair_share",
+    "due_today",
+    "by_supplier",
+    "whole_units",
+    "whole_days",
+]
 
 # most urgent first (policy.order_proposal's labels); a line due today is overdue when the shelf
 # runs empty before an order placed today can arrive
@@ -19,6 +28,12 @@ def whole_units(values) -> np.ndarray:
     """Units as whole numbers, rounded up (a level of 56.2 units is 57 units): what a buyer can
     count and order. A float's noise (57.0000001) does not add a unit."""
     return np.ceil(np.asarray(values, float) - 1e-6)
+
+
+def whole_days(values) -> np.ndarray:
+    """Days a stock lasts as whole days, rounded down (0.4 days is 0: it does not last a day),
+    the same in the mail, the workbook and the CSV. A float's noise (2.9999999) does not lose one."""
+    return np.floor(np.asarray(values, float) + 1e-6)
 
 
 def proposal_lines(recommendations: pd.DataFrame) -> pd.DataFrame:

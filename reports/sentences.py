@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["simulation_sentences", "forecast_quality"]
+__all__ = ["simulation_sentences", "forecast_quality", "planned_with"]
+
+
+def planned_with(choice: pd.DataFrame | None) -> tuple[str, pd.Series] | None:
+    """The policy a run planned with, in words, and its ``policy_choice`` row (None: the replay
+    chose none)."""
+    if choice is None or choice.empty or not choice["chosen"].any():
+        return None
+    c = choice[choice["chosen"].astype(bool)].iloc[0]
+    return ("the per-item recommendation" if c["candidate"] == "recommended" else str(c["candidate"])), c
 
 
 def simulation_sentences(
@@ -40,11 +49,9 @@ def simulation_sentences(
         f"{m(cls['avg_stock_value'])}, {m(cls['total_cost'])}; JIT everywhere: {jit['fill_rate']:.1%} with "
         f"{m(jit['avg_stock_value'])}, {m(jit['total_cost'])}."
     )
-    choice = pd.DataFrame(columns=["chosen"]) if choice is None else choice
-    chosen = choice[choice["chosen"].astype(bool)]
-    if len(chosen):
-        c = chosen.iloc[0]
-        label = "the per-item recommendation" if c["candidate"] == "recommended" else c["candidate"]
+    plan = planned_with(choice)
+    if plan is not None and choice is not None:
+        label, c = plan
         text = (
             f"Tonight's plan uses {label}, chosen by replaying {len(choice)} policies over the same {unit} (the "
             "per-item recommendation, JIT everywhere, JIC everywhere at one target, the class rule's variants), "

@@ -8,7 +8,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 import xlsxwriter
-from jitjic.reports.proposal import whole_units
+from jitjic.reports.proposal import whole_days, whole_units
 
 __all__ = [
     "REORDER_COLUMNS",
@@ -224,7 +224,7 @@ def _buyer_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if numeric and name in _LEVELS:
             out[name] = np.where(out[name].notna(), whole_units(out[name].fillna(0)), np.nan)
         elif numeric and name == "days_until_stockout":  # whole days it lasts, as the mail and the CSV say
-            out[name] = np.floor(out[name] + 1e-6)
+            out[name] = whole_days(out[name])
         elif numeric and (name in _UNITS or name in _WHOLE):
             out[name] = out[name].round(0)
     return out
@@ -367,7 +367,7 @@ def reorder_csv(lines: pd.DataFrame, run_id: str | None = None) -> str:
             rounded = (
                 whole_units(column)
                 if name in _LEVELS
-                else np.floor(column.astype(float) + 1e-6)
+                else whole_days(column)
                 if name == "days_until_stockout"
                 else column.astype(float).round(0)
             )

@@ -25,6 +25,7 @@ __all__ = [
     "demand_periods",
     "read_items",
     "read_latest_stock",
+    "chosen_policy",
     "read_table",
     "write_results",
     "prune_demand",
@@ -209,6 +210,16 @@ def read_latest_stock(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         order by sku
         """
     ).df()
+
+
+def chosen_policy(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> str | None:
+    """The policy candidate ``run_id`` planned with (default: the last completed run's), from
+    ``policy_choice``; None where that run chose none."""
+    return scalar(
+        con,
+        "select candidate from policy_choice where chosen and run_id = coalesce(?, (select run_id from latest_run))",
+        [run_id],
+    )
 
 
 def write_results(con: duckdb.DuckDBPyConnection, table: str, run_id: str, frame: pd.DataFrame) -> int:
